@@ -1,0 +1,45 @@
+"""Who is acting, and whether they may work on a human task."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import HumanTask
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person (or the system) with the groups they hold; the web layer builds these."""
+
+    user_id: str
+    groups: frozenset[str] = field(default_factory=frozenset)
+    system: bool = False
+
+    @classmethod
+    def of(cls, user_id: str, *groups: str) -> Actor:
+        """A person in ``groups``."""
+        return cls(user_id, frozenset(groups))
+
+    @classmethod
+    def engine(cls, name: str = "system") -> Actor:
+        """The scheduler or the CLI, which may act on any task."""
+        return cls(name, frozenset(), system=True)
+
+
+def may_work_on(task: HumanTask, actor: Actor) -> bool:
+    """The assignee, a candidate user, or a holder of a candidate group may act on a task.
+
+    A task with nobody named at all is open to anyone who can see its case.
+    """
+    if actor.system or task.assignee == actor.user_id:
+        return True
+    if actor.user_id in task.candidate_users or actor.groups.intersection(task.candidate_groups):
+        return True
+    return not (task.assignee or task.candidate_users or task.candidate_groups)
+
+
+def may_claim(task: HumanTask, actor: Actor) -> bool:
+    """Candidates may claim; an assignee other than the actor blocks it (see TaskAlreadyClaimed)."""
+    if actor.system or actor.user_id in task.candidate_users:
+        return True
+    return bool(actor.groups.intersection(task.candidate_groups)) or may_work_on(task, actor)

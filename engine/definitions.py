@@ -1,0 +1,399 @@
+"""Deploying definition files and turning deployed versions into cached, shared specs.
+
+Specs (what a diagram says) are immutable and shared by every instance of one version; an
+instance records the definition version it started on and the versions of the called processes
+and decisions it resolved at start, so later deployments never change a running case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .dialect.parser import DialectParser
+from .errors import InvalidDefinition, NotFound, Problem
+from .models import Definition, DefinitionElement, Deployment
+from .validation import BPMN_NS, CAMUNDA_NS, check_bpmn
+
+DMN_NAMESPACES = (
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+)
+BPMN, DMN = "bpmn", "dmn"
+PROCESS, DECISION = "process", "decision"
+
+
+@dataclass
+class Resource:
+    """One file as read from disk or received from the Modeler, parsed but not yet stored."""
+
+    filename: str
+    text: str
+    kind: str = ""
+    key: str = ""
+    name: str | None = None
+    tree: etree._Element | None = None
+    provides: list[tuple[str, str, str | None, bool]] = field(default_factory=list)
+    called_elements: list[str] = field(default_factory=list)
+    decision_refs: list[str] = field(default_factory=list)
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class DeployResult:
+    """What a deploy did: the deployment row (None when nothing changed) and the files."""
+
+    deployment_id: int | None
+    deployed: list[Definition]
+    unchanged: list[Definition]
+
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=False)
+
+
+def read_resource(filename: str, content: bytes | str) -> Resource:
+    """Parse one BPMN or DMN file; InvalidDefinition if it is not one we can deploy."""
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    resource = Resource(filename, text)
+    try:
+        resource.tree = etree.fromstring(text.encode("utf-8"), _SAFE_XML)
+    except etree.XMLSyntaxError as error:
+        line = error.lineno if error.lineno else None
+        raise InvalidDefinition(
+            [Problem(filename, f"the XML is not well-formed: {error.msg}", None, line)]
+        ) from None
+    namespace = etree.QName(resource.tree).namespace
+    if namespace == BPMN_NS:
+        _describe_bpmn(resource)
+    elif namespace in DMN_NAMESPACES:
+        _describe_dmn(resource, namespace)
+    else:
+        raise InvalidDefinition(
+            [
+                Problem(
+                    filename,
+                    f"not a BPMN 2.0 or DMN document (root namespace '{namespace}')",
+                    None,
+                    1,
+                )
+            ]
+        )
+    return resource
+
+
+def _describe_bpmn(resource: Resource) -> None:
+    ns = {"bpmn": BPMN_NS}
+    resource.kind = BPMN
+    processes = resource.tree.findall("bpmn:process", ns)
+    executable = [p for p in processes if p.get("isExecutable") == "true"]
+    if not executable:
+        raise InvalidDefinition(
+            [
+                Problem(
+                    resource.filename,
+                    "no executable process: tick 'Executable' on the process in Camunda Modeler",
+                    processes[0].get("id") if processes else None,
+                    processes[0].sourceline if processes else None,
+                )
+            ]
+        )
+    resource.key, resource.name = executable[0].get("id"), executable[0].get("name")
+    resource.provides = [
+        (PROCESS, p.get("id"), p.get("name"), p.get("isExecutable") == "true") for p in processes
+    ]
+    resource.called_elements = sorted(
+        {
+            node.get("calledElement")
+            for node in resource.tree.iterfind(".//bpmn:callActivity", ns)
+            if node.get("calledElement")
+        }
+    )
+    resource.decision_refs = sorted(
+        {
+            node.get(f"{{{CAMUNDA_NS}}}decisionRef")
+            for node in resource.tree.iterfind(".//bpmn:businessRuleTask", ns)
+            if node.get(f"{{{CAMUNDA_NS}}}decisionRef")
+        }
+    )
+
+
+def _describe_dmn(resource: Resource, namespace: str) -> None:
+    resource.kind = DMN
+    decisions = resource.tree.findall(f"{{{namespace}}}decision")
+    if not decisions:
+        raise InvalidDefinition(
+            [Problem(resource.filename, "the DMN file has no decision", None, 1)]
+        )
+    resource.key, resource.name = decisions[0].get("id"), decisions[0].get("name")
+    resource.provides = [(DECISION, d.get("id"), d.get("name"), True) for d in decisions]
+
+
+def deploy(
+    session: Session,
+    resources: list[Resource],
+    *,
+    name: str,
+    source: str,
+    deployed_by: str | None,
+    now: datetime,
+    changed_only: bool = True,
+) -> DeployResult:
+    """Store new versions of changed files, check they all resolve and parse, or raise."""
+    _refuse_duplicate_keys(resources)
+    deployment = Deployment(name=name, source=source, deployed_by=deployed_by, deployed_at=now)
+    deployed, unchanged = [], []
+    for resource in resources:
+        latest = latest_definition(session, resource.key, resource.kind)
+        if changed_only and latest is not None and latest.checksum == resource.checksum:
+            unchanged.append(latest)
+            continue
+        deployed.append(_store(session, deployment, resource, latest, deployed_by, now))
+    if not deployed:
+        return DeployResult(None, [], unchanged)
+    session.add(deployment)
+    session.flush()
+    trees = {resource.key: resource.tree for resource in resources}
+    problems = []
+    for definition in deployed:
+        problems += check_definition(session, definition, trees.get(definition.key))
+    if problems:
+        raise InvalidDefinition(problems)
+    return DeployResult(deployment.id, deployed, unchanged)
+
+
+def _refuse_duplicate_keys(resources: list[Resource]) -> None:
+    seen: dict[str, str] = {}
+    for resource in resources:
+        for _kind, element_id, _name, _exec in resource.provides:
+            if element_id in seen and seen[element_id] != resource.filename:
+                raise InvalidDefinition(
+                    [
+                        Problem(
+                            resource.filename,
+                            f"'{element_id}' is also in {seen[element_id]}; ids must be unique",
+                            element_id,
+                        )
+                    ]
+                )
+            seen[element_id] = resource.filename
+
+
+def _store(session, deployment, resource, latest, deployed_by, now) -> Definition:
+    definition = Definition(
+        deployment=deployment,
+        key=resource.key,
+        version=(latest.version + 1) if latest else 1,
+        kind=resource.kind,
+        name=resource.name,
+        resource_name=resource.filename,
+        checksum=resource.checksum,
+        source=resource.text,
+        called_elements=resource.called_elements,
+        decision_refs=resource.decision_refs,
+        deployed_by=deployed_by,
+        deployed_at=now,
+    )
+    session.add(definition)
+    session.flush()
+    session.add_all(
+        DefinitionElement(
+            definition_id=definition.id,
+            kind=kind,
+            element_id=element_id,
+            name=element_name,
+            executable=executable,
+        )
+        for kind, element_id, element_name, executable in resource.provides
+    )
+    return definition
+
+
+def check_definition(session: Session, definition: Definition, tree=None) -> list[Problem]:
+    """Static checks, dependency resolution and a full SpiffWorkflow parse of one definition."""
+    if definition.kind != BPMN:
+        return _parse_problems(definition, [])
+    tree = (
+        tree
+        if tree is not None
+        else read_resource(definition.resource_name, definition.source).tree
+    )
+    problems = check_bpmn(tree, definition.resource_name)
+    dependencies, missing = resolve_dependencies(session, definition)
+    problems += [_missing_problem(definition, tree, ref_kind, ref) for ref_kind, ref in missing]
+    if problems:
+        return problems
+    return _parse_problems(definition, dependencies)
+
+
+def _missing_problem(definition, tree, ref_kind, ref) -> Problem:
+    if ref_kind == PROCESS:
+        nodes = tree.xpath(
+            ".//bpmn:callActivity[@calledElement=$ref]", namespaces={"bpmn": BPMN_NS}, ref=ref
+        )
+        message = f"calls process '{ref}', which is not deployed (deploy its file first or with it)"
+    else:
+        nodes = tree.xpath(
+            ".//bpmn:businessRuleTask[@camunda:decisionRef=$ref]",
+            namespaces={"bpmn": BPMN_NS, "camunda": CAMUNDA_NS},
+            ref=ref,
+        )
+        message = (
+            f"uses decision '{ref}', which is not deployed (deploy its DMN file first or with it)"
+        )
+    node = nodes[0] if nodes else None
+    return Problem(
+        definition.resource_name,
+        message,
+        node.get("id") if node is not None else None,
+        node.sourceline if node is not None else None,
+    )
+
+
+def _parse_problems(definition: Definition, dependencies: list[Definition]) -> list[Problem]:
+    try:
+        build_specs(definition, dependencies)
+    except ValidationException as error:
+        return [
+            Problem(
+                error.file_name or definition.resource_name,
+                str(error).split("\n")[0],
+                error.id or None,
+                _line_of(definition, error.id) if error.id else None,
+            )
+        ]
+    except (SpiffWorkflowException, etree.XMLSyntaxError, KeyError, ValueError) as error:
+        return [Problem(definition.resource_name, f"{type(error).__name__}: {error}")]
+    return []
+
+
+def _line_of(definition: Definition, element_id: str) -> int | None:
+    tree = etree.fromstring(definition.source.encode("utf-8"), _SAFE_XML)
+    nodes = tree.xpath("//*[@id=$id]", id=element_id)
+    return nodes[0].sourceline if nodes else None
+
+
+def latest_definition(session: Session, key: str, kind: str | None = None) -> Definition | None:
+    """The newest version deployed under ``key`` (of ``kind`` when given)."""
+    query = select(Definition).where(Definition.key == key)
+    if kind:
+        query = query.where(Definition.kind == kind)
+    return session.scalars(query.order_by(Definition.version.desc()).limit(1)).first()
+
+
+def startable_definition(session: Session, key: str) -> Definition:
+    """The newest BPMN version for ``key``, or NotFound naming what is deployed."""
+    definition = latest_definition(session, key, BPMN)
+    if definition is None:
+        keys = session.scalars(select(Definition.key).where(Definition.kind == BPMN).distinct())
+        known = ", ".join(sorted(keys)) or "none"
+        raise NotFound(f"No process '{key}' is deployed (deployed processes: {known})")
+    return definition
+
+
+def resolve_dependencies(session: Session, definition: Definition):
+    """Latest versions of every process and decision ``definition`` needs, transitively.
+
+    Returns ``(definitions, missing)``; missing lists (kind, id) pairs nothing provides.
+    """
+    found: dict[int, Definition] = {}
+    missing: list[tuple[str, str]] = []
+    pending = [definition]
+    while pending:
+        current = pending.pop()
+        wanted = [(PROCESS, ref) for ref in current.called_elements]
+        wanted += [(DECISION, ref) for ref in current.decision_refs]
+        for kind, ref in wanted:
+            provider = _provider(session, kind, ref)
+            if provider is None:
+                missing.append((kind, ref))
+            elif provider.id != definition.id and provider.id not in found:
+                found[provider.id] = provider
+                pending.append(provider)
+    return sorted(found.values(), key=lambda d: d.id), missing
+
+
+def _provider(session: Session, kind: str, element_id: str) -> Definition | None:
+    query = (
+        select(Definition)
+        .join(DefinitionElement, DefinitionElement.definition_id == Definition.id)
+        .where(DefinitionElement.kind == kind, DefinitionElement.element_id == element_id)
+        .order_by(DefinitionElement.definition_id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def build_specs(definition: Definition, dependencies: list[Definition]):
+    """Parse a definition with its dependencies into (process spec, subprocess specs)."""
+    parser = DialectParser()
+    for item in [definition, *dependencies]:
+        tree = etree.fromstring(item.source.encode("utf-8"), _SAFE_XML)
+        if item.kind == DMN:
+            parser.add_dmn_xml(tree, filename=item.resource_name)
+        else:
+            parser.add_bpmn_xml(tree, filename=item.resource_name)
+    spec = parser.get_spec(definition.key)
+    return spec, parser.get_subprocess_specs(definition.key)
+
+
+class SpecCache:
+    """Parsed specs per (definition version, dependency versions), shared by all instances."""
+
+    def __init__(self, size: int = 256):
+        self._size = size
+        self._specs: OrderedDict[tuple, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, definition_id: int, dependency_ids: list[int]):
+        """(spec, subprocess_specs), parsed once per process and kept while in use."""
+        cache_key = (definition_id, tuple(dependency_ids))
+        with self._lock:
+            if cache_key in self._specs:
+                self._specs.move_to_end(cache_key)
+                return self._specs[cache_key]
+        definition = session.get(Definition, definition_id)
+        dependencies = [session.get(Definition, dep) for dep in dependency_ids]
+        specs = build_specs(definition, dependencies)
+        with self._lock:
+            self._specs[cache_key] = specs
+            while len(self._specs) > self._size:
+                self._specs.popitem(last=False)
+        return specs
+
+
+def definition_summaries(session: Session) -> list[dict]:
+    """Each deployed key with its latest version and how many versions it has."""
+    rows = session.execute(
+        select(Definition.key, Definition.kind, func.max(Definition.version), func.count())
+        .group_by(Definition.key, Definition.kind)
+        .order_by(Definition.key)
+    )
+    summaries = []
+    for key, kind, latest, versions in rows:
+        definition = latest_definition(session, key, kind)
+        summaries.append(
+            {
+                "key": key,
+                "kind": kind,
+                "name": definition.name,
+                "version": latest,
+                "versions": versions,
+                "resource": definition.resource_name,
+                "deployed_at": definition.deployed_at,
+                "deployed_by": definition.deployed_by,
+            }
+        )
+    return summaries

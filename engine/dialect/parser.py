@@ -1,0 +1,110 @@
+"""The BPMN/DMN parser for Camunda Modeler (Camunda 7) diagrams, wired to our dialect."""
+
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.specs.defaults import (
+    BoundaryEvent,
+    EndEvent,
+    IntermediateCatchEvent,
+    IntermediateThrowEvent,
+    StartEvent,
+)
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.event_parsers import (
+    CamundaBoundaryEventParser,
+    CamundaEndEventParser,
+    CamundaEventDefinitionParser,
+    CamundaIntermediateCatchEventParser,
+    CamundaIntermediateThrowEventParser,
+    CamundaStartEventParser,
+)
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+
+from .timers import TIMER_CLASSES
+from .user_tasks import AssignableUserTask, AssignableUserTaskParser
+
+
+def initiator_variable(spec) -> str | None:
+    """The variable a process's start event names in ``camunda:initiator``, if any."""
+    for task_spec in spec.task_specs.values():
+        name = getattr(task_spec, "initiator_variable", None)
+        if name:
+            return name
+    return None
+
+
+class VariablesMessageEventDefinition(MessageEventDefinition):
+    """A message whose payload, when it is a dict and no result variable is named, becomes
+    process variables (as Camunda's message correlation with variables does)."""
+
+    def update_task_data(self, my_task):
+        event_data = my_task.internal_data.get(self.name) or {}
+        payload, result_var = event_data.get("payload"), event_data.get("result_var")
+        if result_var is None and isinstance(payload, dict):
+            my_task.data.update(payload)
+        elif result_var is not None:
+            my_task.data[result_var] = payload
+
+    def update_internal_data(self, my_task, event):
+        my_task.internal_data[self.name] = event.payload
+
+
+class DialectEventParser(CamundaEventDefinitionParser):
+    """Timers on the engine clock; messages that carry variables."""
+
+    def parse_timer_event(self, event):
+        definition = super().parse_timer_event(event)
+        dialect_class = TIMER_CLASSES[type(definition)]
+        return dialect_class(
+            definition.name, definition.expression, description=definition.description
+        )
+
+    def parse_message_event(self, message_event):
+        definition = super().parse_message_event(message_event)
+        return VariablesMessageEventDefinition(
+            definition.name,
+            definition.correlation_properties,
+            definition.expression,
+            definition.result_var,
+            description=definition.description,
+        )
+
+
+class StartEventParser(DialectEventParser, CamundaStartEventParser):
+    """Also keeps ``camunda:initiator``: the variable that receives the starting user's id."""
+
+    def create_task(self):
+        task = super().create_task()
+        task.initiator_variable = self.attribute("initiator", "camunda")
+        return task
+
+
+class EndEventParser(DialectEventParser, CamundaEndEventParser):
+    pass
+
+
+class CatchEventParser(DialectEventParser, CamundaIntermediateCatchEventParser):
+    pass
+
+
+class ThrowEventParser(DialectEventParser, CamundaIntermediateThrowEventParser):
+    pass
+
+
+class BoundaryEventParser(DialectEventParser, CamundaBoundaryEventParser):
+    pass
+
+
+class DialectParser(CamundaParser):
+    """CamundaParser plus the attributes and notations it leaves out."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (AssignableUserTaskParser, AssignableUserTask),
+        full_tag("startEvent"): (StartEventParser, StartEvent),
+        full_tag("endEvent"): (EndEventParser, EndEvent),
+        full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
+        full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
+        full_tag("boundaryEvent"): (BoundaryEventParser, BoundaryEvent),
+    }

@@ -1,0 +1,161 @@
+"""Timer events that read the engine's clock and understand the Camunda Modeler notations.
+
+A timer's text is either bare ISO 8601 as Modeler writes it (``P5D``, ``PT4H``,
+``2026-12-01T09:00:00Z``, ``R3/PT1H``) or a ``${...}`` expression. An expression may yield an
+ISO string, a date/datetime (absolute), a timedelta or months/years (relative), or
+``working_days(n)`` (England & Wales working days). The due moment is computed once, when the
+timer starts waiting, and kept in the task's ``event_value`` so the timer index can read it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.util.task import TaskState
+
+from ..expressions import ExpressionError, WorkingDays, is_expression
+from ..workdays import WorkingDayCalendar, to_local
+
+DATE, DURATION, CYCLE = "date", "duration", "cycle"
+
+
+def parse_duration(text: str) -> relativedelta:
+    """An ISO 8601 duration (``P1Y2M3W4DT5H6M7S``) as a calendar-aware relativedelta."""
+    try:
+        parsed = TimerEventDefinition.parse_iso_duration(text.strip())
+    except Exception:
+        raise ExpressionError(f"'{text}' is not an ISO 8601 duration such as P5D or PT4H") from None
+    whole = {key: int(value) for key, value in parsed.items() if key in ("years", "months")}
+    rest = {key: value for key, value in parsed.items() if key not in ("years", "months", "t")}
+    return relativedelta(**whole) + timedelta(**rest)
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO 8601 date or date-time; without an offset it is UK local time."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ExpressionError(f"'{text}' is not an ISO 8601 date or date-time") from None
+    return to_local(moment).astimezone(UTC)
+
+
+def resolve_due(value, start: datetime, calendar: WorkingDayCalendar) -> datetime:
+    """The absolute UTC moment a timer value means when counted from ``start``."""
+    if isinstance(value, WorkingDays):
+        return calendar.add(start, value.count).astimezone(UTC)
+    if isinstance(value, datetime | date):
+        return to_local(value).astimezone(UTC)
+    if isinstance(value, timedelta | relativedelta):
+        return (to_local(start) + value).astimezone(UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.upper().startswith("P"):
+            return (to_local(start) + parse_duration(text)).astimezone(UTC)
+        return parse_moment(text)
+    raise ExpressionError(
+        f"a timer needs a date, a duration or working_days(n), not {type(value).__name__}"
+    )
+
+
+def parse_cycle(value, start: datetime, calendar: WorkingDayCalendar) -> dict:
+    """``R[n]/[start/]duration`` as {cycles, next, duration}; cycles -1 repeats forever."""
+    text = str(value).strip().upper()
+    parts = text.split("/")
+    if not parts[0].startswith("R") or len(parts) not in (2, 3):
+        raise ExpressionError(f"'{value}' is not an ISO 8601 repeating interval like R3/PT1H")
+    count = parts[0][1:]
+    cycles = int(count) if count else -1
+    if len(parts) == 3:
+        first_start, period = parse_moment(parts[1]), parse_duration(parts[2])
+        first = first_start
+    else:
+        period = parse_duration(parts[1])
+        first = resolve_due(parts[1], start, calendar)
+    seconds = ((to_local(first) + period) - to_local(first)).total_seconds()
+    return {"cycles": cycles, "next": first.isoformat(), "duration": seconds}
+
+
+class ClockedTimer:
+    """Shared behaviour: evaluate the timer text once, then compare with the engine clock."""
+
+    kind = DATE
+
+    def timer_value(self, my_task):
+        engine = my_task.workflow.script_engine
+        if is_expression(self.expression):
+            return engine.evaluate(my_task, self.expression)
+        return self.expression
+
+    def has_fired(self, my_task):
+        engine = my_task.workflow.script_engine
+        due = my_task._get_internal_data("event_value")
+        if due is None:
+            due = resolve_due(self.timer_value(my_task), engine.now(), engine.calendar).isoformat()
+            my_task._set_internal_data(event_value=due)
+        if datetime.fromisoformat(due) <= engine.now():
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class WorkingTimeDateEventDefinition(ClockedTimer, TimeDateEventDefinition):
+    """``bpmn:timeDate``: fires at a moment."""
+
+
+class WorkingDurationEventDefinition(ClockedTimer, DurationTimerEventDefinition):
+    """``bpmn:timeDuration``: fires a duration after the timer starts waiting."""
+
+    kind = DURATION
+
+
+class WorkingCycleEventDefinition(ClockedTimer, CycleTimerEventDefinition):
+    """``bpmn:timeCycle``: fires repeatedly (non-interrupting boundary or start events)."""
+
+    kind = CYCLE
+
+    def cycle_complete(self, my_task):
+        engine = my_task.workflow.script_engine
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = parse_cycle(self.timer_value(my_task), engine.now(), engine.calendar)
+        ready = False
+        if event_value["cycles"] != 0:
+            next_event = datetime.fromisoformat(event_value["next"])
+            if next_event <= engine.now():
+                following = next_event + timedelta(seconds=event_value["duration"])
+                event_value["next"] = following.isoformat()
+                event_value["cycles"] -= 1
+                ready = True
+        else:
+            my_task.internal_data.pop("event_value", None)
+            my_task.internal_data["event_fired"] = True
+        my_task._set_internal_data(event_value=event_value)
+        return ready
+
+    def has_fired(self, my_task):
+        return CycleTimerEventDefinition.has_fired(self, my_task)
+
+
+TIMER_CLASSES = {
+    TimeDateEventDefinition: WorkingTimeDateEventDefinition,
+    DurationTimerEventDefinition: WorkingDurationEventDefinition,
+    CycleTimerEventDefinition: WorkingCycleEventDefinition,
+}
+
+
+def due_time_of(task) -> datetime | None:
+    """When a waiting timer task falls due, from its stored event value."""
+    event_value = task._get_internal_data("event_value")
+    if event_value is None or task.state != TaskState.WAITING:
+        return None
+    if isinstance(event_value, dict):
+        if event_value.get("cycles") == 0:
+            return None
+        event_value = event_value["next"]
+    return datetime.fromisoformat(event_value)

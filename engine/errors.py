@@ -1,0 +1,112 @@
+"""Typed errors the service layer raises; the web layer maps them to HTTP statuses.
+
+Each carries a message written for the person who has to act on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+class EngineError(Exception):
+    """Base class; ``status`` is the HTTP status the web layer should answer with."""
+
+    status = 400
+    code = "engine_error"
+
+    def to_dict(self) -> dict:
+        """A JSON-ready body: code, message and any details."""
+        return {"code": self.code, "message": str(self), "details": getattr(self, "details", None)}
+
+
+class NotFound(EngineError):
+    status, code = 404, "not_found"
+
+
+class NotPermitted(EngineError):
+    status, code = 403, "not_permitted"
+
+
+class Conflict(EngineError):
+    status, code = 409, "conflict"
+
+
+class TaskAlreadyCompleted(Conflict):
+    code = "task_already_completed"
+
+
+class TaskNotActive(Conflict):
+    code = "task_not_active"
+
+
+class TaskAlreadyClaimed(Conflict):
+    code = "task_already_claimed"
+
+
+class StaleInstance(Conflict):
+    code = "stale_instance"
+
+
+class InstanceNotRunning(Conflict):
+    code = "instance_not_running"
+
+
+class MessageNotCorrelated(Conflict):
+    code = "message_not_correlated"
+
+
+class InvalidSubmission(EngineError):
+    """Form data that fails validation; ``errors`` maps field id to a message."""
+
+    status, code = 422, "invalid_submission"
+
+    def __init__(self, errors: dict[str, str], values: dict | None = None):
+        self.errors = errors
+        self.values = values or {}
+        self.details = errors
+        fields = ", ".join(f"{field}: {message}" for field, message in errors.items())
+        super().__init__(f"The form has errors - {fields}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a definition file, located as precisely as we can."""
+
+    file: str
+    message: str
+    element_id: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.element_id:
+            where += f", element '{self.element_id}'"
+        if self.line:
+            where += f", line {self.line}"
+        return f"{where}: {self.message}"
+
+
+class InvalidDefinition(EngineError):
+    """A deployment that cannot be accepted; nothing was deployed."""
+
+    status, code = 422, "invalid_definition"
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.details = [asdict(problem) for problem in problems]
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+class ProcessError(EngineError):
+    """The process itself failed (an expression that does not evaluate, a missing variable).
+
+    Keeps SpiffWorkflow's element id and line so the process owner can find the fault.
+    """
+
+    status, code = 422, "process_error"
+
+    def __init__(self, message: str, element_id: str | None = None, line: int | None = None):
+        self.element_id = element_id
+        self.line = line
+        self.details = {"element_id": element_id, "line": line}
+        super().__init__(message)

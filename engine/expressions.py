@@ -1,0 +1,332 @@
+"""The expression language process owners write in Camunda Modeler.
+
+Camunda writes expressions as ``${...}`` (JUEL). We accept that notation and plain Python-style
+expressions, translate JUEL operators (``&&``, ``||``, ``!``, ``eq``, ``ne``, ``lt``, ``gt``,
+``le``, ``ge``, ``div``, ``mod``, ``true``, ``false``, ``null``) to Python, and compile the result
+only after checking every syntax node against a whitelist:
+
+- literals, variables, arithmetic, comparisons, ``and``/``or``/``not``, ``x if c else y``,
+  lists/tuples/dicts, indexing and slicing;
+- attribute access (``expected_due_date.year``) but never to names starting with ``_`` and
+  never ``format``/``format_map`` (they reach attributes by string);
+- calls only to the functions in :data:`FUNCTION_NAMES` or to methods of values;
+- no imports, lambdas, comprehensions, or builtins beyond the whitelist.
+
+Scripts (script tasks) may also assign: ``name = expression`` and ``name += expression``.
+
+Text that is not wrapped in ``${...}`` but contains ``${...}`` is a template: each
+placeholder is evaluated and the pieces joined as a string (``"case-${case_ref}"``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from .clock import Clock
+from .workdays import UK_TIME, WorkingDayCalendar, to_local
+
+
+class ExpressionError(ValueError):
+    """An expression that does not compile or evaluate, with a reason a person can act on."""
+
+    def __init__(self, message: str, expression: str | None = None, *, syntax: bool = False):
+        super().__init__(message)
+        self.expression = expression
+        self.syntax = syntax
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """A duration counted in England & Wales working days; resolved against a start time."""
+
+    count: int
+
+    def __neg__(self) -> WorkingDays:
+        return WorkingDays(-self.count)
+
+    def __str__(self) -> str:
+        return f"{self.count} working day{'s' if abs(self.count) != 1 else ''}"
+
+
+_WRAPPED = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.DOTALL)
+_PLACEHOLDER = re.compile(r"[$#]\{(?P<body>[^}]*)\}")
+_TOKEN = re.compile(
+    r"""(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+      |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      |(?P<op>&&|\|\||!=|!)
+      |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+_WORD_OPERATORS = {
+    "true": "True",
+    "false": "False",
+    "null": "None",
+    "eq": "==",
+    "ne": "!=",
+    "lt": "<",
+    "gt": ">",
+    "le": "<=",
+    "ge": ">=",
+    "div": "/",
+    "mod": "%",
+}
+_SYMBOL_OPERATORS = {"&&": " and ", "||": " or ", "!": " not ", "!=": "!="}
+
+_ALLOWED_NODES: tuple[type[ast.AST], ...] = (
+    ast.Expression,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.UnaryOp,
+    ast.Not,
+    ast.USub,
+    ast.UAdd,
+    ast.BinOp,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.FloorDiv,
+    ast.Mod,
+    ast.Compare,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.In,
+    ast.NotIn,
+    ast.Is,
+    ast.IsNot,
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.Call,
+    ast.keyword,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Slice,
+    ast.List,
+    ast.Tuple,
+    ast.Dict,
+    ast.IfExp,
+)
+_SCRIPT_NODES: tuple[type[ast.AST], ...] = (
+    ast.Module,
+    ast.Assign,
+    ast.AugAssign,
+    ast.Store,
+    ast.Expr,
+    ast.If,
+    ast.Pass,
+)
+_FORBIDDEN_ATTRIBUTES = {"format", "format_map", "mro"}
+
+
+def unwrap(text: str) -> str:
+    """The body of ``${...}`` / ``#{...}``, or the text itself when it is not wrapped."""
+    match = _WRAPPED.match(text)
+    return match.group("body") if match else text
+
+
+def is_expression(text: str | None) -> bool:
+    """True when ``text`` is (or contains) a ``${...}`` expression rather than a literal."""
+    return bool(text) and _PLACEHOLDER.search(text) is not None
+
+
+def translate(text: str) -> str:
+    """JUEL operators and literals rewritten as Python, string literals untouched."""
+    out = []
+    for match in _TOKEN.finditer(unwrap(text)):
+        kind, token = match.lastgroup, match.group()
+        if kind == "name":
+            out.append(_WORD_OPERATORS.get(token, token))
+        elif kind == "op":
+            out.append(_SYMBOL_OPERATORS[token])
+        else:
+            out.append(token)
+    return "".join(out).strip()
+
+
+def _check(tree: ast.AST, source: str, allowed: tuple[type[ast.AST], ...]) -> None:
+    for node in ast.walk(tree):
+        if not isinstance(node, allowed):
+            raise ExpressionError(
+                f"'{type(node).__name__}' is not allowed in expressions", source, syntax=True
+            )
+        if isinstance(node, ast.Attribute) and (
+            node.attr.startswith("_") or node.attr in _FORBIDDEN_ATTRIBUTES
+        ):
+            raise ExpressionError(f"attribute '{node.attr}' is not allowed", source, syntax=True)
+        if isinstance(node, ast.Name) and node.id.startswith("__"):
+            raise ExpressionError(f"name '{node.id}' is not allowed", source, syntax=True)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id not in FUNCTION_NAMES:
+                known = ", ".join(sorted(FUNCTION_NAMES))
+                raise ExpressionError(
+                    f"unknown function '{node.func.id}' (known functions: {known})", source
+                )
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(text: str) -> Any:
+    """Compile one expression (``${...}`` or plain) to a code object, checked and cached."""
+    source = translate(text)
+    if not source:
+        raise ExpressionError("the expression is empty", text, syntax=True)
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(f"syntax error: {error.msg}", text, syntax=True) from None
+    _check(tree, text, _ALLOWED_NODES)
+    return compile(tree, "<expression>", "eval")
+
+
+@lru_cache(maxsize=1024)
+def compile_script(text: str) -> Any:
+    """Compile a script: expressions plus assignments to variables."""
+    source = "\n".join(translate(line) for line in text.strip().splitlines())
+    try:
+        tree = ast.parse(source, mode="exec")
+    except SyntaxError as error:
+        raise ExpressionError(
+            f"syntax error on line {error.lineno}: {error.msg}", text, syntax=True
+        ) from None
+    _check(tree, text, _ALLOWED_NODES + _SCRIPT_NODES)
+    return compile(tree, "<script>", "exec")
+
+
+def compile_template(text: str) -> list[str | Any]:
+    """Compile every placeholder in a template string; literals stay strings."""
+    parts: list[str | Any] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(text):
+        parts.append(text[position : match.start()])
+        parts.append(compile_expression(match.group("body")))
+        position = match.end()
+    parts.append(text[position:])
+    return parts
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return to_local(value).date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _to_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime | date):
+        return to_local(value)
+    return to_local(datetime.fromisoformat(str(value)))
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (hasattr(value, "__len__") and len(value) == 0)
+
+
+FUNCTION_NAMES = frozenset(
+    {
+        "working_days",
+        "add_working_days",
+        "is_working_day",
+        "days",
+        "weeks",
+        "hours",
+        "minutes",
+        "months",
+        "years",
+        "date",
+        "datetime",
+        "now",
+        "today",
+        "empty",
+        "len",
+        "min",
+        "max",
+        "abs",
+        "int",
+        "float",
+        "str",
+        "bool",
+        "round",
+        "sum",
+        "sorted",
+        "lower",
+        "upper",
+    }
+)
+
+
+class ExpressionLanguage:
+    """Evaluates expressions and scripts against process data with one clock and calendar."""
+
+    def __init__(self, clock: Clock, calendar: WorkingDayCalendar):
+        self.clock = clock
+        self.calendar = calendar
+        self.functions: dict[str, Callable[..., Any]] = {
+            "working_days": lambda n: WorkingDays(int(n)),
+            "add_working_days": lambda start, n: calendar.add(_to_datetime(start), int(n)),
+            "is_working_day": lambda day: calendar.is_working_day(_to_date(day)),
+            "days": lambda n: timedelta(days=n),
+            "weeks": lambda n: timedelta(weeks=n),
+            "hours": lambda n: timedelta(hours=n),
+            "minutes": lambda n: timedelta(minutes=n),
+            "months": lambda n: relativedelta(months=int(n)),
+            "years": lambda n: relativedelta(years=int(n)),
+            "date": _to_date,
+            "datetime": _to_datetime,
+            "now": lambda: clock.now().astimezone(UK_TIME),
+            "today": lambda: clock.now().astimezone(UK_TIME).date(),
+            "empty": _is_empty,
+            "len": len,
+            "min": min,
+            "max": max,
+            "abs": abs,
+            "int": int,
+            "float": float,
+            "str": str,
+            "bool": bool,
+            "round": round,
+            "sum": sum,
+            "sorted": sorted,
+            "lower": lambda s: str(s).lower(),
+            "upper": lambda s: str(s).upper(),
+        }
+        self._globals = {"__builtins__": {}, **self.functions}
+
+    def evaluate(self, text: str, data: Mapping[str, Any]) -> Any:
+        """Evaluate an expression or a template against ``data`` (not modified)."""
+        if not _WRAPPED.match(text) and is_expression(text):
+            return "".join(
+                part if isinstance(part, str) else str(self._run(part, data, text))
+                for part in compile_template(text)
+            )
+        return self._run(compile_expression(text), data, text)
+
+    def execute(self, script: str, data: dict[str, Any]) -> None:
+        """Run a script; assignments land in ``data``."""
+        self._run(compile_script(script), data, script, mode="exec")
+
+    def _run(self, code: Any, data: Mapping[str, Any], text: str, mode: str = "eval") -> Any:
+        try:
+            if mode == "exec":
+                exec(code, self._globals, data)  # noqa: S102 - code passed the whitelist in _check
+                return None
+            return eval(code, self._globals, data)  # noqa: S307 - code passed the whitelist in _check
+        except NameError as error:
+            raise ExpressionError(f"unknown variable '{error.name}'", text) from None
+        except ExpressionError:
+            raise
+        except Exception as error:
+            raise ExpressionError(f"{type(error).__name__}: {error}", text) from error

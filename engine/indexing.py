@@ -1,0 +1,224 @@
+"""Keeping the indexed tables in step with an instance's state, inside the same transaction.
+
+After every step the READY user tasks become ``human_task`` rows, WAITING timers become
+``timer`` rows with absolute due times, and WAITING message catches become
+``message_subscription`` rows. Rows for tasks that have gone are closed (tasks) or deleted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from .audit import record
+from .dialect.timers import due_time_of, resolve_due
+from .dialect.user_tasks import AssignableUserTask
+from .expressions import is_expression
+from .models import (
+    ACTIVE_TASK_STATES,
+    CANCELLED,
+    CLAIMED,
+    OPEN,
+    HumanTask,
+    MessageSubscription,
+    ProcessInstance,
+    TaskCandidate,
+    Timer,
+)
+
+DEFAULT_PRIORITY = 50
+
+
+def sync_indexes(
+    session: Session,
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    now: datetime,
+    actor: str | None,
+) -> None:
+    """Bring human tasks, timers and message subscriptions in line with ``workflow``."""
+    _sync_human_tasks(session, instance, workflow, now, actor)
+    _sync_timers(session, instance, workflow, now)
+    _sync_subscriptions(session, instance, workflow, now)
+
+
+def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
+    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    active = session.scalars(
+        select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.status.in_(ACTIVE_TASK_STATES)
+        )
+    ).all()
+    for row in active:
+        if row.spiff_task_id not in ready:
+            row.status, row.completed_at = CANCELLED, now
+            record(
+                session,
+                "task_cancelled",
+                actor,
+                now,
+                instance=instance,
+                element_id=row.element_id,
+                task_name=row.name,
+                details={"task_id": row.id},
+            )
+    known = {row.spiff_task_id for row in active}
+    for spiff_id, task in ready.items():
+        if spiff_id not in known:
+            row = _new_human_task(instance, task, now)
+            session.add(row)
+            session.flush()
+            record(
+                session,
+                "task_created",
+                actor,
+                now,
+                instance=instance,
+                element_id=row.element_id,
+                task_name=row.name,
+                details={
+                    "task_id": row.id,
+                    "assignee": row.assignee,
+                    "candidate_groups": row.candidate_groups,
+                },
+            )
+
+
+def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask:
+    spec = task.task_spec
+    attributes = evaluate_assignment(task, now)
+    row = HumanTask(
+        instance_id=instance.id,
+        spiff_task_id=str(task.id),
+        element_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id,
+        documentation=spec.documentation,
+        process_key=instance.process_key,
+        process_name=instance.process_name,
+        case_ref=instance.case_ref,
+        business_key=instance.business_key,
+        status=CLAIMED if attributes["assignee"] else OPEN,
+        created_at=now,
+        **attributes,
+    )
+    row.candidates = [TaskCandidate(kind="group", value=g) for g in row.candidate_groups]
+    row.candidates += [TaskCandidate(kind="user", value=u) for u in row.candidate_users]
+    return row
+
+
+def evaluate_assignment(task, now: datetime) -> dict[str, Any]:
+    """Assignee, candidates, due/follow-up dates and priority, evaluated on the task's data."""
+    spec = task.task_spec
+    assignment = getattr(spec, "assignment", None)
+    if not isinstance(spec, AssignableUserTask) or assignment is None:
+        return {
+            "assignee": None,
+            "candidate_groups": [],
+            "candidate_users": [],
+            "due_at": None,
+            "follow_up_at": None,
+            "priority": DEFAULT_PRIORITY,
+        }
+    engine = task.workflow.script_engine
+
+    def value(text):
+        return engine.evaluate(task, text) if is_expression(text) else text
+
+    def moment(text):
+        return resolve_due(value(text), now, engine.calendar) if text else None
+
+    groups = _names(value(assignment.candidate_groups)) or _names(assignment.lane)
+    priority = value(assignment.priority)
+    return {
+        "assignee": (str(value(assignment.assignee)).strip() or None)
+        if assignment.assignee
+        else None,
+        "candidate_groups": groups,
+        "candidate_users": _names(value(assignment.candidate_users)),
+        "due_at": moment(assignment.due_date),
+        "follow_up_at": moment(assignment.follow_up_date),
+        "priority": int(priority) if priority not in (None, "") else DEFAULT_PRIORITY,
+    }
+
+
+def _names(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple | set) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[Any, datetime]]:
+    """Spiff task id -> (task, due time) for every waiting timer event."""
+    timers = {}
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition):
+            due = due_time_of(task)
+            if due is not None:
+                timers[str(task.id)] = (task, due)
+    return timers
+
+
+def _sync_timers(session, instance, workflow, now) -> None:
+    wanted = waiting_timers(workflow)
+    existing = {
+        row.spiff_task_id: row
+        for row in session.scalars(select(Timer).where(Timer.instance_id == instance.id))
+    }
+    gone = [row.id for spiff_id, row in existing.items() if spiff_id not in wanted]
+    if gone:
+        session.execute(delete(Timer).where(Timer.id.in_(gone)))
+    for spiff_id, (task, due) in wanted.items():
+        row = existing.get(spiff_id)
+        if row is None:
+            session.add(
+                Timer(
+                    instance_id=instance.id,
+                    spiff_task_id=spiff_id,
+                    element_id=task.task_spec.bpmn_id,
+                    name=task.task_spec.bpmn_name,
+                    kind=task.task_spec.event_definition.kind,
+                    due_at=due,
+                    fire_at=due,
+                )
+            )
+        elif row.due_at != due:
+            row.due_at = row.fire_at = due
+            row.attempts, row.last_error = 0, None
+
+
+def _sync_subscriptions(session, instance, workflow, now) -> None:
+    wanted = {}
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, MessageEventDefinition):
+            wanted[str(task.id)] = (task, definition.name)
+    existing = {
+        row.spiff_task_id: row
+        for row in session.scalars(
+            select(MessageSubscription).where(MessageSubscription.instance_id == instance.id)
+        )
+    }
+    gone = [row.id for spiff_id, row in existing.items() if spiff_id not in wanted]
+    if gone:
+        session.execute(delete(MessageSubscription).where(MessageSubscription.id.in_(gone)))
+    for spiff_id, (task, name) in wanted.items():
+        if spiff_id not in existing:
+            session.add(
+                MessageSubscription(
+                    instance_id=instance.id,
+                    spiff_task_id=spiff_id,
+                    element_id=task.task_spec.bpmn_id,
+                    message_name=name,
+                    business_key=instance.business_key,
+                    created_at=now,
+                )
+            )

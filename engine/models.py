@@ -1,0 +1,197 @@
+"""Tables. Models are data; the service modules own every change to them.
+
+The inbox, the timer sweep, message correlation and reports read the indexed tables here
+(``human_task``, ``timer``, ``message_subscription``, ``audit_event``); only a step on one
+instance ever loads that instance's serialized state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base
+
+OPEN, CLAIMED, COMPLETED, CANCELLED = "open", "claimed", "completed", "cancelled"
+ACTIVE_TASK_STATES = (OPEN, CLAIMED)
+RUNNING, ENDED, ERROR = "running", "completed", "error"
+
+
+class Deployment(Base):
+    """One deploy action: a set of files sent together (CLI, web upload or Camunda Modeler)."""
+
+    __tablename__ = "deployment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(String(64))
+    deployed_by: Mapped[str | None] = mapped_column(String(255))
+    deployed_at: Mapped[datetime]
+    definitions: Mapped[list[Definition]] = relationship(back_populates="deployment")
+
+
+class Definition(Base):
+    """One version of one definition file (BPMN or DMN). Immutable once written."""
+
+    __tablename__ = "definition"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id"), index=True)
+    key: Mapped[str] = mapped_column(String(255))
+    version: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str | None] = mapped_column(String(255))
+    resource_name: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    called_elements: Mapped[list] = mapped_column(default=list)
+    decision_refs: Mapped[list] = mapped_column(default=list)
+    deployed_by: Mapped[str | None] = mapped_column(String(255))
+    deployed_at: Mapped[datetime]
+    deployment: Mapped[Deployment] = relationship(back_populates="definitions")
+
+
+class DefinitionElement(Base):
+    """Which definition versions provide a process or decision id (for call activities, DMN)."""
+
+    __tablename__ = "definition_element"
+    __table_args__ = (Index(None, "kind", "element_id", "definition_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definition.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    element_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(255))
+    executable: Mapped[bool] = mapped_column(default=True)
+
+
+class ProcessInstance(Base):
+    """One running or finished process, its serialized state and its lock version."""
+
+    __tablename__ = "process_instance"
+    __table_args__ = (
+        Index(None, "business_key", "process_key"),
+        Index(None, "case_ref", "status"),
+        Index(None, "definition_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definition.id"))
+    dependency_ids: Mapped[list] = mapped_column(default=list)
+    process_key: Mapped[str] = mapped_column(String(255))
+    process_name: Mapped[str | None] = mapped_column(String(255))
+    business_key: Mapped[str | None] = mapped_column(String(255))
+    case_ref: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=RUNNING)
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime]
+    started_by: Mapped[str | None] = mapped_column(String(255))
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(255))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class HumanTask(Base):
+    """A user task as the inbox sees it; kept in step with the instance in the same commit."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index(None, "status", "assignee", "due_at"),
+        Index(None, "status", "due_at"),
+        Index(None, "instance_id", "status"),
+        Index(None, "completed_by", "completed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    spiff_task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    element_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    documentation: Mapped[str | None] = mapped_column(Text)
+    process_key: Mapped[str] = mapped_column(String(255))
+    process_name: Mapped[str | None] = mapped_column(String(255))
+    case_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    business_key: Mapped[str | None] = mapped_column(String(255))
+    assignee: Mapped[str | None] = mapped_column(String(255))
+    candidate_groups: Mapped[list] = mapped_column(default=list)
+    candidate_users: Mapped[list] = mapped_column(default=list)
+    due_at: Mapped[datetime | None]
+    follow_up_at: Mapped[datetime | None]
+    priority: Mapped[int] = mapped_column(default=50)
+    status: Mapped[str] = mapped_column(String(12), default=OPEN)
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(255))
+    candidates: Mapped[list[TaskCandidate]] = relationship(
+        back_populates="task", cascade="all, delete-orphan"
+    )
+
+
+class TaskCandidate(Base):
+    """One candidate group or user of a human task, so the inbox can use an index."""
+
+    __tablename__ = "human_task_candidate"
+    __table_args__ = (Index(None, "kind", "value", "human_task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    human_task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[str] = mapped_column(String(255))
+    task: Mapped[HumanTask] = relationship(back_populates="candidates")
+
+
+class Timer(Base):
+    """A waiting timer event with its absolute due time; the sweep reads only this table."""
+
+    __tablename__ = "timer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    element_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime]
+    fire_at: Mapped[datetime] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MessageSubscription(Base):
+    """A catch event waiting for a named message; correlation reads this, not the state."""
+
+    __tablename__ = "message_subscription"
+    __table_args__ = (Index(None, "message_name", "business_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    element_id: Mapped[str] = mapped_column(String(255))
+    message_name: Mapped[str] = mapped_column(String(255))
+    business_key: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class AuditEvent(Base):
+    """Who did what, when, to which instance: the case timeline is built from these rows."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index(None, "instance_id", "id"), Index(None, "case_ref", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    case_ref: Mapped[str | None] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(String(255))
+    at: Mapped[datetime]
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    task_name: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict] = mapped_column(default=dict)

@@ -1,0 +1,124 @@
+"""Loading, stepping and saving one instance inside the caller's transaction.
+
+``InstanceRuntime.lock`` takes the instance row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
+serialises writers with ``BEGIN IMMEDIATE``) and the ORM's version column rejects any save based
+on an older read, so two nodes can never both apply a step to the same state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .clock import Clock
+from .definitions import SpecCache
+from .dialect.script_engine import ExpressionScriptEngine
+from .dialect.serializer import StateSerializer
+from .errors import InstanceNotRunning, NotFound, ProcessError, StaleInstance
+from .indexing import sync_indexes
+from .models import ENDED, RUNNING, ProcessInstance
+from .workdays import WorkingDayCalendar
+
+
+class InstanceRuntime:
+    """Specs, script engine and serializer shared by every step this process makes."""
+
+    def __init__(self, clock: Clock, calendar: WorkingDayCalendar, specs: SpecCache):
+        self.clock = clock
+        self.specs = specs
+        self.script_engine = ExpressionScriptEngine(clock, calendar)
+        self.serializer = StateSerializer()
+
+    def lock(
+        self,
+        session: Session,
+        instance_id: int,
+        expected_version: int | None = None,
+        running: bool = True,
+    ) -> ProcessInstance:
+        """The instance row, locked for this transaction; typed errors when it cannot be used."""
+        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        instance = session.scalars(
+            query.with_for_update().execution_options(populate_existing=True)
+        ).first()
+        if instance is None:
+            raise NotFound(f"Process instance {instance_id} does not exist")
+        if expected_version is not None and instance.version != expected_version:
+            raise StaleInstance(
+                f"Process instance {instance_id} has changed since you loaded it "
+                f"(version {expected_version}, now {instance.version}); reload and try again"
+            )
+        if running and instance.status != RUNNING:
+            raise InstanceNotRunning(f"Process instance {instance_id} is {instance.status}")
+        return instance
+
+    def new_workflow(
+        self, session: Session, definition_id: int, dependency_ids: list[int], variables: dict
+    ) -> BpmnWorkflow:
+        """A fresh workflow of one definition version with its start variables."""
+        spec, subprocess_specs = self.specs.get(session, definition_id, dependency_ids)
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
+        workflow.task_tree.data.update(variables)
+        return workflow
+
+    def load(self, session: Session, instance: ProcessInstance) -> BpmnWorkflow:
+        """The live workflow for an instance row."""
+        spec, subprocess_specs = self.specs.get(
+            session, instance.definition_id, instance.dependency_ids
+        )
+        return self.serializer.loads(instance.state, spec, subprocess_specs, self.script_engine)
+
+    def advance(self, workflow: BpmnWorkflow) -> None:
+        """Run engine steps and due timers until the workflow waits for people or time."""
+        run_safely(workflow, workflow.do_engine_steps)
+
+    def save(
+        self,
+        session: Session,
+        instance: ProcessInstance,
+        workflow: BpmnWorkflow,
+        now: datetime,
+        actor: str | None,
+    ) -> None:
+        """Write state, indexes and the end of the instance, all in this transaction."""
+        instance.state = self.serializer.dumps(workflow)
+        instance.serializer_version = self.serializer.VERSION
+        if workflow.completed and instance.status == RUNNING:
+            instance.status, instance.ended_at, instance.ended_by = ENDED, now, actor
+        sync_indexes(session, instance, workflow, now, actor)
+        try:
+            session.flush()
+        except StaleDataError:
+            raise StaleInstance(
+                f"Process instance {instance.id} was changed by someone else at the same "
+                "time; nothing was saved - reload and try again"
+            ) from None
+
+
+def spiff_task(workflow: BpmnWorkflow, spiff_task_id: str):
+    """The workflow task behind a human task row, or None when it has gone."""
+    try:
+        return workflow.get_task_from_id(UUID(spiff_task_id))
+    except TaskNotFoundException:
+        return None
+
+
+def run_safely(workflow: BpmnWorkflow, step, *args, **kwargs):
+    """Run a SpiffWorkflow call, turning its errors into ProcessError with element and line."""
+    try:
+        return step(*args, **kwargs)
+    except SpiffWorkflowException as error:
+        task = getattr(error, "task", None)
+        element = task.task_spec.bpmn_id if task is not None else getattr(error, "task_id", None)
+        line = getattr(error, "line_number", None) or None
+        message = str(error)
+        notes = getattr(error, "notes", None) or getattr(error, "__notes__", None)
+        if notes:
+            message += " (" + "; ".join(notes) + ")"
+        raise ProcessError(message, element, line) from error

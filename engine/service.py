@@ -1,0 +1,390 @@
+"""The engine's service layer: every public operation is one database transaction.
+
+The web app, the scheduler and the CLI call these methods and nothing else; a failure inside
+one leaves nothing half written. Errors are typed (see ``engine.errors``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from . import definitions as defs
+from . import queries
+from .actors import Actor, may_claim, may_work_on
+from .audit import record
+from .clock import Clock
+from .db import Database
+from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
+from .errors import (
+    Conflict,
+    InvalidDefinition,
+    MessageNotCorrelated,
+    NotFound,
+    NotPermitted,
+    ProcessError,
+    TaskAlreadyClaimed,
+    TaskAlreadyCompleted,
+    TaskNotActive,
+)
+from .forms import validate_submission
+from .models import (
+    ACTIVE_TASK_STATES,
+    CANCELLED,
+    CLAIMED,
+    COMPLETED,
+    OPEN,
+    RUNNING,
+    HumanTask,
+    MessageSubscription,
+    ProcessInstance,
+)
+from .runtime import InstanceRuntime, run_safely, spiff_task
+from .sweep import TimerSweep
+from .workdays import WorkingDayCalendar
+
+DEFINITION_SUFFIXES = (".bpmn", ".dmn")
+
+
+@dataclass(frozen=True)
+class InstanceRef:
+    """What a caller needs after changing an instance: its id, status and new version."""
+
+    id: int
+    status: str
+    version: int
+
+
+class Engine:
+    """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
+
+    def __init__(
+        self,
+        database: Database | str,
+        clock: Clock | None = None,
+        calendar: WorkingDayCalendar | None = None,
+        spec_cache_size: int = 256,
+    ):
+        self.db = database if isinstance(database, Database) else Database(database)
+        self.clock = clock or Clock()
+        self.calendar = calendar or WorkingDayCalendar()
+        self.specs = defs.SpecCache(spec_cache_size)
+        self.runtime = InstanceRuntime(self.clock, self.calendar, self.specs)
+        self.timers = TimerSweep(self.db, self.runtime, self.clock)
+
+    # --- definitions -------------------------------------------------------------------
+
+    def deploy(
+        self,
+        resources: list[defs.Resource],
+        *,
+        name: str = "deployment",
+        source: str = "api",
+        deployed_by: str | None = None,
+        changed_only: bool = True,
+    ) -> defs.DeployResult:
+        """Deploy parsed files together; unchanged ones are skipped, changed ones get N+1."""
+        if not resources:
+            raise InvalidDefinition([defs.Problem(name, "there are no files to deploy")])
+        with self.db.unit_of_work() as session:
+            result = defs.deploy(
+                session,
+                resources,
+                name=name,
+                source=source,
+                deployed_by=deployed_by,
+                now=self.clock.now(),
+                changed_only=changed_only,
+            )
+            for definition in result.deployed:
+                record(
+                    session,
+                    "definition_deployed",
+                    deployed_by,
+                    self.clock.now(),
+                    element_id=definition.key,
+                    details={
+                        "version": definition.version,
+                        "resource": definition.resource_name,
+                        "deployment_id": result.deployment_id,
+                        "source": source,
+                    },
+                )
+            return result
+
+    def deploy_path(self, path: str | Path, **kwargs: Any) -> defs.DeployResult:
+        """Deploy one file, or every .bpmn/.dmn file under a folder, as one deployment."""
+        path = Path(path)
+        if not path.exists():
+            raise NotFound(f"{path} does not exist")
+        files = (
+            sorted(p for p in path.rglob("*") if p.suffix in DEFINITION_SUFFIXES)
+            if path.is_dir()
+            else [path]
+        )
+        if not files:
+            raise NotFound(f"No .bpmn or .dmn files under {path}")
+        resources = [defs.read_resource(str(p), p.read_bytes()) for p in files]
+        kwargs.setdefault("name", path.name)
+        return self.deploy(resources, **kwargs)
+
+    # --- instances ---------------------------------------------------------------------
+
+    def start(
+        self,
+        key: str,
+        variables: dict | None = None,
+        *,
+        business_key: str | None = None,
+        case_ref: str | None = None,
+        actor: Actor | None = None,
+    ) -> InstanceRef:
+        """Start the latest version of process ``key`` and run it to its first wait."""
+        now, who = self.clock.now(), actor.user_id if actor else None
+        with self.db.unit_of_work() as session:
+            definition = defs.startable_definition(session, key)
+            dependencies, missing = defs.resolve_dependencies(session, definition)
+            if missing:
+                names = ", ".join(f"{kind} '{ref}'" for kind, ref in missing)
+                raise NotFound(f"Process '{key}' needs {names}, which is not deployed")
+            dependency_ids = [d.id for d in dependencies]
+            workflow = self.runtime.new_workflow(
+                session, definition.id, dependency_ids, dict(variables or {})
+            )
+            if (name := initiator_variable(workflow.spec)) and who:
+                workflow.task_tree.data[name] = who
+            instance = ProcessInstance(
+                definition_id=definition.id,
+                dependency_ids=dependency_ids,
+                process_key=key,
+                process_name=definition.name,
+                business_key=business_key,
+                case_ref=case_ref,
+                status=RUNNING,
+                state="{}",
+                serializer_version="",
+                started_at=now,
+                started_by=who,
+            )
+            session.add(instance)
+            session.flush()
+            record(
+                session,
+                "instance_started",
+                who,
+                now,
+                instance=instance,
+                details={
+                    "version": definition.version,
+                    "variables": variables or {},
+                    "business_key": business_key,
+                },
+            )
+            self.runtime.advance(workflow)
+            self.runtime.save(session, instance, workflow, now, who)
+            return InstanceRef(instance.id, instance.status, instance.version)
+
+    def cancel(self, instance_id: int, actor: Actor, reason: str = "") -> InstanceRef:
+        """Stop a running instance; its open tasks are cancelled and its timers removed."""
+        now = self.clock.now()
+        with self.db.unit_of_work() as session:
+            instance = self.runtime.lock(session, instance_id)
+            workflow = self.runtime.load(session, instance)
+            run_safely(workflow, workflow.cancel)
+            instance.status, instance.ended_at, instance.ended_by = CANCELLED, now, actor.user_id
+            record(
+                session,
+                "instance_cancelled",
+                actor.user_id,
+                now,
+                instance=instance,
+                details={"reason": reason},
+            )
+            self.runtime.save(session, instance, workflow, now, actor.user_id)
+            return InstanceRef(instance.id, instance.status, instance.version)
+
+    # --- human tasks -------------------------------------------------------------------
+
+    def claim(self, task_id: int, actor: Actor) -> None:
+        """Take an unassigned task; someone else's claim is a TaskAlreadyClaimed conflict."""
+        with self.db.unit_of_work() as session:
+            task = self._active_task(session, task_id)
+            if not may_claim(task, actor):
+                raise NotPermitted("You are not a candidate for this task")
+            if task.assignee and task.assignee != actor.user_id:
+                raise TaskAlreadyClaimed(f"'{task.name}' is already claimed by {task.assignee}")
+            self._assign(session, task, actor.user_id, actor, "task_claimed")
+
+    def unclaim(self, task_id: int, actor: Actor) -> None:
+        """Give a claimed task back to its candidates."""
+        with self.db.unit_of_work() as session:
+            task = self._active_task(session, task_id)
+            if task.assignee != actor.user_id and not actor.system:
+                raise NotPermitted("Only the person who holds a task can give it back")
+            self._assign(session, task, None, actor, "task_unclaimed")
+
+    def assign(self, task_id: int, assignee: str | None, actor: Actor) -> None:
+        """Hand a task to a named person (managers reassigning within their team)."""
+        with self.db.unit_of_work() as session:
+            task = self._active_task(session, task_id)
+            self._assign(session, task, assignee, actor, "task_assigned")
+
+    def _assign(
+        self, session, task: HumanTask, assignee: str | None, actor: Actor, event_type: str
+    ) -> None:
+        now = self.clock.now()
+        previous, task.assignee = task.assignee, assignee
+        task.status = CLAIMED if assignee else OPEN
+        task.claimed_at = now if assignee else None
+        record(
+            session,
+            event_type,
+            actor.user_id,
+            now,
+            case_ref=task.case_ref,
+            element_id=task.element_id,
+            task_name=task.name,
+            details={"task_id": task.id, "assignee": assignee, "previous": previous},
+            instance=session.get(ProcessInstance, task.instance_id),
+        )
+
+    def complete(
+        self, task_id: int, data: dict | None, actor: Actor, expected_version: int | None = None
+    ) -> InstanceRef:
+        """Complete a task with form data (validated), then run the process to its next wait."""
+        now, data = self.clock.now(), dict(data or {})
+        with self.db.unit_of_work() as session:
+            task = self._task(session, task_id)
+            instance = self.runtime.lock(session, task.instance_id, expected_version)
+            session.refresh(task)
+            self._ensure_active(task)
+            if not may_work_on(task, actor):
+                raise NotPermitted(f"'{task.name}' is not yours to complete")
+            workflow = self.runtime.load(session, instance)
+            live = spiff_task(workflow, task.spiff_task_id)
+            if live is None or live.state != TaskState.READY:
+                raise TaskAlreadyCompleted(f"'{task.name}' has already been completed")
+            cleaned = validate_submission(live.task_spec.form, data, live.data)
+            live.data.update(cleaned)
+            run_safely(workflow, live.run)
+            task.status, task.completed_at, task.completed_by = COMPLETED, now, actor.user_id
+            record(
+                session,
+                "task_completed",
+                actor.user_id,
+                now,
+                instance=instance,
+                element_id=task.element_id,
+                task_name=task.name,
+                details={"task_id": task.id, "data": cleaned},
+            )
+            self.runtime.advance(workflow)
+            self.runtime.save(session, instance, workflow, now, actor.user_id)
+            return InstanceRef(instance.id, instance.status, instance.version)
+
+    def _task(self, session, task_id: int) -> HumanTask:
+        task = session.get(HumanTask, task_id)
+        if task is None:
+            raise NotFound(f"Task {task_id} does not exist")
+        return task
+
+    def _active_task(self, session, task_id: int) -> HumanTask:
+        task = self._task(session, task_id)
+        self.runtime.lock(session, task.instance_id)
+        session.refresh(task)
+        self._ensure_active(task)
+        return task
+
+    @staticmethod
+    def _ensure_active(task: HumanTask) -> None:
+        if task.status == COMPLETED:
+            who = f" by {task.completed_by}" if task.completed_by else ""
+            raise TaskAlreadyCompleted(f"'{task.name}' has already been completed{who}")
+        if task.status not in ACTIVE_TASK_STATES:
+            raise TaskNotActive(f"'{task.name}' is no longer active ({task.status})")
+
+    # --- messages and timers -----------------------------------------------------------
+
+    def correlate_message(
+        self,
+        name: str,
+        *,
+        business_key: str | None = None,
+        instance_id: int | None = None,
+        variables: dict | None = None,
+        actor: Actor | None = None,
+    ) -> InstanceRef:
+        """Deliver message ``name`` to the one instance waiting for it (by business key)."""
+        now, who = self.clock.now(), actor.user_id if actor else None
+        with self.db.unit_of_work() as session:
+            query = select(MessageSubscription.instance_id).where(
+                MessageSubscription.message_name == name
+            )
+            if business_key is not None:
+                query = query.where(MessageSubscription.business_key == business_key)
+            if instance_id is not None:
+                query = query.where(MessageSubscription.instance_id == instance_id)
+            targets = sorted(set(session.scalars(query)))
+            if not targets:
+                raise MessageNotCorrelated(
+                    f"No running instance is waiting for message '{name}'"
+                    + (f" with business key '{business_key}'" if business_key else "")
+                )
+            if len(targets) > 1:
+                raise Conflict(
+                    f"Message '{name}' matches {len(targets)} instances "
+                    f"({', '.join(map(str, targets))}); give a business key or instance id"
+                )
+            instance = self.runtime.lock(session, targets[0])
+            workflow = self.runtime.load(session, instance)
+            event = BpmnEvent(
+                VariablesMessageEventDefinition(name),
+                {"payload": dict(variables or {}), "result_var": None},
+            )
+            run_safely(workflow, workflow.send_event, event)
+            record(
+                session,
+                "message_received",
+                who,
+                now,
+                instance=instance,
+                details={"message": name, "variables": variables or {}},
+            )
+            self.runtime.advance(workflow)
+            self.runtime.save(session, instance, workflow, now, who)
+            return InstanceRef(instance.id, instance.status, instance.version)
+
+    def fire_due_timers(self, limit: int = 100) -> int:
+        """Fire every timer due by now (at most ``limit`` instances); returns how many fired."""
+        return self.timers.fire_due(limit)
+
+    # --- queries -----------------------------------------------------------------------
+
+    def tasks_for_user(self, actor: Actor, **filters: Any) -> list[HumanTask]:
+        """Open tasks the actor holds or may claim, soonest due first (indexed table only)."""
+        with self.db.reading() as session:
+            return queries.tasks_for_user(session, actor, **filters)
+
+    def instances_for_case(self, case_ref: str) -> list[ProcessInstance]:
+        """Every instance on a case, newest first."""
+        with self.db.reading() as session:
+            return queries.instances_for_case(session, case_ref)
+
+    def report_error(self, instance_id: int, error: ProcessError, actor: str | None) -> None:
+        """Record a failed step on the instance's history (its own small transaction)."""
+        with self.db.unit_of_work() as session:
+            instance = session.get(ProcessInstance, instance_id)
+            record(
+                session,
+                "error",
+                actor,
+                self.clock.now(),
+                instance=instance,
+                element_id=error.element_id,
+                details={"message": str(error), "line": error.line},
+            )

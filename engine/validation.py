@@ -1,0 +1,151 @@
+"""Static checks on a definition file before anything is deployed.
+
+Every ``${...}`` must compile in our expression language, every literal timer must parse, and
+forms must use field types we can render and validate. Each problem names the file, the
+element id and the line so a process owner can find it in Camunda Modeler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from .dialect.timers import parse_cycle, resolve_due
+from .errors import Problem
+from .expressions import (
+    ExpressionError,
+    compile_expression,
+    compile_script,
+    compile_template,
+    is_expression,
+)
+from .forms import FIELD_TYPES, VALIDATION_CONSTRAINTS
+from .workdays import WorkingDayCalendar
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
+USER_TASK_ATTRIBUTES = (
+    "assignee",
+    "candidateGroups",
+    "candidateUsers",
+    "dueDate",
+    "followUpDate",
+    "priority",
+)
+UNSUPPORTED_IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type")
+_TIMER_CHECK_START = datetime(2000, 1, 3, tzinfo=UTC)
+
+
+def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
+    """All problems found in one BPMN document (empty when it is fine)."""
+    checks = (_conditions, _timers, _user_tasks, _scripts, _form_fields, _service_tasks)
+    return [problem for check in checks for problem in check(tree, filename)]
+
+
+def _problem(filename: str, element: etree._Element, message: str) -> Problem:
+    owner = element
+    while owner is not None and owner.get("id") is None:
+        owner = owner.getparent()
+    element_id = owner.get("id") if owner is not None else None
+    return Problem(filename, message, element_id, element.sourceline)
+
+
+def _expression_problem(text: str, template: bool = False) -> str | None:
+    try:
+        if template and not text.strip().startswith(("${", "#{")):
+            compile_template(text)
+        else:
+            compile_expression(text)
+    except ExpressionError as error:
+        return f"expression '{text}' does not compile: {error}"
+    return None
+
+
+def _conditions(tree, filename) -> Iterator[Problem]:
+    for node in tree.iterfind(".//bpmn:conditionExpression", NS):
+        text = (node.text or "").strip()
+        if not text:
+            yield _problem(filename, node, "the condition is empty; write e.g. ${approved}")
+        elif message := _expression_problem(text):
+            yield _problem(filename, node, message)
+
+
+def _timers(tree, filename) -> Iterator[Problem]:
+    calendar = WorkingDayCalendar()
+    for tag in ("timeDate", "timeDuration", "timeCycle"):
+        for node in tree.iterfind(f".//bpmn:{tag}", NS):
+            text = (node.text or "").strip()
+            if not text:
+                yield _problem(filename, node, f"the timer's {tag} is empty")
+            elif is_expression(text):
+                if message := _expression_problem(text):
+                    yield _problem(filename, node, message)
+            else:
+                parse = parse_cycle if tag == "timeCycle" else resolve_due
+                try:
+                    parse(text, _TIMER_CHECK_START, calendar)
+                except ExpressionError as error:
+                    yield _problem(filename, node, f"timer '{text}': {error}")
+
+
+def _user_tasks(tree, filename) -> Iterator[Problem]:
+    for task in tree.iterfind(".//bpmn:userTask", NS):
+        for attribute in USER_TASK_ATTRIBUTES:
+            text = task.get(f"{{{CAMUNDA_NS}}}{attribute}")
+            if not text:
+                continue
+            if is_expression(text):
+                if message := _expression_problem(text, template=True):
+                    yield _problem(filename, task, f"camunda:{attribute}: {message}")
+            elif attribute == "priority" and not text.strip().lstrip("-").isdigit():
+                yield _problem(filename, task, f"camunda:priority '{text}' is not a whole number")
+
+
+def _scripts(tree, filename) -> Iterator[Problem]:
+    for task in tree.iterfind(".//bpmn:scriptTask", NS):
+        script = task.find("bpmn:script", NS)
+        if script is None or not (script.text or "").strip():
+            yield _problem(filename, task, "the script task has no inline script")
+            continue
+        try:
+            compile_script(script.text)
+        except ExpressionError as error:
+            yield _problem(filename, script, f"script does not compile: {error}")
+
+
+def _form_fields(tree, filename) -> Iterator[Problem]:
+    for field in tree.iterfind(".//camunda:formField", NS):
+        field_type = field.get("type") or "string"
+        if field_type not in FIELD_TYPES:
+            known = ", ".join(sorted(FIELD_TYPES))
+            yield _problem(
+                filename,
+                field,
+                f"form field '{field.get('id')}' has type '{field_type}'; "
+                f"supported types are {known}",
+            )
+        for constraint in field.iterfind("camunda:validation/camunda:constraint", NS):
+            name = constraint.get("name")
+            if name not in VALIDATION_CONSTRAINTS:
+                known = ", ".join(sorted(VALIDATION_CONSTRAINTS))
+                yield _problem(
+                    filename,
+                    constraint,
+                    f"form field '{field.get('id')}' has unknown constraint '{name}' ({known})",
+                )
+
+
+def _service_tasks(tree, filename) -> Iterator[Problem]:
+    for tag in ("serviceTask", "sendTask"):
+        for task in tree.iterfind(f".//bpmn:{tag}", NS):
+            for attribute in UNSUPPORTED_IMPLEMENTATIONS:
+                if task.get(f"{{{CAMUNDA_NS}}}{attribute}"):
+                    yield _problem(
+                        filename,
+                        task,
+                        f"camunda:{attribute} (Java delegates, external tasks) cannot run here; "
+                        "use camunda:properties conventions instead",
+                    )

@@ -1,0 +1,69 @@
+"""Working-day arithmetic for England & Wales.
+
+A working day is Monday to Friday and not a bank holiday in England & Wales, as listed by the
+maintained ``holidays`` package (offline data, no network at run time). England and Wales share
+one list of bank holidays, so the ``ENG`` subdivision stands for both.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+UK_TIME = ZoneInfo("Europe/London")
+
+
+class WorkingDayCalendar:
+    """Counts working days in local (UK) time; results keep the start's time of day."""
+
+    def __init__(self, country: str = "GB", subdivision: str = "ENG", timezone=UK_TIME):
+        self.country = country
+        self.subdivision = subdivision
+        self.timezone = timezone
+
+    @cached_property
+    def _bank_holidays(self) -> holidays.HolidayBase:
+        return holidays.country_holidays(self.country, subdiv=self.subdivision)
+
+    def is_working_day(self, day: date) -> bool:
+        """True for a weekday that is not a bank holiday."""
+        return day.weekday() < 5 and day not in self._bank_holidays
+
+    def holiday_name(self, day: date) -> str | None:
+        """The bank holiday's name on ``day``, if it is one."""
+        return self._bank_holidays.get(day)
+
+    def add(self, start: datetime | date, count: int) -> datetime:
+        """The ``count``-th working day after ``start``, at the same local time of day.
+
+        Counting starts with the day after ``start``, so 1 working day after Friday 10:00 is
+        Monday 10:00 (or Tuesday after a bank-holiday Monday). Negative counts go backwards.
+        A bare date is taken as 00:00 UK time.
+        """
+        local = to_local(start, self.timezone)
+        day, step, remaining = local.date(), (1 if count >= 0 else -1), abs(count)
+        while remaining:
+            day += timedelta(days=step)
+            if self.is_working_day(day):
+                remaining -= 1
+        return datetime.combine(day, local.timetz().replace(tzinfo=None), self.timezone)
+
+    def count_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``."""
+        days, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            days += self.is_working_day(day)
+        return days
+
+
+def to_local(moment: datetime | date, timezone=UK_TIME) -> datetime:
+    """An aware datetime in ``timezone``; dates are midnight there, naive datetimes local."""
+    if not isinstance(moment, datetime):
+        return datetime.combine(moment, datetime.min.time(), timezone)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone)
+    return moment.astimezone(timezone)
