@@ -35,7 +35,7 @@ def validate_submission(form, submitted: Mapping[str, Any], current: Mapping[str
     errors = {key: "is not a field of this form" for key in submitted if key not in known}
     cleaned: dict[str, Any] = {}
     for field in fields:
-        if field.has_validation("readonly"):
+        if has_constraint(field, "readonly"):
             cleaned[field.id] = current.get(field.id, _default(field))
             continue
         try:
@@ -45,6 +45,15 @@ def validate_submission(form, submitted: Mapping[str, Any], current: Mapping[str
     if errors:
         raise InvalidSubmission(errors, dict(submitted))
     return cleaned
+
+
+def has_constraint(field, name: str) -> bool:
+    """True when the field declares constraint ``name``.
+
+    SpiffWorkflow's ``has_validation`` looks at the constraint's config, which ``required`` and
+    ``readonly`` do not have, so it would report them missing.
+    """
+    return any(rule.name == name for rule in field.validation)
 
 
 def _default(field) -> Any:
@@ -59,7 +68,7 @@ def _clean_field(field, raw: Any) -> Any:
     if value is None and raw in (None, ""):
         value = _default(field)
     if value is None:
-        if field.has_validation("required"):
+        if has_constraint(field, "required"):
             verb = "Choose an option for" if field.type in ("enum", "boolean") else "Enter"
             raise FieldError(f"{verb} '{field.label or field.id}'")
         return None

@@ -6,6 +6,8 @@ one leaves nothing half written. Errors are typed (see ``engine.errors``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,13 @@ from .sweep import TimerSweep
 from .workdays import WorkingDayCalendar
 
 DEFINITION_SUFFIXES = (".bpmn", ".dmn")
+
+
+@dataclass
+class _Step:
+    """What a failing step had reached, so its error can be recorded after the rollback."""
+
+    instance_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,10 @@ class Engine:
         )
         if not files:
             raise NotFound(f"No .bpmn or .dmn files under {path}")
-        resources = [defs.read_resource(str(p), p.read_bytes()) for p in files]
+        root = path if path.is_dir() else path.parent
+        resources = [
+            defs.read_resource(p.relative_to(root).as_posix(), p.read_bytes()) for p in files
+        ]
         kwargs.setdefault("name", path.name)
         return self.deploy(resources, **kwargs)
 
@@ -146,7 +158,7 @@ class Engine:
     ) -> InstanceRef:
         """Start the latest version of process ``key`` and run it to its first wait."""
         now, who = self.clock.now(), actor.user_id if actor else None
-        with self.db.unit_of_work() as session:
+        with self._recording_errors(who, process_key=key), self.db.unit_of_work() as session:
             definition = defs.startable_definition(session, key)
             dependencies, missing = defs.resolve_dependencies(session, definition)
             if missing:
@@ -192,7 +204,7 @@ class Engine:
     def cancel(self, instance_id: int, actor: Actor, reason: str = "") -> InstanceRef:
         """Stop a running instance; its open tasks are cancelled and its timers removed."""
         now = self.clock.now()
-        with self.db.unit_of_work() as session:
+        with self._recording_errors(actor.user_id, instance_id), self.db.unit_of_work() as session:
             instance = self.runtime.lock(session, instance_id)
             workflow = self.runtime.load(session, instance)
             run_safely(workflow, workflow.cancel)
@@ -258,8 +270,9 @@ class Engine:
     ) -> InstanceRef:
         """Complete a task with form data (validated), then run the process to its next wait."""
         now, data = self.clock.now(), dict(data or {})
-        with self.db.unit_of_work() as session:
+        with self._recording_errors(actor.user_id) as step, self.db.unit_of_work() as session:
             task = self._task(session, task_id)
+            step.instance_id = task.instance_id
             instance = self.runtime.lock(session, task.instance_id, expected_version)
             session.refresh(task)
             self._ensure_active(task)
@@ -321,7 +334,7 @@ class Engine:
     ) -> InstanceRef:
         """Deliver message ``name`` to the one instance waiting for it (by business key)."""
         now, who = self.clock.now(), actor.user_id if actor else None
-        with self.db.unit_of_work() as session:
+        with self._recording_errors(who) as step, self.db.unit_of_work() as session:
             query = select(MessageSubscription.instance_id).where(
                 MessageSubscription.message_name == name
             )
@@ -340,6 +353,7 @@ class Engine:
                     f"Message '{name}' matches {len(targets)} instances "
                     f"({', '.join(map(str, targets))}); give a business key or instance id"
                 )
+            step.instance_id = targets[0]
             instance = self.runtime.lock(session, targets[0])
             workflow = self.runtime.load(session, instance)
             event = BpmnEvent(
@@ -375,16 +389,26 @@ class Engine:
         with self.db.reading() as session:
             return queries.instances_for_case(session, case_ref)
 
-    def report_error(self, instance_id: int, error: ProcessError, actor: str | None) -> None:
-        """Record a failed step on the instance's history (its own small transaction)."""
-        with self.db.unit_of_work() as session:
-            instance = session.get(ProcessInstance, instance_id)
-            record(
-                session,
-                "error",
-                actor,
-                self.clock.now(),
-                instance=instance,
-                element_id=error.element_id,
-                details={"message": str(error), "line": error.line},
-            )
+    @contextmanager
+    def _recording_errors(
+        self, actor: str | None, instance_id: int | None = None, process_key: str | None = None
+    ) -> Iterator[_Step]:
+        """After a step fails with a ProcessError and has rolled back, record the error."""
+        step = _Step(instance_id)
+        try:
+            yield step
+        except ProcessError as error:
+            with self.db.unit_of_work() as session:
+                instance = (
+                    session.get(ProcessInstance, step.instance_id) if step.instance_id else None
+                )
+                record(
+                    session,
+                    "error",
+                    actor,
+                    self.clock.now(),
+                    instance=instance,
+                    element_id=error.element_id,
+                    details={"message": str(error), "line": error.line, "process": process_key},
+                )
+            raise

@@ -1,0 +1,182 @@
+"""``joinedup``: the command line over the engine's service layer.
+
+Every command reads the database from ``DATABASE_URL`` (or ``--database``), brings the schema up
+to date, and exits non-zero with a plain message on bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from .actors import Actor
+from .db import Database
+from .errors import EngineError, InvalidDefinition
+from .schema import upgrade
+from .service import Engine
+
+DEFAULT_WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
+
+
+def database_url() -> str:
+    """``DATABASE_URL``, else a SQLite file under ./instance (created on first use)."""
+    url = os.environ.get("DATABASE_URL") or os.environ.get("JOINEDUP_DATABASE_URL")
+    if url:
+        return url
+    folder = Path.cwd() / "instance"
+    folder.mkdir(exist_ok=True)
+    return f"sqlite:///{folder / 'joinedup.sqlite'}"
+
+
+def open_engine(url: str | None = None) -> Engine:
+    """An engine on an up-to-date schema."""
+    database = Database(url or database_url())
+    upgrade(database.engine)
+    return Engine(database)
+
+
+class EngineErrors(click.Group):
+    """Turns engine errors into click errors (a message and exit status 1), never tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InvalidDefinition as error:
+            lines = "\n".join(f"  - {problem}" for problem in error.problems)
+            raise click.ClickException(f"Nothing was deployed:\n{lines}") from None
+        except EngineError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=EngineErrors)
+@click.option("--database", envvar="DATABASE_URL", help="Database URL (default: SQLite file).")
+@click.pass_context
+def main(ctx: click.Context, database: str | None) -> None:
+    """JoinedUp: multi-agency safeguarding processes run as BPMN."""
+    ctx.obj = {"url": database}
+
+
+def _engine(ctx: click.Context) -> Engine:
+    if "engine" not in ctx.obj:
+        ctx.obj["engine"] = open_engine(ctx.obj["url"])
+    return ctx.obj["engine"]
+
+
+@main.command("init-db")
+@click.pass_context
+def init_db(ctx: click.Context) -> None:
+    """Create or upgrade the database schema."""
+    _engine(ctx)
+    click.echo("Database schema is up to date.")
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--by", "deployed_by", default=None, help="Who is deploying (recorded).")
+@click.pass_context
+def deploy(ctx: click.Context, path: Path | None, deployed_by: str | None) -> None:
+    """Deploy a .bpmn/.dmn file or a folder of them (default: ./workflows)."""
+    path = path or DEFAULT_WORKFLOWS
+    result = _engine(ctx).deploy_path(
+        path, source="cli", deployed_by=deployed_by or os.environ.get("USER")
+    )
+    for definition in result.deployed:
+        click.echo(f"deployed  {definition.key} v{definition.version} ({definition.resource_name})")
+    for definition in result.unchanged:
+        click.echo(f"unchanged {definition.key} v{definition.version}")
+
+
+@main.command()
+@click.pass_context
+def definitions(ctx: click.Context) -> None:
+    """List deployed definitions with their latest version."""
+    from .definitions import definition_summaries
+
+    with _engine(ctx).db.reading() as session:
+        rows = definition_summaries(session)
+    if not rows:
+        click.echo("Nothing is deployed yet; run `joinedup deploy`.")
+    for row in rows:
+        click.echo(f"{row['key']:<40} {row['kind']:<5} v{row['version']:<4} {row['name'] or ''}")
+
+
+def _parse_variables(pairs: tuple[str, ...]) -> dict:
+    variables = {}
+    for pair in pairs:
+        name, separator, raw = pair.partition("=")
+        if not separator or not name.strip():
+            raise click.BadParameter(f"'{pair}' should look like name=value", param_hint="--var")
+        try:
+            variables[name.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            variables[name.strip()] = raw
+    return variables
+
+
+@main.command()
+@click.argument("key")
+@click.option("--var", "pairs", multiple=True, help="A start variable, name=value (JSON or text).")
+@click.option("--business-key", default=None)
+@click.option("--case", "case_ref", default=None, help="Case reference the instance belongs to.")
+@click.option("--as", "user", default="cli", help="User id recorded as the starter.")
+@click.pass_context
+def start(ctx, key, pairs, business_key, case_ref, user) -> None:
+    """Start the latest version of process KEY."""
+    ref = _engine(ctx).start(
+        key,
+        _parse_variables(pairs),
+        business_key=business_key,
+        case_ref=case_ref,
+        actor=Actor.of(user),
+    )
+    click.echo(f"started instance {ref.id} ({ref.status})")
+
+
+@main.command()
+@click.option("--status", default=None, help="running, completed, cancelled")
+@click.option("--process", "process_key", default=None)
+@click.pass_context
+def instances(ctx, status, process_key) -> None:
+    """List process instances, newest first."""
+    from . import queries
+
+    with _engine(ctx).db.reading() as session:
+        rows = queries.instances(session, status=status, process_key=process_key)
+    for row in rows:
+        click.echo(
+            f"{row.id:>6}  {row.process_key:<32} {row.status:<10} "
+            f"case={row.case_ref or '-'} key={row.business_key or '-'} "
+            f"started={row.started_at:%Y-%m-%d %H:%M}"
+        )
+
+
+@main.command()
+@click.option("--user", default=None, help="Only tasks this user holds or may claim.")
+@click.option("--group", "groups", multiple=True, help="Groups the user holds.")
+@click.pass_context
+def tasks(ctx, user, groups) -> None:
+    """List active human tasks (all, or a user's)."""
+    from . import queries
+
+    engine = _engine(ctx)
+    with engine.db.reading() as session:
+        if user:
+            rows = queries.tasks_for_user(session, Actor.of(user, *groups), limit=500)
+        else:
+            rows = queries.active_tasks(session)
+    for row in rows:
+        due = f"{row.due_at:%Y-%m-%d %H:%M}" if row.due_at else "-"
+        who = row.assignee or ",".join(row.candidate_groups + row.candidate_users) or "anyone"
+        click.echo(f"{row.id:>6}  {row.name:<36} instance={row.instance_id} due={due} for={who}")
+
+
+@main.command("fire-timers")
+@click.option("--limit", default=1000, show_default=True)
+@click.pass_context
+def fire_timers(ctx, limit) -> None:
+    """Fire every timer that is due now."""
+    fired = _engine(ctx).fire_due_timers(limit)
+    click.echo(f"fired {fired} timer{'s' if fired != 1 else ''}")

@@ -1,0 +1,87 @@
+"""Fixtures: a fresh database per test (SQLite always; PostgreSQL too when TEST_DATABASE_URL is
+set), an engine on a frozen clock, and helpers that drive processes like a person would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.clock import FrozenClock
+from engine.db import Base, Database, make_engine, normalise_url
+from engine.schema import upgrade
+from engine.service import Engine
+
+from .helpers import Scenario
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL.startswith("postgres") else [])
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A private PostgreSQL database for this test session, migrated once, dropped at the end."""
+    server = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"joinedup_test_{uuid.uuid4().hex[:10]}"
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = normalise_url(POSTGRES_URL).rsplit("/", 1)[0] + f"/{name}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """A database URL with the current schema and no rows."""
+    if request.param == "sqlite":
+        path = tmp_path / "joinedup.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock():
+    """Wednesday 23 December 2026, 10:00 UTC: Christmas and New Year bank holidays ahead."""
+    return FrozenClock("2026-12-23T10:00:00+00:00")
+
+
+@pytest.fixture
+def engine(db, clock):
+    return Engine(db, clock=clock)
+
+
+@pytest.fixture
+def scenario(engine, clock):
+    return Scenario(engine, clock)
