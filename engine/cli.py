@@ -180,3 +180,27 @@ def fire_timers(ctx, limit) -> None:
     """Fire every timer that is due now."""
     fired = _engine(ctx).fire_due_timers(limit)
     click.echo(f"fired {fired} timer{'s' if fired != 1 else ''}")
+
+
+DEMO_CASE = "DEMO-001"
+
+
+@main.command()
+@click.pass_context
+def demo(ctx) -> None:
+    """Deploy the shipped workflows and open a sample case so the app can be tried at once."""
+    from . import queries
+
+    engine = _engine(ctx)
+    result = engine.deploy_path(DEFAULT_WORKFLOWS, source="demo", deployed_by="demo")
+    click.echo(f"workflows: {len(result.deployed)} deployed, {len(result.unchanged)} unchanged")
+    with engine.db.reading() as session:
+        existing = queries.instances_for_case(session, DEMO_CASE)
+    if not existing:
+        ref = engine.start(
+            "information-request",
+            business_key="IR-DEMO-1",
+            case_ref=DEMO_CASE,
+            actor=Actor.of("demo-practitioner", "practitioner"),
+        )
+        click.echo(f"started sample instance {ref.id} on case {DEMO_CASE}")

@@ -224,7 +224,7 @@ def _store(session, deployment, resource, latest, deployed_by, now) -> Definitio
 def check_definition(session: Session, definition: Definition, tree=None) -> list[Problem]:
     """Static checks, dependency resolution and a full SpiffWorkflow parse of one definition."""
     if definition.kind != BPMN:
-        return _parse_problems(definition, [])
+        return _parse_problems(definition, [], check=check_decisions)
     tree = (
         tree
         if tree is not None
@@ -262,9 +262,11 @@ def _missing_problem(definition, tree, ref_kind, ref) -> Problem:
     )
 
 
-def _parse_problems(definition: Definition, dependencies: list[Definition]) -> list[Problem]:
+def _parse_problems(
+    definition: Definition, dependencies: list[Definition], check=None
+) -> list[Problem]:
     try:
-        build_specs(definition, dependencies)
+        (check or build_specs)(definition, dependencies)
     except ValidationException as error:
         return [
             Problem(
@@ -347,6 +349,17 @@ def build_specs(definition: Definition, dependencies: list[Definition]):
             parser.add_bpmn_xml(tree, filename=item.resource_name)
     spec = parser.get_spec(definition.key)
     return spec, parser.get_subprocess_specs(definition.key)
+
+
+def check_decisions(definition: Definition, _dependencies=()) -> None:
+    """Parse every decision table in a DMN definition (raises what SpiffWorkflow raises)."""
+    parser = DialectParser()
+    parser.add_dmn_xml(
+        etree.fromstring(definition.source.encode("utf-8"), _SAFE_XML),
+        filename=definition.resource_name,
+    )
+    for decision_parser in parser.dmn_parsers.values():
+        decision_parser.parse()
 
 
 class SpecCache:

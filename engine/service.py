@@ -384,6 +384,15 @@ class Engine:
         with self.db.reading() as session:
             return queries.tasks_for_user(session, actor, **filters)
 
+    def instance_variables(self, instance_id: int) -> dict[str, Any]:
+        """The data of an instance's most recently finished or active task (read-only view)."""
+        with self.db.reading() as session:
+            instance = session.get(ProcessInstance, instance_id)
+            if instance is None:
+                raise NotFound(f"Process instance {instance_id} does not exist")
+            workflow = self.runtime.load(session, instance)
+        return dict(workflow.last_task.data if workflow.last_task else workflow.task_tree.data)
+
     def instances_for_case(self, case_ref: str) -> list[ProcessInstance]:
         """Every instance on a case, newest first."""
         with self.db.reading() as session:

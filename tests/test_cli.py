@@ -1,0 +1,64 @@
+"""The ``joinedup`` command line: helpful output, non-zero exit with a clear message."""
+
+import pytest
+from click.testing import CliRunner
+
+from webapp.cli import main
+
+from .helpers import WORKFLOWS
+
+
+@pytest.fixture
+def run(database_url):
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, ["--database", database_url, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_deploy_definitions_start_instances_tasks(run):
+    deployed = run("deploy", str(WORKFLOWS), "--by", "owner")
+    assert deployed.exit_code == 0 and "deployed  information-request v1" in deployed.output
+    assert "unchanged information-request v1" in run("deploy", str(WORKFLOWS)).output
+    assert "Request information from another agency" in run("definitions").output
+    started = run(
+        "start",
+        "information-request",
+        "--case",
+        "C-1",
+        "--business-key",
+        "IR-9",
+        "--as",
+        "alice",
+        "--var",
+        "urgent=true",
+        "--var",
+        "note=hello world",
+    )
+    assert started.exit_code == 0 and "started instance 1" in started.output
+    assert "case=C-1 key=IR-9" in run("instances").output
+    assert "Record the request" in run("tasks", "--user", "alice").output
+    assert run("tasks", "--user", "nobody").output == ""
+    assert run("fire-timers").output.strip() == "fired 0 timers"
+
+
+def test_bad_input_exits_non_zero_with_a_message(run, tmp_path):
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text("<definitions><oops></definitions>")
+    result = run("deploy", str(broken))
+    assert result.exit_code == 1
+    assert "Nothing was deployed" in result.output and "broken.bpmn, line 1" in result.output
+    missing = run("start", "no-such-process")
+    assert missing.exit_code == 1 and "No process 'no-such-process' is deployed" in missing.output
+    assert run("deploy", str(tmp_path / "absent")).exit_code == 1
+    bad_var = run("start", "x", "--var", "novalue")
+    assert bad_var.exit_code == 2 and "name=value" in bad_var.output
+
+
+def test_demo_loads_workflows_and_a_sample_case_once(run):
+    first = run("demo")
+    assert "started sample instance" in first.output
+    second = run("demo")
+    assert "0 deployed, 1 unchanged" in second.output and "started" not in second.output
