@@ -44,18 +44,22 @@ def sync_indexes(
     actor: str | None,
 ) -> None:
     """Bring human tasks, timers and message subscriptions in line with ``workflow``."""
-    _sync_human_tasks(session, instance, workflow, now, actor)
-    _sync_timers(session, instance, workflow, now)
-    _sync_subscriptions(session, instance, workflow, now)
+    waiting = workflow.get_tasks(state=TaskState.WAITING)
+    with session.no_autoflush:
+        _sync_human_tasks(session, instance, workflow, now, actor)
+        _sync_timers(session, instance, waiting)
+        _sync_subscriptions(session, instance, waiting, now)
 
 
 def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
     ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    active = session.scalars(
+    rows = session.scalars(
         select(HumanTask).where(
             HumanTask.instance_id == instance.id, HumanTask.status.in_(ACTIVE_TASK_STATES)
         )
-    ).all()
+    )
+    # Without autoflush the database may still call a row active that this step just closed.
+    active = [row for row in rows if row.status in ACTIVE_TASK_STATES]
     for row in active:
         if row.spiff_task_id not in ready:
             row.status, row.completed_at = CANCELLED, now
@@ -70,25 +74,26 @@ def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
                 details={"task_id": row.id},
             )
     known = {row.spiff_task_id for row in active}
-    for spiff_id, task in ready.items():
-        if spiff_id not in known:
-            row = _new_human_task(instance, task, now)
-            session.add(row)
-            session.flush()
-            record(
-                session,
-                "task_created",
-                actor,
-                now,
-                instance=instance,
-                element_id=row.element_id,
-                task_name=row.name,
-                details={
-                    "task_id": row.id,
-                    "assignee": row.assignee,
-                    "candidate_groups": row.candidate_groups,
-                },
-            )
+    created = [_new_human_task(instance, task, now) for i, task in ready.items() if i not in known]
+    if not created:
+        return
+    session.add_all(created)
+    session.flush()
+    for row in created:
+        record(
+            session,
+            "task_created",
+            actor,
+            now,
+            instance=instance,
+            element_id=row.element_id,
+            task_name=row.name,
+            details={
+                "task_id": row.id,
+                "assignee": row.assignee,
+                "candidate_groups": row.candidate_groups,
+            },
+        )
 
 
 def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask:
@@ -155,10 +160,10 @@ def _names(value: Any) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
-def waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[Any, datetime]]:
+def waiting_timers(waiting: list) -> dict[str, tuple[Any, datetime]]:
     """Spiff task id -> (task, due time) for every waiting timer event."""
     timers = {}
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in waiting:
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
             due = due_time_of(task)
@@ -167,8 +172,8 @@ def waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[Any, datetime]]:
     return timers
 
 
-def _sync_timers(session, instance, workflow, now) -> None:
-    wanted = waiting_timers(workflow)
+def _sync_timers(session, instance, waiting) -> None:
+    wanted = waiting_timers(waiting)
     existing = {
         row.spiff_task_id: row
         for row in session.scalars(select(Timer).where(Timer.instance_id == instance.id))
@@ -195,9 +200,9 @@ def _sync_timers(session, instance, workflow, now) -> None:
             row.attempts, row.last_error = 0, None
 
 
-def _sync_subscriptions(session, instance, workflow, now) -> None:
+def _sync_subscriptions(session, instance, waiting, now) -> None:
     wanted = {}
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in waiting:
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, MessageEventDefinition):
             wanted[str(task.id)] = (task, definition.name)

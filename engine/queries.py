@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import Session
 
 from .actors import Actor
@@ -25,17 +25,25 @@ def tasks_for_user(
     limit: int = 50,
     offset: int = 0,
 ) -> list[HumanTask]:
-    """Active tasks assigned to the actor or claimable by them, soonest due first."""
-    candidate = exists().where(
-        TaskCandidate.human_task_id == HumanTask.id,
+    """Active tasks assigned to the actor or claimable by them, soonest due first.
+
+    Two index range scans (assignee; candidate group/user) are unioned before the sort, so the
+    cost follows the size of this person's queue rather than the whole task table.
+    """
+    held = select(HumanTask.id).where(
+        HumanTask.assignee == actor.user_id, HumanTask.status.in_(ACTIVE_TASK_STATES)
+    )
+    offered = select(TaskCandidate.human_task_id).where(
         or_(
             and_(TaskCandidate.kind == "user", TaskCandidate.value == actor.user_id),
             and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(sorted(actor.groups))),
-        ),
+        )
     )
+    mine = union(held, offered).subquery()
     query = select(HumanTask).where(
+        HumanTask.id.in_(select(mine.c[0])),
         HumanTask.status.in_(ACTIVE_TASK_STATES),
-        or_(HumanTask.assignee == actor.user_id, and_(HumanTask.assignee.is_(None), candidate)),
+        or_(HumanTask.assignee == actor.user_id, HumanTask.assignee.is_(None)),
     )
     if process_key:
         query = query.where(HumanTask.process_key == process_key)

@@ -1,0 +1,266 @@
+"""Engine benchmark: prints figures and ratios against bare SpiffWorkflow.
+
+    python benchmarks/engine.py [--instances 300] [--tasks 100000]
+
+Measures, in one run:
+1. bare SpiffWorkflow in memory (stock CamundaParser and script engine): start -> 3 user
+   tasks -> end, per instance;
+2. the same process through the engine service layer on SQLite (and on PostgreSQL when
+   BENCH_DATABASE_URL or TEST_DATABASE_URL names one), and the ratio to 1;
+3. the inbox query (tasks_for_user) p50/p95 with 100k open human tasks in 20k instances;
+4. the timer sweep with 20k waiting timers of which none are due.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+# This file is named engine.py; its folder must not shadow the engine package.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # noqa: E402
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser  # noqa: E402
+from SpiffWorkflow.util.task import TaskState  # noqa: E402
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from engine import queries  # noqa: E402
+from engine.actors import Actor  # noqa: E402
+from engine.clock import FrozenClock  # noqa: E402
+from engine.db import Database, normalise_url  # noqa: E402
+from engine.definitions import read_resource  # noqa: E402
+from engine.models import HumanTask, ProcessInstance, TaskCandidate, Timer  # noqa: E402
+from engine.schema import upgrade  # noqa: E402
+from engine.service import Engine  # noqa: E402
+
+THREE_TASKS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="bench_defs" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="three_tasks" name="Three tasks" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="one" name="One" camunda:candidateGroups="practitioner"/>
+    <bpmn:userTask id="two" name="Two" camunda:candidateGroups="practitioner"/>
+    <bpmn:userTask id="three" name="Three" camunda:candidateGroups="practitioner"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="one"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="one" targetRef="two"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="two" targetRef="three"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="three" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+ACTOR = Actor.of("bench", "practitioner")
+
+
+def per_instance_ms(run, count: int) -> float:
+    run()  # warm caches (spec parse, connections)
+    started = time.perf_counter()
+    for _ in range(count):
+        run()
+    return (time.perf_counter() - started) / count * 1000
+
+
+def bare_spiff(count: int) -> float:
+    parser = CamundaParser()
+    parser.add_bpmn_str(THREE_TASKS.encode())
+    spec = parser.get_spec("three_tasks")
+    subprocesses = parser.get_subprocess_specs("three_tasks")
+
+    def run():
+        workflow = BpmnWorkflow(spec, subprocesses)
+        workflow.do_engine_steps()
+        for _ in range(3):
+            task = workflow.get_next_task(state=TaskState.READY, manual=True)
+            task.data["done"] = True
+            task.run()
+            workflow.do_engine_steps()
+        assert workflow.completed
+
+    return per_instance_ms(run, count)
+
+
+def engine_path(url: str, count: int) -> float:
+    engine = Engine(Database(url))
+    upgrade(engine.db.engine)
+    engine.deploy([read_resource("three_tasks.bpmn", THREE_TASKS)], deployed_by="bench")
+
+    def run():
+        ref = engine.start("three_tasks", actor=ACTOR)
+        for _ in range(3):
+            with engine.db.reading() as session:
+                [task] = queries.active_tasks(session, ref.id)
+            ref = engine.complete(task.id, {"done": True}, ACTOR)
+        assert ref.status == "completed"
+
+    result = per_instance_ms(run, count)
+    engine.db.dispose()
+    return result
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def seed_open_tasks(db: Database, tasks: int, per_instance: int = 5, groups: int = 20) -> None:
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    instances = tasks // per_instance
+    with db.unit_of_work() as session:
+        definition_id = session.execute(text("SELECT min(id) FROM definition")).scalar()
+        session.execute(
+            insert(ProcessInstance),
+            [
+                {
+                    "id": 1_000_000 + i,
+                    "definition_id": definition_id,
+                    "dependency_ids": [],
+                    "process_key": "three_tasks",
+                    "status": "running",
+                    "state": "{}",
+                    "serializer_version": "1.5",
+                    "version": 1,
+                    "started_at": now,
+                    "case_ref": f"C-{i % 5000}",
+                }
+                for i in range(instances)
+            ],
+        )
+        rows, candidates = [], []
+        for n in range(tasks):
+            task_id = 1_000_000 + n
+            group = f"group-{n % groups}"
+            rows.append(
+                {
+                    "id": task_id,
+                    "instance_id": 1_000_000 + n // per_instance,
+                    "spiff_task_id": str(uuid.UUID(int=n)),
+                    "element_id": "one",
+                    "name": "One",
+                    "process_key": "three_tasks",
+                    "candidate_groups": [group],
+                    "candidate_users": [],
+                    "assignee": f"user-{n % 997}" if n % 3 == 0 else None,
+                    "due_at": now + timedelta(hours=n % 500),
+                    "priority": 50,
+                    "status": "claimed" if n % 3 == 0 else "open",
+                    "created_at": now,
+                }
+            )
+            candidates.append({"human_task_id": task_id, "kind": "group", "value": group})
+        session.execute(insert(HumanTask), rows)
+        session.execute(insert(TaskCandidate), candidates)
+
+
+def inbox_timings(db: Database, queries_run: int = 500) -> tuple[float, float]:
+    samples = []
+    for n in range(queries_run):
+        actor = Actor.of(f"user-{n % 997}", f"group-{n % 20}", f"group-{(n + 7) % 20}")
+        started = time.perf_counter()
+        with db.reading() as session:
+            queries.tasks_for_user(session, actor, limit=25)
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), percentile(samples, 0.95)
+
+
+def seed_waiting_timers(db: Database, timers: int) -> None:
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    with db.unit_of_work() as session:
+        session.execute(
+            insert(Timer),
+            [
+                {
+                    "instance_id": 1_000_000 + n % 20_000,
+                    "spiff_task_id": str(uuid.UUID(int=10**9 + n)),
+                    "element_id": "wait",
+                    "kind": "duration",
+                    "due_at": later + timedelta(minutes=n),
+                    "fire_at": later + timedelta(minutes=n),
+                    "attempts": 0,
+                }
+                for n in range(timers)
+            ],
+        )
+
+
+def sweep_timings(engine: Engine, runs: int = 200) -> tuple[float, float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fired = engine.fire_due_timers()
+        samples.append((time.perf_counter() - started) * 1000)
+        assert fired == 0
+    return statistics.median(samples), percentile(samples, 0.95)
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    return url if url and url.startswith("postgres") else None
+
+
+def fresh_postgres(url: str) -> tuple[str, callable]:
+    server = create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
+    name = f"joinedup_bench_{uuid.uuid4().hex[:8]}"
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+    return normalise_url(url).rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", type=int, default=300)
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--timers", type=int, default=20_000)
+    args = parser.parse_args()
+
+    bare = bare_spiff(args.instances)
+    print(
+        f"bare SpiffWorkflow, in memory      {bare:8.2f} ms per instance (start -> 3 tasks -> end)"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite_url = f"sqlite:///{folder}/bench.sqlite"
+        ours = engine_path(sqlite_url, args.instances)
+        print(
+            f"engine service layer, SQLite       {ours:8.2f} ms per instance   ratio {ours / bare:5.2f}x"
+        )
+        if url := postgres_url():
+            pg_url, drop = fresh_postgres(url)
+            try:
+                pg = engine_path(pg_url, args.instances)
+                print(
+                    f"engine service layer, PostgreSQL   {pg:8.2f} ms per instance   ratio {pg / bare:5.2f}x"
+                )
+            finally:
+                drop()
+
+        db = Database(sqlite_url)
+        seed_open_tasks(db, args.tasks)
+        p50, p95 = inbox_timings(db)
+        print(
+            f"inbox query, {args.tasks} open tasks / {args.tasks // 5} instances (SQLite)"
+            f"   p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
+        )
+        seed_waiting_timers(db, args.timers)
+        engine = Engine(db, clock=FrozenClock("2026-11-23T10:00:00+00:00"))
+        p50, p95 = sweep_timings(engine)
+        print(
+            f"timer sweep, {args.timers} waiting, none due (SQLite)"
+            f"          p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
+        )
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main()
