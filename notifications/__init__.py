@@ -1,0 +1,1 @@
+"""Notifications (email and in-app) from a transactional outbox: built in issue #5."""
