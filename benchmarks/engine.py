@@ -3,10 +3,10 @@
     python benchmarks/engine.py [--instances 300] [--tasks 100000]
 
 Measures, in one run:
-1. bare SpiffWorkflow in memory (stock CamundaParser and script engine): start -> 3 user
-   tasks -> end, per instance;
+1. bare SpiffWorkflow (stock CamundaParser and script engine): start -> 3 user tasks -> end,
+   per instance, in memory and again dumping/reloading its JSON state at every step;
 2. the same process through the engine service layer on SQLite (and on PostgreSQL when
-   BENCH_DATABASE_URL or TEST_DATABASE_URL names one), and the ratio to 1;
+   BENCH_DATABASE_URL or TEST_DATABASE_URL names one), and the ratios to both baselines;
 3. the inbox query (tasks_for_user) p50/p95 with 100k open human tasks in 20k instances;
 4. the timer sweep with 20k waiting timers of which none are due.
 """
@@ -26,8 +26,10 @@ from pathlib import Path
 # This file is named engine.py; its folder must not shadow the engine package.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser  # noqa: E402
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
@@ -67,16 +69,27 @@ def per_instance_ms(run, count: int) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
-def bare_spiff(count: int) -> float:
+def bare_spiff(count: int, persist: bool = False) -> float:
+    """Stock SpiffWorkflow; with ``persist`` it also dumps and reloads its JSON state per step
+    with the stock serializer (which, unlike ours, includes the spec in every dump)."""
     parser = CamundaParser()
     parser.add_bpmn_str(THREE_TASKS.encode())
     spec = parser.get_spec("three_tasks")
     subprocesses = parser.get_subprocess_specs("three_tasks")
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG))
+
+    def saved(workflow):
+        return (
+            serializer.deserialize_json(serializer.serialize_json(workflow))
+            if persist
+            else workflow
+        )
 
     def run():
         workflow = BpmnWorkflow(spec, subprocesses)
         workflow.do_engine_steps()
         for _ in range(3):
+            workflow = saved(workflow)
             task = workflow.get_next_task(state=TaskState.READY, manual=True)
             task.data["done"] = True
             task.run()
@@ -153,7 +166,15 @@ def seed_open_tasks(db: Database, tasks: int, per_instance: int = 5, groups: int
                     "created_at": now,
                 }
             )
-            candidates.append({"human_task_id": task_id, "kind": "group", "value": group})
+            candidates.append(
+                {
+                    "human_task_id": task_id,
+                    "kind": "group",
+                    "value": group,
+                    "offered": rows[-1]["assignee"] is None,
+                    "due_at": rows[-1]["due_at"],
+                }
+            )
         session.execute(insert(HumanTask), rows)
         session.execute(insert(TaskCandidate), candidates)
 
@@ -226,22 +247,21 @@ def main() -> None:
     args = parser.parse_args()
 
     bare = bare_spiff(args.instances)
-    print(
-        f"bare SpiffWorkflow, in memory      {bare:8.2f} ms per instance (start -> 3 tasks -> end)"
-    )
+    saved = bare_spiff(args.instances, persist=True)
+    print("start -> 3 user tasks -> end, per instance       ms   x in-memory  x saved-state")
+    print(f"  bare SpiffWorkflow, in memory           {bare:8.2f}")
+    print(f"  bare SpiffWorkflow, JSON state per step {saved:8.2f}   {saved / bare:8.2f}")
+
+    def report(label: str, ms: float) -> None:
+        print(f"  {label:<39} {ms:8.2f}   {ms / bare:8.2f}   {ms / saved:10.2f}")
+
     with tempfile.TemporaryDirectory() as folder:
         sqlite_url = f"sqlite:///{folder}/bench.sqlite"
-        ours = engine_path(sqlite_url, args.instances)
-        print(
-            f"engine service layer, SQLite       {ours:8.2f} ms per instance   ratio {ours / bare:5.2f}x"
-        )
+        report("engine service layer, SQLite", engine_path(sqlite_url, args.instances))
         if url := postgres_url():
             pg_url, drop = fresh_postgres(url)
             try:
-                pg = engine_path(pg_url, args.instances)
-                print(
-                    f"engine service layer, PostgreSQL   {pg:8.2f} ms per instance   ratio {pg / bare:5.2f}x"
-                )
+                report("engine service layer, PostgreSQL", engine_path(pg_url, args.instances))
             finally:
                 drop()
 

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from .audit import record
@@ -44,11 +44,13 @@ def sync_indexes(
     actor: str | None,
 ) -> None:
     """Bring human tasks, timers and message subscriptions in line with ``workflow``."""
-    waiting = workflow.get_tasks(state=TaskState.WAITING)
+    timers, messages = waiting_events(workflow)
     with session.no_autoflush:
         _sync_human_tasks(session, instance, workflow, now, actor)
-        _sync_timers(session, instance, waiting)
-        _sync_subscriptions(session, instance, waiting, now)
+        if timers or messages or instance.waiting_events:
+            _sync_timers(session, instance, timers)
+            _sync_subscriptions(session, instance, messages, now)
+    instance.waiting_events = len(timers) + len(messages)
 
 
 def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
@@ -60,25 +62,40 @@ def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
     )
     # Without autoflush the database may still call a row active that this step just closed.
     active = [row for row in rows if row.status in ACTIVE_TASK_STATES]
-    for row in active:
-        if row.spiff_task_id not in ready:
-            row.status, row.completed_at = CANCELLED, now
-            record(
-                session,
-                "task_cancelled",
-                actor,
-                now,
-                instance=instance,
-                element_id=row.element_id,
-                task_name=row.name,
-                details={"task_id": row.id},
-            )
+    gone = [row for row in active if row.spiff_task_id not in ready]
+    withdraw_candidates(session, [row.id for row in gone])
+    for row in gone:
+        row.status, row.completed_at = CANCELLED, now
+        record(
+            session,
+            "task_cancelled",
+            actor,
+            now,
+            instance=instance,
+            element_id=row.element_id,
+            task_name=row.name,
+            details={"task_id": row.id},
+        )
     known = {row.spiff_task_id for row in active}
     created = [_new_human_task(instance, task, now) for i, task in ready.items() if i not in known]
     if not created:
         return
     session.add_all(created)
     session.flush()
+    candidates = [
+        {
+            "human_task_id": row.id,
+            "kind": kind,
+            "value": value,
+            "offered": row.assignee is None,
+            "due_at": row.due_at,
+        }
+        for row in created
+        for kind, values in (("group", row.candidate_groups), ("user", row.candidate_users))
+        for value in values
+    ]
+    if candidates:
+        session.execute(insert(TaskCandidate), candidates)
     for row in created:
         record(
             session,
@@ -113,9 +130,20 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         created_at=now,
         **attributes,
     )
-    row.candidates = [TaskCandidate(kind="group", value=g) for g in row.candidate_groups]
-    row.candidates += [TaskCandidate(kind="user", value=u) for u in row.candidate_users]
     return row
+
+
+def withdraw_candidates(session: Session, task_ids: list[int]) -> None:
+    """A closed task is offered to nobody: drop its inbox index rows."""
+    if task_ids:
+        session.execute(delete(TaskCandidate).where(TaskCandidate.human_task_id.in_(task_ids)))
+
+
+def set_offered(session: Session, task_id: int, offered: bool) -> None:
+    """Claiming takes a task out of its candidates' queues; unclaiming puts it back."""
+    session.execute(
+        update(TaskCandidate).where(TaskCandidate.human_task_id == task_id).values(offered=offered)
+    )
 
 
 def evaluate_assignment(task, now: datetime) -> dict[str, Any]:
@@ -160,20 +188,21 @@ def _names(value: Any) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
-def waiting_timers(waiting: list) -> dict[str, tuple[Any, datetime]]:
-    """Spiff task id -> (task, due time) for every waiting timer event."""
-    timers = {}
-    for task in waiting:
+def waiting_events(workflow: BpmnWorkflow) -> tuple[dict, dict]:
+    """Waiting timers (spiff id -> (task, due)) and message catches (spiff id -> (task, name))."""
+    timers, messages = {}, {}
+    for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
             due = due_time_of(task)
             if due is not None:
                 timers[str(task.id)] = (task, due)
-    return timers
+        elif isinstance(definition, MessageEventDefinition):
+            messages[str(task.id)] = (task, definition.name)
+    return timers, messages
 
 
-def _sync_timers(session, instance, waiting) -> None:
-    wanted = waiting_timers(waiting)
+def _sync_timers(session, instance, wanted) -> None:
     existing = {
         row.spiff_task_id: row
         for row in session.scalars(select(Timer).where(Timer.instance_id == instance.id))
@@ -200,12 +229,7 @@ def _sync_timers(session, instance, waiting) -> None:
             row.attempts, row.last_error = 0, None
 
 
-def _sync_subscriptions(session, instance, waiting, now) -> None:
-    wanted = {}
-    for task in waiting:
-        definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, MessageEventDefinition):
-            wanted[str(task.id)] = (task, definition.name)
+def _sync_subscriptions(session, instance, wanted, now) -> None:
     existing = {
         row.spiff_task_id: row
         for row in session.scalars(

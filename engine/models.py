@@ -89,6 +89,7 @@ class ProcessInstance(Base):
     state: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(default=1)
+    waiting_events: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime]
     started_by: Mapped[str | None] = mapped_column(String(255))
     ended_at: Mapped[datetime | None]
@@ -130,22 +131,27 @@ class HumanTask(Base):
     claimed_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(255))
-    candidates: Mapped[list[TaskCandidate]] = relationship(
-        back_populates="task", cascade="all, delete-orphan"
-    )
 
 
 class TaskCandidate(Base):
-    """One candidate group or user of a human task, so the inbox can use an index."""
+    """One candidate group or user of an active human task: the inbox's index.
+
+    ``offered`` is true while nobody holds the task and ``due_at`` copies the task's, so "what
+    may I pick up, soonest first" is answered from this narrow index alone. Rows are deleted
+    when the task closes (the task keeps its candidate lists for history).
+    """
 
     __tablename__ = "human_task_candidate"
-    __table_args__ = (Index(None, "kind", "value", "human_task_id"),)
+    __table_args__ = (Index(None, "kind", "value", "offered", "due_at", "human_task_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    human_task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"))
+    human_task_id: Mapped[int] = mapped_column(
+        ForeignKey("human_task.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(8))
     value: Mapped[str] = mapped_column(String(255))
-    task: Mapped[HumanTask] = relationship(back_populates="candidates")
+    offered: Mapped[bool] = mapped_column(default=True)
+    due_at: Mapped[datetime | None]
 
 
 class Timer(Base):

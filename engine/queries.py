@@ -25,32 +25,40 @@ def tasks_for_user(
     limit: int = 50,
     offset: int = 0,
 ) -> list[HumanTask]:
-    """Active tasks assigned to the actor or claimable by them, soonest due first.
+    """Active tasks assigned to the actor or offered to them, soonest due first.
 
-    Two index range scans (assignee; candidate group/user) are unioned before the sort, so the
-    cost follows the size of this person's queue rather than the whole task table.
+    The sort runs over narrow index rows (the actor's held tasks and the candidate index,
+    which carries due dates), and only the page's rows are then read from ``human_task``.
     """
-    held = select(HumanTask.id).where(
+    held = select(HumanTask.id.label("id"), HumanTask.due_at.label("due_at")).where(
         HumanTask.assignee == actor.user_id, HumanTask.status.in_(ACTIVE_TASK_STATES)
     )
-    offered = select(TaskCandidate.human_task_id).where(
+    offered = select(
+        TaskCandidate.human_task_id.label("id"), TaskCandidate.due_at.label("due_at")
+    ).where(
+        TaskCandidate.offered.is_(True),
         or_(
             and_(TaskCandidate.kind == "user", TaskCandidate.value == actor.user_id),
             and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(sorted(actor.groups))),
-        )
+        ),
     )
+    if process_key or case_ref:
+        offered = offered.join(HumanTask, HumanTask.id == TaskCandidate.human_task_id)
+        for column, value in ((HumanTask.process_key, process_key), (HumanTask.case_ref, case_ref)):
+            if value:
+                held, offered = held.where(column == value), offered.where(column == value)
     mine = union(held, offered).subquery()
-    query = select(HumanTask).where(
-        HumanTask.id.in_(select(mine.c[0])),
-        HumanTask.status.in_(ACTIVE_TASK_STATES),
-        or_(HumanTask.assignee == actor.user_id, HumanTask.assignee.is_(None)),
+    page = (
+        select(mine.c.id)
+        .order_by(mine.c.due_at.is_(None), mine.c.due_at, mine.c.id)
+        .limit(limit)
+        .offset(offset)
     )
-    if process_key:
-        query = query.where(HumanTask.process_key == process_key)
-    if case_ref:
-        query = query.where(HumanTask.case_ref == case_ref)
-    query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
-    return list(session.scalars(query.limit(limit).offset(offset)))
+    ids = list(session.scalars(page))
+    if not ids:
+        return []
+    rows = {row.id: row for row in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)))}
+    return [rows[task_id] for task_id in ids]
 
 
 def active_tasks(session: Session, instance_id: int | None = None) -> list[HumanTask]:

@@ -22,7 +22,7 @@ from .dialect.script_engine import ExpressionScriptEngine
 from .dialect.serializer import StateSerializer
 from .errors import InstanceNotRunning, NotFound, ProcessError, StaleInstance
 from .indexing import sync_indexes
-from .models import ENDED, RUNNING, ProcessInstance
+from .models import ENDED, RUNNING, HumanTask, ProcessInstance
 from .workdays import WorkingDayCalendar
 
 
@@ -49,6 +49,12 @@ class InstanceRuntime:
         ).first()
         if instance is None:
             raise NotFound(f"Process instance {instance_id} does not exist")
+        self._check(instance, expected_version, running)
+        return instance
+
+    @staticmethod
+    def _check(instance: ProcessInstance, expected_version: int | None, running: bool) -> None:
+        instance_id = instance.id
         if expected_version is not None and instance.version != expected_version:
             raise StaleInstance(
                 f"Process instance {instance_id} has changed since you loaded it "
@@ -56,7 +62,24 @@ class InstanceRuntime:
             )
         if running and instance.status != RUNNING:
             raise InstanceNotRunning(f"Process instance {instance_id} is {instance.status}")
-        return instance
+
+    def lock_for_task(
+        self, session: Session, task_id: int, expected_version: int | None = None
+    ) -> tuple[ProcessInstance, HumanTask]:
+        """Lock a task's instance (found through the task) and read the task after the lock."""
+        query = (
+            select(ProcessInstance)
+            .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+            .where(HumanTask.id == task_id)
+            .with_for_update(of=ProcessInstance)
+            .execution_options(populate_existing=True)
+        )
+        instance = session.scalars(query).first()
+        if instance is None:
+            raise NotFound(f"Task {task_id} does not exist")
+        self._check(instance, expected_version, running=False)
+        task = session.get(HumanTask, task_id, populate_existing=True)
+        return instance, task
 
     def new_workflow(
         self, session: Session, definition_id: int, dependency_ids: list[int], variables: dict

@@ -35,6 +35,7 @@ from .errors import (
     TaskNotActive,
 )
 from .forms import validate_submission
+from .indexing import set_offered, withdraw_candidates
 from .models import (
     ACTIVE_TASK_STATES,
     CANCELLED,
@@ -253,6 +254,7 @@ class Engine:
         previous, task.assignee = task.assignee, assignee
         task.status = CLAIMED if assignee else OPEN
         task.claimed_at = now if assignee else None
+        set_offered(session, task.id, offered=assignee is None)
         record(
             session,
             event_type,
@@ -271,10 +273,8 @@ class Engine:
         """Complete a task with form data (validated), then run the process to its next wait."""
         now, data = self.clock.now(), dict(data or {})
         with self._recording_errors(actor.user_id) as step, self.db.unit_of_work() as session:
-            task = self._task(session, task_id)
-            step.instance_id = task.instance_id
-            instance = self.runtime.lock(session, task.instance_id, expected_version)
-            session.refresh(task)
+            instance, task = self.runtime.lock_for_task(session, task_id, expected_version)
+            step.instance_id = instance.id
             self._ensure_active(task)
             if not may_work_on(task, actor):
                 raise NotPermitted(f"'{task.name}' is not yours to complete")
@@ -286,6 +286,7 @@ class Engine:
             live.data.update(cleaned)
             run_safely(workflow, live.run)
             task.status, task.completed_at, task.completed_by = COMPLETED, now, actor.user_id
+            withdraw_candidates(session, [task.id])
             record(
                 session,
                 "task_completed",
@@ -300,16 +301,8 @@ class Engine:
             self.runtime.save(session, instance, workflow, now, actor.user_id)
             return InstanceRef(instance.id, instance.status, instance.version)
 
-    def _task(self, session, task_id: int) -> HumanTask:
-        task = session.get(HumanTask, task_id)
-        if task is None:
-            raise NotFound(f"Task {task_id} does not exist")
-        return task
-
     def _active_task(self, session, task_id: int) -> HumanTask:
-        task = self._task(session, task_id)
-        self.runtime.lock(session, task.instance_id)
-        session.refresh(task)
+        _instance, task = self.runtime.lock_for_task(session, task_id)
         self._ensure_active(task)
         return task
 

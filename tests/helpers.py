@@ -65,6 +65,50 @@ def linear(process_id: str, *steps: str, name: str | None = None) -> str:
     return bpmn(process_id, "\n".join(elements), name=name)
 
 
+def then_task(
+    process_id: str, element: str, element_id: str, task_name: str = "Next", extra: str = ""
+) -> str:
+    """start -> ``element`` (raw XML with id ``element_id``) -> a practitioners' task -> end."""
+    return bpmn(
+        process_id,
+        '<bpmn:startEvent id="start"/>'
+        + element
+        + user_task("next", task_name, 'camunda:candidateGroups="practitioner"')
+        + '<bpmn:endEvent id="end"/>'
+        + flow("start", element_id)
+        + flow(element_id, "next")
+        + flow("next", "end"),
+        extra=extra,
+    )
+
+
+def timer_wait(definition: str, element_id: str = "wait") -> str:
+    """An intermediate timer catch event; ``definition`` is e.g. <bpmn:timeDuration>P1D</...>."""
+    return (
+        f'<bpmn:intermediateCatchEvent id="{element_id}" name="Wait"><bpmn:timerEventDefinition>'
+        f"{definition}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
+    )
+
+
+def with_boundary(
+    process_id: str, task_name: str, boundary: str, follow_up: str, group: str = "manager"
+) -> str:
+    """A practitioners' task ``work`` with a boundary event (raw XML, id ``edge``) leading to a
+    follow-up task for ``group``; each path has its own end."""
+    return bpmn(
+        process_id,
+        '<bpmn:startEvent id="start"/>'
+        + user_task("work", task_name, 'camunda:candidateGroups="practitioner"')
+        + boundary
+        + user_task("follow_up", follow_up, f'camunda:candidateGroups="{group}"')
+        + '<bpmn:endEvent id="end"/><bpmn:endEvent id="followed_up"/>'
+        + flow("start", "work")
+        + flow("work", "end")
+        + flow("edge", "follow_up")
+        + flow("follow_up", "followed_up"),
+    )
+
+
 def resource(filename: str, text: str):
     return read_resource(filename, text)
 

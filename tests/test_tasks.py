@@ -15,7 +15,7 @@ from engine.errors import (
     TaskAlreadyClaimed,
     TaskAlreadyCompleted,
 )
-from engine.models import COMPLETED, AuditEvent, HumanTask, ProcessInstance
+from engine.models import COMPLETED, AuditEvent, HumanTask, ProcessInstance, TaskCandidate
 from engine.service import Engine
 
 from .helpers import bpmn, flow, linear, user_task
@@ -260,3 +260,25 @@ def test_a_task_with_no_form_accepts_any_variables(scenario, engine):
     pat.start("steps")
     pat.complete("one", note="free text", count=3)
     assert [t.name for t in pat.inbox()] == ["two"]
+
+
+def test_the_inbox_index_follows_claims_and_closes_with_the_task(scenario, engine, raised):
+    pat = scenario.as_user("pat", "practitioner")
+    task_id = pat.task("Record the difference").id
+
+    def offered():
+        with engine.db.reading() as session:
+            rows = session.scalars(
+                select(TaskCandidate).where(TaskCandidate.human_task_id == task_id)
+            )
+            return sorted((row.kind, row.value, row.offered) for row in rows)
+
+    assert offered() == [
+        ("group", "practitioner", True),
+        ("group", "social-worker", True),
+        ("user", "sam", True),
+    ]
+    pat.claim("Record the difference")
+    assert {flag for _kind, _value, flag in offered()} == {False}
+    engine.complete(task_id, {"concern": "threshold"}, pat.actor)
+    assert offered() == []

@@ -7,23 +7,12 @@ import pytest
 from engine import queries
 from engine.models import CANCELLED, HumanTask
 
-from .helpers import bpmn, flow, user_task
+from .helpers import then_task, timer_wait, with_boundary
 
 
 def timer_process(definition: str) -> str:
-    """start -> wait (timer) -> after (user task) -> end."""
-    return bpmn(
-        "timed",
-        f"""
-        <bpmn:startEvent id="start"/>
-        <bpmn:intermediateCatchEvent id="wait" name="Wait">
-          <bpmn:timerEventDefinition>{definition}</bpmn:timerEventDefinition>
-        </bpmn:intermediateCatchEvent>
-        {user_task("after", "After the wait", 'camunda:candidateGroups="practitioner"')}
-        <bpmn:endEvent id="end"/>
-        {flow("start", "wait")}{flow("wait", "after")}{flow("after", "end")}
-        """,
-    )
+    """start -> wait (timer) -> "After the wait" (user task) -> end."""
+    return then_task("timed", timer_wait(definition), "wait", "After the wait")
 
 
 def utc(text: str) -> datetime:
@@ -90,18 +79,13 @@ def test_repeating_cycle_on_a_non_interrupting_boundary_sends_three_reminders(
 ):
     scenario.deploy(
         "cycle.bpmn",
-        bpmn(
+        with_boundary(
             "cycle",
-            f"""
-            <bpmn:startEvent id="start"/>
-            {user_task("work", "Do the work", 'camunda:candidateGroups="practitioner"')}
-            <bpmn:boundaryEvent id="remind" attachedToRef="work" cancelActivity="false">
-              <bpmn:timerEventDefinition><bpmn:timeCycle>R3/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition>
-            </bpmn:boundaryEvent>
-            {user_task("reminder", "Reminder", 'camunda:candidateGroups="manager"')}
-            <bpmn:endEvent id="end"/><bpmn:endEvent id="reminded"/>
-            {flow("start", "work")}{flow("work", "end")}{flow("remind", "reminder")}{flow("reminder", "reminded")}
-            """,
+            "Do the work",
+            '<bpmn:boundaryEvent id="edge" attachedToRef="work" cancelActivity="false">'
+            "<bpmn:timerEventDefinition><bpmn:timeCycle>R3/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition>"
+            "</bpmn:boundaryEvent>",
+            "Reminder",
         ),
     )
     scenario.as_user("pat", "practitioner").start("cycle")
@@ -115,18 +99,13 @@ def test_repeating_cycle_on_a_non_interrupting_boundary_sends_three_reminders(
 def test_an_interrupting_boundary_timer_cancels_the_task_it_is_attached_to(scenario, engine, clock):
     scenario.deploy(
         "deadline.bpmn",
-        bpmn(
+        with_boundary(
             "deadline",
-            f"""
-            <bpmn:startEvent id="start"/>
-            {user_task("reply", "Reply", 'camunda:candidateGroups="practitioner"')}
-            <bpmn:boundaryEvent id="late" attachedToRef="reply">
-              <bpmn:timerEventDefinition><bpmn:timeDuration>P2D</bpmn:timeDuration></bpmn:timerEventDefinition>
-            </bpmn:boundaryEvent>
-            {user_task("escalate", "Escalate", 'camunda:candidateGroups="manager"')}
-            <bpmn:endEvent id="end"/><bpmn:endEvent id="escalated"/>
-            {flow("start", "reply")}{flow("reply", "end")}{flow("late", "escalate")}{flow("escalate", "escalated")}
-            """,
+            "Reply",
+            '<bpmn:boundaryEvent id="edge" attachedToRef="work">'
+            "<bpmn:timerEventDefinition><bpmn:timeDuration>P2D</bpmn:timeDuration></bpmn:timerEventDefinition>"
+            "</bpmn:boundaryEvent>",
+            "Escalate",
         ),
     )
     practitioner = scenario.as_user("pat", "practitioner")
