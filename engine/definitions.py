@@ -61,7 +61,13 @@ class DeployResult:
     unchanged: list[Definition]
 
 
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=False)
+def parse_xml(text: str) -> etree._Element:
+    """Parse XML without resolving entities or touching the network (no XXE).
+
+    A new parser each time: lxml parser objects must not be shared between threads.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.fromstring(text.encode("utf-8"), parser)
 
 
 def read_resource(filename: str, content: bytes | str) -> Resource:
@@ -69,7 +75,7 @@ def read_resource(filename: str, content: bytes | str) -> Resource:
     text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
     resource = Resource(filename, text)
     try:
-        resource.tree = etree.fromstring(text.encode("utf-8"), _SAFE_XML)
+        resource.tree = parse_xml(text)
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno else None
         raise InvalidDefinition(
@@ -282,7 +288,7 @@ def _parse_problems(
 
 
 def _line_of(definition: Definition, element_id: str) -> int | None:
-    tree = etree.fromstring(definition.source.encode("utf-8"), _SAFE_XML)
+    tree = parse_xml(definition.source)
     nodes = tree.xpath("//*[@id=$id]", id=element_id)
     return nodes[0].sourceline if nodes else None
 
@@ -342,7 +348,7 @@ def build_specs(definition: Definition, dependencies: list[Definition]):
     """Parse a definition with its dependencies into (process spec, subprocess specs)."""
     parser = DialectParser()
     for item in [definition, *dependencies]:
-        tree = etree.fromstring(item.source.encode("utf-8"), _SAFE_XML)
+        tree = parse_xml(item.source)
         if item.kind == DMN:
             parser.add_dmn_xml(tree, filename=item.resource_name)
         else:
@@ -355,7 +361,7 @@ def check_decisions(definition: Definition, _dependencies=()) -> None:
     """Parse every decision table in a DMN definition (raises what SpiffWorkflow raises)."""
     parser = DialectParser()
     parser.add_dmn_xml(
-        etree.fromstring(definition.source.encode("utf-8"), _SAFE_XML),
+        parse_xml(definition.source),
         filename=definition.resource_name,
     )
     for decision_parser in parser.dmn_parsers.values():

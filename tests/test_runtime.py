@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from engine import queries
 from engine.actors import Actor
-from engine.errors import Conflict, MessageNotCorrelated
+from engine.errors import Conflict, InstanceNotRunning, MessageNotCorrelated
 from engine.models import AuditEvent, Timer
 from engine.service import Engine
 
-from .helpers import bpmn, flow, linear, resource, then_task, timer_wait, user_task
+from .helpers import bpmn, flow, linear, resource, then_task, timer_wait, user_task, with_boundary
 
 DECISION = """<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="sharing_defs" name="Sharing"
@@ -206,3 +206,34 @@ def test_a_failing_timer_is_recorded_and_retried_later_without_blocking_others(
     with engine.db.reading() as session:
         assert [i.status for i in queries.instances(session)] == ["completed", "running"]
         assert fine.id != broken.id
+
+
+def test_cancelling_an_instance_closes_its_tasks_and_timers_and_is_audited(scenario, engine):
+    scenario.deploy(
+        "deadline.bpmn",
+        with_boundary(
+            "deadline",
+            "Reply",
+            '<bpmn:boundaryEvent id="edge" attachedToRef="work"><bpmn:timerEventDefinition>'
+            "<bpmn:timeDuration>P2D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>",
+            "Escalate",
+        ),
+    )
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("deadline", case_ref="C-7")
+    manager = Actor.of("mo", "manager")
+    cancelled = engine.cancel(ref.id, manager, reason="opened in error")
+    assert cancelled.status == "cancelled"
+    assert pat.inbox() == []
+    with engine.db.reading() as session:
+        assert queries.timers(session, ref.id) == []
+        history = queries.history(session, ref.id)
+        [event] = [e for e in history if e.event_type == "instance_cancelled"]
+        assert (event.actor, event.details["reason"], event.case_ref) == (
+            "mo",
+            "opened in error",
+            "C-7",
+        )
+        assert "task_cancelled" in [e.event_type for e in history]
+    with pytest.raises(InstanceNotRunning):
+        engine.cancel(ref.id, manager)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from engine import queries
 from engine.actors import Actor
 from engine.errors import (
+    InvalidDefinition,
     InvalidSubmission,
     NotPermitted,
     ProcessError,
@@ -282,3 +283,37 @@ def test_the_inbox_index_follows_claims_and_closes_with_the_task(scenario, engin
     assert {flag for _kind, _value, flag in offered()} == {False}
     engine.complete(task_id, {"concern": "threshold"}, pat.actor)
     assert offered() == []
+
+
+def test_a_lane_names_the_candidate_group_when_the_task_names_none(scenario, engine):
+    lanes = (
+        '<bpmn:laneSet id="lanes"><bpmn:lane id="lane_mash" name="mash">'
+        "<bpmn:flowNodeRef>triage</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>"
+    )
+    scenario.deploy(
+        "laned.bpmn",
+        bpmn(
+            "laned",
+            lanes
+            + '<bpmn:startEvent id="start"/>'
+            + user_task("triage", "Triage the referral")
+            + '<bpmn:endEvent id="end"/>'
+            + flow("start", "triage")
+            + flow("triage", "end"),
+        ),
+    )
+    scenario.as_user("pat", "practitioner").start("laned")
+    assert [t.candidate_groups for t in scenario.as_user("mo", "mash").inbox()] == [["mash"]]
+
+
+def test_bpmn_that_references_an_external_entity_is_refused_unread(scenario, engine):
+    text = (
+        linear("steps", "one")
+        .replace(
+            '<?xml version="1.0" encoding="UTF-8"?>\n',
+            '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n',
+        )
+        .replace('name="one"', 'name="&x;"')
+    )
+    with pytest.raises(InvalidDefinition, match="external entity 'x'"):
+        scenario.deploy("steps.bpmn", text)

@@ -8,6 +8,7 @@ tree and data, which keeps saves small and loads fast for long-running cases.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -56,10 +57,14 @@ class StateSerializer(BpmnWorkflowSerializer):
 
     def __init__(self):
         super().__init__(_registry())
+        # serialize_json flips a flag on the shared registry while it encodes; the web and
+        # scheduler threads share this serializer, so encoding is one thread at a time.
+        self._encoding = threading.Lock()
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as JSON (no specs)."""
-        return self.serialize_json(workflow)
+        with self._encoding:
+            return self.serialize_json(workflow)
 
     def loads(self, text: str, spec, subprocess_specs: dict, script_engine) -> BpmnWorkflow:
         """A live workflow from saved state and its (cached) specs."""
