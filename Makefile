@@ -1,10 +1,10 @@
 # The two set-up commands (see README): `make run` and `make test`.
-# Both create .venv and install everything on first use; nothing else is needed.
+# Both create .venv (Python) and node_modules (npm, from the lockfile) on first use.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +12,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: $(BIN)/.installed
 	$(BIN)/joinedup demo
 	$(BIN)/joinedup serve
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

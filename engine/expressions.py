@@ -10,6 +10,8 @@ only after checking every syntax node against a whitelist:
 - attribute access (``expected_due_date.year``) but never to names starting with ``_`` and
   never ``format``/``format_map`` (they reach attributes by string);
 - calls only to the functions in :data:`FUNCTION_NAMES` or to methods of values;
+  ``var(name, default)`` reads a variable that may not be set, so a diagram can give a
+  timescale a default that a start variable overrides: ``stage1_days = var('stage1_days', 5)``;
 - no imports, lambdas, comprehensions, or builtins beyond the whitelist.
 
 Scripts (script tasks) may also assign: ``name = expression`` and ``name += expression``.
@@ -57,6 +59,7 @@ class WorkingDays:
 
 
 _WRAPPED = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.DOTALL)
+_OPENINGS = re.compile(r"[$#]\{")
 _PLACEHOLDER = re.compile(r"[$#]\{(?P<body>[^}]*)\}")
 _TOKEN = re.compile(
     r"""(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
@@ -134,8 +137,13 @@ _FORBIDDEN_ATTRIBUTES = {"format", "format_map", "mro"}
 
 def unwrap(text: str) -> str:
     """The body of ``${...}`` / ``#{...}``, or the text itself when it is not wrapped."""
-    match = _WRAPPED.match(text)
+    match = _WRAPPED.match(text) if is_single_expression(text) else None
     return match.group("body") if match else text
+
+
+def is_single_expression(text: str) -> bool:
+    """True for text that is exactly one ``${...}`` (not a template such as ``${a}:x``)."""
+    return bool(_WRAPPED.match(text)) and len(_OPENINGS.findall(text)) == 1
 
 
 def is_expression(text: str | None) -> bool:
@@ -237,6 +245,7 @@ def _is_empty(value: Any) -> bool:
 
 FUNCTION_NAMES = frozenset(
     {
+        "var",
         "working_days",
         "add_working_days",
         "is_working_day",
@@ -307,7 +316,7 @@ class ExpressionLanguage:
 
     def evaluate(self, text: str, data: Mapping[str, Any]) -> Any:
         """Evaluate an expression or a template against ``data`` (not modified)."""
-        if not _WRAPPED.match(text) and is_expression(text):
+        if is_expression(text) and not is_single_expression(text):
             return "".join(
                 part if isinstance(part, str) else str(self._run(part, data, text))
                 for part in compile_template(text)
@@ -319,11 +328,14 @@ class ExpressionLanguage:
         self._run(compile_script(script), data, script, mode="exec")
 
     def _run(self, code: Any, data: Mapping[str, Any], text: str, mode: str = "eval") -> Any:
+        scope = self._globals
+        if "var" in code.co_names:
+            scope = {**self._globals, "var": lambda name, default=None: data.get(name, default)}
         try:
             if mode == "exec":
-                exec(code, self._globals, data)  # noqa: S102 - code passed the whitelist in _check
+                exec(code, scope, data)  # noqa: S102 - code passed the whitelist in _check
                 return None
-            return eval(code, self._globals, data)  # noqa: S307 - code passed the whitelist in _check
+            return eval(code, scope, data)  # noqa: S307 - code passed the whitelist in _check
         except NameError as error:
             raise ExpressionError(f"unknown variable '{error.name}'", text) from None
         except ExpressionError:

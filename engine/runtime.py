@@ -18,8 +18,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .clock import Clock
 from .definitions import SpecCache
+from .dialect.conventions import Effect, effect_of
 from .dialect.script_engine import ExpressionScriptEngine
 from .dialect.serializer import StateSerializer
+from .effects import apply_effects
 from .errors import InstanceNotRunning, NotFound, ProcessError, StaleInstance
 from .indexing import sync_indexes
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
@@ -97,9 +99,29 @@ class InstanceRuntime:
         )
         return self.serializer.loads(instance.state, spec, subprocess_specs, self.script_engine)
 
-    def advance(self, workflow: BpmnWorkflow) -> None:
-        """Run engine steps and due timers until the workflow waits for people or time."""
-        run_safely(workflow, workflow.do_engine_steps)
+    def advance(self, workflow: BpmnWorkflow) -> list[Effect]:
+        """Run engine steps until the workflow waits for people or time; returns the
+        convention effects (case records, notifications) the steps asked for."""
+        effects: list[Effect] = []
+
+        def collect(task) -> None:
+            if (effect := effect_of(task)) is not None:
+                effects.append(effect)
+
+        run_safely(workflow, workflow.do_engine_steps, did_complete_task=collect)
+        return effects
+
+    def advance_and_save(
+        self,
+        session: Session,
+        instance: ProcessInstance,
+        workflow: BpmnWorkflow,
+        now: datetime,
+        actor: str | None,
+    ) -> None:
+        """Run the workflow to its next wait, then save everything that step produced."""
+        effects = self.advance(workflow)
+        self.save(session, instance, workflow, now, actor, effects)
 
     def save(
         self,
@@ -108,8 +130,10 @@ class InstanceRuntime:
         workflow: BpmnWorkflow,
         now: datetime,
         actor: str | None,
+        effects: list[Effect] = (),
     ) -> None:
-        """Write state, indexes and the end of the instance, all in this transaction."""
+        """Write state, indexes, effects and the end of the instance, all in this transaction."""
+        apply_effects(session, instance, list(effects), now, actor)
         instance.state = self.serializer.dumps(workflow)
         instance.serializer_version = self.serializer.VERSION
         if workflow.completed and instance.status == RUNNING:

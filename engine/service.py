@@ -198,8 +198,7 @@ class Engine:
                     "business_key": business_key,
                 },
             )
-            self.runtime.advance(workflow)
-            self.runtime.save(session, instance, workflow, now, who)
+            self.runtime.advance_and_save(session, instance, workflow, now, who)
             return InstanceRef(instance.id, instance.status, instance.version)
 
     def cancel(self, instance_id: int, actor: Actor, reason: str = "") -> InstanceRef:
@@ -297,8 +296,7 @@ class Engine:
                 task_name=task.name,
                 details={"task_id": task.id, "data": cleaned},
             )
-            self.runtime.advance(workflow)
-            self.runtime.save(session, instance, workflow, now, actor.user_id)
+            self.runtime.advance_and_save(session, instance, workflow, now, actor.user_id)
             return InstanceRef(instance.id, instance.status, instance.version)
 
     def _active_task(self, session, task_id: int) -> HumanTask:
@@ -362,8 +360,7 @@ class Engine:
                 instance=instance,
                 details={"message": name, "variables": variables or {}},
             )
-            self.runtime.advance(workflow)
-            self.runtime.save(session, instance, workflow, now, who)
+            self.runtime.advance_and_save(session, instance, workflow, now, who)
             return InstanceRef(instance.id, instance.status, instance.version)
 
     def fire_due_timers(self, limit: int = 100) -> int:

@@ -89,8 +89,7 @@ class TimerSweep:
                     task_name=timer.name,
                     details={"due_at": timer.due_at, "kind": timer.kind},
                 )
-            self.runtime.advance(workflow)
-            self.runtime.save(session, instance, workflow, now, SYSTEM)
+            self.runtime.advance_and_save(session, instance, workflow, now, SYSTEM)
             return len(due)
 
     def _record_failure(self, instance_id: int, error: EngineError) -> None:

@@ -20,6 +20,7 @@ from .expressions import (
     compile_script,
     compile_template,
     is_expression,
+    is_single_expression,
 )
 from .forms import FIELD_TYPES, VALIDATION_CONSTRAINTS
 from .workdays import WorkingDayCalendar
@@ -55,7 +56,7 @@ def _problem(filename: str, element: etree._Element, message: str) -> Problem:
 
 def _expression_problem(text: str, template: bool = False) -> str | None:
     try:
-        if template and not text.strip().startswith(("${", "#{")):
+        if template and not is_single_expression(text):
             compile_template(text)
         else:
             compile_expression(text)
@@ -117,7 +118,15 @@ def _scripts(tree, filename) -> Iterator[Problem]:
 
 
 def _form_fields(tree, filename) -> Iterator[Problem]:
+    element_ids = {node.get("id") for node in tree.iter(f"{{{BPMN_NS}}}*") if node.get("id")}
     for field in tree.iterfind(".//camunda:formField", NS):
+        if field.get("id") in element_ids:
+            yield _problem(
+                filename,
+                field,
+                f"form field id '{field.get('id')}' is also the id of a BPMN "
+                "element; give the field a different id (SpiffWorkflow looks elements up by id)",
+            )
         field_type = field.get("type") or "string"
         if field_type not in FIELD_TYPES:
             known = ", ".join(sorted(FIELD_TYPES))

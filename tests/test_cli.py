@@ -61,4 +61,4 @@ def test_demo_loads_workflows_and_a_sample_case_once(run):
     first = run("demo")
     assert "started sample instance" in first.output
     second = run("demo")
-    assert "0 deployed, 1 unchanged" in second.output and "started" not in second.output
+    assert "0 deployed, 2 unchanged" in second.output and "started" not in second.output

@@ -155,3 +155,17 @@ def test_one_bad_file_in_a_deployment_deploys_none_of_them(scenario, engine):
 def test_a_file_that_is_neither_bpmn_nor_dmn_is_refused():
     with pytest.raises(InvalidDefinition, match="not a BPMN 2.0 or DMN document"):
         resource("form.xml", "<form/>")
+
+
+def test_a_form_field_with_the_same_id_as_an_element_is_refused(scenario):
+    form = '<camunda:formField id="review" label="Review" type="string"/>'
+    text = bpmn(
+        "clash",
+        '<bpmn:startEvent id="start"/>'
+        + user_task("review", "Review", form=form)
+        + '<bpmn:endEvent id="end"/>'
+        + flow("start", "review")
+        + flow("review", "end"),
+    )
+    [problem] = problems_of(scenario, "clash.bpmn", text)
+    assert "form field id 'review' is also the id of a BPMN element" in problem.message

@@ -99,3 +99,17 @@ def test_unknown_variable_is_named(language):
 def test_type_errors_are_reported_not_raised_raw(language):
     with pytest.raises(ExpressionError, match="TypeError"):
         language.evaluate("${due - 1}", {"due": "2027-01-01"})
+
+
+def test_a_template_that_starts_with_an_expression_is_still_a_template(language):
+    data = {"agency": "probation", "a": 1, "b": 2}
+    assert language.evaluate("${agency}:manager", data) == "probation:manager"
+    assert language.evaluate("${a}-${b}", data) == "1-2"
+
+
+def test_var_reads_a_variable_or_its_default(language):
+    data = {"stage1_days": 3}
+    language.execute(
+        "stage1_days = var('stage1_days', 5)\nstage2_days = var('stage2_days', 5)", data
+    )
+    assert data == {"stage1_days": 3, "stage2_days": 5}

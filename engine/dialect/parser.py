@@ -5,10 +5,12 @@ from __future__ import annotations
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.specs.defaults import (
     BoundaryEvent,
+    CallActivity,
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
     StartEvent,
+    TransactionSubprocess,
 )
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import (
@@ -19,8 +21,10 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
+from SpiffWorkflow.camunda.parser.task_spec import CallActivityParser, SubWorkflowParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from .conventions import ConventionTask, ConventionTaskParser
 from .timers import TIMER_CLASSES
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -50,8 +54,28 @@ class VariablesMessageEventDefinition(MessageEventDefinition):
         my_task.internal_data[self.name] = event.payload
 
 
-class DialectEventParser(CamundaEventDefinitionParser):
-    """Timers on the engine clock; messages that carry variables."""
+class OwnProperties:
+    """``camunda:properties`` of the element itself.
+
+    SpiffWorkflow's Camunda parser searches descendants, so an embedded subprocess would take
+    on the properties of every element inside it.
+    """
+
+    def parse_extensions(self, node=None):
+        properties = self.xpath("./bpmn:extensionElements/camunda:properties/camunda:property")
+        return {item.get("name"): item.get("value") for item in properties}
+
+
+class EmbeddedSubprocessParser(OwnProperties, SubWorkflowParser):
+    pass
+
+
+class CallParser(OwnProperties, CallActivityParser):
+    pass
+
+
+class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
+    """Timers on the engine clock; messages that carry variables; own properties only."""
 
     def parse_timer_event(self, event):
         definition = super().parse_timer_event(event)
@@ -107,4 +131,9 @@ class DialectParser(CamundaParser):
         full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
         full_tag("boundaryEvent"): (BoundaryEventParser, BoundaryEvent),
+        full_tag("subProcess"): (EmbeddedSubprocessParser, CallActivity),
+        full_tag("callActivity"): (CallParser, CallActivity),
+        full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
+        full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
+        full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
     }

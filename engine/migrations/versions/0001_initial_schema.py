@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 09:54:25.388350
+Create Date: 2026-11-23 10:01:23.496135
 """
 
 import sqlalchemy as sa
@@ -222,6 +222,43 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "notification_outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=True),
+        sa.Column("case_ref", sa.String(length=64), nullable=True),
+        sa.Column("recipient_kind", sa.String(length=8), nullable=False),
+        sa.Column("recipient", sa.String(length=255), nullable=False),
+        sa.Column("template", sa.String(length=64), nullable=False),
+        sa.Column("context", sa.JSON(), nullable=False),
+        sa.Column("event_type", sa.String(length=32), nullable=False),
+        sa.Column("element_id", sa.String(length=255), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("created_at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("next_attempt_at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("sent_at", engine.db.UTCDateTime(), nullable=True),
+        sa.Column("last_error", sa.String(length=1000), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+            name=op.f("fk_notification_outbox_instance_id_process_instance"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_outbox")),
+    )
+    with op.batch_alter_table("notification_outbox", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_notification_outbox_case_ref_id"), ["case_ref", "id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notification_outbox_instance_id"), ["instance_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_notification_outbox_status_next_attempt_at"),
+            ["status", "next_attempt_at"],
+            unique=False,
+        )
+
+    op.create_table(
         "timer",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("instance_id", sa.Integer(), nullable=False),
@@ -288,6 +325,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_timer_fire_at"))
 
     op.drop_table("timer")
+    with op.batch_alter_table("notification_outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notification_outbox_status_next_attempt_at"))
+        batch_op.drop_index(batch_op.f("ix_notification_outbox_instance_id"))
+        batch_op.drop_index(batch_op.f("ix_notification_outbox_case_ref_id"))
+
+    op.drop_table("notification_outbox")
     with op.batch_alter_table("message_subscription", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_message_subscription_message_name_business_key"))
         batch_op.drop_index(batch_op.f("ix_message_subscription_instance_id"))

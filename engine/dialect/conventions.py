@@ -1,0 +1,75 @@
+"""Our ``camunda:properties`` conventions, for service/send tasks and throw/end events.
+
+Process owners add these in Camunda Modeler's "Extension properties" panel:
+
+- ``notify`` = comma-separated groups (``manager``, ``${raiser_agency}:manager``) and/or
+  ``notify_users`` = user ids (``${initiator}``); ``template`` = the message template name.
+  Each recipient gets a row in the notification outbox, in the same transaction as the step.
+- ``record`` = a case-record entry kind (``outcome``, ``withdrawn``) and ``record_fields`` =
+  the variables to copy into it (``stage, decision, agreed_actions``). The entry becomes an
+  audit event of type ``case_record`` on the case's timeline.
+
+Values may contain ``${...}``; they are evaluated when the element runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
+
+CONVENTION_KEYS = ("notify", "notify_users", "template", "record", "record_fields")
+
+
+class ConventionTask(ServiceTask):
+    """A service or send task whose only behaviour is our property conventions."""
+
+    def _execute(self, my_task):
+        return True
+
+
+class ConventionTaskParser(CamundaTaskParser):
+    """Service and send tasks: Java delegates are refused at validation; properties kept.
+
+    (A task has no child elements, so the base class's descendant search finds only its own.)
+    """
+
+
+@dataclass
+class Effect:
+    """What one convention element asked for, evaluated against the task's data."""
+
+    element_id: str
+    element_name: str | None
+    notify_groups: list[str] = field(default_factory=list)
+    notify_users: list[str] = field(default_factory=list)
+    template: str | None = None
+    record: str | None = None
+    record_data: dict = field(default_factory=dict)
+
+
+def effect_of(task) -> Effect | None:
+    """The effect a just-completed task asks for, or None when it carries no conventions."""
+    extensions = getattr(task.task_spec, "extensions", None) or {}
+    if not any(key in extensions for key in CONVENTION_KEYS):
+        return None
+    engine = task.workflow.script_engine
+
+    def value(key: str) -> str | None:
+        text = extensions.get(key)
+        return str(engine.evaluate(task, text)) if text and "${" in text else text
+
+    def names(key: str) -> list[str]:
+        return [item.strip() for item in (value(key) or "").split(",") if item.strip()]
+
+    spec = task.task_spec
+    return Effect(
+        element_id=spec.bpmn_id,
+        element_name=spec.bpmn_name,
+        notify_groups=names("notify"),
+        notify_users=names("notify_users"),
+        template=value("template") or spec.bpmn_id,
+        record=value("record"),
+        record_data={name: task.data.get(name) for name in names("record_fields")},
+    )

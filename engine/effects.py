@@ -1,0 +1,54 @@
+"""Applying convention effects (case records, notifications) in the step's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from notifications.outbox import GROUP, USER, enqueue
+
+from .audit import record
+from .dialect.conventions import Effect
+from .models import ProcessInstance
+
+
+def apply_effects(
+    session: Session,
+    instance: ProcessInstance,
+    effects: list[Effect],
+    now: datetime,
+    actor: str | None,
+) -> None:
+    """Write each effect's case-record entry and outbox rows."""
+    for effect in effects:
+        if effect.record:
+            record(
+                session,
+                "case_record",
+                actor,
+                now,
+                instance=instance,
+                element_id=effect.element_id,
+                task_name=effect.element_name,
+                details={"entry": effect.record, **effect.record_data},
+            )
+        recipients = [(GROUP, g) for g in effect.notify_groups]
+        recipients += [(USER, u) for u in effect.notify_users]
+        if recipients:
+            enqueue(
+                session,
+                recipients=recipients,
+                template=effect.template,
+                event_type=effect.record or "process_notification",
+                now=now,
+                instance_id=instance.id,
+                case_ref=instance.case_ref,
+                element_id=effect.element_id,
+                context={
+                    "process": instance.process_name or instance.process_key,
+                    "step": effect.element_name or effect.element_id,
+                    "instance_id": instance.id,
+                    "case_ref": instance.case_ref,
+                },
+            )

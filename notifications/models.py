@@ -1,0 +1,39 @@
+"""The notification outbox: rows written in the same transaction as the step that caused them.
+
+Delivery (email, in-app, retries, preferences) reads this table afterwards; a step that rolls
+back leaves no row, so nothing is ever sent for something that did not happen.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.db import Base
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+class OutboxNotification(Base):
+    """One notification to one recipient (a user, or a group resolved to people on delivery)."""
+
+    __tablename__ = "notification_outbox"
+    __table_args__ = (Index(None, "status", "next_attempt_at"), Index(None, "case_ref", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    case_ref: Mapped[str | None] = mapped_column(String(64))
+    recipient_kind: Mapped[str] = mapped_column(String(8))
+    recipient: Mapped[str] = mapped_column(String(255))
+    template: Mapped[str] = mapped_column(String(64))
+    context: Mapped[dict] = mapped_column(default=dict)
+    event_type: Mapped[str] = mapped_column(String(32))
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(12), default=PENDING)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(1000))
