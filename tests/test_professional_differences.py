@@ -184,6 +184,7 @@ def test_resolved_by_the_head_of_service_at_stage_three(ladder):
     )  # 10 working days
     assert ladder.decide(ladder.hos, STAGE3, "yes", "Assessment to start").status == "completed"
     assert ladder.case_records()[-1]["stage"] == 3
+    assert ladder.told("outcome") == PARTIES | {"partnership-business-manager"}
 
 
 def test_unresolved_at_stage_three_goes_to_the_partnership_whose_decision_is_final(ladder):
@@ -200,6 +201,7 @@ def test_unresolved_at_stage_three_goes_to_the_partnership_whose_decision_is_fin
     outcome = ladder.case_records()[-1]
     assert (outcome["stage"], outcome["resolved"]) == (4, True)
     assert ladder.entries() == ["raised", "escalated", "escalated", "escalated", "outcome"]
+    assert ladder.told("outcome") == PARTIES | {"partnership-business-manager"}
 
 
 def test_stage_one_escalates_by_itself_after_five_working_days_with_a_reminder_the_day_before(
