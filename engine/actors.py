@@ -14,11 +14,17 @@ class Actor:
     user_id: str
     groups: frozenset[str] = field(default_factory=frozenset)
     system: bool = False
+    agency: str | None = None
+    team: str | None = None
 
     @classmethod
-    def of(cls, user_id: str, *groups: str) -> Actor:
-        """A person in ``groups``."""
-        return cls(user_id, frozenset(groups))
+    def of(cls, user_id: str, *groups: str, agency: str | None = None) -> Actor:
+        """A person in ``groups`` (of ``agency``, when case involvement should be checked)."""
+        return cls(user_id, frozenset(groups), agency=agency)
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the actor holds any of ``roles`` (the system holds them all)."""
+        return self.system or bool(self.groups.intersection(roles))
 
     @classmethod
     def engine(cls, name: str = "system") -> Actor:

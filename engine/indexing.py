@@ -89,6 +89,7 @@ def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
             "value": value,
             "offered": row.assignee is None,
             "due_at": row.due_at,
+            "case_ref": row.case_ref,
         }
         for row in created
         for kind, values in (("group", row.candidate_groups), ("user", row.candidate_users))

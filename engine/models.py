@@ -152,6 +152,7 @@ class TaskCandidate(Base):
     value: Mapped[str] = mapped_column(String(255))
     offered: Mapped[bool] = mapped_column(default=True)
     due_at: Mapped[datetime | None]
+    case_ref: Mapped[str | None] = mapped_column(String(64))
 
 
 class Timer(Base):
@@ -201,3 +202,16 @@ class AuditEvent(Base):
     element_id: Mapped[str | None] = mapped_column(String(255))
     task_name: Mapped[str | None] = mapped_column(String(255))
     details: Mapped[dict] = mapped_column(default=dict)
+
+
+class TaskDraft(Base):
+    """Form values a person saved without completing the task ("Save draft")."""
+
+    __tablename__ = "task_draft"
+    __table_args__ = (UniqueConstraint("human_task_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    human_task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(255))
+    data: Mapped[dict] = mapped_column(default=dict)
+    saved_at: Mapped[datetime]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import Session
 
 from .actors import Actor
+from .agencies import PARTNERSHIP
+from .cases import involved_cases
 from .models import (
     ACTIVE_TASK_STATES,
     AuditEvent,
@@ -14,6 +18,91 @@ from .models import (
     TaskCandidate,
     Timer,
 )
+
+TABS = ("mine", "team", "overdue", "completed")
+
+
+@dataclass
+class InboxPage:
+    """One page of an inbox tab; ``has_next`` says whether another page follows."""
+
+    tab: str
+    tasks: list[HumanTask]
+    page: int
+    has_next: bool
+
+
+def _held(actor: Actor):
+    return select(HumanTask.id.label("id"), HumanTask.due_at.label("due_at")).where(
+        HumanTask.assignee == actor.user_id, HumanTask.status.in_(ACTIVE_TASK_STATES)
+    )
+
+
+def _offered(actor: Actor):
+    return select(
+        TaskCandidate.human_task_id.label("id"), TaskCandidate.due_at.label("due_at")
+    ).where(
+        TaskCandidate.offered.is_(True),
+        or_(
+            and_(TaskCandidate.kind == "user", TaskCandidate.value == actor.user_id),
+            and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(sorted(actor.groups))),
+        ),
+    )
+
+
+def _restrict(query, table, actor: Actor, process_key: str | None, case_ref: str | None):
+    """Only cases the actor's agency is involved in, and the chosen process/case."""
+    if not (actor.system or actor.agency in (None, PARTNERSHIP)):
+        query = query.where(
+            or_(table.case_ref.is_(None), table.case_ref.in_(involved_cases(actor)))
+        )
+    if case_ref:
+        query = query.where(table.case_ref == case_ref)
+    if process_key:
+        if table is TaskCandidate:
+            query = query.join(HumanTask, HumanTask.id == TaskCandidate.human_task_id)
+        query = query.where(HumanTask.process_key == process_key)
+    return query
+
+
+def inbox(
+    session: Session,
+    actor: Actor,
+    tab: str = "mine",
+    *,
+    now=None,
+    process_key: str | None = None,
+    case_ref: str | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> InboxPage:
+    """One page of a tab: ``mine`` (assigned to me), ``team`` (unclaimed, offered to my
+    groups), ``overdue`` (either, past due), ``completed`` (by me, newest first).
+
+    Sorting runs over narrow index rows; only the page's rows are read in full.
+    """
+    page = max(page, 1)
+    if tab == "completed":
+        query = select(HumanTask.id).where(HumanTask.completed_by == actor.user_id)
+        query = _restrict(query, HumanTask, actor, process_key, case_ref)
+        query = query.order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
+    else:
+        parts = []
+        if tab in ("mine", "overdue", "all"):
+            parts.append(_restrict(_held(actor), HumanTask, actor, process_key, case_ref))
+        if tab in ("team", "overdue", "all"):
+            parts.append(_restrict(_offered(actor), TaskCandidate, actor, process_key, case_ref))
+        if not parts:
+            raise ValueError(f"unknown inbox tab '{tab}' (tabs: {', '.join(TABS)})")
+        mine = union(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+        query = select(mine.c.id)
+        if tab == "overdue":
+            query = query.where(mine.c.due_at < now)
+        query = query.order_by(mine.c.due_at.is_(None), mine.c.due_at, mine.c.id)
+    ids = list(session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
+    has_next, ids = len(ids) > per_page, ids[:per_page]
+    rows = {row.id: row for row in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)))}
+    return InboxPage(tab, [rows[task_id] for task_id in ids], page, has_next)
 
 
 def tasks_for_user(
@@ -25,40 +114,18 @@ def tasks_for_user(
     limit: int = 50,
     offset: int = 0,
 ) -> list[HumanTask]:
-    """Active tasks assigned to the actor or offered to them, soonest due first.
-
-    The sort runs over narrow index rows (the actor's held tasks and the candidate index,
-    which carries due dates), and only the page's rows are then read from ``human_task``.
-    """
-    held = select(HumanTask.id.label("id"), HumanTask.due_at.label("due_at")).where(
-        HumanTask.assignee == actor.user_id, HumanTask.status.in_(ACTIVE_TASK_STATES)
+    """Active tasks assigned to the actor or offered to them, soonest due first."""
+    per_page = max(limit, 1)
+    page = inbox(
+        session,
+        actor,
+        "all",
+        process_key=process_key,
+        case_ref=case_ref,
+        page=offset // per_page + 1,
+        per_page=per_page,
     )
-    offered = select(
-        TaskCandidate.human_task_id.label("id"), TaskCandidate.due_at.label("due_at")
-    ).where(
-        TaskCandidate.offered.is_(True),
-        or_(
-            and_(TaskCandidate.kind == "user", TaskCandidate.value == actor.user_id),
-            and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(sorted(actor.groups))),
-        ),
-    )
-    if process_key or case_ref:
-        offered = offered.join(HumanTask, HumanTask.id == TaskCandidate.human_task_id)
-        for column, value in ((HumanTask.process_key, process_key), (HumanTask.case_ref, case_ref)):
-            if value:
-                held, offered = held.where(column == value), offered.where(column == value)
-    mine = union(held, offered).subquery()
-    page = (
-        select(mine.c.id)
-        .order_by(mine.c.due_at.is_(None), mine.c.due_at, mine.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    ids = list(session.scalars(page))
-    if not ids:
-        return []
-    rows = {row.id: row for row in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)))}
-    return [rows[task_id] for task_id in ids]
+    return page.tasks
 
 
 def active_tasks(session: Session, instance_id: int | None = None) -> list[HumanTask]:

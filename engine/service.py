@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from . import definitions as defs
 from . import queries
-from .actors import Actor, may_claim, may_work_on
+from .actors import Actor
 from .audit import record
 from .clock import Clock
 from .db import Database
@@ -28,27 +27,18 @@ from .errors import (
     InvalidDefinition,
     MessageNotCorrelated,
     NotFound,
-    NotPermitted,
     ProcessError,
-    TaskAlreadyClaimed,
-    TaskAlreadyCompleted,
-    TaskNotActive,
 )
-from .forms import validate_submission
-from .indexing import set_offered, withdraw_candidates
 from .models import (
-    ACTIVE_TASK_STATES,
     CANCELLED,
-    CLAIMED,
-    COMPLETED,
-    OPEN,
     RUNNING,
     HumanTask,
     MessageSubscription,
     ProcessInstance,
 )
-from .runtime import InstanceRuntime, run_safely, spiff_task
+from .runtime import InstanceRuntime, run_safely
 from .sweep import TimerSweep
+from .task_ops import TaskOperations
 from .workdays import WorkingDayCalendar
 
 DEFINITION_SUFFIXES = (".bpmn", ".dmn")
@@ -70,7 +60,7 @@ class InstanceRef:
     version: int
 
 
-class Engine:
+class Engine(TaskOperations):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
     def __init__(
@@ -219,98 +209,6 @@ class Engine:
             )
             self.runtime.save(session, instance, workflow, now, actor.user_id)
             return InstanceRef(instance.id, instance.status, instance.version)
-
-    # --- human tasks -------------------------------------------------------------------
-
-    def claim(self, task_id: int, actor: Actor) -> None:
-        """Take an unassigned task; someone else's claim is a TaskAlreadyClaimed conflict."""
-        with self.db.unit_of_work() as session:
-            task = self._active_task(session, task_id)
-            if not may_claim(task, actor):
-                raise NotPermitted("You are not a candidate for this task")
-            if task.assignee and task.assignee != actor.user_id:
-                raise TaskAlreadyClaimed(f"'{task.name}' is already claimed by {task.assignee}")
-            self._assign(session, task, actor.user_id, actor, "task_claimed")
-
-    def unclaim(self, task_id: int, actor: Actor) -> None:
-        """Give a claimed task back to its candidates."""
-        with self.db.unit_of_work() as session:
-            task = self._active_task(session, task_id)
-            if task.assignee != actor.user_id and not actor.system:
-                raise NotPermitted("Only the person who holds a task can give it back")
-            self._assign(session, task, None, actor, "task_unclaimed")
-
-    def assign(self, task_id: int, assignee: str | None, actor: Actor) -> None:
-        """Hand a task to a named person (managers reassigning within their team)."""
-        with self.db.unit_of_work() as session:
-            task = self._active_task(session, task_id)
-            self._assign(session, task, assignee, actor, "task_assigned")
-
-    def _assign(
-        self, session, task: HumanTask, assignee: str | None, actor: Actor, event_type: str
-    ) -> None:
-        now = self.clock.now()
-        previous, task.assignee = task.assignee, assignee
-        task.status = CLAIMED if assignee else OPEN
-        task.claimed_at = now if assignee else None
-        set_offered(session, task.id, offered=assignee is None)
-        record(
-            session,
-            event_type,
-            actor.user_id,
-            now,
-            case_ref=task.case_ref,
-            element_id=task.element_id,
-            task_name=task.name,
-            details={"task_id": task.id, "assignee": assignee, "previous": previous},
-            instance=session.get(ProcessInstance, task.instance_id),
-        )
-
-    def complete(
-        self, task_id: int, data: dict | None, actor: Actor, expected_version: int | None = None
-    ) -> InstanceRef:
-        """Complete a task with form data (validated), then run the process to its next wait."""
-        now, data = self.clock.now(), dict(data or {})
-        with self._recording_errors(actor.user_id) as step, self.db.unit_of_work() as session:
-            instance, task = self.runtime.lock_for_task(session, task_id, expected_version)
-            step.instance_id = instance.id
-            self._ensure_active(task)
-            if not may_work_on(task, actor):
-                raise NotPermitted(f"'{task.name}' is not yours to complete")
-            workflow = self.runtime.load(session, instance)
-            live = spiff_task(workflow, task.spiff_task_id)
-            if live is None or live.state != TaskState.READY:
-                raise TaskAlreadyCompleted(f"'{task.name}' has already been completed")
-            cleaned = validate_submission(live.task_spec.form, data, live.data)
-            live.data.update(cleaned)
-            run_safely(workflow, live.run)
-            task.status, task.completed_at, task.completed_by = COMPLETED, now, actor.user_id
-            withdraw_candidates(session, [task.id])
-            record(
-                session,
-                "task_completed",
-                actor.user_id,
-                now,
-                instance=instance,
-                element_id=task.element_id,
-                task_name=task.name,
-                details={"task_id": task.id, "data": cleaned},
-            )
-            self.runtime.advance_and_save(session, instance, workflow, now, actor.user_id)
-            return InstanceRef(instance.id, instance.status, instance.version)
-
-    def _active_task(self, session, task_id: int) -> HumanTask:
-        _instance, task = self.runtime.lock_for_task(session, task_id)
-        self._ensure_active(task)
-        return task
-
-    @staticmethod
-    def _ensure_active(task: HumanTask) -> None:
-        if task.status == COMPLETED:
-            who = f" by {task.completed_by}" if task.completed_by else ""
-            raise TaskAlreadyCompleted(f"'{task.name}' has already been completed{who}")
-        if task.status not in ACTIVE_TASK_STATES:
-            raise TaskNotActive(f"'{task.name}' is no longer active ({task.status})")
 
     # --- messages and timers -----------------------------------------------------------
 

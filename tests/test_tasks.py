@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from engine import queries
+from engine.accounts import create_user
+from engine.cases import create_case
 from engine.actors import Actor
 from engine.errors import (
     InvalidDefinition,
@@ -89,7 +91,7 @@ def test_inbox_shows_tasks_to_candidate_groups_and_users_only(scenario, raised):
     assert scenario.as_user("pat", "practitioner").inbox(case_ref="OTHER") == []
 
 
-def test_claim_unclaim_and_assign(scenario, engine, raised):
+def test_claim_unclaim_and_assign(scenario, engine, raised, clock):
     pat, sue = scenario.as_user("pat", "practitioner"), scenario.as_user("sue", "social-worker")
     task_id = pat.task("Record the difference").id
     pat.claim("Record the difference")
@@ -99,7 +101,38 @@ def test_claim_unclaim_and_assign(scenario, engine, raised):
     with pytest.raises(NotPermitted):
         engine.unclaim(task_id, sue.actor)
     engine.unclaim(task_id, pat.actor)
-    engine.assign(task_id, "sue", Actor.of("mgr", "manager"))
+    with engine.db.unit_of_work() as session:
+        people = {
+            name: create_user(
+                session,
+                username=name,
+                password="correct horse battery",
+                display_name=name,
+                agency="adult-mental-health",
+                roles=roles,
+                team=team,
+                now=clock.now(),
+            )
+            for name, roles, team in [
+                ("sue", ["practitioner"], "north"),
+                ("mgr", ["manager"], "north"),
+                ("other-mgr", ["manager"], "south"),
+            ]
+        }
+        managers = {name: people[name].actor() for name in ("mgr", "other-mgr")}
+        create_case(
+            session,
+            reference="CASE-9",
+            family_name="Example",
+            now=clock.now(),
+            created_by="pat",
+            involvements=[{"agency": "adult-mental-health"}],
+        )
+    with pytest.raises(NotPermitted, match="not in your team"):
+        engine.assign(task_id, "sue", managers["other-mgr"])
+    with pytest.raises(NotPermitted, match="Only managers"):
+        engine.assign(task_id, "sue", pat.actor)
+    engine.assign(task_id, "sue", managers["mgr"])
     assert [t.assignee for t in sue.inbox()] == ["sue"]
     with pytest.raises(NotPermitted):
         engine.claim(task_id, Actor.of("pc", "police"))

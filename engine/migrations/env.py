@@ -2,7 +2,11 @@
 
 from alembic import context
 
-from engine import models  # noqa: F401 - registers the tables on Base.metadata
+from engine import (  # noqa: F401
+    accounts,
+    cases,
+    models,  # noqa: F401 - registers the tables on Base.metadata
+)
 from engine.db import Base
 from notifications import models as notification_models  # noqa: F401
 

@@ -1,0 +1,45 @@
+"""The agencies of a local safeguarding partnership, and the roles people hold in them."""
+
+from __future__ import annotations
+
+AGENCIES = {
+    "childrens-social-care": "Children's social care",
+    "adult-mental-health": "Adult mental health",
+    "drug-and-alcohol": "Drug and alcohol service",
+    "adult-social-care": "Adult social care",
+    "learning-disability": "Adult learning disability",
+    "health-visiting": "Health visiting",
+    "midwifery": "Midwifery",
+    "probation": "Probation",
+    "youth-offending": "Youth offending",
+    "police": "Police",
+    "education": "Education",
+    "early-help": "Early help",
+    "safeguarding-partnership": "Safeguarding partnership",
+}
+# The partnership oversees every case: its people need no involvement record to act.
+PARTNERSHIP = "safeguarding-partnership"
+
+ROLES = {
+    "practitioner": "Practitioner",
+    "manager": "Manager",
+    "senior-manager": "Senior manager",
+    "head-of-service": "Head of Service",
+    "process-owner": "Process owner",
+    "admin": "Administrator",
+    # duties that processes assign work to
+    "mash": "MASH (front door) duty worker",
+    "board-chair": "Safeguarding partnership chair",
+    "partnership-business-manager": "Partnership business manager",
+}
+MANAGER_ROLES = frozenset({"manager", "senior-manager", "head-of-service", "board-chair"})
+
+
+def groups_for(agency: str, roles: list[str]) -> frozenset[str]:
+    """The candidate groups a person holds: each role, and each role within their agency."""
+    return frozenset(roles) | frozenset(f"{agency}:{role}" for role in roles)
+
+
+def agency_name(code: str | None) -> str:
+    """An agency's display name (the code itself when unknown)."""
+    return AGENCIES.get(code or "", code or "")

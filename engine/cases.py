@@ -1,0 +1,147 @@
+"""Family cases: who is in the family, their vulnerabilities, and which agencies are involved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, exists, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .actors import Actor
+from .agencies import PARTNERSHIP
+from .db import Base
+from .errors import NotFound
+
+VULNERABILITIES = {
+    "domestic-abuse": "Domestic abuse",
+    "parental-mental-ill-health": "Parental or familial mental ill-health",
+    "learning-disability": "Learning disability",
+    "substance-misuse": "Substance misuse",
+    "sexual-exploitation": "Sexual exploitation",
+}
+MEMBER_KINDS = {"adult": "Adult", "child": "Child", "unborn": "Unborn baby"}
+
+
+class FamilyCase(Base):
+    """A family known to the partnership, under one case reference."""
+
+    __tablename__ = "family_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    family_name: Mapped[str] = mapped_column(String(255))
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class FamilyMember(Base):
+    """An adult, child or unborn baby in the household."""
+
+    __tablename__ = "family_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("family_case.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))
+    relationship: Mapped[str | None] = mapped_column(String(64))
+    date_of_birth: Mapped[date | None]
+    expected_due_date: Mapped[date | None]
+    vulnerabilities: Mapped[list] = mapped_column(default=list)
+
+
+class CaseInvolvement(Base):
+    """An agency (and its named worker) involved with a case; the basis of who may see it."""
+
+    __tablename__ = "case_involvement"
+    __table_args__ = (Index(None, "agency", "case_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("family_case.id"), index=True)
+    case_ref: Mapped[str] = mapped_column(String(64))
+    agency: Mapped[str] = mapped_column(String(64))
+    worker_username: Mapped[str | None] = mapped_column(String(64))
+    worker_name: Mapped[str | None] = mapped_column(String(255))
+
+
+@dataclass
+class CaseView:
+    """A case with its family and agencies, ready for a page."""
+
+    case: FamilyCase
+    members: list[FamilyMember]
+    involvements: list[CaseInvolvement]
+
+
+def involved(session: Session, case_ref: str | None, actor: Actor) -> bool:
+    """May this actor's agency see the case? (Engine callers without an agency always may.)"""
+    if actor.system or actor.agency is None or actor.agency == PARTNERSHIP or case_ref is None:
+        return True
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    CaseInvolvement.case_ref == case_ref, CaseInvolvement.agency == actor.agency
+                )
+            )
+        )
+    )
+
+
+def involved_cases(actor: Actor):
+    """A subquery of the case references the actor's agency is involved in."""
+    return select(CaseInvolvement.case_ref).where(CaseInvolvement.agency == actor.agency)
+
+
+def case_view(session: Session, reference: str, actor: Actor) -> CaseView:
+    """A case the actor may see; NotFound otherwise (its existence is not revealed)."""
+    case = session.scalars(select(FamilyCase).where(FamilyCase.reference == reference)).first()
+    if case is None or not involved(session, reference, actor):
+        raise NotFound(f"No case {reference} that you can see")
+    members = session.scalars(
+        select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.id)
+    )
+    involvements = session.scalars(
+        select(CaseInvolvement)
+        .where(CaseInvolvement.case_id == case.id)
+        .order_by(CaseInvolvement.id)
+    )
+    return CaseView(case, list(members), list(involvements))
+
+
+def cases_for(session: Session, actor: Actor, limit: int = 100) -> list[FamilyCase]:
+    """Cases the actor's agency is involved in, newest first."""
+    query = select(FamilyCase)
+    if not (actor.system or actor.agency in (None, PARTNERSHIP)):
+        query = query.where(FamilyCase.reference.in_(involved_cases(actor)))
+    return list(session.scalars(query.order_by(FamilyCase.id.desc()).limit(limit)))
+
+
+def create_case(
+    session: Session,
+    *,
+    reference: str,
+    family_name: str,
+    now: datetime,
+    created_by: str | None,
+    summary: str | None = None,
+    members: list[dict] = (),
+    involvements: list[dict] = (),
+) -> FamilyCase:
+    """A case with its members and involved agencies."""
+    case = FamilyCase(
+        reference=reference,
+        family_name=family_name,
+        summary=summary,
+        created_at=now,
+        created_by=created_by,
+    )
+    session.add(case)
+    session.flush()
+    session.add_all(FamilyMember(case_id=case.id, **member) for member in members)
+    session.add_all(
+        CaseInvolvement(case_id=case.id, case_ref=reference, **involvement)
+        for involvement in involvements
+    )
+    return case

@@ -1,0 +1,170 @@
+"""Human-task operations of the engine: claim, assign, complete, drafts and task views.
+
+A mixin of ``Engine``; each public method is one transaction. Authorisation is enforced here:
+a person acts only on tasks they are assignee or candidate of, on cases their agency is
+involved in; managers reassign only within their team.
+"""
+
+from __future__ import annotations
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+
+from . import queries
+from .accounts import User
+from .actors import Actor, may_claim
+from .agencies import MANAGER_ROLES
+from .audit import jsonable, record
+from .cases import involved
+from .errors import NotPermitted, TaskAlreadyClaimed, TaskAlreadyCompleted, TaskNotActive
+from .forms import validate_submission
+from .indexing import set_offered, withdraw_candidates
+from .models import (
+    ACTIVE_TASK_STATES,
+    CLAIMED,
+    COMPLETED,
+    OPEN,
+    HumanTask,
+    ProcessInstance,
+    TaskDraft,
+)
+from .runtime import run_safely, spiff_task
+from .task_views import TaskView, build_view, draft_of, ensure_may_act, visible_task
+
+
+class TaskOperations:
+    """Claim, unclaim, assign, save drafts of and complete human tasks."""
+
+    def claim(self, task_id: int, actor: Actor) -> None:
+        """Take an unassigned task; someone else's claim is a TaskAlreadyClaimed conflict."""
+        with self.db.unit_of_work() as session:
+            task = self._active_task(session, task_id)
+            if not may_claim(task, actor):
+                raise NotPermitted("You are not a candidate for this task")
+            ensure_may_act(session, task, actor)
+            if task.assignee and task.assignee != actor.user_id:
+                raise TaskAlreadyClaimed(f"'{task.name}' is already claimed by {task.assignee}")
+            self._assign(session, task, actor.user_id, actor, "task_claimed")
+
+    def unclaim(self, task_id: int, actor: Actor) -> None:
+        """Give a claimed task back to its candidates."""
+        with self.db.unit_of_work() as session:
+            task = self._active_task(session, task_id)
+            if task.assignee != actor.user_id and not actor.system:
+                raise NotPermitted("Only the person who holds a task can give it back")
+            self._assign(session, task, None, actor, "task_unclaimed")
+
+    def assign(self, task_id: int, assignee: str | None, actor: Actor) -> None:
+        """Hand a task to a named person: managers, within their own team."""
+        with self.db.unit_of_work() as session:
+            task = self._active_task(session, task_id)
+            if not actor.system:
+                self._ensure_team_manager(session, task, assignee, actor)
+            self._assign(session, task, assignee, actor, "task_assigned")
+
+    def _ensure_team_manager(
+        self, session, task: HumanTask, assignee: str | None, actor: Actor
+    ) -> None:
+        if not actor.has_role(*MANAGER_ROLES):
+            raise NotPermitted("Only managers can reassign tasks")
+        if not involved(session, task.case_ref, actor):
+            raise NotPermitted(f"Your agency is not involved in case {task.case_ref}")
+        if assignee is None:
+            return
+        member = session.scalars(select(User).where(User.username == assignee)).first()
+        if member is None or not actor.team or member.team != actor.team:
+            raise NotPermitted(f"{assignee} is not in your team")
+        if not (
+            may_claim(task, member.actor()) and involved(session, task.case_ref, member.actor())
+        ):
+            raise NotPermitted(f"{member.display_name} cannot do '{task.name}'")
+
+    def _assign(
+        self, session, task: HumanTask, assignee: str | None, actor: Actor, event_type: str
+    ) -> None:
+        now = self.clock.now()
+        previous, task.assignee = task.assignee, assignee
+        task.status = CLAIMED if assignee else OPEN
+        task.claimed_at = now if assignee else None
+        set_offered(session, task.id, offered=assignee is None)
+        record(
+            session,
+            event_type,
+            actor.user_id,
+            now,
+            case_ref=task.case_ref,
+            element_id=task.element_id,
+            task_name=task.name,
+            details={"task_id": task.id, "assignee": assignee, "previous": previous},
+            instance=session.get(ProcessInstance, task.instance_id),
+        )
+
+    def complete(
+        self, task_id: int, data: dict | None, actor: Actor, expected_version: int | None = None
+    ):
+        """Complete a task with form data (validated), then run the process to its next wait."""
+        from .service import InstanceRef
+
+        now, data = self.clock.now(), dict(data or {})
+        with self._recording_errors(actor.user_id) as step, self.db.unit_of_work() as session:
+            instance, task = self.runtime.lock_for_task(session, task_id, expected_version)
+            step.instance_id = instance.id
+            self._ensure_active(task)
+            ensure_may_act(session, task, actor)
+            workflow = self.runtime.load(session, instance)
+            live = spiff_task(workflow, task.spiff_task_id)
+            if live is None or live.state != TaskState.READY:
+                raise TaskAlreadyCompleted(f"'{task.name}' has already been completed")
+            cleaned = validate_submission(live.task_spec.form, data, live.data)
+            live.data.update(cleaned)
+            run_safely(workflow, live.run)
+            task.status, task.completed_at, task.completed_by = COMPLETED, now, actor.user_id
+            withdraw_candidates(session, [task.id])
+            session.execute(delete(TaskDraft).where(TaskDraft.human_task_id == task.id))
+            record(
+                session,
+                "task_completed",
+                actor.user_id,
+                now,
+                instance=instance,
+                element_id=task.element_id,
+                task_name=task.name,
+                details={"task_id": task.id, "data": cleaned},
+            )
+            self.runtime.advance_and_save(session, instance, workflow, now, actor.user_id)
+            return InstanceRef(instance.id, instance.status, instance.version)
+
+    def save_draft(self, task_id: int, data: dict, actor: Actor) -> None:
+        """Keep unfinished form values for this person; nothing is validated or run."""
+        with self.db.unit_of_work() as session:
+            task = self._active_task(session, task_id)
+            ensure_may_act(session, task, actor)
+            draft = draft_of(session, task.id, actor.user_id)
+            if draft is None:
+                draft = TaskDraft(human_task_id=task.id, user_id=actor.user_id)
+                session.add(draft)
+            draft.data, draft.saved_at = jsonable(dict(data)), self.clock.now()
+
+    def task_view(self, task_id: int, actor: Actor) -> TaskView:
+        """The task, its form fields and the values to show; NotFound if not the actor's."""
+        with self.db.reading() as session:
+            task = visible_task(session, task_id, actor)
+            return build_view(session, self.runtime, task, actor)
+
+    def inbox(self, actor: Actor, tab: str = "mine", **filters) -> queries.InboxPage:
+        """One page of an inbox tab, read from the indexed task table only."""
+        with self.db.reading() as session:
+            return queries.inbox(session, actor, tab, now=self.clock.now(), **filters)
+
+    def _active_task(self, session, task_id: int) -> HumanTask:
+        _instance, task = self.runtime.lock_for_task(session, task_id)
+        self._ensure_active(task)
+        return task
+
+    @staticmethod
+    def _ensure_active(task: HumanTask) -> None:
+        if task.status == COMPLETED:
+            who = f" by {task.completed_by}" if task.completed_by else ""
+            raise TaskAlreadyCompleted(f"'{task.name}' has already been completed{who}")
+        if task.status not in ACTIVE_TASK_STATES:
+            raise TaskNotActive(f"'{task.name}' is no longer active ({task.status})")

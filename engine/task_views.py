@@ -1,0 +1,88 @@
+"""What a task page needs: the task, its form, the values to show, and who may act."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .actors import Actor, may_work_on
+from .audit import jsonable
+from .cases import involved
+from .errors import NotFound, NotPermitted
+from .models import HumanTask, ProcessInstance, TaskDraft
+
+
+@dataclass
+class TaskView:
+    """A human task as its page shows it."""
+
+    task: HumanTask
+    instance_version: int
+    fields: list = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    draft_saved_at: Any = None
+    may_act: bool = False
+
+
+def visible_task(session: Session, task_id: int, actor: Actor) -> HumanTask:
+    """A task the actor may see: theirs to act on, or completed by them. NotFound otherwise."""
+    task = session.get(HumanTask, task_id)
+    if task is None or not involved(session, task.case_ref, actor):
+        raise NotFound(f"No task {task_id} that you can see")
+    if not (may_work_on(task, actor) or task.completed_by == actor.user_id):
+        raise NotFound(f"No task {task_id} that you can see")
+    return task
+
+
+def ensure_may_act(session: Session, task: HumanTask, actor: Actor) -> None:
+    """NotPermitted unless the actor is a candidate/assignee whose agency is on the case."""
+    if not may_work_on(task, actor):
+        raise NotPermitted(f"'{task.name}' is not yours to work on")
+    if not involved(session, task.case_ref, actor):
+        raise NotPermitted(f"Your agency is not involved in case {task.case_ref}")
+
+
+def form_fields_of(spec, subprocess_specs: dict, element_id: str) -> list:
+    """The camunda:formData fields of the user task ``element_id`` (top level or nested)."""
+    for process in (spec, *subprocess_specs.values()):
+        task_spec = process.task_specs.get(element_id) if process else None
+        if task_spec is not None and hasattr(task_spec, "form"):
+            return list(task_spec.form.fields)
+    return []
+
+
+def draft_of(session: Session, task_id: int, user_id: str) -> TaskDraft | None:
+    """The actor's saved draft of a task, if any."""
+    query = select(TaskDraft).where(
+        TaskDraft.human_task_id == task_id, TaskDraft.user_id == user_id
+    )
+    return session.scalars(query).first()
+
+
+def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> TaskView:
+    """Fields from the deployed spec; values from the draft, else the task's current data."""
+    instance = session.get(ProcessInstance, task.instance_id)
+    spec, subprocess_specs = runtime.specs.get(
+        session, instance.definition_id, instance.dependency_ids
+    )
+    fields = form_fields_of(spec, subprocess_specs, task.element_id)
+    draft = draft_of(session, task.id, actor.user_id)
+    values: dict[str, Any] = {}
+    if draft is not None:
+        values = dict(draft.data)
+    elif fields and task.status in ("open", "claimed"):
+        workflow = runtime.load(session, instance)
+        live = next((t for t in workflow.get_tasks() if str(t.id) == task.spiff_task_id), None)
+        if live is not None:
+            values = {f.id: live.data.get(f.id) for f in fields if live.data.get(f.id) is not None}
+    return TaskView(
+        task=task,
+        instance_version=instance.version,
+        fields=fields,
+        values=jsonable(values),
+        draft_saved_at=draft.saved_at if draft else None,
+        may_act=task.status in ("open", "claimed") and may_work_on(task, actor),
+    )
