@@ -24,6 +24,7 @@ STAGE1 = "Stage 1: discuss with the other practitioner and record the outcome"
 RAISER_POSITION = "Stage 2: record the raising agency's position"
 OTHER_POSITION = "Stage 2: record the other agency's position"
 JOINT = "Stage 2: agree a joint decision"
+APPROVE = "Stage 2: approve or decline escalation to the Head of Service"
 STAGE3 = "Stage 3: Head of Service decision"
 STAGE4 = "Stage 4: safeguarding partnership decision (final)"
 PARTIES = {
@@ -72,11 +73,9 @@ class Ladder:
 
     def reach_stage_three(self):
         self.reach_stage_two()
-        self.decide(
-            self.amy,
-            JOINT,
-            "no",
-            "No agreement between managers",
+        self.decide(self.amy, JOINT, "no", "No agreement between managers")
+        self.cal.complete(
+            APPROVE,
             escalate="yes",
             escalation_reason="Risk to the children needs a senior decision",
         )
@@ -150,7 +149,7 @@ def test_resolved_by_the_line_managers_at_stage_two(ladder):
         "partnership-business-manager",
     }
     assert ladder.cal.inbox() == []  # only the raising agency's manager records the joint decision
-    ref = ladder.decide(ladder.amy, JOINT, "yes", escalate="no", escalation_reason="Resolved")
+    ref = ladder.decide(ladder.amy, JOINT, "yes")
     assert ref.status == "completed"
     assert ladder.case_records()[-1]["stage"] == 2
     assert ladder.told("outcome") == PARTIES | {"partnership-business-manager"}
@@ -159,13 +158,14 @@ def test_resolved_by_the_line_managers_at_stage_two(ladder):
 def test_managers_decline_escalation_and_their_decision_stands(ladder):
     ladder.raise_difference()
     ladder.reach_stage_two()
-    ref = ladder.decide(
-        ladder.amy,
-        JOINT,
-        "no",
-        "Early help plan continues",
-        escalate="no",
-        escalation_reason="Plan is safe; review in 4 weeks",
+    ladder.decide(ladder.amy, JOINT, "no", "Early help plan continues")
+    approval = ladder.amy.task(APPROVE)
+    assert approval.candidate_groups == [
+        "adult-mental-health:manager",
+        "childrens-social-care:manager",
+    ]
+    ref = ladder.amy.complete(
+        APPROVE, escalate="no", escalation_reason="Plan is safe; review in 4 weeks"
     )
     assert ref.status == "completed"
     assert ladder.hos.inbox() == []
