@@ -33,19 +33,25 @@ class Actor:
 
 
 def may_work_on(task: HumanTask, actor: Actor) -> bool:
-    """The assignee, a candidate user, or a holder of a candidate group may act on a task.
+    """Whether the actor may open and complete a task.
 
-    A task with nobody named at all is open to anyone who can see its case.
+    An assigned task is its assignee's alone (others claim it only after it is given back,
+    or a manager reassigns it). An unassigned one is open to its candidate users and the
+    holders of its candidate groups; with nobody named at all, to anyone who can see its case.
     """
-    if actor.system or task.assignee == actor.user_id:
+    if actor.system:
         return True
+    if task.assignee:
+        return task.assignee == actor.user_id
     if actor.user_id in task.candidate_users or actor.groups.intersection(task.candidate_groups):
         return True
-    return not (task.assignee or task.candidate_users or task.candidate_groups)
+    return not (task.candidate_users or task.candidate_groups)
 
 
 def may_claim(task: HumanTask, actor: Actor) -> bool:
-    """Candidates may claim; an assignee other than the actor blocks it (see TaskAlreadyClaimed)."""
+    """Candidates may claim (whether someone else holds it is a separate conflict)."""
     if actor.system or actor.user_id in task.candidate_users:
         return True
-    return bool(actor.groups.intersection(task.candidate_groups)) or may_work_on(task, actor)
+    if actor.groups.intersection(task.candidate_groups):
+        return True
+    return not (task.candidate_users or task.candidate_groups)

@@ -182,25 +182,23 @@ def fire_timers(ctx, limit) -> None:
     click.echo(f"fired {fired} timer{'s' if fired != 1 else ''}")
 
 
-DEMO_CASE = "DEMO-001"
-
-
 @main.command()
 @click.pass_context
 def demo(ctx) -> None:
-    """Deploy the shipped workflows and open a sample case so the app can be tried at once."""
-    from . import queries
+    """Deploy the shipped workflows and load demo people and a family case (idempotent)."""
+    from .demo import DEMO_PASSWORD, load_demo
 
     engine = _engine(ctx)
     result = engine.deploy_path(DEFAULT_WORKFLOWS, source="demo", deployed_by="demo")
     click.echo(f"workflows: {len(result.deployed)} deployed, {len(result.unchanged)} unchanged")
-    with engine.db.reading() as session:
-        existing = queries.instances_for_case(session, DEMO_CASE)
-    if not existing:
-        ref = engine.start(
-            "information-request",
-            business_key="IR-DEMO-1",
-            case_ref=DEMO_CASE,
-            actor=Actor.of("demo-practitioner", "practitioner"),
-        )
-        click.echo(f"started sample instance {ref.id} on case {DEMO_CASE}")
+    for line in load_demo(engine):
+        click.echo(f"created {line}")
+    click.echo(f"Demo users (pat, amy, sam, cal, mia, hos, chair...) use password {DEMO_PASSWORD}")
+
+
+@main.command("issue-token")
+@click.argument("username")
+@click.pass_context
+def issue_token(ctx, username: str) -> None:
+    """Print a new API token for USERNAME (it replaces their previous one)."""
+    click.echo(_engine(ctx).issue_token(username))

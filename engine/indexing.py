@@ -128,6 +128,7 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         case_ref=instance.case_ref,
         business_key=instance.business_key,
         status=CLAIMED if attributes["assignee"] else OPEN,
+        approval=(getattr(spec, "extensions", None) or {}).get("approval"),
         created_at=now,
         **attributes,
     )

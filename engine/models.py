@@ -108,6 +108,7 @@ class HumanTask(Base):
         Index(None, "status", "due_at"),
         Index(None, "instance_id", "status"),
         Index(None, "completed_by", "completed_at"),
+        Index(None, "approval", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,6 +127,7 @@ class HumanTask(Base):
     due_at: Mapped[datetime | None]
     follow_up_at: Mapped[datetime | None]
     priority: Mapped[int] = mapped_column(default=50)
+    approval: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12), default=OPEN)
     created_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]

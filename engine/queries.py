@@ -105,6 +105,29 @@ def inbox(
     return InboxPage(tab, [rows[task_id] for task_id in ids], page, has_next)
 
 
+def approvals(session: Session, actor: Actor, limit: int = 100) -> list[HumanTask]:
+    """Active approval tasks (``approval`` property) the actor may decide, soonest due first."""
+    offered = _restrict(
+        select(TaskCandidate.human_task_id).where(
+            TaskCandidate.kind == "group", TaskCandidate.value.in_(sorted(actor.groups))
+        ),
+        TaskCandidate,
+        actor,
+        None,
+        None,
+    )
+    query = select(HumanTask).where(
+        HumanTask.approval.is_not(None),
+        HumanTask.status.in_(ACTIVE_TASK_STATES),
+        or_(
+            HumanTask.assignee == actor.user_id,
+            and_(HumanTask.assignee.is_(None), HumanTask.id.in_(offered)),
+        ),
+    )
+    query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+    return list(session.scalars(query.limit(limit)))
+
+
 def tasks_for_user(
     session: Session,
     actor: Actor,

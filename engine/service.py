@@ -36,6 +36,7 @@ from .models import (
     MessageSubscription,
     ProcessInstance,
 )
+from .people_ops import PeopleOperations
 from .runtime import InstanceRuntime, run_safely
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
@@ -60,7 +61,7 @@ class InstanceRef:
     version: int
 
 
-class Engine(TaskOperations):
+class Engine(TaskOperations, PeopleOperations):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
     def __init__(

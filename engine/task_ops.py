@@ -29,7 +29,14 @@ from .models import (
     TaskDraft,
 )
 from .runtime import run_safely, spiff_task
-from .task_views import TaskView, build_view, draft_of, ensure_may_act, visible_task
+from .task_views import (
+    TaskView,
+    build_view,
+    draft_of,
+    ensure_may_act,
+    properties_of,
+    visible_task,
+)
 
 
 class TaskOperations:
@@ -41,7 +48,8 @@ class TaskOperations:
             task = self._active_task(session, task_id)
             if not may_claim(task, actor):
                 raise NotPermitted("You are not a candidate for this task")
-            ensure_may_act(session, task, actor)
+            if not involved(session, task.case_ref, actor):
+                raise NotPermitted(f"Your agency is not involved in case {task.case_ref}")
             if task.assignee and task.assignee != actor.user_id:
                 raise TaskAlreadyClaimed(f"'{task.name}' is already claimed by {task.assignee}")
             self._assign(session, task, actor.user_id, actor, "task_claimed")
@@ -168,3 +176,29 @@ class TaskOperations:
             raise TaskAlreadyCompleted(f"'{task.name}' has already been completed{who}")
         if task.status not in ACTIVE_TASK_STATES:
             raise TaskNotActive(f"'{task.name}' is no longer active ({task.status})")
+
+    def approvals(self, actor: Actor) -> list[HumanTask]:
+        """Decisions (approval tasks) waiting for this manager."""
+        if not actor.has_role(*MANAGER_ROLES, "senior-manager"):
+            raise NotPermitted("Approvals are for managers")
+        with self.db.reading() as session:
+            return queries.approvals(session, actor)
+
+    def decide(self, task_id: int, approved: bool, reason: str, actor: Actor):
+        """Approve or decline an approval task with a reason (required)."""
+        from .errors import InvalidSubmission
+
+        if not reason or not reason.strip():
+            raise InvalidSubmission({"reason": "Enter the reason for your decision"})
+        with self.db.reading() as session:
+            task = visible_task(session, task_id, actor)
+            instance = session.get(ProcessInstance, task.instance_id)
+            spec, subprocess_specs = self.runtime.specs.get(
+                session, instance.definition_id, instance.dependency_ids
+            )
+        properties = properties_of(spec, subprocess_specs, task.element_id)
+        if not task.approval or "approval_field" not in properties:
+            raise NotPermitted(f"'{task.name}' is not an approval")
+        data = {properties["approval_field"]: approved}
+        data[properties.get("reason_field", "reason")] = reason.strip()
+        return self.complete(task_id, data, actor)

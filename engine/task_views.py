@@ -54,6 +54,15 @@ def form_fields_of(spec, subprocess_specs: dict, element_id: str) -> list:
     return []
 
 
+def properties_of(spec, subprocess_specs: dict, element_id: str) -> dict:
+    """The ``camunda:properties`` of a user task (top level or nested)."""
+    for process in (spec, *subprocess_specs.values()):
+        task_spec = process.task_specs.get(element_id) if process else None
+        if task_spec is not None:
+            return dict(getattr(task_spec, "extensions", None) or {})
+    return {}
+
+
 def draft_of(session: Session, task_id: int, user_id: str) -> TaskDraft | None:
     """The actor's saved draft of a task, if any."""
     query = select(TaskDraft).where(

@@ -57,8 +57,19 @@ def test_bad_input_exits_non_zero_with_a_message(run, tmp_path):
     assert bad_var.exit_code == 2 and "name=value" in bad_var.output
 
 
-def test_demo_loads_workflows_and_a_sample_case_once(run):
+def test_demo_loads_people_a_family_case_and_a_process_once(run):
     first = run("demo")
-    assert "started sample instance" in first.output
+    assert "created user pat (Pat Practitioner, practitioner)" in first.output
+    assert "created case DEMO-001 (Taylor family)" in first.output
+    assert "professional difference raised by pat" in first.output
+    assert "joinedup-demo-2026" in first.output
     second = run("demo")
-    assert "0 deployed, 2 unchanged" in second.output and "started" not in second.output
+    assert "0 deployed, 2 unchanged" in second.output and "created" not in second.output
+
+
+def test_issue_token_prints_a_token_and_refuses_unknown_users(run):
+    run("demo")
+    token = run("issue-token", "pat").output.strip()
+    assert len(token) >= 40
+    unknown = run("issue-token", "nobody")
+    assert unknown.exit_code == 1 and "No user 'nobody'" in unknown.output

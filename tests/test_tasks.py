@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from engine import queries
 from engine.accounts import create_user
-from engine.cases import create_case
 from engine.actors import Actor
+from engine.cases import create_case
 from engine.errors import (
     InvalidDefinition,
     InvalidSubmission,

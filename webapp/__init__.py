@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from engine.cli import database_url
 from engine.db import Base, Database, normalise_url
@@ -14,6 +16,7 @@ from engine.schema import upgrade
 from engine.service import Engine
 
 db = SQLAlchemy(metadata=Base.metadata)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -23,6 +26,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=os.environ.get("JOINEDUP_SECRET_KEY", "dev-only-change-me"),
         SQLALCHEMY_DATABASE_URI=normalise_url(database_url()),
         JOINEDUP_AUTO_MIGRATE=os.environ.get("JOINEDUP_AUTO_MIGRATE", "1") == "1",
+        JOINEDUP_ASSETS=os.environ.get("JOINEDUP_ASSETS", str(ROOT / "node_modules")),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("JOINEDUP_INSECURE_COOKIES") != "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=os.environ.get("JOINEDUP_INSECURE_COOKIES") != "1",
+        RATELIMIT_STORAGE_URI=os.environ.get("JOINEDUP_RATELIMIT_STORAGE", "memory://"),
+        LOGIN_RATE_LIMIT=os.environ.get("JOINEDUP_LOGIN_RATE_LIMIT", "10 per minute"),
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -30,11 +41,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         if app.config["JOINEDUP_AUTO_MIGRATE"]:
             upgrade(db.engine)
-        app.extensions["joinedup.engine"] = Engine(Database(db.engine))
+        app.extensions["joinedup.engine"] = Engine(
+            Database(db.engine), clock=app.config.get("JOINEDUP_CLOCK")
+        )
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(Path(__file__).parent / "templates")),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    from . import api, assets, auth, cases, errors, health, inbox, instances, security, tasks, views
 
-    from . import home
-
-    app.register_blueprint(home.bp)
+    for extension in (security, auth, errors, views):
+        extension.init_app(app)
+    blueprints = (assets.bp, auth.bp, health.bp, inbox.bp, tasks.bp, cases.bp, instances.bp, api.bp)
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
     return app
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:15:18.855125
+Create Date: 2026-11-23 10:21:11.720270
 """
 
 import sqlalchemy as sa
@@ -231,6 +231,7 @@ def upgrade() -> None:
         sa.Column("due_at", engine.db.UTCDateTime(), nullable=True),
         sa.Column("follow_up_at", engine.db.UTCDateTime(), nullable=True),
         sa.Column("priority", sa.Integer(), nullable=False),
+        sa.Column("approval", sa.String(length=64), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("created_at", engine.db.UTCDateTime(), nullable=False),
         sa.Column("claimed_at", engine.db.UTCDateTime(), nullable=True),
@@ -245,6 +246,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("spiff_task_id", name=op.f("uq_human_task_spiff_task_id")),
     )
     with op.batch_alter_table("human_task", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_human_task_approval_status"), ["approval", "status"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_human_task_case_ref"), ["case_ref"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_human_task_completed_by_completed_at"),
@@ -431,6 +435,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_human_task_instance_id_status"))
         batch_op.drop_index(batch_op.f("ix_human_task_completed_by_completed_at"))
         batch_op.drop_index(batch_op.f("ix_human_task_case_ref"))
+        batch_op.drop_index(batch_op.f("ix_human_task_approval_status"))
 
     op.drop_table("human_task")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:

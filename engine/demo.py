@@ -1,0 +1,146 @@
+"""Demo data: one person per agency and role, and one family case, so the app can be tried.
+
+Every demo account's password is ``DEMO_PASSWORD`` (documented in the README). Running it
+again changes nothing that already exists.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from .accounts import User
+from .cases import FamilyCase
+
+DEMO_PASSWORD = "joinedup-demo-2026"  # noqa: S105 - documented demo credential
+DEMO_CASE = "DEMO-001"
+
+PEOPLE = [
+    # username, name, agency, roles, team
+    ("pat", "Pat Practitioner", "adult-mental-health", ["practitioner"], "amh-north"),
+    ("amy", "Amy Manager", "adult-mental-health", ["manager"], "amh-north"),
+    ("sam", "Sam Social Worker", "childrens-social-care", ["practitioner"], "csc-east"),
+    ("cal", "Cal Team Manager", "childrens-social-care", ["manager"], "csc-east"),
+    ("mia", "Mia MASH Worker", "childrens-social-care", ["practitioner", "mash"], "mash"),
+    ("sen", "Sen Senior Manager", "childrens-social-care", ["senior-manager"], None),
+    ("hos", "Hana Head of Service", "childrens-social-care", ["head-of-service"], None),
+    ("dan", "Dan Recovery Worker", "drug-and-alcohol", ["practitioner"], None),
+    ("ash", "Ash Adult Social Worker", "adult-social-care", ["practitioner"], None),
+    ("lee", "Lee Learning Disability Nurse", "learning-disability", ["practitioner"], None),
+    ("hv", "Holly Health Visitor", "health-visiting", ["practitioner"], None),
+    ("mo", "Mo Midwife", "midwifery", ["practitioner"], None),
+    ("pete", "Pete Probation Officer", "probation", ["practitioner"], None),
+    ("yas", "Yas Youth Offending Worker", "youth-offending", ["practitioner"], None),
+    ("pc", "PC Parker", "police", ["practitioner"], None),
+    ("eve", "Eve Designated Safeguarding Lead", "education", ["practitioner"], None),
+    ("ella", "Ella Early Help Worker", "early-help", ["practitioner"], None),
+    ("chair", "Chris Partnership Chair", "safeguarding-partnership", ["board-chair"], None),
+    (
+        "pbm",
+        "Pam Business Manager",
+        "safeguarding-partnership",
+        ["partnership-business-manager"],
+        None,
+    ),
+    ("owner", "Olu Process Owner", "safeguarding-partnership", ["process-owner"], None),
+    ("admin", "Ade Administrator", "safeguarding-partnership", ["admin"], None),
+]
+
+FAMILY = {
+    "reference": DEMO_CASE,
+    "family_name": "Taylor",
+    "summary": "Mother pregnant; parental mental ill-health and substance misuse; history of "
+    "domestic abuse. Ruby (7) attends Bay Primary.",
+    "members": [
+        {
+            "name": "Jade Taylor",
+            "kind": "adult",
+            "relationship": "Mother",
+            "date_of_birth": date(1996, 2, 14),
+            "vulnerabilities": ["parental-mental-ill-health", "substance-misuse"],
+        },
+        {
+            "name": "Liam Brooks",
+            "kind": "adult",
+            "relationship": "Partner",
+            "date_of_birth": date(1993, 9, 3),
+            "vulnerabilities": ["domestic-abuse"],
+        },
+        {
+            "name": "Ruby Taylor",
+            "kind": "child",
+            "relationship": "Daughter",
+            "date_of_birth": date(2019, 5, 2),
+            "vulnerabilities": [],
+        },
+        {
+            "name": "Baby Taylor",
+            "kind": "unborn",
+            "relationship": "Unborn baby",
+            "expected_due_date": date(2027, 4, 15),
+            "vulnerabilities": [],
+        },
+    ],
+    "involvements": [
+        {
+            "agency": "childrens-social-care",
+            "worker_username": "sam",
+            "worker_name": "Sam Social Worker",
+        },
+        {
+            "agency": "adult-mental-health",
+            "worker_username": "pat",
+            "worker_name": "Pat Practitioner",
+        },
+        {
+            "agency": "drug-and-alcohol",
+            "worker_username": "dan",
+            "worker_name": "Dan Recovery Worker",
+        },
+        {"agency": "midwifery", "worker_username": "mo", "worker_name": "Mo Midwife"},
+        {
+            "agency": "health-visiting",
+            "worker_username": "hv",
+            "worker_name": "Holly Health Visitor",
+        },
+        {"agency": "probation", "worker_username": "pete", "worker_name": "Pete Probation Officer"},
+        {
+            "agency": "education",
+            "worker_username": "eve",
+            "worker_name": "Eve Designated Safeguarding Lead",
+        },
+    ],
+}
+
+
+def load_demo(engine) -> list[str]:
+    """Create what is missing; returns a line per thing created."""
+    created = []
+    with engine.db.reading() as session:
+        existing = set(session.scalars(select(User.username)))
+        has_case = session.scalars(
+            select(FamilyCase).where(FamilyCase.reference == DEMO_CASE)
+        ).first()
+    for username, name, agency, roles, team in PEOPLE:
+        if username not in existing:
+            engine.create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=name,
+                agency=agency,
+                roles=roles,
+                team=team,
+            )
+            created.append(f"user {username} ({name}, {', '.join(roles)})")
+    if not has_case:
+        pat = next(u for u in PEOPLE if u[0] == "pat")
+        from .actors import Actor
+        from .agencies import groups_for
+
+        actor = Actor("pat", groups_for(pat[2], pat[3]), agency=pat[2], team=pat[4])
+        engine.create_case(actor, **FAMILY)
+        created.append(f"case {DEMO_CASE} (Taylor family)")
+        ref = engine.start_on_case("professional-differences", DEMO_CASE, actor)
+        created.append(f"professional difference raised by pat (instance {ref.id})")
+    return created

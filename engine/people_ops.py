@@ -1,0 +1,122 @@
+"""People and case operations of the engine (a mixin of ``Engine``); one transaction each."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from . import accounts, cases
+from .actors import Actor
+from .agencies import MANAGER_ROLES
+from .definitions import latest_definition
+from .models import ProcessInstance
+
+# Who may start which process from a case page: process key -> roles (any of).
+STARTABLE_BY = {
+    "professional-differences": ("practitioner", "manager", "senior-manager", "head-of-service"),
+    "information-request": ("practitioner", "manager"),
+}
+
+
+class PeopleOperations:
+    """Sign-in, API tokens, teams and cases."""
+
+    def create_user(self, **details) -> accounts.User:
+        """Add a person (see ``accounts.create_user`` for the checks)."""
+        with self.db.unit_of_work() as session:
+            return accounts.create_user(session, now=self.clock.now(), **details)
+
+    def authenticate(self, username: str, password: str) -> accounts.User | None:
+        """The person with these credentials, or None."""
+        with self.db.reading() as session:
+            return accounts.authenticate(session, username, password)
+
+    def user(self, user_id: int) -> accounts.User | None:
+        """A person by id (for the session)."""
+        with self.db.reading() as session:
+            return session.get(accounts.User, user_id)
+
+    def user_for_token(self, token: str) -> accounts.User | None:
+        """The person an API token belongs to."""
+        with self.db.reading() as session:
+            return accounts.user_for_token(session, token)
+
+    def issue_token(self, username: str) -> str:
+        """A new API token for ``username`` (replaces any earlier one)."""
+        with self.db.unit_of_work() as session:
+            return accounts.issue_token(session, username)
+
+    def team_of(self, actor: Actor) -> list[accounts.User]:
+        """The members of a manager's team (empty for anyone else)."""
+        if not actor.has_role(*MANAGER_ROLES):
+            return []
+        with self.db.reading() as session:
+            return accounts.team_members(session, actor.team)
+
+    def create_case(self, actor: Actor, **details) -> cases.FamilyCase:
+        """A new family case with members and involved agencies."""
+        with self.db.unit_of_work() as session:
+            return cases.create_case(
+                session, now=self.clock.now(), created_by=actor.user_id, **details
+            )
+
+    def case(self, reference: str, actor: Actor) -> cases.CaseView:
+        """A case the actor's agency is involved in (NotFound otherwise)."""
+        with self.db.reading() as session:
+            return cases.case_view(session, reference, actor)
+
+    def cases(self, actor: Actor) -> list[cases.FamilyCase]:
+        """Cases the actor's agency is involved in."""
+        with self.db.reading() as session:
+            return cases.cases_for(session, actor)
+
+    def case_instances(self, reference: str, actor: Actor) -> list[ProcessInstance]:
+        """Processes on a case the actor may see, newest first."""
+        with self.db.reading() as session:
+            cases.case_view(session, reference, actor)
+            query = select(ProcessInstance).where(ProcessInstance.case_ref == reference)
+            return list(session.scalars(query.order_by(ProcessInstance.id.desc())))
+
+    def startable_processes(self, actor: Actor) -> list[tuple[str, str]]:
+        """(key, name) of deployed processes the actor may start from a case."""
+        with self.db.reading() as session:
+            allowed = []
+            for key, roles in STARTABLE_BY.items():
+                definition = latest_definition(session, key, "bpmn")
+                if definition is not None and actor.has_role(*roles):
+                    allowed.append((key, definition.name or key))
+            return allowed
+
+    def start_on_case(self, key: str, reference: str, actor: Actor):
+        """Start a process on a case the actor can see, if their role may start it."""
+        from .errors import NotPermitted
+
+        if key not in dict(self.startable_processes(actor)):
+            raise NotPermitted(f"You cannot start '{key}'")
+        self.case(reference, actor)
+        return self.start(key, case_ref=reference, business_key=None, actor=actor)
+
+    def instance_detail(self, instance_id: int, actor: Actor) -> dict:
+        """State, current tasks, waiting timers, variables and history of one instance."""
+        from . import queries
+        from .errors import NotFound
+
+        with self.db.reading() as session:
+            instance = session.get(ProcessInstance, instance_id)
+            if instance is None or not cases.involved(session, instance.case_ref, actor):
+                raise NotFound(f"No process instance {instance_id} that you can see")
+            detail = {
+                "instance": instance,
+                "tasks": queries.active_tasks(session, instance_id),
+                "timers": queries.timers(session, instance_id),
+                "history": queries.history(session, instance_id),
+            }
+        detail["variables"] = self.instance_variables(instance_id)
+        return detail
+
+    def case_timeline(self, reference: str, actor: Actor) -> list:
+        """What happened on a case, oldest first (audit events)."""
+        from . import queries
+
+        with self.db.reading() as session:
+            cases.case_view(session, reference, actor)
+            return queries.case_timeline(session, reference)

@@ -1,0 +1,160 @@
+"""``/api/v1``: tasks (list, show, claim, complete), cases and instances, as JSON.
+
+Same authorisation as the pages (the engine enforces it). Sign in with a session or
+``Authorization: Bearer <token>`` (``joinedup issue-token USER``). Writes need a JSON body,
+which a cross-site HTML form cannot send, so the API needs no CSRF token.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import login_required
+
+from engine.audit import jsonable
+
+from . import engine_of
+from .auth import actor
+from .errors import respond
+from .security import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def task_json(task) -> dict:
+    return jsonable(
+        {
+            "id": task.id,
+            "name": task.name,
+            "element_id": task.element_id,
+            "status": task.status,
+            "case_ref": task.case_ref,
+            "process_key": task.process_key,
+            "instance_id": task.instance_id,
+            "assignee": task.assignee,
+            "candidate_groups": task.candidate_groups,
+            "candidate_users": task.candidate_users,
+            "due_at": task.due_at,
+            "priority": task.priority,
+            "created_at": task.created_at,
+            "completed_at": task.completed_at,
+            "completed_by": task.completed_by,
+        }
+    )
+
+
+@bp.before_request
+def _json_bodies_only():
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.is_json:
+        return respond(
+            415, "unsupported_media_type", "Send a JSON body (Content-Type: application/json)"
+        )
+    return None
+
+
+@bp.get("/tasks")
+@login_required
+def list_tasks():
+    page = engine_of(current_app).inbox(
+        actor(),
+        request.args.get("tab", "mine"),
+        process_key=request.args.get("process"),
+        case_ref=request.args.get("case"),
+        page=request.args.get("page", 1, type=int),
+    )
+    return jsonify(
+        {"tasks": [task_json(t) for t in page.tasks], "page": page.page, "has_next": page.has_next}
+    )
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def show_task(task_id: int):
+    view = engine_of(current_app).task_view(task_id, actor())
+    fields = [{"id": f.id, "label": f.label, "type": f.type} for f in view.fields]
+    return jsonify(
+        {
+            "task": task_json(view.task),
+            "instance_version": view.instance_version,
+            "form": fields,
+            "values": view.values,
+        }
+    )
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim_task(task_id: int):
+    engine_of(current_app).claim(task_id, actor())
+    return jsonify({"claimed": task_id})
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@login_required
+def complete_task(task_id: int):
+    body = request.get_json(silent=True) or {}
+    variables = body.get("variables", {})
+    if not isinstance(variables, dict):
+        return respond(400, "bad_request", "'variables' must be an object of field values")
+    ref = engine_of(current_app).complete(
+        task_id, variables, actor(), expected_version=body.get("version")
+    )
+    return jsonify({"instance": {"id": ref.id, "status": ref.status, "version": ref.version}})
+
+
+@bp.get("/cases/<reference>")
+@login_required
+def show_case(reference: str):
+    engine = engine_of(current_app)
+    view = engine.case(reference, actor())
+    return jsonify(
+        jsonable(
+            {
+                "reference": view.case.reference,
+                "family_name": view.case.family_name,
+                "members": [
+                    {
+                        "name": m.name,
+                        "kind": m.kind,
+                        "date_of_birth": m.date_of_birth,
+                        "expected_due_date": m.expected_due_date,
+                        "vulnerabilities": m.vulnerabilities,
+                    }
+                    for m in view.members
+                ],
+                "agencies": [
+                    {"agency": i.agency, "worker": i.worker_name} for i in view.involvements
+                ],
+                "instances": [
+                    {"id": i.id, "process_key": i.process_key, "status": i.status}
+                    for i in engine.case_instances(reference, actor())
+                ],
+            }
+        )
+    )
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def show_instance(instance_id: int):
+    detail = engine_of(current_app).instance_detail(instance_id, actor())
+    instance = detail["instance"]
+    return jsonify(
+        jsonable(
+            {
+                "id": instance.id,
+                "process_key": instance.process_key,
+                "status": instance.status,
+                "version": instance.version,
+                "case_ref": instance.case_ref,
+                "started_at": instance.started_at,
+                "ended_at": instance.ended_at,
+                "tasks": [task_json(t) for t in detail["tasks"]],
+                "variables": detail["variables"],
+                "history": [
+                    {"event": e.event_type, "at": e.at, "actor": e.actor, "task": e.task_name}
+                    for e in detail["history"]
+                ],
+            }
+        )
+    )

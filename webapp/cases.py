@@ -1,0 +1,41 @@
+"""Case pages: the family, the agencies involved, processes, timeline; starting a process."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import login_required
+
+from . import engine_of
+from .auth import actor
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.get("/cases")
+@login_required
+def index():
+    return render_template("cases.html", title="Cases", cases=engine_of(current_app).cases(actor()))
+
+
+@bp.get("/cases/<reference>")
+@login_required
+def show(reference: str):
+    engine = engine_of(current_app)
+    view = engine.case(reference, actor())
+    return render_template(
+        "case.html",
+        title=f"Case {reference}",
+        view=view,
+        instances=engine.case_instances(reference, actor()),
+        timeline=engine.case_timeline(reference, actor()),
+        startable=engine.startable_processes(actor()),
+    )
+
+
+@bp.post("/cases/<reference>/start/<key>")
+@login_required
+def start(reference: str, key: str):
+    engine = engine_of(current_app)
+    ref = engine.start_on_case(key, reference, actor())
+    flash("The process has started. Its first task is in your inbox if it is yours.")
+    return redirect(url_for("instances.show", instance_id=ref.id))

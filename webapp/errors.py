@@ -1,0 +1,68 @@
+"""One error handler for the whole app: HTML pages in the same design, or JSON for the API.
+
+Engine errors carry their own status (403, 404, 409, 422); anything unexpected is logged and
+answered with a plain 500 page. No traceback ever reaches the person.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import EngineError
+
+TITLES = {
+    400: "There is a problem with the request",
+    401: "You need to sign in",
+    403: "You cannot do that",
+    404: "Page not found",
+    409: "Someone else changed this first",
+    422: "There is a problem with what was sent",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def wants_json() -> bool:
+    """API paths and clients that ask for JSON get JSON errors."""
+    if request.path.startswith(("/api/", "/engine-rest/")):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def respond(status: int, code: str, message: str, details=None):
+    """The error as JSON ``{"error": {...}}`` or as the error page."""
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "details": details}}
+        return jsonify(body), status
+    title = TITLES.get(status, TITLES[500])
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(EngineError)
+    def _engine_error(error: EngineError):
+        return respond(error.status, error.code, str(error), getattr(error, "details", None))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):
+        return respond(
+            400, "csrf", "This form has expired. Go back, reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        message = error.description if error.code != 500 else "Try again later."
+        return respond(error.code or 500, error.name.lower().replace(" ", "_"), message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        current_app.logger.exception("unhandled error on %s", request.path)
+        return respond(500, "internal_error", "Try again later. Nothing you sent was saved.")

@@ -1,0 +1,113 @@
+"""The inbox: tabs of tasks, claiming and reassigning, and managers' approvals."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine.queries import TABS
+
+from . import engine_of
+from .auth import actor
+
+bp = Blueprint("inbox", __name__)
+TAB_NAMES = {
+    "mine": "Assigned to me",
+    "team": "My teams' unclaimed",
+    "overdue": "Overdue",
+    "completed": "Completed by me",
+}
+
+
+@bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("inbox.index"))
+
+
+@bp.get("/inbox")
+@login_required
+def index():
+    """One tab of the inbox, filtered by process and case, soonest due first."""
+    tab = request.args.get("tab", "mine")
+    if tab not in TABS:
+        tab = "mine"
+    filters = {
+        "process_key": request.args.get("process") or None,
+        "case_ref": request.args.get("case") or None,
+        "page": request.args.get("page", 1, type=int),
+    }
+    engine = engine_of(current_app)
+    page = engine.inbox(actor(), tab, **filters)
+    return render_template(
+        "inbox.html",
+        title=TAB_NAMES[tab],
+        tab=tab,
+        tabs=TAB_NAMES,
+        page=page,
+        filters=filters,
+        processes=engine.startable_processes(actor()),
+        team=engine.team_of(actor()),
+    )
+
+
+def _back() -> str:
+    target = request.form.get("next", "")
+    return (
+        target if target.startswith("/") and not target.startswith("//") else url_for("inbox.index")
+    )
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim(task_id: int):
+    engine_of(current_app).claim(task_id, actor())
+    flash("The task is now assigned to you.")
+    return redirect(_back())
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+@login_required
+def unclaim(task_id: int):
+    engine_of(current_app).unclaim(task_id, actor())
+    flash("You have given the task back to your team.")
+    return redirect(_back())
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+@login_required
+def assign(task_id: int):
+    assignee = request.form.get("assignee") or None
+    engine_of(current_app).assign(task_id, assignee, actor())
+    flash(f"The task is now assigned to {assignee}." if assignee else "The task is unassigned.")
+    return redirect(_back())
+
+
+@bp.get("/approvals")
+@login_required
+def approvals():
+    """Escalations and other decisions waiting for this manager."""
+    tasks = engine_of(current_app).approvals(actor())
+    return render_template("approvals.html", title="Approvals", tasks=tasks, errors=None)
+
+
+@bp.post("/approvals/<int:task_id>")
+@login_required
+def decide(task_id: int):
+    """Approve or decline, with a reason."""
+    from engine.errors import InvalidSubmission
+
+    decision = request.form.get("decision")
+    reason = request.form.get("reason", "")
+    try:
+        engine_of(current_app).decide(task_id, decision == "approve", reason, actor())
+    except InvalidSubmission as error:
+        tasks = engine_of(current_app).approvals(actor())
+        return render_template(
+            "approvals.html",
+            title="Approvals",
+            tasks=tasks,
+            errors={task_id: error.errors["reason"]},
+        ), 422
+    flash("Escalation approved." if decision == "approve" else "Escalation declined.")
+    return redirect(url_for("inbox.approvals"))
