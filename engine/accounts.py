@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from datetime import datetime
 
@@ -15,8 +16,10 @@ from .agencies import AGENCIES, ROLES, groups_for
 from .db import Base
 from .errors import EngineError, NotFound
 
+# werkzeug's default (scrypt) unless JOINEDUP_PASSWORD_HASH names another werkzeug method.
+PASSWORD_METHOD = os.environ.get("JOINEDUP_PASSWORD_HASH", "scrypt")
 # Compared against when a username is unknown, so a miss costs the same as a wrong password.
-_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_hex(16))
+_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD)
 
 
 class User(Base):
@@ -74,7 +77,7 @@ def create_user(
         agency=agency,
         roles=list(roles),
         team=team,
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
         created_at=now,
     )
     session.add(user)

@@ -54,6 +54,10 @@ class InstanceRuntime:
         self._check(instance, expected_version, running)
         return instance
 
+    def check_version(self, instance: ProcessInstance, expected_version: int | None) -> None:
+        """StaleInstance when the caller's page showed an older version of the instance."""
+        self._check(instance, expected_version, running=False)
+
     @staticmethod
     def _check(instance: ProcessInstance, expected_version: int | None, running: bool) -> None:
         instance_id = instance.id

@@ -16,7 +16,7 @@ from .actors import Actor, may_claim
 from .agencies import MANAGER_ROLES
 from .audit import jsonable, record
 from .cases import involved
-from .errors import NotPermitted, TaskAlreadyClaimed, TaskAlreadyCompleted, TaskNotActive
+from .errors import NotFound, NotPermitted, TaskAlreadyClaimed, TaskAlreadyCompleted, TaskNotActive
 from .forms import validate_submission
 from .indexing import set_offered, withdraw_candidates
 from .models import (
@@ -46,10 +46,10 @@ class TaskOperations:
         """Take an unassigned task; someone else's claim is a TaskAlreadyClaimed conflict."""
         with self.db.unit_of_work() as session:
             task = self._active_task(session, task_id)
+            if not involved(session, task.case_ref, actor):
+                raise NotFound(f"No task {task_id} that you can see")
             if not may_claim(task, actor):
                 raise NotPermitted("You are not a candidate for this task")
-            if not involved(session, task.case_ref, actor):
-                raise NotPermitted(f"Your agency is not involved in case {task.case_ref}")
             if task.assignee and task.assignee != actor.user_id:
                 raise TaskAlreadyClaimed(f"'{task.name}' is already claimed by {task.assignee}")
             self._assign(session, task, actor.user_id, actor, "task_claimed")
@@ -115,9 +115,10 @@ class TaskOperations:
 
         now, data = self.clock.now(), dict(data or {})
         with self._recording_errors(actor.user_id) as step, self.db.unit_of_work() as session:
-            instance, task = self.runtime.lock_for_task(session, task_id, expected_version)
+            instance, task = self.runtime.lock_for_task(session, task_id)
             step.instance_id = instance.id
-            self._ensure_active(task)
+            self._ensure_active(task)  # "already completed" says more than "stale"
+            self.runtime.check_version(instance, expected_version)
             ensure_may_act(session, task, actor)
             workflow = self.runtime.load(session, instance)
             live = spiff_task(workflow, task.spiff_task_id)

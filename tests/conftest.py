@@ -7,6 +7,10 @@ import os
 import shutil
 import uuid
 
+# Hashing 21 demo passwords with scrypt in every web test costs seconds; the tests exercise
+# sign-in, not the hash's strength. (Set before engine.accounts is imported.)
+os.environ.setdefault("JOINEDUP_PASSWORD_HASH", "pbkdf2:sha256:1000")
+
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -85,3 +89,36 @@ def engine(db, clock):
 @pytest.fixture
 def scenario(engine, clock):
     return Scenario(engine, clock)
+
+
+@pytest.fixture
+def app(database_url, clock):
+    """The web app on the test database and clock, with the workflows and demo data loaded."""
+    from engine.demo import load_demo
+    from webapp import create_app, db, engine_of
+
+    from .helpers import WORKFLOWS
+
+    clock.set("2026-11-23T09:00:00+00:00")
+    application = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SESSION_COOKIE_SECURE": False,
+            "JOINEDUP_CLOCK": clock,
+        }
+    )
+    engine = engine_of(application)
+    engine.deploy_path(WORKFLOWS, deployed_by="owner")
+    load_demo(engine)
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def web(app):
+    """Sign people in: ``web("pat")`` is a client signed in as pat."""
+    from .webclient import WebClient
+
+    return lambda username=None: WebClient(app).sign_in(username) if username else WebClient(app)

@@ -1,0 +1,410 @@
+"""The web app through Flask's test client: sign-in, pages, forms, errors and who may do what.
+
+Demo data: case DEMO-001 (Taylor family) involves children's social care, adult mental health,
+drug and alcohol, midwifery, health visiting, probation and education - not police or youth
+offending. Pat (adult mental health) has raised a professional difference.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.demo import DEMO_PASSWORD
+from webapp import engine_of
+
+from .test_professional_differences import DIFFERENCE
+
+DESCRIBE = "Describe the professional difference"
+STAGE1 = "Stage 1: discuss with the other practitioner and record the outcome"
+
+
+def actor_of(app, username):
+    return engine_of(app).authenticate(username, DEMO_PASSWORD).actor()
+
+
+def complete(app, username, task_name, **data):
+    engine = engine_of(app)
+    actor = actor_of(app, username)
+    task = next(t for t in engine.inbox(actor, "all").tasks if t.name == task_name)
+    return engine.complete(task.id, data, actor)
+
+
+def to_approval(app):
+    """Drive the demo difference to the stage 2 escalation approval."""
+    complete(app, "pat", DESCRIBE, **{**DIFFERENCE, "other_agency": "childrens-social-care"})
+    complete(
+        app, "pat", STAGE1, supervisor_consulted="yes", resolved="no", decision="Still disagree"
+    )
+    engine = engine_of(app)
+    for username, name, field in (
+        ("amy", "raising", "raiser_agency_position"),
+        ("cal", "other", "other_agency_position"),
+    ):
+        actor = actor_of(app, username)
+        [task] = [t for t in engine.inbox(actor, "team").tasks if name in t.name]
+        engine.complete(task.id, {field: "Our position"}, actor)
+    amy = actor_of(app, "amy")
+    [joint] = engine.inbox(amy, "team").tasks
+    engine.complete(joint.id, {"resolved": "no", "decision": "No agreement"}, amy)
+
+
+# --- signing in --------------------------------------------------------------------------
+
+
+def test_sign_in_with_a_wrong_password_says_so_without_saying_which(web):
+    client = web()
+    client.get("/sign-in")
+    response = client.post("/sign-in", {"username": "pat", "password": "wrong password!"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "There is a problem" in html and "The username or password is not right" in html
+    assert client.post("/sign-in", {"username": "nobody", "password": "x"}).status_code == 401
+
+
+def test_pages_need_sign_in_and_sign_out_ends_the_session(web):
+    client = web()
+    response = client.get("/inbox")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    client.sign_in("pat")
+    assert client.get("/inbox").status_code == 200
+    assert client.post("/sign-out").status_code == 302
+    assert client.get("/inbox").status_code == 302
+
+
+def test_sign_in_is_rate_limited(app, web):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    client = web()
+    client.get("/sign-in")
+    codes = [
+        client.post("/sign-in", {"username": "pat", "password": "wrong"}).status_code
+        for _ in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
+    assert "Too many attempts" in client.post(
+        "/sign-in", {"username": "pat", "password": "x"}
+    ).get_data(as_text=True)
+
+
+def test_forms_without_a_csrf_token_are_refused(web):
+    client = web("pat")
+    response = client.client.post("/sign-out")
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+
+
+def test_session_cookie_flags_and_security_headers(app, web):
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    client = web()
+    client.get("/sign-in")
+    response = client.client.post(
+        "/sign-in", data={"username": "pat", "password": DEMO_PASSWORD, "csrf_token": client.token}
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/inbox")
+    assert "nonce-" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "<script>" not in page.get_data(as_text=True)  # only nonce'd or external scripts
+
+
+def test_the_default_configuration_sets_secure_cookies(database_url, monkeypatch):
+    from webapp import create_app, db
+
+    monkeypatch.delenv("JOINEDUP_INSECURE_COOKIES", raising=False)
+    application = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    assert (
+        application.config["SESSION_COOKIE_SECURE"] and application.config["REMEMBER_COOKIE_SECURE"]
+    )
+    with application.app_context():
+        db.engine.dispose()
+
+
+# --- inbox and task forms ----------------------------------------------------------------
+
+
+def test_the_inbox_tabs(app, web, clock):
+    pat = web("pat")
+    assert DESCRIBE in pat.get("/inbox").get_data(as_text=True)
+    assert DESCRIBE not in pat.get("/inbox?tab=team").get_data(as_text=True)
+    assert "There are no tasks here" in pat.get("/inbox?tab=overdue").get_data(as_text=True)
+    clock.advance(days=3)
+    overdue = pat.get("/inbox?tab=overdue").get_data(as_text=True)
+    assert DESCRIBE in overdue and "Overdue" in overdue
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    assert DESCRIBE in pat.get("/inbox?tab=completed").get_data(as_text=True)
+    filtered = pat.get("/inbox?process=information-request").get_data(as_text=True)
+    assert "There are no tasks here" in filtered
+    assert STAGE1 in pat.get("/inbox?case=DEMO-001").get_data(as_text=True)
+
+
+def test_a_task_form_shows_every_error_keeps_answers_saves_drafts_and_completes(web):
+    pat = web("pat")
+    task_id = pat.task_id(DESCRIBE)
+    page = pat.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert 'name="raiser_agency"' in page and 'type="radio"' in page and "Save draft" in page
+    version = pat.version_of(task_id)
+    response = pat.post(
+        f"/tasks/{task_id}",
+        {
+            "action": "complete",
+            "version": version,
+            "concern": "Too short",
+            "other_worker": "Sam Jones",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "There is a problem" in html and "govuk-error-summary" in html
+    assert "Must be at least 10 characters" in html and 'value="Sam Jones"' in html
+
+    pat.post(
+        f"/tasks/{task_id}", {"action": "draft", "other_worker": "Sam Jones", "tried": "Phoned"}
+    )
+    again = pat.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "Showing your draft" in again and 'value="Sam Jones"' in again
+
+    answers = {**DIFFERENCE, "immediate_risk": "false"}
+    response = pat.post(f"/tasks/{task_id}", {"action": "complete", "version": version, **answers})
+    assert response.status_code == 302
+    inbox = pat.get("/inbox").get_data(as_text=True)
+    assert f'href="/tasks/{task_id}"' not in inbox and STAGE1 in inbox
+
+
+def test_completing_a_task_someone_else_just_completed_gives_a_clear_409(app, web):
+    pat = web("pat")
+    task_id = pat.task_id(DESCRIBE)
+    version = pat.version_of(task_id)
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)  # in another tab
+    response = pat.post(
+        f"/tasks/{task_id}", {"action": "complete", "version": version, **DIFFERENCE}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "has already been completed by pat" in html and "Traceback" not in html
+
+
+def test_a_stale_page_is_a_409_and_changes_nothing(app, web):
+    complete(app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes"})
+    mia = web("mia")
+    task_id = mia.task_id("Act now under child protection procedures", tab="team")
+    version = mia.version_of(task_id)
+    complete(app, "pat", STAGE1, supervisor_consulted="yes", resolved="yes", decision="Agreed")
+    response = mia.post(
+        f"/tasks/{task_id}",
+        {
+            "action": "complete",
+            "version": version,
+            "cp_action": "section-47",
+            "cp_notes": "s47 started",
+        },
+    )
+    assert response.status_code == 409 and "has changed since you loaded it" in response.get_data(
+        as_text=True
+    )
+    assert mia.task_id("Act now under child protection procedures", tab="team") == task_id
+
+
+def test_claim_and_unclaim_from_the_inbox(app, web):
+    complete(app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes"})
+    mia = web("mia")
+    task_id = mia.task_id("Act now under child protection procedures", tab="team")
+    assert mia.post(f"/tasks/{task_id}/claim").status_code == 302
+    assert mia.task_id("Act now under child protection procedures", tab="mine") == task_id
+    assert mia.post(f"/tasks/{task_id}/unclaim").status_code == 302
+    assert mia.task_id("Act now under child protection procedures", tab="team") == task_id
+
+
+# --- cases, instances, approvals ---------------------------------------------------------
+
+
+def test_the_case_page_shows_the_family_agencies_processes_and_timeline(app, web):
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    html = web("sam").get("/cases/DEMO-001").get_data(as_text=True)
+    for text in (
+        "Taylor family",
+        "Baby Taylor",
+        "Due 15 April 2027",
+        "Substance misuse",
+        "Domestic abuse",
+        "Adult mental health: Pat Practitioner",
+        "Professional differences (escalation)",
+        "Raised",
+        "Sam Jones",
+    ):
+        assert text in html, text
+    assert "Start: Professional differences (escalation)" in html
+
+
+def test_starting_a_process_from_the_case_page(web):
+    pat = web("pat")
+    response = pat.post("/cases/DEMO-001/start/information-request")
+    assert response.status_code == 302 and "/instances/" in response.headers["Location"]
+    assert "Record the request" in pat.get("/inbox").get_data(as_text=True)
+
+
+def test_the_instance_page_shows_state_tasks_timers_variables_and_history(app, web):
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    html = web("pat").get("/instances/1").get_data(as_text=True)
+    for text in ("Running", STAGE1, "Stage 1 time limit reached", "stage1_days", "Task completed"):
+        assert text in html, text
+
+
+def test_a_manager_declines_an_escalation_with_a_required_reason(app, web):
+    to_approval(app)
+    cal = web("cal")
+    page = cal.get("/approvals").get_data(as_text=True)
+    assert "Stage 2: approve or decline escalation" in page
+    task_id = int(page.split('action="/approvals/')[1].split('"')[0])
+    response = cal.post(f"/approvals/{task_id}", {"decision": "decline", "reason": " "})
+    assert (
+        response.status_code == 422
+        and "Enter the reason for your decision" in response.get_data(as_text=True)
+    )
+    response = cal.post(
+        f"/approvals/{task_id}", {"decision": "decline", "reason": "Early help plan is safe"}
+    )
+    assert response.status_code == 302
+    assert "Nothing is waiting for your decision" in cal.get("/approvals").get_data(as_text=True)
+    timeline = web("sam").get("/cases/DEMO-001").get_data(as_text=True)
+    assert "Early help plan is safe" in timeline
+
+
+def test_a_manager_approves_an_escalation_and_it_reaches_the_head_of_service(app, web):
+    to_approval(app)
+    amy = web("amy")
+    page = amy.get("/approvals").get_data(as_text=True)
+    task_id = int(page.split('action="/approvals/')[1].split('"')[0])
+    assert (
+        amy.post(
+            f"/approvals/{task_id}", {"decision": "approve", "reason": "Senior view needed"}
+        ).status_code
+        == 302
+    )
+    assert "Stage 3: Head of Service decision" in web("hos").get("/inbox?tab=team").get_data(
+        as_text=True
+    )
+
+
+def test_a_manager_reassigns_a_task_to_a_member_of_their_team(app, web):
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    complete(
+        app, "pat", STAGE1, supervisor_consulted="yes", resolved="no", decision="Still disagree"
+    )
+    amy = web("amy")
+    task_id = amy.task_id("Stage 2: record the raising agency's position", tab="team")
+    assert amy.post(f"/tasks/{task_id}/assign", {"assignee": "amy"}).status_code == 302
+    assert web("cal").post(f"/tasks/{task_id}/assign", {"assignee": "cal"}).status_code == 403
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def test_error_pages_are_in_the_same_design_and_never_show_a_traceback(app, web):
+    pat = web("pat")
+    missing = pat.get("/cases/NOPE")
+    assert missing.status_code == 404 and "govuk-heading-l" in missing.get_data(as_text=True)
+    assert pat.get("/no-such-page").status_code == 404
+    forbidden = pat.get("/approvals")
+    assert forbidden.status_code == 403 and "You cannot do that" in forbidden.get_data(as_text=True)
+
+
+def test_an_unexpected_error_is_a_plain_500_page(database_url, clock, monkeypatch):
+    from webapp import create_app, db
+    from webapp import engine_of as engine
+
+    application = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SESSION_COOKIE_SECURE": False,
+            "JOINEDUP_CLOCK": clock,
+        }
+    )
+    engine(application).deploy_path("workflows")
+    from engine.demo import load_demo
+
+    load_demo(engine(application))
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(type(engine(application)), "cases", explode)
+    from .webclient import WebClient
+
+    response = WebClient(application).sign_in("pat").get("/cases")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in html
+    assert "database on fire" not in html and "Traceback" not in html
+    with application.app_context():
+        db.engine.dispose()
+
+
+# --- who may do what: each role x each action --------------------------------------------
+
+MATRIX = [
+    # (username, action, expected HTTP status)
+    ("pat", "view_case", 200),
+    ("sam", "view_case", 200),
+    ("dan", "view_case", 200),
+    ("pc", "view_case", 404),
+    ("yas", "view_case", 404),
+    ("chair", "view_case", 200),
+    ("pat", "view_task", 200),
+    ("sam", "view_task", 404),
+    ("amy", "view_task", 404),
+    ("pc", "view_task", 404),
+    ("pat", "complete_task", 422),
+    ("sam", "complete_task", 404),
+    ("pc", "complete_task", 404),
+    ("pat", "start_difference", 302),
+    ("amy", "start_difference", 302),
+    ("owner", "start_difference", 403),
+    ("pc", "start_difference", 404),
+    ("pat", "approvals", 403),
+    ("amy", "approvals", 200),
+    ("hos", "approvals", 200),
+    ("chair", "approvals", 200),
+    ("owner", "approvals", 403),
+    ("admin", "approvals", 403),
+    ("pat", "view_instance", 200),
+    ("sam", "view_instance", 200),
+    ("pc", "view_instance", 404),
+    ("pat", "api_case", 200),
+    ("pc", "api_case", 404),
+]
+
+
+def attempt(client, action: str):
+    if action == "view_case":
+        return client.get("/cases/DEMO-001")
+    if action == "view_task":
+        return client.get("/tasks/1")
+    if action == "complete_task":
+        return client.post("/tasks/1", {"action": "complete", "concern": "x"})
+    if action == "start_difference":
+        return client.post("/cases/DEMO-001/start/professional-differences")
+    if action == "approvals":
+        return client.get("/approvals")
+    if action == "view_instance":
+        return client.get("/instances/1")
+    if action == "api_case":
+        return client.get("/api/v1/cases/DEMO-001")
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize(
+    ("username", "action", "status"), MATRIX, ids=[f"{u}-{a}" for u, a, _ in MATRIX]
+)
+def test_who_may_do_what(web, username, action, status):
+    assert attempt(web(username), action).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("username", "status"), [("mia", 302), ("sam", 302), ("pc", 404), ("dan", 403)]
+)
+def test_who_may_claim_a_mash_task(app, web, username, status):
+    complete(app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes"})
+    task = next(t for t in engine_of(app).inbox(actor_of(app, "mia"), "team").tasks)
+    if username == "sam":
+        status = 403  # a practitioner of the right agency, but not the MASH duty
+    assert web(username).post(f"/tasks/{task.id}/claim").status_code == status
