@@ -1,0 +1,89 @@
+"""``/api/v1`` with bearer tokens: the same rules as the pages, errors as JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp import engine_of
+
+from .test_professional_differences import DIFFERENCE
+
+
+@pytest.fixture
+def api(app):
+    engine = engine_of(app)
+    tokens = {name: engine.issue_token(name) for name in ("pat", "mia", "pc")}
+    client = app.test_client()
+
+    def call(method, url, user="pat", token=None, **kwargs):
+        token = token or (tokens[user] if user else None)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return client.open(url, method=method, headers=headers, **kwargs)
+
+    return call
+
+
+def test_without_a_token_the_api_answers_401_json(api):
+    response = api("GET", "/api/v1/tasks", user=None)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorised"
+    assert api("GET", "/api/v1/tasks", token="nonsense").status_code == 401
+
+
+def test_list_show_and_complete_a_task(api):
+    [task] = api("GET", "/api/v1/tasks").get_json()["tasks"]
+    assert task["name"] == "Describe the professional difference" and task["case_ref"] == "DEMO-001"
+    shown = api("GET", f"/api/v1/tasks/{task['id']}").get_json()
+    assert {field["id"] for field in shown["form"]} >= {"concern", "immediate_risk", "other_agency"}
+    done = api(
+        "POST",
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"variables": DIFFERENCE, "version": shown["instance_version"]},
+    )
+    assert done.status_code == 200 and done.get_json()["instance"]["status"] == "running"
+    again = api("POST", f"/api/v1/tasks/{task['id']}/complete", json={"variables": DIFFERENCE})
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "task_already_completed"
+
+
+def test_invalid_values_are_a_422_listing_each_field(api):
+    [task] = api("GET", "/api/v1/tasks").get_json()["tasks"]
+    response = api(
+        "POST",
+        f"/api/v1/tasks/{task['id']}/complete",
+        json={"variables": {"concern": "short", "immediate_risk": "perhaps"}},
+    )
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and error["code"] == "invalid_submission"
+    assert error["details"]["concern"] == "Must be at least 10 characters"
+    assert error["details"]["immediate_risk"] == "Choose yes or no"
+
+
+def test_writes_need_a_json_body(api):
+    [task] = api("GET", "/api/v1/tasks").get_json()["tasks"]
+    response = api("POST", f"/api/v1/tasks/{task['id']}/complete", data={"concern": "x"})
+    assert response.status_code == 415 and "JSON body" in response.get_json()["error"]["message"]
+
+
+def test_claiming_and_the_agency_rule(api):
+    api(
+        "POST",
+        "/api/v1/tasks/1/complete",
+        json={"variables": {**DIFFERENCE, "immediate_risk": "yes"}},
+    )
+    [mash] = api("GET", "/api/v1/tasks?tab=team", user="mia").get_json()["tasks"]
+    assert api("POST", f"/api/v1/tasks/{mash['id']}/claim", user="pc", json={}).status_code == 404
+    assert api("POST", f"/api/v1/tasks/{mash['id']}/claim", user="mia", json={}).status_code == 200
+    [mine] = api("GET", "/api/v1/tasks", user="mia").get_json()["tasks"]
+    assert mine["assignee"] == "mia"
+
+
+def test_cases_and_instances(api):
+    case = api("GET", "/api/v1/cases/DEMO-001").get_json()
+    assert {m["kind"] for m in case["members"]} == {"adult", "child", "unborn"}
+    assert case["instances"][0]["process_key"] == "professional-differences"
+    instance = api("GET", f"/api/v1/instances/{case['instances'][0]['id']}").get_json()
+    assert instance["status"] == "running" and instance["variables"]["stage1_days"] == 5
+    assert api("GET", "/api/v1/cases/DEMO-001", user="pc").status_code == 404
+    missing = api("GET", "/api/v1/instances/999")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
