@@ -16,11 +16,20 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-run: $(BIN)/.installed
-	$(BIN)/joinedup demo
-	$(BIN)/joinedup serve
+CSS := webapp/static/build/app.css
+$(CSS): webapp/assets/app.scss node_modules/.installed
+	npm run --silent build
 
-test: $(BIN)/.installed node_modules/.installed
+# Browser tests drive Debian's Chromium (Playwright never downloads its own browser here).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+run: $(BIN)/.installed $(CSS)
+	JOINEDUP_INSECURE_COOKIES=1 $(BIN)/joinedup demo
+	JOINEDUP_INSECURE_COOKIES=1 $(BIN)/joinedup serve
+
+test: $(BIN)/.installed node_modules/.installed $(CSS) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
