@@ -34,8 +34,9 @@ test: $(BIN)/.installed node_modules/.installed $(CSS) $(CHROMIUM)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed $(CSS)
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 # This file is named engine.py; its folder must not shadow the engine package.
@@ -31,33 +30,17 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser  # noqa: E402
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 
+from benchmarks.seed import THREE_TASKS, percentile, seed_open_tasks, seed_waiting_timers  # noqa: E402
 from engine import queries  # noqa: E402
 from engine.actors import Actor  # noqa: E402
 from engine.clock import FrozenClock  # noqa: E402
 from engine.db import Database, normalise_url  # noqa: E402
 from engine.definitions import read_resource  # noqa: E402
-from engine.models import HumanTask, ProcessInstance, TaskCandidate, Timer  # noqa: E402
 from engine.schema import upgrade  # noqa: E402
 from engine.service import Engine  # noqa: E402
 
-THREE_TASKS = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="bench_defs" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="three_tasks" name="Three tasks" isExecutable="true">
-    <bpmn:startEvent id="start"/>
-    <bpmn:userTask id="one" name="One" camunda:candidateGroups="practitioner"/>
-    <bpmn:userTask id="two" name="Two" camunda:candidateGroups="practitioner"/>
-    <bpmn:userTask id="three" name="Three" camunda:candidateGroups="practitioner"/>
-    <bpmn:endEvent id="end"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="one"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="one" targetRef="two"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="two" targetRef="three"/>
-    <bpmn:sequenceFlow id="f4" sourceRef="three" targetRef="end"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
 ACTOR = Actor.of("bench", "practitioner")
 
 
@@ -117,68 +100,6 @@ def engine_path(url: str, count: int) -> float:
     return result
 
 
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
-
-
-def seed_open_tasks(db: Database, tasks: int, per_instance: int = 5, groups: int = 20) -> None:
-    now = datetime(2026, 11, 23, tzinfo=UTC)
-    instances = tasks // per_instance
-    with db.unit_of_work() as session:
-        definition_id = session.execute(text("SELECT min(id) FROM definition")).scalar()
-        session.execute(
-            insert(ProcessInstance),
-            [
-                {
-                    "id": 1_000_000 + i,
-                    "definition_id": definition_id,
-                    "dependency_ids": [],
-                    "process_key": "three_tasks",
-                    "status": "running",
-                    "state": "{}",
-                    "serializer_version": "1.5",
-                    "version": 1,
-                    "started_at": now,
-                    "case_ref": f"C-{i % 5000}",
-                }
-                for i in range(instances)
-            ],
-        )
-        rows, candidates = [], []
-        for n in range(tasks):
-            task_id = 1_000_000 + n
-            group = f"group-{n % groups}"
-            rows.append(
-                {
-                    "id": task_id,
-                    "instance_id": 1_000_000 + n // per_instance,
-                    "spiff_task_id": str(uuid.UUID(int=n)),
-                    "element_id": "one",
-                    "name": "One",
-                    "process_key": "three_tasks",
-                    "candidate_groups": [group],
-                    "candidate_users": [],
-                    "assignee": f"user-{n % 997}" if n % 3 == 0 else None,
-                    "due_at": now + timedelta(hours=n % 500),
-                    "priority": 50,
-                    "status": "claimed" if n % 3 == 0 else "open",
-                    "created_at": now,
-                }
-            )
-            candidates.append(
-                {
-                    "human_task_id": task_id,
-                    "kind": "group",
-                    "value": group,
-                    "offered": rows[-1]["assignee"] is None,
-                    "due_at": rows[-1]["due_at"],
-                }
-            )
-        session.execute(insert(HumanTask), rows)
-        session.execute(insert(TaskCandidate), candidates)
-
-
 def inbox_timings(db: Database, queries_run: int = 500) -> tuple[float, float]:
     samples = []
     for n in range(queries_run):
@@ -188,26 +109,6 @@ def inbox_timings(db: Database, queries_run: int = 500) -> tuple[float, float]:
             queries.tasks_for_user(session, actor, limit=25)
         samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples), percentile(samples, 0.95)
-
-
-def seed_waiting_timers(db: Database, timers: int) -> None:
-    later = datetime(2030, 1, 1, tzinfo=UTC)
-    with db.unit_of_work() as session:
-        session.execute(
-            insert(Timer),
-            [
-                {
-                    "instance_id": 1_000_000 + n % 20_000,
-                    "spiff_task_id": str(uuid.UUID(int=10**9 + n)),
-                    "element_id": "wait",
-                    "kind": "duration",
-                    "due_at": later + timedelta(minutes=n),
-                    "fire_at": later + timedelta(minutes=n),
-                    "attempts": 0,
-                }
-                for n in range(timers)
-            ],
-        )
 
 
 def sweep_timings(engine: Engine, runs: int = 200) -> tuple[float, float]:

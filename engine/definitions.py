@@ -46,6 +46,7 @@ class Resource:
     provides: list[tuple[str, str, str | None, bool]] = field(default_factory=list)
     called_elements: list[str] = field(default_factory=list)
     decision_refs: list[str] = field(default_factory=list)
+    starter_groups: list[str] = field(default_factory=list)
 
     @property
     def checksum(self) -> str:
@@ -117,6 +118,8 @@ def _describe_bpmn(resource: Resource) -> None:
             ]
         )
     resource.key, resource.name = executable[0].get("id"), executable[0].get("name")
+    starters = executable[0].get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or ""
+    resource.starter_groups = [group.strip() for group in starters.split(",") if group.strip()]
     resource.provides = [
         (PROCESS, p.get("id"), p.get("name"), p.get("isExecutable") == "true") for p in processes
     ]
@@ -209,6 +212,7 @@ def _store(session, deployment, resource, latest, deployed_by, now) -> Definitio
         source=resource.text,
         called_elements=resource.called_elements,
         decision_refs=resource.decision_refs,
+        starter_groups=resource.starter_groups,
         deployed_by=deployed_by,
         deployed_at=now,
     )

@@ -49,6 +49,7 @@ class Definition(Base):
     source: Mapped[str] = mapped_column(Text)
     called_elements: Mapped[list] = mapped_column(default=list)
     decision_refs: Mapped[list] = mapped_column(default=list)
+    starter_groups: Mapped[list] = mapped_column(default=list)
     deployed_by: Mapped[str | None] = mapped_column(String(255))
     deployed_at: Mapped[datetime]
     deployment: Mapped[Deployment] = relationship(back_populates="definitions")

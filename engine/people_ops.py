@@ -8,13 +8,7 @@ from . import accounts, cases
 from .actors import Actor
 from .agencies import MANAGER_ROLES
 from .definitions import latest_definition
-from .models import ProcessInstance
-
-# Who may start which process from a case page: process key -> roles (any of).
-STARTABLE_BY = {
-    "professional-differences": ("practitioner", "manager", "senior-manager", "head-of-service"),
-    "information-request": ("practitioner", "manager"),
-}
+from .models import Definition, ProcessInstance
 
 
 class PeopleOperations:
@@ -77,12 +71,15 @@ class PeopleOperations:
             return list(session.scalars(query.order_by(ProcessInstance.id.desc())))
 
     def startable_processes(self, actor: Actor) -> list[tuple[str, str]]:
-        """(key, name) of deployed processes the actor may start from a case."""
+        """(key, name) of processes whose ``camunda:candidateStarterGroups`` the actor holds."""
         with self.db.reading() as session:
+            keys = session.scalars(
+                select(Definition.key).where(Definition.kind == "bpmn").distinct()
+            ).all()
             allowed = []
-            for key, roles in STARTABLE_BY.items():
+            for key in sorted(keys):
                 definition = latest_definition(session, key, "bpmn")
-                if definition is not None and actor.has_role(*roles):
+                if actor.has_role(*definition.starter_groups):
                     allowed.append((key, definition.name or key))
             return allowed
 

@@ -87,3 +87,20 @@ def test_cases_and_instances(api):
     assert api("GET", "/api/v1/cases/DEMO-001", user="pc").status_code == 404
     missing = api("GET", "/api/v1/instances/999")
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+
+
+def test_starting_a_process_on_a_case(api):
+    response = api("POST", "/api/v1/cases/DEMO-001/start", json={"process": "information-request"})
+    assert response.status_code == 201 and response.get_json()["instance"]["status"] == "running"
+    names = [t["name"] for t in api("GET", "/api/v1/tasks").get_json()["tasks"]]
+    assert "Record the request" in names
+    assert api("POST", "/api/v1/cases/DEMO-001/start", json={}).status_code == 400
+    assert (
+        api(
+            "POST",
+            "/api/v1/cases/DEMO-001/start",
+            user="pc",
+            json={"process": "information-request"},
+        ).status_code
+        == 404
+    )

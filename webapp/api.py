@@ -158,3 +158,14 @@ def show_instance(instance_id: int):
             }
         )
     )
+
+
+@bp.post("/cases/<reference>/start")
+@login_required
+def start_process(reference: str):
+    """Start a process on a case: ``{"process": "professional-differences"}``."""
+    key = (request.get_json(silent=True) or {}).get("process")
+    if not key:
+        return respond(400, "bad_request", 'Name the process to start: {"process": KEY}')
+    ref = engine_of(current_app).start_on_case(key, reference, actor())
+    return jsonify({"instance": {"id": ref.id, "status": ref.status, "version": ref.version}}), 201

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:21:11.720270
+Create Date: 2026-11-23 10:32:25.738462
 """
 
 import sqlalchemy as sa
@@ -91,6 +91,7 @@ def upgrade() -> None:
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("called_elements", sa.JSON(), nullable=False),
         sa.Column("decision_refs", sa.JSON(), nullable=False),
+        sa.Column("starter_groups", sa.JSON(), nullable=False),
         sa.Column("deployed_by", sa.String(length=255), nullable=True),
         sa.Column("deployed_at", engine.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
