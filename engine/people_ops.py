@@ -84,12 +84,17 @@ class PeopleOperations:
             return allowed
 
     def start_on_case(self, key: str, reference: str, actor: Actor):
-        """Start a process on a case the actor can see, if their role may start it."""
-        from .errors import NotPermitted
+        """Start a process on a case the actor can see, if they hold a starter group."""
+        from .errors import NotFound, NotPermitted
 
-        if key not in dict(self.startable_processes(actor)):
-            raise NotPermitted(f"You cannot start '{key}'")
-        self.case(reference, actor)
+        with self.db.reading() as session:
+            definition = latest_definition(session, key, "bpmn")
+            if definition is None or not actor.has_role(*definition.starter_groups):
+                raise NotPermitted(f"You cannot start '{key}'")
+            if not cases.involved(session, reference, actor) or not session.scalar(
+                select(cases.FamilyCase.id).where(cases.FamilyCase.reference == reference)
+            ):
+                raise NotFound(f"No case {reference} that you can see")
         return self.start(key, case_ref=reference, business_key=None, actor=actor)
 
     def instance_detail(self, instance_id: int, actor: Actor) -> dict:

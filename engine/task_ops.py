@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from . import queries
 from .accounts import User
-from .actors import Actor, may_claim
+from .actors import Actor, may_claim, may_work_on
 from .agencies import MANAGER_ROLES
 from .audit import jsonable, record
 from .cases import involved
@@ -203,3 +203,11 @@ class TaskOperations:
         data = {properties["approval_field"]: approved}
         data[properties.get("reason_field", "reason")] = reason.strip()
         return self.complete(task_id, data, actor)
+
+    def next_tasks(self, instance_id: int, actor: Actor) -> list[HumanTask]:
+        """The instance's active tasks that this person may work on now (what comes next)."""
+        with self.db.reading() as session:
+            tasks = queries.active_tasks(session, instance_id)
+            if tasks and not involved(session, tasks[0].case_ref, actor):
+                return []
+            return [task for task in tasks if may_work_on(task, actor)]

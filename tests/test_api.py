@@ -104,3 +104,21 @@ def test_starting_a_process_on_a_case(api):
         ).status_code
         == 404
     )
+
+
+def test_start_and_complete_answer_with_what_is_next_for_the_caller(api):
+    started = api("POST", "/api/v1/cases/DEMO-001/start", json={"process": "information-request"})
+    [first] = started.get_json()["next_tasks"]
+    assert first["name"] == "Record the request" and first["assignee"] == "pat"
+    done = api(
+        "POST",
+        f"/api/v1/tasks/{first['id']}/complete",
+        json={
+            "variables": {
+                "agency": "probation",
+                "question": "Is the father on licence?",
+                "urgent": False,
+            }
+        },
+    )
+    assert done.get_json()["next_tasks"] == []  # the next task is probation's, not pat's

@@ -96,10 +96,9 @@ def complete_task(task_id: int):
     variables = body.get("variables", {})
     if not isinstance(variables, dict):
         return respond(400, "bad_request", "'variables' must be an object of field values")
-    ref = engine_of(current_app).complete(
-        task_id, variables, actor(), expected_version=body.get("version")
-    )
-    return jsonify({"instance": {"id": ref.id, "status": ref.status, "version": ref.version}})
+    engine = engine_of(current_app)
+    ref = engine.complete(task_id, variables, actor(), expected_version=body.get("version"))
+    return jsonify(_instance_ref(engine, ref))
 
 
 @bp.get("/cases/<reference>")
@@ -167,5 +166,14 @@ def start_process(reference: str):
     key = (request.get_json(silent=True) or {}).get("process")
     if not key:
         return respond(400, "bad_request", 'Name the process to start: {"process": KEY}')
-    ref = engine_of(current_app).start_on_case(key, reference, actor())
-    return jsonify({"instance": {"id": ref.id, "status": ref.status, "version": ref.version}}), 201
+    engine = engine_of(current_app)
+    ref = engine.start_on_case(key, reference, actor())
+    return jsonify(_instance_ref(engine, ref)), 201
+
+
+def _instance_ref(engine, ref) -> dict:
+    """The instance after a step, and the tasks on it that are now the caller's to do."""
+    return {
+        "instance": {"id": ref.id, "status": ref.status, "version": ref.version},
+        "next_tasks": [task_json(task) for task in engine.next_tasks(ref.id, actor())],
+    }
