@@ -408,3 +408,90 @@ def test_who_may_claim_a_mash_task(app, web, username, status):
     if username == "sam":
         status = 403  # a practitioner of the right agency, but not the MASH duty
     assert web(username).post(f"/tasks/{task.id}/claim").status_code == status
+
+
+ALL_FIELDS = """
+<camunda:formField id="visit_date" label="Date of the home visit" type="date">
+  <camunda:validation><camunda:constraint name="required"/><camunda:constraint name="min" config="2026-01-01"/></camunda:validation></camunda:formField>
+<camunda:formField id="children_seen" label="Children seen" type="long">
+  <camunda:validation><camunda:constraint name="required"/><camunda:constraint name="max" config="12"/></camunda:validation></camunda:formField>
+<camunda:formField id="case_number" label="Case number" type="string" defaultValue="DEMO-001">
+  <camunda:validation><camunda:constraint name="readonly"/></camunda:validation></camunda:formField>
+<camunda:formField id="note" label="Note" type="string">
+  <camunda:validation><camunda:constraint name="maxlength" config="80"/></camunda:validation></camunda:formField>
+"""
+
+
+def test_date_number_readonly_and_optional_fields_render_validate_and_complete(app, web):
+    from .helpers import bpmn, flow, resource, user_task
+
+    engine = engine_of(app)
+    engine.deploy(
+        [
+            resource(
+                "visit.bpmn",
+                bpmn(
+                    "visit",
+                    '<bpmn:startEvent id="start"/>'
+                    + user_task(
+                        "record_visit",
+                        "Record the home visit",
+                        'camunda:candidateGroups="practitioner"',
+                        ALL_FIELDS,
+                    )
+                    + '<bpmn:endEvent id="end"/>'
+                    + flow("start", "record_visit")
+                    + flow("record_visit", "end"),
+                ).replace(
+                    'isExecutable="true"',
+                    'isExecutable="true" camunda:candidateStarterGroups="practitioner"',
+                ),
+            )
+        ]
+    )
+    pat = web("pat")
+    pat.post("/cases/DEMO-001/start/visit")
+    task_id = pat.task_id("Record the home visit", tab="team")
+    page = pat.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert 'name="visit_date-day"' in page and 'inputmode="numeric"' in page
+    assert "Note (optional)" in page and "Case number" in page and 'name="case_number"' not in page
+    version = pat.version_of(task_id)
+    bad = pat.post(
+        f"/tasks/{task_id}",
+        {
+            "action": "complete",
+            "version": version,
+            "visit_date-day": "31",
+            "visit_date-month": "2",
+            "visit_date-year": "2026",
+            "children_seen": "13",
+        },
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "Enter a real date, like 27/03/2026" in html and "Must be 12 or less" in html
+    assert 'value="31"' in html and 'value="13"' in html
+    good = pat.post(
+        f"/tasks/{task_id}",
+        {
+            "action": "complete",
+            "version": version,
+            "visit_date-day": "3",
+            "visit_date-month": "12",
+            "visit_date-year": "2026",
+            "children_seen": "2",
+        },
+    )
+    assert good.status_code == 302
+    instance_id = engine.instances_for_case("DEMO-001")[0].id
+    values = engine.instance_variables(instance_id)
+    assert (values["visit_date"].isoformat(), values["children_seen"], values["case_number"]) == (
+        "2026-12-03",
+        2,
+        "DEMO-001",
+    )
+
+
+def test_the_api_accepts_a_signed_in_session_too(web):
+    response = web("pat").get("/api/v1/tasks")
+    assert response.status_code == 200 and response.get_json()["tasks"][0]["assignee"] == "pat"
