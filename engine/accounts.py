@@ -7,7 +7,7 @@ import os
 import secrets
 from datetime import datetime
 
-from sqlalchemy import String, select
+from sqlalchemy import ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,6 +46,17 @@ class User(Base):
         )
 
 
+class UserGroup(Base):
+    """One candidate group a person holds, so "who is in group X" is an indexed look-up."""
+
+    __tablename__ = "user_group"
+    __table_args__ = (Index(None, "group_name", "username"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("app_user.username"))
+    group_name: Mapped[str] = mapped_column(String(128))
+
+
 class InvalidAccount(EngineError):
     status, code = 422, "invalid_account"
 
@@ -81,6 +92,10 @@ def create_user(
         created_at=now,
     )
     session.add(user)
+    session.add_all(
+        UserGroup(username=username, group_name=group)
+        for group in sorted(groups_for(agency, roles))
+    )
     return user
 
 
@@ -119,3 +134,16 @@ def team_members(session: Session, team: str | None) -> list[User]:
         return []
     query = select(User).where(User.team == team, User.active.is_(True))
     return list(session.scalars(query.order_by(User.display_name)))
+
+
+def members_of(session: Session, groups: list[str]) -> list[User]:
+    """Active people holding any of ``groups``."""
+    if not groups:
+        return []
+    query = (
+        select(User)
+        .join(UserGroup, UserGroup.username == User.username)
+        .where(UserGroup.group_name.in_(groups), User.active.is_(True))
+        .distinct()
+    )
+    return list(session.scalars(query.order_by(User.username)))

@@ -131,6 +131,7 @@ def load_demo(engine) -> list[str]:
                 agency=agency,
                 roles=roles,
                 team=team,
+                email=f"{username}@joinedup.test",
             )
             created.append(f"user {username} ({name}, {', '.join(roles)})")
     if not has_case:

@@ -40,7 +40,7 @@ def apply_effects(
                 session,
                 recipients=recipients,
                 template=effect.template,
-                event_type=effect.record or "process_notification",
+                event_type=effect.template,
                 now=now,
                 instance_id=instance.id,
                 case_ref=instance.case_ref,

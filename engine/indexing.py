@@ -17,6 +17,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from notifications.outbox import GROUP, USER, enqueue
+
 from .audit import record
 from .dialect.timers import due_time_of, resolve_due
 from .dialect.user_tasks import AssignableUserTask
@@ -98,6 +100,8 @@ def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
     if candidates:
         session.execute(insert(TaskCandidate), candidates)
     for row in created:
+        announce_task(session, instance, row, now)
+    for row in created:
         record(
             session,
             "task_created",
@@ -133,6 +137,40 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         **attributes,
     )
     return row
+
+
+def announce_task(
+    session: Session,
+    instance: ProcessInstance,
+    task: HumanTask,
+    now: datetime,
+    assignee: str | None = None,
+    event: str | None = None,
+) -> None:
+    """Tell the assignee (or else the candidates) about a task: that it is waiting for them,
+    or the ``event`` given (due soon, overdue)."""
+    who = assignee or task.assignee
+    if who:
+        recipients, event = [(USER, who)], event or "task_assigned"
+    else:
+        recipients = [(GROUP, g) for g in task.candidate_groups]
+        recipients += [(USER, u) for u in task.candidate_users]
+        event = event or "task_available"
+    enqueue(
+        session,
+        recipients=recipients,
+        template=event,
+        event_type=event,
+        now=now,
+        instance_id=instance.id,
+        case_ref=task.case_ref,
+        element_id=task.element_id,
+        context={
+            "process": instance.process_name or instance.process_key,
+            "step": task.name,
+            "task_id": task.id,
+        },
+    )
 
 
 def withdraw_candidates(session: Session, task_ids: list[int]) -> None:

@@ -134,6 +134,8 @@ class HumanTask(Base):
     claimed_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(255))
+    reminded_due_soon_at: Mapped[datetime | None]
+    reminded_overdue_at: Mapped[datetime | None]
 
 
 class TaskCandidate(Base):

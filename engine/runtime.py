@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from notifications.outbox import enqueue
+
 from .clock import Clock
 from .definitions import SpecCache
 from .dialect.conventions import Effect, effect_of
@@ -142,6 +144,20 @@ class InstanceRuntime:
         instance.serializer_version = self.serializer.VERSION
         if workflow.completed and instance.status == RUNNING:
             instance.status, instance.ended_at, instance.ended_by = ENDED, now, actor
+            if instance.started_by:
+                enqueue(
+                    session,
+                    recipients=[("user", instance.started_by)],
+                    template="process_finished",
+                    event_type="process_finished",
+                    now=now,
+                    instance_id=instance.id,
+                    case_ref=instance.case_ref,
+                    context={
+                        "process": instance.process_name or instance.process_key,
+                        "step": "Finished",
+                    },
+                )
         sync_indexes(session, instance, workflow, now, actor)
         try:
             session.flush()

@@ -50,11 +50,34 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
-    from . import api, assets, auth, cases, errors, health, inbox, instances, security, tasks, views
+    from . import (
+        api,
+        assets,
+        auth,
+        cases,
+        errors,
+        health,
+        inbox,
+        instances,
+        notifications_pages,
+        security,
+        tasks,
+        views,
+    )
 
-    for extension in (security, auth, errors, views):
+    for extension in (security, auth, errors, views, notifications_pages):
         extension.init_app(app)
-    blueprints = (assets.bp, auth.bp, health.bp, inbox.bp, tasks.bp, cases.bp, instances.bp, api.bp)
+    blueprints = (
+        assets.bp,
+        auth.bp,
+        health.bp,
+        inbox.bp,
+        tasks.bp,
+        cases.bp,
+        instances.bp,
+        api.bp,
+        notifications_pages.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

@@ -56,7 +56,11 @@ def init_app(app: Flask) -> None:
     def _navigation() -> dict:
         if not current_user.is_authenticated:
             return {"navigation": []}
-        items = [("Inbox", "inbox.index"), ("Cases", "cases.index")]
+        items = [
+            ("Inbox", "inbox.index"),
+            ("Cases", "cases.index"),
+            ("Notifications", "notifications.index"),
+        ]
         if current_user.actor.has_role(
             "manager", "senior-manager", "head-of-service", "board-chair"
         ):

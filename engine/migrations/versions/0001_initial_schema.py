@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:32:25.738462
+Create Date: 2026-11-23 10:46:36.681550
 """
 
 import sqlalchemy as sa
@@ -58,6 +58,17 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_family_case")),
         sa.UniqueConstraint("reference", name=op.f("uq_family_case_reference")),
+    )
+    op.create_table(
+        "notification_preference",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("event_type", sa.String(length=64), nullable=False),
+        sa.Column("mode", sa.String(length=12), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_preference")),
+        sa.UniqueConstraint(
+            "username", "event_type", name=op.f("uq_notification_preference_username_event_type")
+        ),
     )
     op.create_table(
         "case_involvement",
@@ -124,6 +135,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("family_member", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_family_member_case_id"), ["case_id"], unique=False)
+
+    op.create_table(
+        "user_group",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("group_name", sa.String(length=128), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["username"], ["app_user.username"], name=op.f("fk_user_group_username_app_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_group")),
+    )
+    with op.batch_alter_table("user_group", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_user_group_group_name_username"),
+            ["group_name", "username"],
+            unique=False,
+        )
 
     op.create_table(
         "definition_element",
@@ -238,6 +266,8 @@ def upgrade() -> None:
         sa.Column("claimed_at", engine.db.UTCDateTime(), nullable=True),
         sa.Column("completed_at", engine.db.UTCDateTime(), nullable=True),
         sa.Column("completed_by", sa.String(length=255), nullable=True),
+        sa.Column("reminded_due_soon_at", engine.db.UTCDateTime(), nullable=True),
+        sa.Column("reminded_overdue_at", engine.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["instance_id"],
             ["process_instance.id"],
@@ -304,7 +334,7 @@ def upgrade() -> None:
         sa.Column("recipient", sa.String(length=255), nullable=False),
         sa.Column("template", sa.String(length=64), nullable=False),
         sa.Column("context", sa.JSON(), nullable=False),
-        sa.Column("event_type", sa.String(length=32), nullable=False),
+        sa.Column("event_type", sa.String(length=64), nullable=False),
         sa.Column("element_id", sa.String(length=255), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("created_at", engine.db.UTCDateTime(), nullable=False),
@@ -312,6 +342,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("sent_at", engine.db.UTCDateTime(), nullable=True),
         sa.Column("last_error", sa.String(length=1000), nullable=True),
+        sa.Column("digest_date", sa.String(length=10), nullable=True),
         sa.ForeignKeyConstraint(
             ["instance_id"],
             ["process_instance.id"],
@@ -384,6 +415,32 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "in_app_notification",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=255), nullable=False),
+        sa.Column("body", sa.String(length=2000), nullable=False),
+        sa.Column("link", sa.String(length=255), nullable=True),
+        sa.Column("event_type", sa.String(length=64), nullable=False),
+        sa.Column("created_at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("read_at", engine.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["notification_outbox.id"],
+            name=op.f("fk_in_app_notification_outbox_id_notification_outbox"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_in_app_notification")),
+        sa.UniqueConstraint("outbox_id", name=op.f("uq_in_app_notification_outbox_id")),
+    )
+    with op.batch_alter_table("in_app_notification", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_in_app_notification_username_read_at_id"),
+            ["username", "read_at", "id"],
+            unique=False,
+        )
+
+    op.create_table(
         "task_draft",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("human_task_id", sa.Integer(), nullable=False),
@@ -407,6 +464,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table("task_draft")
+    with op.batch_alter_table("in_app_notification", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_in_app_notification_username_read_at_id"))
+
+    op.drop_table("in_app_notification")
     with op.batch_alter_table("human_task_candidate", schema=None) as batch_op:
         batch_op.drop_index(
             batch_op.f("ix_human_task_candidate_kind_value_offered_due_at_human_task_id")
@@ -454,6 +515,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_definition_element_kind_element_id_definition_id"))
 
     op.drop_table("definition_element")
+    with op.batch_alter_table("user_group", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_user_group_group_name_username"))
+
+    op.drop_table("user_group")
     with op.batch_alter_table("family_member", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_family_member_case_id"))
 
@@ -467,6 +532,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_case_involvement_agency_case_ref"))
 
     op.drop_table("case_involvement")
+    op.drop_table("notification_preference")
     op.drop_table("family_case")
     op.drop_table("deployment")
     with op.batch_alter_table("app_user", schema=None) as batch_op:

@@ -1,0 +1,353 @@
+"""Delivering the outbox: group rows become one row per person, then each is sent.
+
+Guarantee: **at least once, with an idempotency key.** A row is claimed (status ``sending`` and
+a lease in ``next_attempt_at``) and committed *before* the email is sent, and marked ``sent``
+after. Several schedulers never claim the same row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
+serialised writers on SQLite). If a process dies between sending and marking, the lease runs
+out and the row is sent again, carrying the same ``Message-ID`` and ``X-JoinedUp-Notification-Id``
+so mail systems and readers can recognise the repeat. SMTP failures are retried with back-off.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import insert, select
+
+from engine.accounts import User, members_of
+from engine.cases import involved
+from engine.db import Database, is_postgres
+from engine.workdays import UK_TIME
+
+from .events import DIGEST, OFF, is_statutory, title_of
+from .models import DIGEST as DIGEST_STATUS
+from .models import (
+    DUE,
+    EXPANDED,
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    SKIPPED,
+    InAppNotification,
+    NotificationPreference,
+    OutboxNotification,
+)
+from .settings import SmtpSettings
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+TEMPLATES = Environment(
+    loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes between attempts, at most six hours."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
+
+
+class Mailer:
+    """Sends one email over SMTP (host, port, STARTTLS and login from settings)."""
+
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+
+    def send(self, message: EmailMessage) -> None:
+        settings = self.settings
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            if settings.starttls:
+                smtp.starttls()
+            if settings.username:
+                smtp.login(settings.username, settings.password or "")
+            smtp.send_message(message)
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery run did."""
+
+    expanded: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    digested: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Delivery:
+    """Expands, claims and sends outbox rows; safe to run on several nodes at once."""
+
+    def __init__(
+        self, db: Database, clock, mailer: Mailer, settings: SmtpSettings, batch: int = 100
+    ):
+        self.db, self.clock, self.mailer, self.settings, self.batch = (
+            db,
+            clock,
+            mailer,
+            settings,
+            batch,
+        )
+
+    def run_once(self) -> DeliveryReport:
+        """Expand group rows, then send what is due."""
+        report = DeliveryReport()
+        report.expanded = self.expand_groups()
+        for row_id, message in self._claim(report):
+            self._send(row_id, message, report)
+        return report
+
+    def _due(self, session, kind: str):
+        query = (
+            select(OutboxNotification)
+            .where(
+                OutboxNotification.recipient_kind == kind,
+                OutboxNotification.status.in_(DUE),
+                OutboxNotification.next_attempt_at <= self.clock.now(),
+            )
+            .order_by(OutboxNotification.id)
+            .limit(self.batch)
+        )
+        if is_postgres(session):
+            query = query.with_for_update(skip_locked=True)
+        return list(session.scalars(query))
+
+    def expand_groups(self) -> int:
+        """Turn each due group row into one row per person in the group on that case."""
+        with self.db.unit_of_work() as session:
+            rows = self._due(session, "group")
+            for row in rows:
+                people = [
+                    person
+                    for person in members_of(session, [row.recipient])
+                    if involved(session, row.case_ref, person.actor())
+                ]
+                if people:
+                    session.execute(
+                        insert(OutboxNotification),
+                        [
+                            {
+                                "instance_id": row.instance_id,
+                                "case_ref": row.case_ref,
+                                "recipient_kind": "user",
+                                "recipient": person.username,
+                                "template": row.template,
+                                "context": row.context,
+                                "event_type": row.event_type,
+                                "element_id": row.element_id,
+                                "created_at": row.created_at,
+                                "next_attempt_at": row.created_at,
+                            }
+                            for person in people
+                        ],
+                    )
+                row.status = EXPANDED
+            return len(rows)
+
+    def _claim(self, report: DeliveryReport) -> list[tuple[int, EmailMessage]]:
+        now, to_send = self.clock.now(), []
+        with self.db.unit_of_work() as session:
+            for row in self._due(session, "user"):
+                user = session.scalars(select(User).where(User.username == row.recipient)).first()
+                if user is None or not user.active:
+                    row.status, row.last_error = SKIPPED, "no such active user"
+                    report.skipped += 1
+                    continue
+                self._in_app(session, row, now)
+                mode = preference(session, user.username, row.event_type)
+                if mode == OFF:
+                    row.status = SKIPPED
+                    report.skipped += 1
+                elif mode == DIGEST:
+                    row.status = DIGEST_STATUS
+                    row.digest_date = now.astimezone(UK_TIME).date().isoformat()
+                    report.digested += 1
+                elif not user.email:
+                    row.status, row.last_error = SKIPPED, "no email address"
+                    report.skipped += 1
+                else:
+                    row.status, row.attempts, row.next_attempt_at = (
+                        SENDING,
+                        row.attempts + 1,
+                        now + LEASE,
+                    )
+                    to_send.append((row.id, self._message(row, user)))
+        return to_send
+
+    def _in_app(self, session, row: OutboxNotification, now: datetime) -> None:
+        exists = session.scalar(
+            select(InAppNotification.id).where(InAppNotification.outbox_id == row.id)
+        )
+        if exists is None:
+            session.add(
+                InAppNotification(
+                    username=row.recipient,
+                    outbox_id=row.id,
+                    title=title_of(row.event_type),
+                    body=summary(row),
+                    link=link_path(row),
+                    event_type=row.event_type,
+                    created_at=now,
+                )
+            )
+
+    def _message(self, row: OutboxNotification, user: User) -> EmailMessage:
+        context = {
+            "title": title_of(row.event_type),
+            "user": user.display_name,
+            "summary": summary(row),
+            "link": self.settings.base_url + link_path(row),
+        }
+        return email_message(
+            self.settings,
+            user.email,
+            context["title"],
+            "email",
+            context,
+            key=f"notification-{row.id}",
+        )
+
+    def _send(self, row_id: int, message: EmailMessage, report: DeliveryReport) -> None:
+        try:
+            self.mailer.send(message)
+        except (OSError, smtplib.SMTPException) as error:
+            self._failed([row_id], error, report)
+            return
+        with self.db.unit_of_work() as session:
+            row = session.get(OutboxNotification, row_id)
+            row.status, row.sent_at, row.last_error = SENT, self.clock.now(), None
+        report.sent += 1
+
+    def _failed(self, row_ids: list[int], error: Exception, report: DeliveryReport) -> None:
+        log.warning("notification delivery failed: %s", error)
+        report.errors.append(str(error))
+        with self.db.unit_of_work() as session:
+            for row in session.scalars(
+                select(OutboxNotification).where(OutboxNotification.id.in_(row_ids))
+            ):
+                row.last_error = f"{type(error).__name__}: {error}"[:1000]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.status = FAILED
+                    report.failed += 1
+                else:
+                    row.status = PENDING
+                    row.next_attempt_at = self.clock.now() + backoff(row.attempts)
+                    report.retried += 1
+
+    def send_digests(self) -> int:
+        """One email per person listing their digest rows; returns how many emails were sent."""
+        now, batches = self.clock.now(), []
+        with self.db.unit_of_work() as session:
+            query = select(OutboxNotification).where(OutboxNotification.status == DIGEST_STATUS)
+            if is_postgres(session):
+                query = query.with_for_update(skip_locked=True)
+            rows = list(
+                session.scalars(query.order_by(OutboxNotification.recipient, OutboxNotification.id))
+            )
+            by_user: dict[str, list[OutboxNotification]] = {}
+            for row in rows:
+                by_user.setdefault(row.recipient, []).append(row)
+            for username, items in by_user.items():
+                user = session.scalars(select(User).where(User.username == username)).first()
+                for item in items:
+                    item.status, item.attempts, item.next_attempt_at = (
+                        SENDING,
+                        item.attempts + 1,
+                        now + LEASE,
+                    )
+                if user is None or not user.email:
+                    for item in items:
+                        item.status, item.last_error = SKIPPED, "no email address"
+                    continue
+                context = {
+                    "user": user.display_name,
+                    "base_url": self.settings.base_url,
+                    "items": [
+                        {
+                            "title": title_of(i.event_type),
+                            "summary": summary(i),
+                            "link": self.settings.base_url + link_path(i),
+                        }
+                        for i in items
+                    ],
+                }
+                key = f"digest-{username}-{now.astimezone(UK_TIME).date().isoformat()}"
+                message = email_message(
+                    self.settings,
+                    user.email,
+                    "Your JoinedUp daily summary",
+                    "digest",
+                    context,
+                    key=key,
+                )
+                batches.append(([i.id for i in items], message))
+        sent = 0
+        for ids, message in batches:
+            report = DeliveryReport()
+            try:
+                self.mailer.send(message)
+            except (OSError, smtplib.SMTPException) as error:
+                self._failed(ids, error, report)
+                continue
+            with self.db.unit_of_work() as session:
+                for row in session.scalars(
+                    select(OutboxNotification).where(OutboxNotification.id.in_(ids))
+                ):
+                    row.status, row.sent_at = SENT, self.clock.now()
+            sent += 1
+        return sent
+
+
+def preference(session, username: str, event_type: str) -> str:
+    """The person's choice for this event type; statutory ones are never off."""
+    mode = session.scalar(
+        select(NotificationPreference.mode).where(
+            NotificationPreference.username == username,
+            NotificationPreference.event_type == event_type,
+        )
+    )
+    if mode == OFF and is_statutory(event_type):
+        return "immediately"
+    return mode or "immediately"
+
+
+def summary(row: OutboxNotification) -> str:
+    """One line that names the process and step, never the family."""
+    context = row.context or {}
+    step = context.get("step") or title_of(row.event_type)
+    text = f"{step} – {context.get('process') or 'JoinedUp'}"
+    return text + (f" (case {row.case_ref})" if row.case_ref else "")
+
+
+def link_path(row: OutboxNotification) -> str:
+    """Where the notification points in the app."""
+    context = row.context or {}
+    if context.get("task_id"):
+        return f"/tasks/{context['task_id']}"
+    if row.instance_id:
+        return f"/instances/{row.instance_id}"
+    return "/inbox"
+
+
+def email_message(
+    settings: SmtpSettings, to: str, subject: str, template: str, context: dict, key: str
+) -> EmailMessage:
+    """A plain-text and HTML email whose Message-ID is derived from ``key`` (idempotency)."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
+    message["Message-ID"] = f"<{key}@{settings.message_domain}>"
+    message["X-JoinedUp-Notification-Id"] = key
+    message.set_content(TEMPLATES.get_template(f"{template}.txt").render(**context))
+    message.add_alternative(
+        TEMPLATES.get_template(f"{template}.html").render(**context), subtype="html"
+    )
+    return message

@@ -1,0 +1,89 @@
+"""The background jobs, run by APScheduler: fire timers, deliver the outbox, remind, digest.
+
+Every job reads indexed tables and is safe to run on several nodes at once, so a deployment
+can run ``joinedup scheduler`` next to any number of web workers. ``joinedup serve`` starts the
+same jobs inside its own single process; ``create_app`` never does, so web workers under
+gunicorn do not each start a scheduler unknowingly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from engine.reminders import send_reminders
+
+from .delivery import Delivery, Mailer
+from .settings import SmtpSettings
+
+log = logging.getLogger(__name__)
+INTERVALS = {"fire_timers": 30, "deliver": 15, "remind": 300}
+DIGEST_HOUR = 7
+
+
+class BackgroundJobs:
+    """The jobs, bound to one engine and one mail server."""
+
+    def __init__(self, engine, settings: SmtpSettings | None = None, mailer: Mailer | None = None):
+        self.engine = engine
+        self.settings = settings or SmtpSettings.from_env()
+        self.delivery = Delivery(
+            engine.db, engine.clock, mailer or Mailer(self.settings), self.settings
+        )
+
+    def fire_timers(self) -> int:
+        return self.engine.fire_due_timers(limit=1000)
+
+    def deliver(self):
+        return self.delivery.run_once()
+
+    def remind(self) -> dict:
+        return send_reminders(self.engine.db, self.engine.clock, self.engine.calendar)
+
+    def digest(self) -> int:
+        return self.delivery.send_digests()
+
+    def run_once(self) -> dict:
+        """Every job once, in order (what a catch-up after a restart does)."""
+        return {
+            "timers": self.fire_timers(),
+            "reminders": self.remind(),
+            "delivery": self.deliver(),
+        }
+
+
+def logged(job: Callable) -> Callable:
+    """A job whose failure is logged and retried next time, never fatal to the scheduler."""
+
+    def run():
+        try:
+            return job()
+        except Exception:  # one failing run must not stop the others
+            log.exception("background job %s failed", job.__name__)
+            return None
+
+    run.__name__ = job.__name__
+    return run
+
+
+def build_scheduler(jobs: BackgroundJobs, blocking: bool = False) -> BaseScheduler:
+    """A scheduler with every job; jobs that fell due while stopped run once on start."""
+    kind = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = kind(
+        timezone="Europe/London",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
+    )
+    for name, seconds in INTERVALS.items():
+        scheduler.add_job(
+            logged(getattr(jobs, name)),
+            "interval",
+            seconds=seconds,
+            id=name,
+            next_run_time=jobs.engine.clock.now(),
+        )
+    scheduler.add_job(logged(jobs.digest), "cron", hour=DIGEST_HOUR, id="digest")
+    return scheduler

@@ -1,0 +1,34 @@
+"""Where and how to send email, from ``JOINEDUP_SMTP_*`` and ``JOINEDUP_BASE_URL``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    sender: str = "JoinedUp <no-reply@joinedup.invalid>"
+    timeout: float = 10.0
+    base_url: str = "http://127.0.0.1:5000"
+    message_domain: str = "joinedup.invalid"
+
+    @classmethod
+    def from_env(cls) -> SmtpSettings:
+        """Settings from the environment, with the defaults above."""
+        env = os.environ.get
+        return cls(
+            host=env("JOINEDUP_SMTP_HOST", cls.host),
+            port=int(env("JOINEDUP_SMTP_PORT", cls.port)),
+            username=env("JOINEDUP_SMTP_USERNAME") or None,
+            password=env("JOINEDUP_SMTP_PASSWORD") or None,
+            starttls=env("JOINEDUP_SMTP_STARTTLS", "0") == "1",
+            sender=env("JOINEDUP_MAIL_FROM", cls.sender),
+            base_url=env("JOINEDUP_BASE_URL", cls.base_url).rstrip("/"),
+            message_domain=env("JOINEDUP_MESSAGE_DOMAIN", cls.message_domain),
+        )
