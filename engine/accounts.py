@@ -140,10 +140,6 @@ def members_of(session: Session, groups: list[str]) -> list[User]:
     """Active people holding any of ``groups``."""
     if not groups:
         return []
-    query = (
-        select(User)
-        .join(UserGroup, UserGroup.username == User.username)
-        .where(UserGroup.group_name.in_(groups), User.active.is_(True))
-        .distinct()
-    )
+    holders = select(UserGroup.username).where(UserGroup.group_name.in_(groups))
+    query = select(User).where(User.username.in_(holders), User.active.is_(True))
     return list(session.scalars(query.order_by(User.username)))
