@@ -291,3 +291,28 @@ def test_the_notifications_page_unread_count_and_settings(app, jobs, smtp, web):
     assert saved.status_code == 302
     refused = cal.post("/notifications/settings", {"outcome": "off"})
     assert refused.status_code == 422 and "cannot be turned off" in refused.get_data(as_text=True)
+
+
+def test_a_failing_timer_shows_as_an_incident_on_its_instance_page(app, web, clock):
+    from .helpers import bpmn, flow, resource, timer_wait
+
+    engine = engine_of(app)
+    text = bpmn(
+        "gate",
+        '<bpmn:startEvent id="start"/>'
+        + timer_wait("<bpmn:timeDuration>PT1H</bpmn:timeDuration>")
+        + '<bpmn:exclusiveGateway id="gw"/><bpmn:endEvent id="a"/><bpmn:endEvent id="b"/>'
+        + flow("start", "wait")
+        + flow("wait", "gw")
+        + flow("gw", "a", "${missing == 1}", "to_a")
+        + flow("gw", "b", "${missing != 1}", "to_b"),
+    ).replace(
+        'isExecutable="true"', 'isExecutable="true" camunda:candidateStarterGroups="practitioner"'
+    )
+    engine.deploy([resource("gate.bpmn", text)])
+    ref = engine.start_on_case("gate", "DEMO-001", actor(app, "pat"))
+    clock.advance(hours=2)
+    assert engine.fire_due_timers() == 0
+    page = web("pat").get(f"/instances/{ref.id}").get_data(as_text=True)
+    assert "failed:" in page and "unknown variable &#39;missing&#39;" in page
+    assert "Error" in page  # the failure is on the instance's history too
