@@ -10,6 +10,8 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 
+from notifications.outbox import USER, enqueue
+
 from . import queries
 from .accounts import User
 from .actors import Actor, may_claim, may_work_on
@@ -18,7 +20,7 @@ from .audit import jsonable, record
 from .cases import involved
 from .errors import NotFound, NotPermitted, TaskAlreadyClaimed, TaskAlreadyCompleted, TaskNotActive
 from .forms import validate_submission
-from .indexing import set_offered, withdraw_candidates
+from .indexing import announce_task, set_offered, withdraw_candidates
 from .models import (
     ACTIVE_TASK_STATES,
     CLAIMED,
@@ -95,6 +97,7 @@ class TaskOperations:
         task.status = CLAIMED if assignee else OPEN
         task.claimed_at = now if assignee else None
         set_offered(session, task.id, offered=assignee is None)
+        instance = session.get(ProcessInstance, task.instance_id)
         record(
             session,
             event_type,
@@ -104,13 +107,23 @@ class TaskOperations:
             element_id=task.element_id,
             task_name=task.name,
             details={"task_id": task.id, "assignee": assignee, "previous": previous},
-            instance=session.get(ProcessInstance, task.instance_id),
+            instance=instance,
         )
+        if assignee and assignee != actor.user_id:
+            announce_task(session, instance, task, now, assignee=assignee)
 
     def complete(
-        self, task_id: int, data: dict | None, actor: Actor, expected_version: int | None = None
+        self,
+        task_id: int,
+        data: dict | None,
+        actor: Actor,
+        expected_version: int | None = None,
+        decision: str | None = None,
     ):
-        """Complete a task with form data (validated), then run the process to its next wait."""
+        """Complete a task with form data (validated), then run the process to its next wait.
+
+        ``decision`` (approved/declined) also tells whoever started the process.
+        """
         from .service import InstanceRef
 
         now, data = self.clock.now(), dict(data or {})
@@ -140,6 +153,21 @@ class TaskOperations:
                 task_name=task.name,
                 details={"task_id": task.id, "data": cleaned},
             )
+            if decision and instance.started_by:
+                enqueue(
+                    session,
+                    recipients=[(USER, instance.started_by)],
+                    template="decision_made",
+                    event_type="decision_made",
+                    now=now,
+                    instance_id=instance.id,
+                    case_ref=instance.case_ref,
+                    element_id=task.element_id,
+                    context={
+                        "process": instance.process_name or instance.process_key,
+                        "step": f"{task.name}: {decision}",
+                    },
+                )
             self.runtime.advance_and_save(session, instance, workflow, now, actor.user_id)
             return InstanceRef(instance.id, instance.status, instance.version)
 
@@ -202,7 +230,8 @@ class TaskOperations:
             raise NotPermitted(f"'{task.name}' is not an approval")
         data = {properties["approval_field"]: approved}
         data[properties.get("reason_field", "reason")] = reason.strip()
-        return self.complete(task_id, data, actor)
+        outcome = "approved" if approved else "declined"
+        return self.complete(task_id, data, actor, decision=outcome)
 
     def next_tasks(self, instance_id: int, actor: Actor) -> list[HumanTask]:
         """The instance's active tasks that this person may work on now (what comes next)."""

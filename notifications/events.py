@@ -12,6 +12,7 @@ EVENTS = {
     "task_due_soon": ("A task is due soon", False),
     "task_overdue": ("A task is overdue", False),
     "process_finished": ("A process you started has finished", False),
+    "decision_made": ("A manager has made a decision", False),
     "difference_raised": ("A professional difference has been raised", False),
     "stage_deadline_reminder": ("A stage deadline is approaching", False),
     # Torbay s13 and Pan-Hampshire: escalations and outcomes go to all parties, in writing.

@@ -495,3 +495,53 @@ def test_date_number_readonly_and_optional_fields_render_validate_and_complete(a
 def test_the_api_accepts_a_signed_in_session_too(web):
     response = web("pat").get("/api/v1/tasks")
     assert response.status_code == 200 and response.get_json()["tasks"][0]["assignee"] == "pat"
+
+
+def test_the_raiser_is_told_when_a_manager_decides(app, web):
+    from notifications.models import OutboxNotification
+
+    to_approval(app)
+    cal = web("cal")
+    page = cal.get("/approvals").get_data(as_text=True)
+    task_id = int(page.split('action="/approvals/')[1].split('"')[0])
+    cal.post(f"/approvals/{task_id}", {"decision": "approve", "reason": "Senior view needed"})
+    with engine_of(app).db.reading() as session:
+        from sqlalchemy import select
+
+        rows = session.scalars(
+            select(OutboxNotification).where(OutboxNotification.event_type == "decision_made")
+        ).all()
+    assert [(r.recipient, r.context["step"]) for r in rows] == [
+        ("pat", "Stage 2: approve or decline escalation to the Head of Service: approved")
+    ]
+
+
+def test_a_reassigned_task_is_announced_to_its_new_holder(app, web):
+    from sqlalchemy import select
+
+    from notifications.models import OutboxNotification
+
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    complete(
+        app, "pat", STAGE1, supervisor_consulted="yes", resolved="no", decision="Still disagree"
+    )
+    amy = web("amy")
+    task_id = amy.task_id("Stage 2: record the raising agency's position", tab="team")
+    engine = engine_of(app)
+    engine.create_user(
+        username="ann",
+        password="another-password-1",
+        display_name="Ann",
+        agency="adult-mental-health",
+        roles=["manager"],
+        team="amh-north",
+    )
+    amy.post(f"/tasks/{task_id}/assign", {"assignee": "ann"})
+    with engine.db.reading() as session:
+        rows = session.scalars(
+            select(OutboxNotification).where(
+                OutboxNotification.event_type == "task_assigned",
+                OutboxNotification.recipient == "ann",
+            )
+        ).all()
+    assert [r.context["task_id"] for r in rows] == [task_id]
