@@ -37,7 +37,7 @@ from engine import queries  # noqa: E402
 from engine.actors import Actor  # noqa: E402
 from engine.clock import FrozenClock  # noqa: E402
 from engine.db import Database, normalise_url  # noqa: E402
-from engine.definitions import read_resource  # noqa: E402
+from engine.resources import read_resource  # noqa: E402
 from engine.schema import upgrade  # noqa: E402
 from engine.service import Engine  # noqa: E402
 

@@ -29,10 +29,11 @@ from benchmarks.seed import THREE_TASKS, seed_open_tasks, seed_waiting_timers  #
 from engine.actors import Actor  # noqa: E402
 from engine.clock import FrozenClock  # noqa: E402
 from engine.db import Database  # noqa: E402
-from engine.definitions import read_resource  # noqa: E402
+from engine.resources import read_resource  # noqa: E402
 from engine.schema import upgrade  # noqa: E402
 from engine.service import Engine  # noqa: E402
-from notifications.delivery import Delivery, Mailer  # noqa: E402
+from notifications.delivery import Delivery  # noqa: E402
+from notifications.mail import Mailer  # noqa: E402
 from notifications.models import OutboxNotification  # noqa: E402
 from notifications.settings import SmtpSettings  # noqa: E402
 

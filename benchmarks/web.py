@@ -28,7 +28,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from benchmarks.seed import THREE_TASKS, percentile, seed_open_tasks  # noqa: E402
 from engine.cases import CaseInvolvement, FamilyCase  # noqa: E402
-from engine.definitions import read_resource  # noqa: E402
+from engine.resources import read_resource  # noqa: E402
 from webapp import create_app, db, engine_of  # noqa: E402
 
 PASSWORD = "benchmark-password-1"  # noqa: S105

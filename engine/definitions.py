@@ -7,10 +7,9 @@ and decisions it resolved at start, so later deployments never change a running 
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from lxml import etree
@@ -22,35 +21,8 @@ from sqlalchemy.orm import Session
 from .dialect.parser import DialectParser
 from .errors import InvalidDefinition, NotFound, Problem
 from .models import Definition, DefinitionElement, Deployment
+from .resources import BPMN, DECISION, DMN, PROCESS, Resource, parse_xml, read_resource
 from .validation import BPMN_NS, CAMUNDA_NS, check_bpmn
-
-DMN_NAMESPACES = (
-    "https://www.omg.org/spec/DMN/20191111/MODEL/",
-    "http://www.omg.org/spec/DMN/20180521/MODEL/",
-    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
-)
-BPMN, DMN = "bpmn", "dmn"
-PROCESS, DECISION = "process", "decision"
-
-
-@dataclass
-class Resource:
-    """One file as read from disk or received from the Modeler, parsed but not yet stored."""
-
-    filename: str
-    text: str
-    kind: str = ""
-    key: str = ""
-    name: str | None = None
-    tree: etree._Element | None = None
-    provides: list[tuple[str, str, str | None, bool]] = field(default_factory=list)
-    called_elements: list[str] = field(default_factory=list)
-    decision_refs: list[str] = field(default_factory=list)
-    starter_groups: list[str] = field(default_factory=list)
-
-    @property
-    def checksum(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -60,94 +32,6 @@ class DeployResult:
     deployment_id: int | None
     deployed: list[Definition]
     unchanged: list[Definition]
-
-
-def parse_xml(text: str) -> etree._Element:
-    """Parse XML without resolving entities or touching the network (no XXE).
-
-    A new parser each time: lxml parser objects must not be shared between threads.
-    """
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.fromstring(text.encode("utf-8"), parser)
-
-
-def read_resource(filename: str, content: bytes | str) -> Resource:
-    """Parse one BPMN or DMN file; InvalidDefinition if it is not one we can deploy."""
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-    resource = Resource(filename, text)
-    try:
-        resource.tree = parse_xml(text)
-    except etree.XMLSyntaxError as error:
-        line = error.lineno if error.lineno else None
-        raise InvalidDefinition(
-            [Problem(filename, f"the XML is not well-formed: {error.msg}", None, line)]
-        ) from None
-    namespace = etree.QName(resource.tree).namespace
-    if namespace == BPMN_NS:
-        _describe_bpmn(resource)
-    elif namespace in DMN_NAMESPACES:
-        _describe_dmn(resource, namespace)
-    else:
-        raise InvalidDefinition(
-            [
-                Problem(
-                    filename,
-                    f"not a BPMN 2.0 or DMN document (root namespace '{namespace}')",
-                    None,
-                    1,
-                )
-            ]
-        )
-    return resource
-
-
-def _describe_bpmn(resource: Resource) -> None:
-    ns = {"bpmn": BPMN_NS}
-    resource.kind = BPMN
-    processes = resource.tree.findall("bpmn:process", ns)
-    executable = [p for p in processes if p.get("isExecutable") == "true"]
-    if not executable:
-        raise InvalidDefinition(
-            [
-                Problem(
-                    resource.filename,
-                    "no executable process: tick 'Executable' on the process in Camunda Modeler",
-                    processes[0].get("id") if processes else None,
-                    processes[0].sourceline if processes else None,
-                )
-            ]
-        )
-    resource.key, resource.name = executable[0].get("id"), executable[0].get("name")
-    starters = executable[0].get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or ""
-    resource.starter_groups = [group.strip() for group in starters.split(",") if group.strip()]
-    resource.provides = [
-        (PROCESS, p.get("id"), p.get("name"), p.get("isExecutable") == "true") for p in processes
-    ]
-    resource.called_elements = sorted(
-        {
-            node.get("calledElement")
-            for node in resource.tree.iterfind(".//bpmn:callActivity", ns)
-            if node.get("calledElement")
-        }
-    )
-    resource.decision_refs = sorted(
-        {
-            node.get(f"{{{CAMUNDA_NS}}}decisionRef")
-            for node in resource.tree.iterfind(".//bpmn:businessRuleTask", ns)
-            if node.get(f"{{{CAMUNDA_NS}}}decisionRef")
-        }
-    )
-
-
-def _describe_dmn(resource: Resource, namespace: str) -> None:
-    resource.kind = DMN
-    decisions = resource.tree.findall(f"{{{namespace}}}decision")
-    if not decisions:
-        raise InvalidDefinition(
-            [Problem(resource.filename, "the DMN file has no decision", None, 1)]
-        )
-    resource.key, resource.name = decisions[0].get("id"), decisions[0].get("name")
-    resource.provides = [(DECISION, d.get("id"), d.get("name"), True) for d in decisions]
 
 
 def deploy(

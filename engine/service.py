@@ -37,6 +37,7 @@ from .models import (
     ProcessInstance,
 )
 from .people_ops import PeopleOperations
+from .resources import Resource, read_resource
 from .runtime import InstanceRuntime, run_safely
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
@@ -82,7 +83,7 @@ class Engine(TaskOperations, PeopleOperations):
 
     def deploy(
         self,
-        resources: list[defs.Resource],
+        resources: list[Resource],
         *,
         name: str = "deployment",
         source: str = "api",
@@ -131,9 +132,7 @@ class Engine(TaskOperations, PeopleOperations):
         if not files:
             raise NotFound(f"No .bpmn or .dmn files under {path}")
         root = path if path.is_dir() else path.parent
-        resources = [
-            defs.read_resource(p.relative_to(root).as_posix(), p.read_bytes()) for p in files
-        ]
+        resources = [read_resource(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
         kwargs.setdefault("name", path.name)
         return self.deploy(resources, **kwargs)
 

@@ -15,9 +15,7 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import insert, select
 
 from engine.accounts import User, members_of
@@ -26,6 +24,7 @@ from engine.db import Database, is_postgres
 from engine.workdays import UK_TIME
 
 from .events import DIGEST, OFF, is_statutory, title_of
+from .mail import Mailer, email_message, link_path, summary
 from .models import DIGEST as DIGEST_STATUS
 from .models import (
     DUE,
@@ -44,31 +43,11 @@ from .settings import SmtpSettings
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
-TEMPLATES = Environment(
-    loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
-    autoescape=select_autoescape(["html"]),
-)
 
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4 … minutes between attempts, at most six hours."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
-
-
-class Mailer:
-    """Sends one email over SMTP (host, port, STARTTLS and login from settings)."""
-
-    def __init__(self, settings: SmtpSettings):
-        self.settings = settings
-
-    def send(self, message: EmailMessage) -> None:
-        settings = self.settings
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-            if settings.starttls:
-                smtp.starttls()
-            if settings.username:
-                smtp.login(settings.username, settings.password or "")
-            smtp.send_message(message)
 
 
 @dataclass
@@ -318,36 +297,3 @@ def preference(session, username: str, event_type: str) -> str:
     if mode == OFF and is_statutory(event_type):
         return "immediately"
     return mode or "immediately"
-
-
-def summary(row: OutboxNotification) -> str:
-    """One line that names the process and step, never the family."""
-    context = row.context or {}
-    step = context.get("step") or title_of(row.event_type)
-    text = f"{step} – {context.get('process') or 'JoinedUp'}"
-    return text + (f" (case {row.case_ref})" if row.case_ref else "")
-
-
-def link_path(row: OutboxNotification) -> str:
-    """Where the notification points in the app."""
-    context = row.context or {}
-    if context.get("task_id"):
-        return f"/tasks/{context['task_id']}"
-    if row.instance_id:
-        return f"/instances/{row.instance_id}"
-    return "/inbox"
-
-
-def email_message(
-    settings: SmtpSettings, to: str, subject: str, template: str, context: dict, key: str
-) -> EmailMessage:
-    """A plain-text and HTML email whose Message-ID is derived from ``key`` (idempotency)."""
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
-    message["Message-ID"] = f"<{key}@{settings.message_domain}>"
-    message["X-JoinedUp-Notification-Id"] = key
-    message.set_content(TEMPLATES.get_template(f"{template}.txt").render(**context))
-    message.add_alternative(
-        TEMPLATES.get_template(f"{template}.html").render(**context), subtype="html"
-    )
-    return message

@@ -17,7 +17,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.reminders import send_reminders
 
-from .delivery import Delivery, Mailer
+from .delivery import Delivery
+from .mail import Mailer
 from .settings import SmtpSettings
 
 log = logging.getLogger(__name__)

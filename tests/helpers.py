@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.actors import Actor
-from engine.definitions import read_resource
 from engine.models import HumanTask
+from engine.resources import read_resource
 from engine.service import Engine
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"

@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from engine.demo import DEMO_PASSWORD
 from engine.errors import ProcessError
-from notifications.delivery import Delivery, Mailer
+from notifications.delivery import Delivery
+from notifications.mail import Mailer
 from notifications.models import OutboxNotification
 from notifications.scheduler import BackgroundJobs, build_scheduler
 from notifications.settings import SmtpSettings

@@ -1,0 +1,71 @@
+"""Emails: how a notification reads, where it links, and the SMTP connection that sends it.
+
+An email names the process, the step and the case reference, never the family: the link
+leads to the details, behind sign-in.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .events import title_of
+from .models import OutboxNotification
+from .settings import SmtpSettings
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+class Mailer:
+    """Sends one email over SMTP (host, port, STARTTLS and login from settings)."""
+
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+
+    def send(self, message: EmailMessage) -> None:
+        settings = self.settings
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+            if settings.starttls:
+                smtp.starttls()
+            if settings.username:
+                smtp.login(settings.username, settings.password or "")
+            smtp.send_message(message)
+
+
+def summary(row: OutboxNotification) -> str:
+    """One line that names the process and step, never the family."""
+    context = row.context or {}
+    step = context.get("step") or title_of(row.event_type)
+    text = f"{step} – {context.get('process') or 'JoinedUp'}"
+    return text + (f" (case {row.case_ref})" if row.case_ref else "")
+
+
+def link_path(row: OutboxNotification) -> str:
+    """Where the notification points in the app."""
+    context = row.context or {}
+    if context.get("task_id"):
+        return f"/tasks/{context['task_id']}"
+    if row.instance_id:
+        return f"/instances/{row.instance_id}"
+    return "/inbox"
+
+
+def email_message(
+    settings: SmtpSettings, to: str, subject: str, template: str, context: dict, key: str
+) -> EmailMessage:
+    """A plain-text and HTML email whose Message-ID is derived from ``key`` (idempotency)."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
+    message["Message-ID"] = f"<{key}@{settings.message_domain}>"
+    message["X-JoinedUp-Notification-Id"] = key
+    message.set_content(TEMPLATES.get_template(f"{template}.txt").render(**context))
+    message.add_alternative(
+        TEMPLATES.get_template(f"{template}.html").render(**context), subtype="html"
+    )
+    return message
