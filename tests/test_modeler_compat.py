@@ -13,6 +13,7 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "workflows").glob("*.bpmn"))
+DECISIONS = sorted((ROOT / "workflows").glob("*.dmn"))
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DI = "http://www.omg.org/spec/BPMN/20100524/DI"
 FLOW_NODES = (
@@ -55,6 +56,23 @@ def moddle_warnings(*files: Path) -> dict[str, list[str]]:
 def test_every_shipped_file_opens_with_zero_warnings_in_bpmn_moddle():
     assert SHIPPED
     assert moddle_warnings(*SHIPPED) == {str(path): [] for path in SHIPPED}
+
+
+def test_every_shipped_decision_opens_with_zero_warnings_in_dmn_moddle():
+    assert DECISIONS
+    assert moddle_warnings(*DECISIONS) == {str(path): [] for path in DECISIONS}
+
+
+def test_the_dmn_check_does_report_an_unknown_element(tmp_path):
+    broken = tmp_path / "broken.dmn"
+    text = (ROOT / "workflows" / "information-sharing.dmn").read_text()
+    broken.write_text(
+        text.replace("<decisionTable ", "<decisionTabel ", 1).replace(
+            "</decisionTable>", "</decisionTabel>", 1
+        )
+    )
+    [warnings] = moddle_warnings(broken).values()
+    assert warnings and "decisionTabel" in " ".join(warnings)
 
 
 def test_the_check_does_report_a_mistyped_camunda_attribute(tmp_path):
