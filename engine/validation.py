@@ -42,7 +42,15 @@ _TIMER_CHECK_START = datetime(2000, 1, 3, tzinfo=UTC)
 
 def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     """All problems found in one BPMN document (empty when it is fine)."""
-    checks = (_conditions, _timers, _user_tasks, _scripts, _form_fields, _service_tasks)
+    checks = (
+        _conditions,
+        _timers,
+        _user_tasks,
+        _scripts,
+        _form_fields,
+        _service_tasks,
+        _collections,
+    )
     return [problem for check in checks for problem in check(tree, filename)]
 
 
@@ -158,3 +166,16 @@ def _service_tasks(tree, filename) -> Iterator[Problem]:
                         f"camunda:{attribute} (Java delegates, external tasks) cannot run here; "
                         "use camunda:properties conventions instead",
                     )
+
+
+def _collections(tree, filename) -> Iterator[Problem]:
+    from .dialect.user_tasks import variable_name
+
+    for loop in tree.iterfind(".//bpmn:multiInstanceLoopCharacteristics", NS):
+        collection = loop.get(f"{{{CAMUNDA_NS}}}collection")
+        if collection is not None and variable_name(collection) is None:
+            yield _problem(
+                filename,
+                loop.getparent(),
+                f"camunda:collection '{collection}' must name a variable, like ${{agencies}}",
+            )

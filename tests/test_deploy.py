@@ -169,3 +169,17 @@ def test_a_form_field_with_the_same_id_as_an_element_is_refused(scenario):
     )
     [problem] = problems_of(scenario, "clash.bpmn", text)
     assert "form field id 'review' is also the id of a BPMN element" in problem.message
+
+
+def test_a_multi_instance_collection_must_name_a_variable(scenario):
+    loop = '<bpmn:multiInstanceLoopCharacteristics camunda:collection="${agencies.keys()}" camunda:elementVariable="a"/>'
+    text = bpmn(
+        "mi",
+        '<bpmn:startEvent id="start"/><bpmn:userTask id="each" name="Each">'
+        + loop
+        + '</bpmn:userTask><bpmn:endEvent id="end"/>'
+        + flow("start", "each")
+        + flow("each", "end"),
+    )
+    [problem] = problems_of(scenario, "mi.bpmn", text)
+    assert problem.element_id == "each" and "must name a variable" in problem.message

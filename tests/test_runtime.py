@@ -237,3 +237,37 @@ def test_cancelling_an_instance_closes_its_tasks_and_timers_and_is_audited(scena
         assert "task_cancelled" in [e.event_type for e in history]
     with pytest.raises(InstanceNotRunning):
         engine.cancel(ref.id, manager)
+
+
+def test_a_parallel_multi_instance_task_offers_one_task_to_each_agency(scenario, engine):
+    contribute = (
+        '<bpmn:userTask id="contribute" name="Contribute to the joint risk assessment" '
+        'camunda:candidateGroups="${agency}:practitioner"><bpmn:extensionElements><camunda:formData>'
+        '<camunda:formField id="risk" label="Risk" type="string"/></camunda:formData></bpmn:extensionElements>'
+        '<bpmn:multiInstanceLoopCharacteristics camunda:collection="${agencies}" camunda:elementVariable="agency"/>'
+        "</bpmn:userTask>"
+    )
+    scenario.deploy(
+        "jra.bpmn", then_task("jra", contribute, "contribute", "Agree the joint assessment")
+    )
+    ref = scenario.as_user("sam", "practitioner").start(
+        "jra", {"agencies": ["probation", "midwifery"]}
+    )
+    for agency in ("probation", "midwifery"):
+        person = scenario.as_user(f"{agency}-worker", f"{agency}:practitioner")
+        [task] = person.inbox()
+        assert task.candidate_groups == [f"{agency}:practitioner"]
+        person.complete(task.name, risk=f"{agency}: risk is manageable with support")
+    assert [t.name for t in scenario.as_user("sam", "practitioner").inbox()] == [
+        "Agree the joint assessment"
+    ]
+    with engine.db.reading() as session:
+        answers = [
+            e.details["data"]["risk"]
+            for e in queries.history(session, ref.id)
+            if e.event_type == "task_completed"
+        ]
+    assert answers == [
+        "probation: risk is manageable with support",
+        "midwifery: risk is manageable with support",
+    ]
