@@ -64,7 +64,15 @@ def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
     )
     # Without autoflush the database may still call a row active that this step just closed.
     active = [row for row in rows if row.status in ACTIVE_TASK_STATES]
-    gone = [row for row in active if row.spiff_task_id not in ready]
+    _close_gone(
+        session, instance, [row for row in active if row.spiff_task_id not in ready], now, actor
+    )
+    known = {row.spiff_task_id for row in active}
+    _open_new(session, instance, [task for i, task in ready.items() if i not in known], now, actor)
+
+
+def _close_gone(session, instance, gone: list[HumanTask], now, actor) -> None:
+    """Tasks no longer ready (a boundary event interrupted them, the instance was cancelled)."""
     withdraw_candidates(session, [row.id for row in gone])
     for row in gone:
         row.status, row.completed_at = CANCELLED, now
@@ -78,8 +86,11 @@ def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
             task_name=row.name,
             details={"task_id": row.id},
         )
-    known = {row.spiff_task_id for row in active}
-    created = [_new_human_task(instance, task, now) for i, task in ready.items() if i not in known]
+
+
+def _open_new(session, instance, ready: list, now, actor) -> None:
+    """Index newly ready user tasks, offer them to their candidates, and announce them."""
+    created = [_new_human_task(instance, task, now) for task in ready]
     if not created:
         return
     session.add_all(created)
@@ -101,7 +112,6 @@ def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
         session.execute(insert(TaskCandidate), candidates)
     for row in created:
         announce_task(session, instance, row, now)
-    for row in created:
         record(
             session,
             "task_created",

@@ -153,21 +153,8 @@ class TaskOperations:
                 task_name=task.name,
                 details={"task_id": task.id, "data": cleaned},
             )
-            if decision and instance.started_by:
-                enqueue(
-                    session,
-                    recipients=[(USER, instance.started_by)],
-                    template="decision_made",
-                    event_type="decision_made",
-                    now=now,
-                    instance_id=instance.id,
-                    case_ref=instance.case_ref,
-                    element_id=task.element_id,
-                    context={
-                        "process": instance.process_name or instance.process_key,
-                        "step": f"{task.name}: {decision}",
-                    },
-                )
+            if decision:
+                _tell_starter(session, instance, task, decision, now)
             self.runtime.advance_and_save(session, instance, workflow, now, actor.user_id)
             return InstanceRef(instance.id, instance.status, instance.version)
 
@@ -240,3 +227,22 @@ class TaskOperations:
             if tasks and not involved(session, tasks[0].case_ref, actor):
                 return []
             return [task for task in tasks if may_work_on(task, actor)]
+
+
+def _tell_starter(session, instance: ProcessInstance, task: HumanTask, decision: str, now) -> None:
+    """The person who started the process hears of a manager's decision on it."""
+    if instance.started_by:
+        enqueue(
+            session,
+            recipients=[(USER, instance.started_by)],
+            template="decision_made",
+            event_type="decision_made",
+            now=now,
+            instance_id=instance.id,
+            case_ref=instance.case_ref,
+            element_id=task.element_id,
+            context={
+                "process": instance.process_name or instance.process_key,
+                "step": f"{task.name}: {decision}",
+            },
+        )

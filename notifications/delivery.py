@@ -196,15 +196,22 @@ class Delivery:
         )
 
     def _send(self, row_id: int, message: EmailMessage, report: DeliveryReport) -> None:
+        report.sent += self._deliver([row_id], message, report)
+
+    def _deliver(self, row_ids: list[int], message: EmailMessage, report: DeliveryReport) -> int:
+        """Send one email for these rows, then mark them sent; 1 if it went, else 0."""
         try:
             self.mailer.send(message)
         except (OSError, smtplib.SMTPException) as error:
-            self._failed([row_id], error, report)
-            return
+            self._failed(row_ids, error, report)
+            return 0
         with self.db.unit_of_work() as session:
-            row = session.get(OutboxNotification, row_id)
-            row.status, row.sent_at, row.last_error = SENT, self.clock.now(), None
-        report.sent += 1
+            rows = session.scalars(
+                select(OutboxNotification).where(OutboxNotification.id.in_(row_ids))
+            )
+            for row in rows:
+                row.status, row.sent_at, row.last_error = SENT, self.clock.now(), None
+        return 1
 
     def _failed(self, row_ids: list[int], error: Exception, report: DeliveryReport) -> None:
         log.warning("notification delivery failed: %s", error)
@@ -224,16 +231,19 @@ class Delivery:
 
     def send_digests(self) -> int:
         """One email per person listing their digest rows; returns how many emails were sent."""
+        report = DeliveryReport()
+        return sum(self._deliver(ids, message, report) for ids, message in self._claim_digests())
+
+    def _claim_digests(self) -> list[tuple[list[int], EmailMessage]]:
         now, batches = self.clock.now(), []
         with self.db.unit_of_work() as session:
             query = select(OutboxNotification).where(OutboxNotification.status == DIGEST_STATUS)
             if is_postgres(session):
                 query = query.with_for_update(skip_locked=True)
-            rows = list(
-                session.scalars(query.order_by(OutboxNotification.recipient, OutboxNotification.id))
-            )
             by_user: dict[str, list[OutboxNotification]] = {}
-            for row in rows:
+            for row in session.scalars(
+                query.order_by(OutboxNotification.recipient, OutboxNotification.id)
+            ):
                 by_user.setdefault(row.recipient, []).append(row)
             for username, items in by_user.items():
                 user = session.scalars(select(User).where(User.username == username)).first()
@@ -247,43 +257,27 @@ class Delivery:
                     for item in items:
                         item.status, item.last_error = SKIPPED, "no email address"
                     continue
-                context = {
-                    "user": user.display_name,
-                    "base_url": self.settings.base_url,
-                    "items": [
-                        {
-                            "title": title_of(i.event_type),
-                            "summary": summary(i),
-                            "link": self.settings.base_url + link_path(i),
-                        }
-                        for i in items
-                    ],
+                batches.append(([item.id for item in items], self._digest(user, items, now)))
+        return batches
+
+    def _digest(self, user: User, items: list[OutboxNotification], now: datetime) -> EmailMessage:
+        base = self.settings.base_url
+        context = {
+            "user": user.display_name,
+            "base_url": base,
+            "items": [
+                {
+                    "title": title_of(i.event_type),
+                    "summary": summary(i),
+                    "link": base + link_path(i),
                 }
-                key = f"digest-{username}-{now.astimezone(UK_TIME).date().isoformat()}"
-                message = email_message(
-                    self.settings,
-                    user.email,
-                    "Your JoinedUp daily summary",
-                    "digest",
-                    context,
-                    key=key,
-                )
-                batches.append(([i.id for i in items], message))
-        sent = 0
-        for ids, message in batches:
-            report = DeliveryReport()
-            try:
-                self.mailer.send(message)
-            except (OSError, smtplib.SMTPException) as error:
-                self._failed(ids, error, report)
-                continue
-            with self.db.unit_of_work() as session:
-                for row in session.scalars(
-                    select(OutboxNotification).where(OutboxNotification.id.in_(ids))
-                ):
-                    row.status, row.sent_at = SENT, self.clock.now()
-            sent += 1
-        return sent
+                for i in items
+            ],
+        }
+        key = f"digest-{user.username}-{now.astimezone(UK_TIME).date().isoformat()}"
+        return email_message(
+            self.settings, user.email, "Your JoinedUp daily summary", "digest", context, key=key
+        )
 
 
 def preference(session, username: str, event_type: str) -> str:
