@@ -24,16 +24,13 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-
 from .clock import Clock
-from .workdays import UK_TIME, WorkingDayCalendar, to_local
+from .expression_functions import FUNCTION_NAMES, library
+from .workdays import WorkingDayCalendar
 
 
 class ExpressionError(ValueError):
@@ -43,19 +40,6 @@ class ExpressionError(ValueError):
         super().__init__(message)
         self.expression = expression
         self.syntax = syntax
-
-
-@dataclass(frozen=True)
-class WorkingDays:
-    """A duration counted in England & Wales working days; resolved against a start time."""
-
-    count: int
-
-    def __neg__(self) -> WorkingDays:
-        return WorkingDays(-self.count)
-
-    def __str__(self) -> str:
-        return f"{self.count} working day{'s' if abs(self.count) != 1 else ''}"
 
 
 _WRAPPED = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.DOTALL)
@@ -225,93 +209,13 @@ def compile_template(text: str) -> list[str | Any]:
     return parts
 
 
-def _to_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return to_local(value).date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def _to_datetime(value: Any) -> datetime:
-    if isinstance(value, datetime | date):
-        return to_local(value)
-    return to_local(datetime.fromisoformat(str(value)))
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (hasattr(value, "__len__") and len(value) == 0)
-
-
-FUNCTION_NAMES = frozenset(
-    {
-        "var",
-        "working_days",
-        "add_working_days",
-        "is_working_day",
-        "days",
-        "weeks",
-        "hours",
-        "minutes",
-        "months",
-        "years",
-        "date",
-        "datetime",
-        "now",
-        "today",
-        "empty",
-        "len",
-        "min",
-        "max",
-        "abs",
-        "int",
-        "float",
-        "str",
-        "bool",
-        "round",
-        "sum",
-        "sorted",
-        "lower",
-        "upper",
-    }
-)
-
-
 class ExpressionLanguage:
     """Evaluates expressions and scripts against process data with one clock and calendar."""
 
     def __init__(self, clock: Clock, calendar: WorkingDayCalendar):
         self.clock = clock
         self.calendar = calendar
-        self.functions: dict[str, Callable[..., Any]] = {
-            "working_days": lambda n: WorkingDays(int(n)),
-            "add_working_days": lambda start, n: calendar.add(_to_datetime(start), int(n)),
-            "is_working_day": lambda day: calendar.is_working_day(_to_date(day)),
-            "days": lambda n: timedelta(days=n),
-            "weeks": lambda n: timedelta(weeks=n),
-            "hours": lambda n: timedelta(hours=n),
-            "minutes": lambda n: timedelta(minutes=n),
-            "months": lambda n: relativedelta(months=int(n)),
-            "years": lambda n: relativedelta(years=int(n)),
-            "date": _to_date,
-            "datetime": _to_datetime,
-            "now": lambda: clock.now().astimezone(UK_TIME),
-            "today": lambda: clock.now().astimezone(UK_TIME).date(),
-            "empty": _is_empty,
-            "len": len,
-            "min": min,
-            "max": max,
-            "abs": abs,
-            "int": int,
-            "float": float,
-            "str": str,
-            "bool": bool,
-            "round": round,
-            "sum": sum,
-            "sorted": sorted,
-            "lower": lambda s: str(s).lower(),
-            "upper": lambda s: str(s).upper(),
-        }
+        self.functions = library(clock, calendar)
         self._globals = {"__builtins__": {}, **self.functions}
 
     def evaluate(self, text: str, data: Mapping[str, Any]) -> Any:

@@ -3,7 +3,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from engine.clock import FrozenClock
-from engine.expressions import ExpressionError, ExpressionLanguage, WorkingDays, translate
+from engine.expression_functions import WorkingDays
+from engine.expressions import ExpressionError, ExpressionLanguage, translate
 from engine.workdays import WorkingDayCalendar
 
 

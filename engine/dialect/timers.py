@@ -20,7 +20,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.util.task import TaskState
 
-from ..expressions import ExpressionError, WorkingDays, is_expression
+from ..expression_functions import WorkingDays
+from ..expressions import ExpressionError, is_expression
 from ..workdays import WorkingDayCalendar, to_local
 
 DATE, DURATION, CYCLE = "date", "duration", "cycle"
