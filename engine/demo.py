@@ -77,7 +77,7 @@ FAMILY = {
         {
             "name": "Baby Taylor",
             "kind": "unborn",
-            "relationship": "Unborn baby",
+            "relationship": "Jade's baby",
             "expected_due_date": date(2027, 4, 15),
             "vulnerabilities": [],
         },
