@@ -189,8 +189,15 @@ def latest_definition(session: Session, key: str, kind: str | None = None) -> De
     return session.scalars(query.order_by(Definition.version.desc()).limit(1)).first()
 
 
-def startable_definition(session: Session, key: str) -> Definition:
-    """The newest BPMN version for ``key``, or NotFound naming what is deployed."""
+def startable_definition(
+    session: Session, key: str, definition_id: int | None = None
+) -> Definition:
+    """The newest BPMN version for ``key`` (or exactly version ``definition_id``), or NotFound."""
+    if definition_id is not None:
+        definition = session.get(Definition, definition_id)
+        if definition is None or definition.key != key or definition.kind != BPMN:
+            raise NotFound(f"No process definition {key} with id {definition_id}")
+        return definition
     definition = latest_definition(session, key, BPMN)
     if definition is None:
         keys = session.scalars(select(Definition.key).where(Definition.kind == BPMN).distinct())

@@ -146,11 +146,13 @@ class Engine(TaskOperations, PeopleOperations):
         business_key: str | None = None,
         case_ref: str | None = None,
         actor: Actor | None = None,
+        definition_id: int | None = None,
     ) -> InstanceRef:
-        """Start the latest version of process ``key`` and run it to its first wait."""
+        """Start process ``key`` (its latest version, or the version ``definition_id`` names)
+        and run it to its first wait."""
         now, who = self.clock.now(), actor.user_id if actor else None
         with self._recording_errors(who, process_key=key), self.db.unit_of_work() as session:
-            definition = defs.startable_definition(session, key)
+            definition = defs.startable_definition(session, key, definition_id)
             dependencies, missing = defs.resolve_dependencies(session, definition)
             if missing:
                 names = ", ".join(f"{kind} '{ref}'" for kind, ref in missing)

@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         assets,
         auth,
         cases,
+        engine_rest,
         errors,
         health,
         inbox,
@@ -69,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         extension.init_app(app)
     blueprints = (
         assets.bp,
+        engine_rest.bp,
         auth.bp,
         health.bp,
         inbox.bp,

@@ -1,0 +1,244 @@
+"""The part of Camunda 7's REST API that Camunda Modeler's Deploy and Start buttons use.
+
+Requests and answers follow shared/MODELER.md (checked against camunda-modeler 5.50.1):
+``GET /engine-rest/deployment?maxResults=0`` (connection check), ``GET /engine-rest/version``,
+``POST /engine-rest/deployment/create`` (multipart), ``POST /engine-rest/process-definition/
+{id | key/KEY}/start`` and ``GET /.well-known/camunda-automation-platform/webapps``. Process
+owners sign in with Basic (username and password) or Bearer (API token). Errors are Camunda's
+``{"type", "message"}``; an invalid diagram is a 400 ``ParseException`` with ENGINE-09005.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from engine.errors import EngineError, InvalidDefinition
+from engine.resources import read_resource
+
+from . import engine_of
+from .security import csrf
+
+bp = Blueprint("engine_rest", __name__)
+csrf.exempt(bp)
+PREFIX = "/engine-rest"
+DEPLOYERS = ("process-owner", "admin")
+CAMUNDA_VERSION = "7.22.0"
+
+
+class RestError(Exception):
+    def __init__(self, status: int, kind: str, message: str, details=None):
+        super().__init__(message)
+        self.status, self.kind, self.details = status, kind, details
+
+
+@bp.errorhandler(RestError)
+def _rest_error(error: RestError):
+    body = {"type": error.kind, "message": str(error), "code": None, "details": error.details}
+    return jsonify(body), error.status
+
+
+@bp.errorhandler(EngineError)
+def _engine_error(error: EngineError):
+    return _rest_error(
+        RestError(error.status, type(error).__name__, str(error), getattr(error, "details", None))
+    )
+
+
+@bp.before_request
+def preflight():
+    """CORS preflight from the Modeler's ``file://`` page, answered before any auth check."""
+    if request.method != "OPTIONS":
+        return None
+    response = current_app.response_class(status=204)
+    response.headers["Access-Control-Allow-Origin"] = "null"
+    response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    return response
+
+
+def process_owner():
+    """The signed-in process owner, from Basic or Bearer auth; 401 or 403 otherwise."""
+    engine = engine_of(current_app)
+    header = request.headers.get("Authorization", "")
+    user = None
+    if header.startswith("Basic "):
+        try:
+            username, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            username, password = "", ""
+        user = engine.authenticate(username, password)
+    elif header.startswith("Bearer "):
+        user = engine.user_for_token(header[7:].strip())
+    if user is None:  # also the literal "Authorization: undefined" the Modeler sends
+        raise RestError(401, "AuthenticationException", "Sign in as a JoinedUp process owner")
+    if not set(user.roles).intersection(DEPLOYERS):
+        raise RestError(403, "AuthorizationException", f"{user.username} is not a process owner")
+    return user
+
+
+@bp.get(f"{PREFIX}/deployment")
+def deployments():
+    process_owner()
+    return jsonify([])
+
+
+@bp.get(f"{PREFIX}/version")
+def version():
+    return jsonify({"version": CAMUNDA_VERSION})
+
+
+@bp.get("/.well-known/camunda-automation-platform/webapps")
+def webapps():
+    """Where the Modeler's "open" links go: our own pages."""
+    inbox = url_for("inbox.index", _external=True)
+    return jsonify({"cockpitUrl": inbox, "tasklistUrl": inbox, "adminUrl": inbox})
+
+
+@bp.post(f"{PREFIX}/deployment/create")
+def create_deployment():
+    user = process_owner()
+    form = request.form
+    changed_only = "true" in (
+        form.get("enable-duplicate-filtering"),
+        form.get("deploy-changed-only"),
+    )
+    files = [part for _field, part in request.files.items(multi=True)]
+    unsupported = [part.filename for part in files if not part.filename.endswith((".bpmn", ".dmn"))]
+    if unsupported:
+        raise RestError(
+            400,
+            "InvalidRequestException",
+            f"{', '.join(unsupported)}: only .bpmn and .dmn files can be deployed here "
+            "(use generated forms, camunda:formData, instead of Camunda Forms)",
+        )
+    if not files:
+        raise RestError(400, "InvalidRequestException", "No .bpmn or .dmn file was sent")
+    name = form.get("deployment-name") or files[0].filename
+    try:
+        resources = [read_resource(part.filename, part.read()) for part in files]
+        result = engine_of(current_app).deploy(
+            resources,
+            name=name,
+            source=form.get("deployment-source") or "Camunda Modeler",
+            deployed_by=user.username,
+            changed_only=changed_only,
+        )
+    except InvalidDefinition as error:
+        lines = "\n".join(f"* {problem}" for problem in error.problems)
+        raise RestError(
+            400,
+            "ParseException",
+            f"ENGINE-09005 Could not parse BPMN process. Errors in initial parsing:\n{lines}",
+            {"problems": error.details},
+        ) from None
+    return jsonify(
+        deployment_json(result, name, form.get("deployment-source"), form.get("tenant-id"))
+    )
+
+
+def camunda_id(definition) -> str:
+    """Camunda's ``key:version:id`` form, stable for the life of the definition version."""
+    return f"{definition.key}:{definition.version}:{definition.id}"
+
+
+def _time(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"
+
+
+def _definition_json(definition, deployment_id: str) -> dict:
+    return {
+        "id": camunda_id(definition),
+        "key": definition.key,
+        "category": None,
+        "description": None,
+        "name": definition.name,
+        "version": definition.version,
+        "resource": definition.resource_name,
+        "deploymentId": deployment_id,
+        "diagram": None,
+        "suspended": False,
+        "tenantId": None,
+        "versionTag": None,
+        "historyTimeToLive": None,
+        "startableInTasklist": True,
+    }
+
+
+def deployment_json(result, name: str, source: str | None, tenant: str | None) -> dict:
+    """Camunda's deployment body; ``deployedProcessDefinitions`` is null when nothing changed."""
+    if result.deployed:
+        deployment_id, when = str(result.deployment_id), result.deployed[0].deployed_at
+    else:
+        deployment_id, when = (
+            str(result.unchanged[0].deployment_id),
+            result.unchanged[0].deployed_at,
+        )
+    processes = [d for d in result.deployed if d.kind == "bpmn"]
+    decisions = [d for d in result.deployed if d.kind == "dmn"]
+    return {
+        "links": [],
+        "id": deployment_id,
+        "name": name,
+        "source": source,
+        "tenantId": tenant,
+        "deploymentTime": _time(when),
+        "deployedProcessDefinitions": {
+            camunda_id(d): _definition_json(d, deployment_id) for d in processes
+        }
+        or None,
+        "deployedCaseDefinitions": None,
+        "deployedDecisionDefinitions": {
+            camunda_id(d): _definition_json(d, deployment_id) for d in decisions
+        }
+        or None,
+        "deployedDecisionRequirementsDefinitions": None,
+    }
+
+
+def plain_variables(variables) -> dict:
+    """Camunda's ``{"name": {"value": v, "type": T}}`` or plain values, as process data."""
+    if variables is None:
+        return {}
+    if not isinstance(variables, dict):
+        raise RestError(400, "InvalidRequestException", "variables must be a JSON object")
+    return {
+        name: (value["value"] if isinstance(value, dict) and "value" in value else value)
+        for name, value in variables.items()
+    }
+
+
+@bp.post(f"{PREFIX}/process-definition/<definition_ref>/start")
+@bp.post(f"{PREFIX}/process-definition/key/<key>/start")
+def start(definition_ref: str | None = None, key: str | None = None):
+    user = process_owner()
+    body = request.get_json(silent=True) or {}
+    definition_id = None
+    if definition_ref is not None:
+        key, _, tail = definition_ref.rpartition(":")
+        key = key.rpartition(":")[0]
+        if not tail.isdigit() or not key:
+            raise RestError(404, "RestException", f"No process definition with id {definition_ref}")
+        definition_id = int(tail)
+    ref = engine_of(current_app).start(
+        key,
+        plain_variables(body.get("variables")),
+        business_key=body.get("businessKey"),
+        actor=user.actor(),
+        definition_id=definition_id,
+    )
+    return jsonify(
+        {
+            "links": [],
+            "id": str(ref.id),
+            "definitionId": definition_ref or key,
+            "businessKey": body.get("businessKey"),
+            "caseInstanceId": None,
+            "ended": ref.status != "running",
+            "suspended": False,
+            "tenantId": None,
+        }
+    )
