@@ -13,6 +13,7 @@ from .audit import jsonable
 from .cases import involved
 from .errors import NotFound, NotPermitted
 from .models import HumanTask, ProcessInstance, TaskDraft
+from .runtime import spiff_task
 
 
 @dataclass
@@ -45,22 +46,25 @@ def ensure_may_act(session: Session, task: HumanTask, actor: Actor) -> None:
         raise NotPermitted(f"Your agency is not involved in case {task.case_ref}")
 
 
-def form_fields_of(spec, subprocess_specs: dict, element_id: str) -> list:
-    """The camunda:formData fields of the user task ``element_id`` (top level or nested)."""
-    for process in (spec, *subprocess_specs.values()):
-        task_spec = process.task_specs.get(element_id) if process else None
-        if task_spec is not None and hasattr(task_spec, "form"):
-            return list(task_spec.form.fields)
-    return []
-
-
-def properties_of(spec, subprocess_specs: dict, element_id: str) -> dict:
-    """The ``camunda:properties`` of a user task (top level or nested)."""
+def task_spec_of(spec, subprocess_specs: dict, element_id: str):
+    """The spec of element ``element_id``, at the top level or in any subprocess."""
     for process in (spec, *subprocess_specs.values()):
         task_spec = process.task_specs.get(element_id) if process else None
         if task_spec is not None:
-            return dict(getattr(task_spec, "extensions", None) or {})
-    return {}
+            return task_spec
+    return None
+
+
+def form_fields_of(spec, subprocess_specs: dict, element_id: str) -> list:
+    """The camunda:formData fields of the user task ``element_id``."""
+    task_spec = task_spec_of(spec, subprocess_specs, element_id)
+    return list(task_spec.form.fields) if hasattr(task_spec, "form") else []
+
+
+def properties_of(spec, subprocess_specs: dict, element_id: str) -> dict:
+    """The ``camunda:properties`` of a user task."""
+    task_spec = task_spec_of(spec, subprocess_specs, element_id)
+    return dict(getattr(task_spec, "extensions", None) or {})
 
 
 def draft_of(session: Session, task_id: int, user_id: str) -> TaskDraft | None:
@@ -83,8 +87,7 @@ def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> Task
     if draft is not None:
         values = dict(draft.data)
     elif fields and task.status in ("open", "claimed"):
-        workflow = runtime.load(session, instance)
-        live = next((t for t in workflow.get_tasks() if str(t.id) == task.spiff_task_id), None)
+        live = spiff_task(runtime.load(session, instance), task.spiff_task_id)
         if live is not None:
             values = {f.id: live.data.get(f.id) for f in fields if live.data.get(f.id) is not None}
     return TaskView(
