@@ -11,6 +11,8 @@ from datetime import date
 from sqlalchemy import select
 
 from .accounts import User
+from .actors import Actor
+from .agencies import groups_for
 from .cases import FamilyCase
 
 DEMO_PASSWORD = "joinedup-demo-2026"  # noqa: S105 - documented demo credential
@@ -136,9 +138,6 @@ def load_demo(engine) -> list[str]:
             created.append(f"user {username} ({name}, {', '.join(roles)})")
     if not has_case:
         pat = next(u for u in PEOPLE if u[0] == "pat")
-        from .actors import Actor
-        from .agencies import groups_for
-
         actor = Actor("pat", groups_for(pat[2], pat[3]), agency=pat[2], team=pat[4])
         engine.create_case(actor, **FAMILY)
         created.append(f"case {DEMO_CASE} (Taylor family)")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from . import accounts, cases
+from . import accounts, cases, queries
 from .actors import Actor
 from .agencies import MANAGER_ROLES
 from .definitions import latest_definition
+from .errors import NotFound, NotPermitted
 from .models import Definition, ProcessInstance
 
 
@@ -85,8 +86,6 @@ class PeopleOperations:
 
     def start_on_case(self, key: str, reference: str, actor: Actor):
         """Start a process on a case the actor can see, if they hold a starter group."""
-        from .errors import NotFound, NotPermitted
-
         with self.db.reading() as session:
             definition = latest_definition(session, key, "bpmn")
             if definition is None or not actor.has_role(*definition.starter_groups):
@@ -99,9 +98,6 @@ class PeopleOperations:
 
     def instance_detail(self, instance_id: int, actor: Actor) -> dict:
         """State, current tasks, waiting timers, variables and history of one instance."""
-        from . import queries
-        from .errors import NotFound
-
         with self.db.reading() as session:
             instance = session.get(ProcessInstance, instance_id)
             if instance is None or not cases.involved(session, instance.case_ref, actor):
@@ -117,8 +113,6 @@ class PeopleOperations:
 
     def case_timeline(self, reference: str, actor: Actor) -> list:
         """What happened on a case, oldest first (audit events)."""
-        from . import queries
-
         with self.db.reading() as session:
             cases.case_view(session, reference, actor)
             return queries.case_timeline(session, reference)

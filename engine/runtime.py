@@ -7,6 +7,7 @@ on an older read, so two nodes can never both apply a step to the same state.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -28,6 +29,15 @@ from .errors import InstanceNotRunning, NotFound, ProcessError, StaleInstance
 from .indexing import sync_indexes
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
 from .workdays import WorkingDayCalendar
+
+
+@dataclass(frozen=True)
+class InstanceRef:
+    """What a caller needs after changing an instance: its id, status and new version."""
+
+    id: int
+    status: str
+    version: int
 
 
 class InstanceRuntime:

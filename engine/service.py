@@ -38,7 +38,7 @@ from .models import (
 )
 from .people_ops import PeopleOperations
 from .resources import Resource, read_resource
-from .runtime import InstanceRuntime, run_safely
+from .runtime import InstanceRef, InstanceRuntime, run_safely
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .workdays import WorkingDayCalendar
@@ -51,15 +51,6 @@ class _Step:
     """What a failing step had reached, so its error can be recorded after the rollback."""
 
     instance_id: int | None = None
-
-
-@dataclass(frozen=True)
-class InstanceRef:
-    """What a caller needs after changing an instance: its id, status and new version."""
-
-    id: int
-    status: str
-    version: int
 
 
 class Engine(TaskOperations, PeopleOperations):

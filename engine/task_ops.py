@@ -18,7 +18,14 @@ from .actors import Actor, may_claim, may_work_on
 from .agencies import MANAGER_ROLES
 from .audit import jsonable, record
 from .cases import involved
-from .errors import NotFound, NotPermitted, TaskAlreadyClaimed, TaskAlreadyCompleted, TaskNotActive
+from .errors import (
+    InvalidSubmission,
+    NotFound,
+    NotPermitted,
+    TaskAlreadyClaimed,
+    TaskAlreadyCompleted,
+    TaskNotActive,
+)
 from .forms import validate_submission
 from .indexing import announce_task, set_offered, withdraw_candidates
 from .models import (
@@ -30,7 +37,7 @@ from .models import (
     ProcessInstance,
     TaskDraft,
 )
-from .runtime import run_safely, spiff_task
+from .runtime import InstanceRef, run_safely, spiff_task
 from .task_views import (
     TaskView,
     build_view,
@@ -124,8 +131,6 @@ class TaskOperations:
 
         ``decision`` (approved/declined) also tells whoever started the process.
         """
-        from .service import InstanceRef
-
         now, data = self.clock.now(), dict(data or {})
         with self._recording_errors(actor.user_id) as step, self.db.unit_of_work() as session:
             instance, task = self.runtime.lock_for_task(session, task_id)
@@ -202,8 +207,6 @@ class TaskOperations:
 
     def decide(self, task_id: int, approved: bool, reason: str, actor: Actor):
         """Approve or decline an approval task with a reason (required)."""
-        from .errors import InvalidSubmission
-
         if not reason or not reason.strip():
             raise InvalidSubmission({"reason": "Enter the reason for your decision"})
         with self.db.reading() as session:
