@@ -15,6 +15,7 @@ from flask_login import (
 from engine.actors import Actor
 
 from . import engine_of
+from .errors import respond, wants_json
 from .security import limiter
 
 bp = Blueprint("auth", __name__)
@@ -50,8 +51,6 @@ def init_app(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def _unauthorised():
-        from .errors import respond, wants_json
-
         if wants_json():
             return respond(401, "unauthorised", "Sign in, or send Authorization: Bearer <token>")
         return redirect(url_for("auth.login", next=request.full_path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.errors import InvalidSubmission
 from engine.queries import TABS
 
 from . import engine_of
@@ -95,8 +96,6 @@ def approvals():
 @login_required
 def decide(task_id: int):
     """Approve or decline, with a reason."""
-    from engine.errors import InvalidSubmission
-
     decision = request.form.get("decision")
     reason = request.form.get("reason", "")
     try:
