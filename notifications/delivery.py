@@ -150,8 +150,9 @@ class Delivery:
                     row.status = DIGEST_STATUS
                     row.digest_date = now.astimezone(UK_TIME).date().isoformat()
                     report.digested += 1
-                elif not user.email:
-                    row.status, row.last_error = SKIPPED, "no email address"
+                elif not self.settings.host or not user.email:
+                    why = "email is turned off" if not self.settings.host else "no email address"
+                    row.status, row.last_error = SKIPPED, why
                     report.skipped += 1
                 else:
                     row.status, row.attempts, row.next_attempt_at = (

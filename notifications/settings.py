@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SmtpSettings:
+    """An empty ``host`` turns email off: notifications are then in-app only."""
+
     host: str = "localhost"
     port: int = 25
     username: str | None = None

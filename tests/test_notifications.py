@@ -317,3 +317,15 @@ def test_a_failing_timer_shows_as_an_incident_on_its_instance_page(app, web, clo
     page = web("pat").get(f"/instances/{ref.id}").get_data(as_text=True)
     assert "failed:" in page and "unknown variable &#39;missing&#39;" in page
     assert "Error" in page  # the failure is on the instance's history too
+
+
+def test_with_email_turned_off_notifications_are_in_app_only(app, smtp):
+    from notifications.service import Notifications
+
+    engine = engine_of(app)
+    jobs = BackgroundJobs(engine, SmtpSettings(host=""))
+    raise_difference(app)
+    report = jobs.deliver()
+    assert report.sent == 0 and report.errors == [] and report.skipped >= 3
+    assert smtp.inbox.messages == []
+    assert Notifications(engine.db, engine.clock).unread_count("cal") == 1
