@@ -36,19 +36,38 @@ def apply_effects(
         recipients = [(GROUP, g) for g in effect.notify_groups]
         recipients += [(USER, u) for u in effect.notify_users]
         if recipients:
-            enqueue(
+            notify(
                 session,
-                recipients=recipients,
-                template=effect.template,
-                event_type=effect.template,
-                now=now,
+                instance,
+                recipients,
+                effect.template,
+                now,
+                step=effect.element_name or effect.element_id,
+                element_id=effect.element_id,
                 instance_id=instance.id,
                 case_ref=instance.case_ref,
-                element_id=effect.element_id,
-                context={
-                    "process": instance.process_name or instance.process_key,
-                    "step": effect.element_name or effect.element_id,
-                    "instance_id": instance.id,
-                    "case_ref": instance.case_ref,
-                },
             )
+
+
+def notify(
+    session: Session,
+    instance: ProcessInstance,
+    recipients: list[tuple[str, str]],
+    event: str,
+    now: datetime,
+    step: str,
+    element_id: str | None = None,
+    **context,
+) -> None:
+    """Outbox rows about one instance (template = event type); each names process and step."""
+    enqueue(
+        session,
+        recipients=recipients,
+        template=event,
+        event_type=event,
+        now=now,
+        instance_id=instance.id,
+        case_ref=instance.case_ref,
+        element_id=element_id,
+        context={"process": instance.process_name or instance.process_key, "step": step, **context},
+    )

@@ -17,11 +17,12 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from notifications.outbox import GROUP, USER, enqueue
+from notifications.outbox import GROUP, USER
 
 from .audit import record
 from .dialect.timers import due_time_of, resolve_due
 from .dialect.user_tasks import AssignableUserTask
+from .effects import notify
 from .expressions import is_expression
 from .models import (
     ACTIVE_TASK_STATES,
@@ -166,20 +167,15 @@ def announce_task(
         recipients = [(GROUP, g) for g in task.candidate_groups]
         recipients += [(USER, u) for u in task.candidate_users]
         event = event or "task_available"
-    enqueue(
+    notify(
         session,
-        recipients=recipients,
-        template=event,
-        event_type=event,
-        now=now,
-        instance_id=instance.id,
-        case_ref=task.case_ref,
+        instance,
+        recipients,
+        event,
+        now,
+        step=task.name,
         element_id=task.element_id,
-        context={
-            "process": instance.process_name or instance.process_key,
-            "step": task.name,
-            "task_id": task.id,
-        },
+        task_id=task.id,
     )
 
 

@@ -17,14 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from notifications.outbox import enqueue
+from notifications.outbox import USER
 
 from .clock import Clock
 from .definitions import SpecCache
 from .dialect.conventions import Effect, effect_of
 from .dialect.script_engine import ExpressionScriptEngine
 from .dialect.serializer import StateSerializer
-from .effects import apply_effects
+from .effects import apply_effects, notify
 from .errors import InstanceNotRunning, NotFound, ProcessError, StaleInstance
 from .indexing import sync_indexes
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
@@ -155,18 +155,13 @@ class InstanceRuntime:
         if workflow.completed and instance.status == RUNNING:
             instance.status, instance.ended_at, instance.ended_by = ENDED, now, actor
             if instance.started_by:
-                enqueue(
+                notify(
                     session,
-                    recipients=[("user", instance.started_by)],
-                    template="process_finished",
-                    event_type="process_finished",
-                    now=now,
-                    instance_id=instance.id,
-                    case_ref=instance.case_ref,
-                    context={
-                        "process": instance.process_name or instance.process_key,
-                        "step": "Finished",
-                    },
+                    instance,
+                    [(USER, instance.started_by)],
+                    "process_finished",
+                    now,
+                    step="Finished",
                 )
         sync_indexes(session, instance, workflow, now, actor)
         try:

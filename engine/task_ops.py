@@ -10,7 +10,7 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 
-from notifications.outbox import USER, enqueue
+from notifications.outbox import USER
 
 from . import queries
 from .accounts import User
@@ -18,6 +18,7 @@ from .actors import Actor, may_claim, may_work_on
 from .agencies import MANAGER_ROLES
 from .audit import jsonable, record
 from .cases import involved
+from .effects import notify
 from .errors import (
     InvalidSubmission,
     NotFound,
@@ -235,17 +236,12 @@ class TaskOperations:
 def _tell_starter(session, instance: ProcessInstance, task: HumanTask, decision: str, now) -> None:
     """The person who started the process hears of a manager's decision on it."""
     if instance.started_by:
-        enqueue(
+        notify(
             session,
-            recipients=[(USER, instance.started_by)],
-            template="decision_made",
-            event_type="decision_made",
-            now=now,
-            instance_id=instance.id,
-            case_ref=instance.case_ref,
+            instance,
+            [(USER, instance.started_by)],
+            "decision_made",
+            now,
+            step=f"{task.name}: {decision}",
             element_id=task.element_id,
-            context={
-                "process": instance.process_name or instance.process_key,
-                "step": f"{task.name}: {decision}",
-            },
         )
