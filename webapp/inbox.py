@@ -9,7 +9,7 @@ from engine.errors import InvalidSubmission
 from engine.queries import TABS
 
 from . import engine_of
-from .auth import actor
+from .auth import actor, safe_next
 
 bp = Blueprint("inbox", __name__)
 TAB_NAMES = {
@@ -53,10 +53,7 @@ def index():
 
 
 def _back() -> str:
-    target = request.form.get("next", "")
-    return (
-        target if target.startswith("/") and not target.startswith("//") else url_for("inbox.index")
-    )
+    return safe_next(request.form.get("next"))
 
 
 @bp.post("/tasks/<int:task_id>/claim")
