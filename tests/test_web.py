@@ -545,3 +545,10 @@ def test_a_reassigned_task_is_announced_to_its_new_holder(app, web):
             )
         ).all()
     assert [r.context["task_id"] for r in rows] == [task_id]
+
+
+def test_the_health_check_counts_running_work_without_signing_in(app):
+    # demo: one professional difference, waiting on pat's "Describe" task (no timers yet)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"running_instances": 1, "open_tasks": 1, "waiting_timers": 0}

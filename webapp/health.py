@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from engine.reports import overview
+from engine.reports import totals
 
 from . import engine_of
 
@@ -13,4 +13,4 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def health():
-    return jsonify(overview(engine_of(current_app))["totals"])
+    return jsonify(totals(engine_of(current_app)))
