@@ -106,23 +106,16 @@ def inbox(
 
 
 def approvals(session: Session, actor: Actor, limit: int = 100) -> list[HumanTask]:
-    """Active approval tasks (``approval`` property) the actor may decide, soonest due first."""
-    offered = _restrict(
-        select(TaskCandidate.human_task_id).where(
-            TaskCandidate.kind == "group", TaskCandidate.value.in_(sorted(actor.groups))
-        ),
-        TaskCandidate,
-        actor,
-        None,
-        None,
-    )
+    """Active approval tasks (``approval`` property) the actor holds or is offered, on cases
+    their agency is involved in - the same rule as the inbox - soonest due first."""
+    mine = union(
+        _restrict(_held(actor), HumanTask, actor, None, None),
+        _restrict(_offered(actor), TaskCandidate, actor, None, None),
+    ).subquery()
     query = select(HumanTask).where(
+        HumanTask.id.in_(select(mine.c.id)),
         HumanTask.approval.is_not(None),
         HumanTask.status.in_(ACTIVE_TASK_STATES),
-        or_(
-            HumanTask.assignee == actor.user_id,
-            and_(HumanTask.assignee.is_(None), HumanTask.id.in_(offered)),
-        ),
     )
     query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
     return list(session.scalars(query.limit(limit)))
