@@ -32,26 +32,22 @@ class Actor:
         return cls(name, frozenset(), system=True)
 
 
-def may_work_on(task: HumanTask, actor: Actor) -> bool:
-    """Whether the actor may open and complete a task.
-
-    An assigned task is its assignee's alone (others claim it only after it is given back,
-    or a manager reassigns it). An unassigned one is open to its candidate users and the
-    holders of its candidate groups; with nobody named at all, to anyone who can see its case.
-    """
-    if actor.system:
-        return True
-    if task.assignee:
-        return task.assignee == actor.user_id
-    if actor.user_id in task.candidate_users or actor.groups.intersection(task.candidate_groups):
-        return True
-    return not (task.candidate_users or task.candidate_groups)
-
-
 def may_claim(task: HumanTask, actor: Actor) -> bool:
-    """Candidates may claim (whether someone else holds it is a separate conflict)."""
+    """Candidates may claim (whether someone else holds it is a separate conflict): its
+    candidate users, holders of its candidate groups, or anyone when nobody is named."""
     if actor.system or actor.user_id in task.candidate_users:
         return True
     if actor.groups.intersection(task.candidate_groups):
         return True
     return not (task.candidate_users or task.candidate_groups)
+
+
+def may_work_on(task: HumanTask, actor: Actor) -> bool:
+    """Whether the actor may open and complete a task.
+
+    An assigned task is its assignee's alone (others claim it only after it is given back,
+    or a manager reassigns it); an unassigned one is open to whoever may claim it.
+    """
+    if task.assignee and not actor.system:
+        return task.assignee == actor.user_id
+    return may_claim(task, actor)
