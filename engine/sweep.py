@@ -26,7 +26,7 @@ MAX_BACKOFF = timedelta(hours=6)
 
 
 def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 ... minutes between retries of a failing timer, at most six hours."""
+    """1, 2, 4, 8 ... minutes between retries (failing timers, undelivered mail), at most 6 h."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 

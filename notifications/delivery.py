@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 from engine.accounts import User, members_of
 from engine.cases import involved
 from engine.db import Database, is_postgres
+from engine.sweep import backoff
 from engine.workdays import UK_TIME
 
 from .events import DIGEST, OFF, is_statutory, title_of
@@ -43,11 +44,6 @@ from .settings import SmtpSettings
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
-
-
-def backoff(attempts: int) -> timedelta:
-    """1, 2, 4 … minutes between attempts, at most six hours."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
 
 
 @dataclass
