@@ -95,6 +95,12 @@ def is_postgres(session_or_engine: Session | Engine) -> bool:
     return bind.dialect.name == "postgresql"
 
 
+def claiming(session: Session, query):
+    """``query`` locking the rows it returns so other nodes skip them (PostgreSQL's
+    ``FOR UPDATE SKIP LOCKED``); on SQLite writers are already serialised."""
+    return query.with_for_update(skip_locked=True) if is_postgres(session) else query
+
+
 class Database:
     """The engine and session factory one process uses; sessions never outlive a unit of work."""
 

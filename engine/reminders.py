@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .db import Database, is_postgres
+from .db import Database, claiming
 from .indexing import announce_task
 from .models import ACTIVE_TASK_STATES, HumanTask, ProcessInstance
 from .workdays import WorkingDayCalendar
@@ -35,8 +35,7 @@ def send_reminders(db: Database, clock, calendar: WorkingDayCalendar, batch: int
                 .order_by(HumanTask.due_at)
                 .limit(batch)
             )
-            if is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
+            query = claiming(session, query)
             tasks = list(session.scalars(query))
             for task in tasks:
                 if kind == "due_soon" and task.reminded_overdue_at is not None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from .audit import record
 from .clock import Clock
-from .db import Database, is_postgres
+from .db import Database, claiming
 from .errors import EngineError
 from .models import RUNNING, ProcessInstance, Timer
 from .runtime import InstanceRuntime
@@ -66,8 +66,7 @@ class TimerSweep:
         with self.db.unit_of_work() as session:
             now = self.clock.now()
             query = select(Timer).where(Timer.instance_id == instance_id, Timer.fire_at <= now)
-            if is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
+            query = claiming(session, query)
             due = session.scalars(query).all()
             if not due:
                 return 0

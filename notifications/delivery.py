@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 
 from engine.accounts import User, members_of
 from engine.cases import involved
-from engine.db import Database, is_postgres
+from engine.db import Database, claiming
 from engine.sweep import backoff
 from engine.workdays import UK_TIME
 
@@ -92,8 +92,7 @@ class Delivery:
             .order_by(OutboxNotification.id)
             .limit(self.batch)
         )
-        if is_postgres(session):
-            query = query.with_for_update(skip_locked=True)
+        query = claiming(session, query)
         return list(session.scalars(query))
 
     def expand_groups(self) -> int:
@@ -235,8 +234,7 @@ class Delivery:
         now, batches = self.clock.now(), []
         with self.db.unit_of_work() as session:
             query = select(OutboxNotification).where(OutboxNotification.status == DIGEST_STATUS)
-            if is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
+            query = claiming(session, query)
             by_user: dict[str, list[OutboxNotification]] = {}
             for row in session.scalars(
                 query.order_by(OutboxNotification.recipient, OutboxNotification.id)
