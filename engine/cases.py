@@ -94,11 +94,17 @@ def involved_cases(actor: Actor):
     return select(CaseInvolvement.case_ref).where(CaseInvolvement.agency == actor.agency)
 
 
-def case_view(session: Session, reference: str, actor: Actor) -> CaseView:
-    """A case the actor may see; NotFound otherwise (its existence is not revealed)."""
+def ensure_visible(session: Session, reference: str, actor: Actor) -> FamilyCase:
+    """The case, if the actor may see it; NotFound otherwise (its existence is not revealed)."""
     case = session.scalars(select(FamilyCase).where(FamilyCase.reference == reference)).first()
     if case is None or not involved(session, reference, actor):
         raise NotFound(f"No case {reference} that you can see")
+    return case
+
+
+def case_view(session: Session, reference: str, actor: Actor) -> CaseView:
+    """A case the actor may see, with its family and agencies (NotFound otherwise)."""
+    case = ensure_visible(session, reference, actor)
     members = session.scalars(
         select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.id)
     )

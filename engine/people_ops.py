@@ -67,9 +67,8 @@ class PeopleOperations:
     def case_instances(self, reference: str, actor: Actor) -> list[ProcessInstance]:
         """Processes on a case the actor may see, newest first."""
         with self.db.reading() as session:
-            cases.case_view(session, reference, actor)
-            query = select(ProcessInstance).where(ProcessInstance.case_ref == reference)
-            return list(session.scalars(query.order_by(ProcessInstance.id.desc())))
+            cases.ensure_visible(session, reference, actor)
+            return queries.instances_for_case(session, reference)
 
     def startable_processes(self, actor: Actor) -> list[tuple[str, str]]:
         """(key, name) of processes whose ``camunda:candidateStarterGroups`` the actor holds."""
@@ -90,10 +89,7 @@ class PeopleOperations:
             definition = latest_definition(session, key, "bpmn")
             if definition is None or not actor.has_role(*definition.starter_groups):
                 raise NotPermitted(f"You cannot start '{key}'")
-            if not cases.involved(session, reference, actor) or not session.scalar(
-                select(cases.FamilyCase.id).where(cases.FamilyCase.reference == reference)
-            ):
-                raise NotFound(f"No case {reference} that you can see")
+            cases.ensure_visible(session, reference, actor)
         return self.start(key, case_ref=reference, business_key=None, actor=actor)
 
     def instance_detail(self, instance_id: int, actor: Actor) -> dict:
@@ -114,5 +110,5 @@ class PeopleOperations:
     def case_timeline(self, reference: str, actor: Actor) -> list:
         """What happened on a case, oldest first (audit events)."""
         with self.db.reading() as session:
-            cases.case_view(session, reference, actor)
+            cases.ensure_visible(session, reference, actor)
             return queries.case_timeline(session, reference)
