@@ -216,15 +216,18 @@ def evaluate_assignment(task, now: datetime) -> dict[str, Any]:
     groups = _names(value(assignment.candidate_groups)) or _names(assignment.lane)
     priority = value(assignment.priority)
     return {
-        "assignee": (str(value(assignment.assignee)).strip() or None)
-        if assignment.assignee
-        else None,
+        "assignee": _name(value(assignment.assignee)) if assignment.assignee else None,
         "candidate_groups": groups,
         "candidate_users": _names(value(assignment.candidate_users)),
         "due_at": moment(assignment.due_date),
         "follow_up_at": moment(assignment.follow_up_date),
         "priority": int(priority) if priority not in (None, "") else DEFAULT_PRIORITY,
     }
+
+
+def _name(value: Any) -> str | None:
+    """One user id; an expression that gives nothing (``${var('sharer')}``) leaves it open."""
+    return str(value).strip() or None if value is not None else None
 
 
 def _names(value: Any) -> list[str]:

@@ -169,7 +169,7 @@ def _service_tasks(tree, filename) -> Iterator[Problem]:
 
 
 def _collections(tree, filename) -> Iterator[Problem]:
-    from .dialect.user_tasks import variable_name
+    from .dialect.multi_instance import variable_name
 
     for loop in tree.iterfind(".//bpmn:multiInstanceLoopCharacteristics", NS):
         collection = loop.get(f"{{{CAMUNDA_NS}}}collection")

@@ -25,6 +25,7 @@ from SpiffWorkflow.camunda.parser.task_spec import CallActivityParser, SubWorkfl
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from .conventions import ConventionTask, ConventionTaskParser
+from .multi_instance import CollectionByName
 from .timers import TIMER_CLASSES
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -66,11 +67,11 @@ class OwnProperties:
         return {item.get("name"): item.get("value") for item in properties}
 
 
-class EmbeddedSubprocessParser(OwnProperties, SubWorkflowParser):
+class EmbeddedSubprocessParser(OwnProperties, CollectionByName, SubWorkflowParser):
     pass
 
 
-class CallParser(OwnProperties, CallActivityParser):
+class CallParser(OwnProperties, CollectionByName, CallActivityParser):
     pass
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser as CamundaUserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
-CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+from .multi_instance import CAMUNDA_NS, CollectionByName
 
 
 @dataclass(frozen=True)
@@ -43,30 +42,8 @@ class AssignableUserTask(CamundaUserTask):
         self.form_reference = form_reference or FormReference()
 
 
-_SIMPLE_VARIABLE = re.compile(r"^\s*[$#]\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")
-
-
-def variable_name(collection: str | None) -> str | None:
-    """``agencies`` for ``${agencies}`` or ``agencies``; None for anything more complex."""
-    if collection is None:
-        return None
-    match = _SIMPLE_VARIABLE.match(collection)
-    if match:
-        return match.group(1)
-    return collection.strip() if collection.strip().isidentifier() else None
-
-
-class AssignableUserTaskParser(CamundaUserTaskParser):
+class AssignableUserTaskParser(CollectionByName, CamundaUserTaskParser):
     """Reads the attributes SpiffWorkflow's Camunda parser ignores."""
-
-    def _add_multiinstance_task(self, loop_characteristics):
-        # SpiffWorkflow takes camunda:collection as a variable name; Modeler users write
-        # ${agencies}, so the simple ${name} form is reduced to the name (validation refuses more).
-        attribute = f"{{{CAMUNDA_NS}}}collection"
-        name = variable_name(loop_characteristics.get(attribute))
-        if name:
-            loop_characteristics.set(attribute, name)
-        return super()._add_multiinstance_task(loop_characteristics)
 
     def create_task(self):
         return self.spec_class(
