@@ -15,10 +15,20 @@ AGENCIES = {
     "police": "Police",
     "education": "Education",
     "early-help": "Early help",
+    "domestic-abuse": "Domestic abuse service",
     "safeguarding-partnership": "Safeguarding partnership",
 }
 # The partnership oversees every case: its people need no involvement record to act.
 PARTNERSHIP = "safeguarding-partnership"
+# Services for adults that contribute to a child's joint assessment (Torbay s7.1, s8.1).
+ADULT_SERVICES = (
+    "adult-mental-health",
+    "drug-and-alcohol",
+    "adult-social-care",
+    "learning-disability",
+    "probation",
+    "domestic-abuse",
+)
 
 ROLES = {
     "practitioner": "Practitioner",

@@ -9,9 +9,9 @@ from sqlalchemy import ForeignKey, Index, String, Text, exists, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .actors import Actor
-from .agencies import PARTNERSHIP
+from .agencies import ADULT_SERVICES, PARTNERSHIP
 from .db import Base
-from .errors import NotFound
+from .errors import InvalidSubmission, NotFound
 
 VULNERABILITIES = {
     "domestic-abuse": "Domestic abuse",
@@ -21,6 +21,8 @@ VULNERABILITIES = {
     "sexual-exploitation": "Sexual exploitation",
 }
 MEMBER_KINDS = {"adult": "Adult", "child": "Child", "unborn": "Unborn baby"}
+# the date a process on a member of each kind counts from
+KEY_DATES = {"unborn": "expected_due_date", "child": "date_of_birth", "adult": "date_of_birth"}
 
 
 class FamilyCase(Base):
@@ -114,6 +116,57 @@ def case_view(session: Session, reference: str, actor: Actor) -> CaseView:
         .order_by(CaseInvolvement.id)
     )
     return CaseView(case, list(members), list(involvements))
+
+
+def members_of_kind(session: Session, case: FamilyCase, kind: str) -> list[FamilyMember]:
+    """The case's members of one kind (e.g. the unborn babies), in the order recorded."""
+    query = select(FamilyMember).where(FamilyMember.case_id == case.id, FamilyMember.kind == kind)
+    return list(session.scalars(query.order_by(FamilyMember.id)))
+
+
+def case_variables(
+    session: Session, case: FamilyCase, subject_kind: str | None, subject_id: int | None
+) -> dict:
+    """What a process started on this case knows from the start: the family's involved
+    agencies and, for a process about one member, who that is and the date it counts from."""
+    agencies = list(
+        session.scalars(
+            select(CaseInvolvement.agency)
+            .where(CaseInvolvement.case_id == case.id)
+            .order_by(CaseInvolvement.id)
+        )
+    )
+    variables = {
+        "case_ref": case.reference,
+        "family_name": case.family_name,
+        "involved_agencies": agencies,
+        "adult_services": [agency for agency in agencies if agency in ADULT_SERVICES],
+    }
+    if subject_kind:
+        subject = _subject(session, case, subject_kind, subject_id)
+        key_date = KEY_DATES[subject_kind]
+        variables.update(
+            subject_id=subject.id,
+            subject_name=subject.name,
+            **{key_date: getattr(subject, key_date)},
+        )
+    return variables
+
+
+def _subject(session: Session, case: FamilyCase, kind: str, subject_id: int | None) -> FamilyMember:
+    candidates = members_of_kind(session, case, kind)
+    kind_name = MEMBER_KINDS[kind].lower()
+    if subject_id is not None:
+        candidates = [member for member in candidates if member.id == subject_id]
+    if not candidates:
+        raise InvalidSubmission({"subject": f"The case has no {kind_name} for this process"})
+    if len(candidates) > 1:
+        raise InvalidSubmission({"subject": f"Choose which {kind_name} the process is about"})
+    subject, key_date = candidates[0], KEY_DATES[kind]
+    if getattr(subject, key_date) is None:
+        what = key_date.replace("_", " ")
+        raise InvalidSubmission({"subject": f"Record {subject.name}'s {what} on the case first"})
+    return subject
 
 
 def cases_for(session: Session, actor: Actor, limit: int = 100) -> list[FamilyCase]:

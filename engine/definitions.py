@@ -97,6 +97,7 @@ def _store(session, deployment, resource, latest, deployed_by, now) -> Definitio
         called_elements=resource.called_elements,
         decision_refs=resource.decision_refs,
         starter_groups=resource.starter_groups,
+        subject_kind=resource.subject_kind,
         deployed_by=deployed_by,
         deployed_at=now,
     )

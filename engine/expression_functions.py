@@ -44,6 +44,11 @@ def _is_empty(value: Any) -> bool:
     return value is None or (hasattr(value, "__len__") and len(value) == 0)
 
 
+def _agency_groups(agencies: Any, role: str) -> str:
+    """``a:role, b:role`` for agencies [a, b]: candidate groups or recipients per agency."""
+    return ", ".join(f"{agency}:{role}" for agency in agencies or ())
+
+
 FUNCTION_NAMES = frozenset(
     {
         "var",
@@ -74,6 +79,7 @@ FUNCTION_NAMES = frozenset(
         "sorted",
         "lower",
         "upper",
+        "agency_groups",
     }
 )
 
@@ -108,4 +114,5 @@ def library(clock: Clock, calendar: WorkingDayCalendar) -> dict[str, Callable[..
         "sorted": sorted,
         "lower": lambda s: str(s).lower(),
         "upper": lambda s: str(s).upper(),
+        "agency_groups": _agency_groups,
     }

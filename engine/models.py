@@ -50,6 +50,8 @@ class Definition(Base):
     called_elements: Mapped[list] = mapped_column(default=list)
     decision_refs: Mapped[list] = mapped_column(default=list)
     starter_groups: Mapped[list] = mapped_column(default=list)
+    # the kind of family member (unborn, child, adult) a process started on a case is about
+    subject_kind: Mapped[str | None] = mapped_column(String(16))
     deployed_by: Mapped[str | None] = mapped_column(String(255))
     deployed_at: Mapped[datetime]
     deployment: Mapped[Deployment] = relationship(back_populates="definitions")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import select
 
 from . import accounts, cases, queries
@@ -10,6 +12,12 @@ from .agencies import MANAGER_ROLES
 from .definitions import latest_definition
 from .errors import NotFound, NotPermitted
 from .models import Definition, ProcessInstance
+
+
+class StartableProcess(NamedTuple):
+    key: str
+    name: str
+    subject_kind: str | None
 
 
 class PeopleOperations:
@@ -70,8 +78,8 @@ class PeopleOperations:
             cases.ensure_visible(session, reference, actor)
             return queries.instances_for_case(session, reference)
 
-    def startable_processes(self, actor: Actor) -> list[tuple[str, str]]:
-        """(key, name) of processes whose ``camunda:candidateStarterGroups`` the actor holds."""
+    def startable_processes(self, actor: Actor) -> list[StartableProcess]:
+        """Processes whose ``camunda:candidateStarterGroups`` the actor holds."""
         with self.db.reading() as session:
             keys = session.scalars(
                 select(Definition.key).where(Definition.kind == "bpmn").distinct()
@@ -80,17 +88,40 @@ class PeopleOperations:
             for key in sorted(keys):
                 definition = latest_definition(session, key, "bpmn")
                 if actor.has_role(*definition.starter_groups):
-                    allowed.append((key, definition.name or key))
+                    allowed.append(
+                        StartableProcess(key, definition.name or key, definition.subject_kind)
+                    )
             return allowed
 
-    def start_on_case(self, key: str, reference: str, actor: Actor):
-        """Start a process on a case the actor can see, if they hold a starter group."""
+    def start_on_case(
+        self,
+        key: str,
+        reference: str,
+        actor: Actor,
+        subject_id: int | None = None,
+        variables: dict | None = None,
+    ):
+        """Start a process on a case the actor can see, if they hold a starter group.
+
+        The process receives the case's facts (``cases.case_variables``) and who started it
+        from which agency; ``variables`` may set timescales (``var()`` defaults) but not facts.
+        """
         with self.db.reading() as session:
             definition = latest_definition(session, key, "bpmn")
             if definition is None or not actor.has_role(*definition.starter_groups):
                 raise NotPermitted(f"You cannot start '{key}'")
-            cases.ensure_visible(session, reference, actor)
-        return self.start(key, case_ref=reference, business_key=None, actor=actor)
+            case = cases.ensure_visible(session, reference, actor)
+            facts = cases.case_variables(session, case, definition.subject_kind, subject_id)
+        facts["started_by_agency"] = actor.agency
+        return self.start(
+            key, {**(variables or {}), **facts}, case_ref=reference, business_key=None, actor=actor
+        )
+
+    def case_members(self, reference: str, actor: Actor, kind: str) -> list[cases.FamilyMember]:
+        """A visible case's members of one kind (whom a process may be about)."""
+        with self.db.reading() as session:
+            case = cases.ensure_visible(session, reference, actor)
+            return cases.members_of_kind(session, case, kind)
 
     def instance_detail(self, instance_id: int, actor: Actor) -> dict:
         """State, current tasks, waiting timers, variables and history of one instance."""

@@ -21,6 +21,7 @@ DMN_NAMESPACES = (
 )
 BPMN, DMN = "bpmn", "dmn"
 PROCESS, DECISION = "process", "decision"
+SUBJECT_KINDS = ("adult", "child", "unborn")
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Resource:
     called_elements: list[str] = field(default_factory=list)
     decision_refs: list[str] = field(default_factory=list)
     starter_groups: list[str] = field(default_factory=list)
+    subject_kind: str | None = None
 
     @property
     def checksum(self) -> str:
@@ -101,6 +103,7 @@ def _describe_bpmn(resource: Resource) -> None:
     resource.key, resource.name = executable[0].get("id"), executable[0].get("name")
     starters = executable[0].get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or ""
     resource.starter_groups = [group.strip() for group in starters.split(",") if group.strip()]
+    resource.subject_kind = _subject_kind(resource, executable[0])
     resource.provides = [
         (PROCESS, p.get("id"), p.get("name"), p.get("isExecutable") == "true") for p in processes
     ]
@@ -118,6 +121,30 @@ def _describe_bpmn(resource: Resource) -> None:
             if node.get(f"{{{CAMUNDA_NS}}}decisionRef")
         }
     )
+
+
+def _subject_kind(resource: Resource, process: etree._Element) -> str | None:
+    """The family member a process is about, from its ``subject`` extension property."""
+    found = process.xpath(
+        "./bpmn:extensionElements/camunda:properties/camunda:property[@name='subject']",
+        namespaces={"bpmn": BPMN_NS, "camunda": CAMUNDA_NS},
+    )
+    if not found:
+        return None
+    kind = found[0].get("value")
+    if kind not in SUBJECT_KINDS:
+        raise InvalidDefinition(
+            [
+                Problem(
+                    resource.filename,
+                    f"the process property 'subject' must be one of {', '.join(SUBJECT_KINDS)}"
+                    f" (the kind of family member the process is about), not '{kind}'",
+                    process.get("id"),
+                    found[0].sourceline,
+                )
+            ]
+        )
+    return kind
 
 
 def _describe_dmn(resource: Resource, namespace: str) -> None:

@@ -113,6 +113,7 @@ def show_case(reference: str):
                 "family_name": view.case.family_name,
                 "members": [
                     {
+                        "id": m.id,
                         "name": m.name,
                         "kind": m.kind,
                         "date_of_birth": m.date_of_birth,
@@ -127,6 +128,10 @@ def show_case(reference: str):
                 "instances": [
                     {"id": i.id, "process_key": i.process_key, "status": i.status}
                     for i in engine.case_instances(reference, actor())
+                ],
+                "startable": [
+                    {"process": p.key, "name": p.name, "subject_kind": p.subject_kind}
+                    for p in engine.startable_processes(actor())
                 ],
             }
         )
@@ -162,12 +167,19 @@ def show_instance(instance_id: int):
 @bp.post("/cases/<reference>/start")
 @login_required
 def start_process(reference: str):
-    """Start a process on a case: ``{"process": "professional-differences"}``."""
-    key = (request.get_json(silent=True) or {}).get("process")
+    """Start a process on a case: ``{"process": KEY, "subject": MEMBER_ID, "variables": {}}``
+    (``subject`` names the family member when the case has several of the kind the process is
+    about; ``variables`` may set timescales)."""
+    body = request.get_json(silent=True) or {}
+    key, subject, variables = body.get("process"), body.get("subject"), body.get("variables")
     if not key:
         return respond(400, "bad_request", 'Name the process to start: {"process": KEY}')
+    if subject is not None and not isinstance(subject, int):
+        return respond(400, "bad_request", '"subject" is a family member\'s id (a number)')
+    if variables is not None and not isinstance(variables, dict):
+        return respond(400, "bad_request", '"variables" is an object of name: value')
     engine = engine_of(current_app)
-    ref = engine.start_on_case(key, reference, actor())
+    ref = engine.start_on_case(key, reference, actor(), subject_id=subject, variables=variables)
     return jsonify(_instance_ref(engine, ref)), 201
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+
+from engine.errors import InvalidSubmission
 
 from . import engine_of
 from .auth import actor
@@ -20,22 +22,33 @@ def index():
 @bp.get("/cases/<reference>")
 @login_required
 def show(reference: str):
-    engine = engine_of(current_app)
-    view = engine.case(reference, actor())
-    return render_template(
-        "case.html",
-        title=f"Case {reference}",
-        view=view,
-        instances=engine.case_instances(reference, actor()),
-        timeline=engine.case_timeline(reference, actor()),
-        startable=engine.startable_processes(actor()),
-    )
+    return _case_page(reference)
 
 
 @bp.post("/cases/<reference>/start/<key>")
 @login_required
 def start(reference: str, key: str):
     engine = engine_of(current_app)
-    ref = engine.start_on_case(key, reference, actor())
+    subject = request.form.get("subject", "")
+    try:
+        ref = engine.start_on_case(
+            key, reference, actor(), subject_id=int(subject) if subject.isdigit() else None
+        )
+    except InvalidSubmission as error:
+        errors = [{"text": message, "href": "#main-content"} for message in error.errors.values()]
+        return _case_page(reference, start_errors=errors), 422
     flash("The process has started. Its first task is in your inbox if it is yours.")
     return redirect(url_for("instances.show", instance_id=ref.id))
+
+
+def _case_page(reference: str, **extra):
+    engine = engine_of(current_app)
+    return render_template(
+        "case.html",
+        title=f"Case {reference}",
+        view=engine.case(reference, actor()),
+        instances=engine.case_instances(reference, actor()),
+        timeline=engine.case_timeline(reference, actor()),
+        startable=engine.startable_processes(actor()),
+        **extra,
+    )

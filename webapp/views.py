@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
         role_name=lambda code: ROLES.get(code, code),
         vulnerability_name=lambda code: VULNERABILITIES.get(code, code),
         member_kind=lambda code: MEMBER_KINDS.get(code, code),
+        subject_item=lambda member: {"value": member.id, "text": member.name},
     )
     app.jinja_env.globals.update(due_tag=due_tag, AGENCIES=AGENCIES)
 
