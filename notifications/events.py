@@ -20,6 +20,27 @@ EVENTS = {
     "outcome": ("The outcome of a professional difference", True),
     "withdrawn": ("A professional difference has been withdrawn", True),
     "child_protection_action": ("Child protection action has been taken", True),
+    # Joint assessments (Torbay s6-s8, s10; Pan-Hampshire transition to adulthood).
+    "pre_birth_referral": ("A pre-birth referral needs a threshold decision", True),
+    "threshold_decision": ("A threshold decision has been made on your referral", False),
+    "information_sharing": ("An information-sharing decision has been recorded", True),
+    "contribution_received": ("An agency has contributed to a joint assessment", False),
+    "joint_risk_assessment": ("A joint risk assessment has been authorised", False),
+    "assessment_outcome": ("The outcome of a joint assessment", True),
+    "early_help_referral": ("A family has been referred to early help", False),
+    "birth_plan": ("A birth and discharge plan has been agreed", True),
+    "birth_recorded": ("A baby on a pre-birth plan has been born", True),
+    "return_decision": ("A decision on a child's return home", True),
+    "returned_home": ("A child has returned home", True),
+    "plan_review": ("A plan has been reviewed", False),
+    "transition_started": ("Transition planning has started for a young person", False),
+    "transition_plan": ("A transition plan has been agreed", False),
+    "transition_assessment": ("A Care Act transition assessment has been recorded", False),
+    "eligibility": ("An eligibility decision for adult care and support", False),
+    "handover": ("A young person has been handed over to adult services", True),
+    "deadline_reminder": ("A deadline is approaching", False),
+    # A missed protocol deadline goes to a manager: escalation cannot be switched off.
+    "deadline_missed": ("A protocol deadline has been missed", True),
 }
 DEFAULT_TITLE = "Something needs your attention in JoinedUp"
 
