@@ -123,3 +123,135 @@ def test_the_inbox_and_task_pages_have_no_serious_accessibility_problems(app, se
     page.goto(f"{server}/cases/DEMO-001")
     assert serious_violations(page) == []
     context.close()
+
+
+def open_task(page, server, app, username, name):
+    """Open the person's task called ``name`` (from their inbox, as they would)."""
+    engine = engine_of(app)
+    person = engine.authenticate(username, DEMO_PASSWORD).actor()
+    [task] = [t for t in engine.tasks_for_user(person) if t.name == name]
+    page.goto(f"{server}/tasks/{task.id}")
+    assert page.get_by_role("heading", name=name).is_visible()
+
+
+def answer(page, choices=(), **texts):
+    """Tick radio ``(question, option)`` pairs and fill text fields by label; then complete."""
+    for question, option in choices:
+        page.get_by_role("group", name=question).get_by_label(option, exact=True).check()
+    for label, value in texts.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_role("button", name="Complete").click()
+    assert "is complete." in page.content(), page.locator(".govuk-error-summary").all_inner_texts()
+
+
+CONSENT_GIVEN_ANSWERS = [
+    ("Consent from the person (or their parent) to share", "Given"),
+    ("Is there a statutory duty or court order to share?", "No"),
+    ("Would seeking consent place a child at greater risk of significant harm?", "No"),
+    ("Would seeking consent prejudice the prevention, detection or prosecution of a crime?", "No"),
+    ("Would seeking consent cause unjustifiable delay?", "No"),
+    ("Is it impossible to obtain consent reasonably?", "No"),
+    ("Is sharing for a safeguarding purpose?", "No"),
+    ("Is anyone's safety at risk if the information is not shared?", "No"),
+]
+
+
+def test_a_pre_birth_assessment_from_referral_to_outcome_across_three_agencies(
+    app, server, browser
+):
+    engine = engine_of(app)
+    signed_in = {}
+
+    def as_user(username):
+        if username not in signed_in:
+            signed_in[username] = browser.new_context().new_page()
+            sign_in(signed_in[username], server, username)
+        return signed_in[username]
+
+    # Midwifery: Mo starts the assessment on the Taylor family's case for the unborn baby.
+    mo = as_user("mo")
+    mo.goto(f"{server}/cases/DEMO-001")
+    mo.get_by_role("button", name="Start: Pre-birth assessment for Baby Taylor").click()
+    open_task(mo, server, app, "mo", "Record the consent position before sharing information")
+    answer(mo, CONSENT_GIVEN_ANSWERS)
+    open_task(mo, server, app, "mo", "Refer the pregnancy to children's social care")
+    answer(
+        mo,
+        [("Do the parents know about this referral?", "Yes")],
+        **{
+            "Your concerns for the unborn baby": "Mother has stopped her medication",
+            "The parents' additional vulnerabilities": "Mental ill-health, substance misuse",
+        },
+    )
+    # Children's social care: MASH decides a statutory assessment is needed.
+    mia = as_user("mia")
+    open_task(mia, server, app, "mia", "Make the threshold decision on the pre-birth referral")
+    answer(
+        mia,
+        [("Threshold decision", "Statutory pre-birth assessment")],
+        **{"Reasons for the decision": "Co-existing vulnerabilities"},
+    )
+    # Adult mental health: Pat agrees to share and contributes.
+    pat = as_user("pat")
+    open_task(pat, server, app, "pat", "Record the consent position before sharing information")
+    answer(pat, CONSENT_GIVEN_ANSWERS)
+    open_task(pat, server, app, "pat", "Contribute to the joint assessment")
+    answer(
+        pat,
+        [("Your view of the risk to the child", "High")],
+        **{
+            "Your agency's involvement with the parent or family": "Care coordinator since 2024",
+            "The parent's needs and vulnerabilities you know of": "Bipolar disorder",
+            "How those needs may affect the care of the child": "Relapse risk after the birth",
+            "Support your agency offers or will offer": "Weekly visits",
+        },
+    )
+    # The other adult services (drug and alcohol, probation) decline to share, by the API.
+    for username in ("dan", "pete"):
+        person = engine.authenticate(username, DEMO_PASSWORD).actor()
+        [task] = engine.tasks_for_user(person)
+        answers = {question: "false" for question in ("statutory_duty", "safety_at_risk")}
+        engine.complete(
+            task.id,
+            {
+                **answers,
+                "consent": "refused",
+                "seeking_consent_increases_risk": "false",
+                "would_prejudice_crime": "false",
+                "would_cause_delay": "false",
+                "consent_unobtainable": "false",
+                "safeguarding_purpose": "false",
+            },
+            person,
+        )
+    # Children's social care: the joint risk assessment, its authorisation and the outcome.
+    sam = as_user("sam")
+    open_task(sam, server, app, "sam", "Complete the joint risk assessment")
+    answer(
+        sam,
+        [("Overall risk to the child", "High")],
+        **{
+            "Risk factors, including vulnerabilities that co-exist": "Relapse and drug use",
+            "Protective factors (a child is never a protective factor)": "Grandmother",
+            "The parents' and family's views": "Jade wants help",
+            "Recommendation": "Child protection conference",
+        },
+    )
+    cal = as_user("cal")
+    open_task(cal, server, app, "cal", "Authorise the joint risk assessment")
+    answer(
+        cal,
+        [("Do you authorise the joint risk assessment?", "Yes")],
+        **{"Your reason, or what must change": "Thorough and joint"},
+    )
+    open_task(cal, server, app, "cal", "Decide the outcome of the pre-birth assessment")
+    answer(
+        cal,
+        [("Outcome", "Child protection conference")],
+        **{"Reasons for the outcome": "High risk at birth"},
+    )
+    # Every agency sees the outcome on the case's timeline.
+    pat.goto(f"{server}/cases/DEMO-001")
+    timeline = pat.locator("main").inner_text()
+    assert "Outcome: child-protection-conference" in timeline
+    assert "Task created: Hold the initial child protection conference" in timeline
