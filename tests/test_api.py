@@ -12,7 +12,7 @@ from .test_professional_differences import DIFFERENCE
 @pytest.fixture
 def api(app):
     engine = engine_of(app)
-    tokens = {name: engine.issue_token(name) for name in ("pat", "mia", "pc")}
+    tokens = {name: engine.issue_token(name) for name in ("pat", "mia", "pc", "sam", "mo")}
     client = app.test_client()
 
     def call(method, url, user="pat", token=None, **kwargs):
@@ -122,3 +122,43 @@ def test_start_and_complete_answer_with_what_is_next_for_the_caller(api):
         },
     )
     assert done.get_json()["next_tasks"] == []  # the next task is probation's, not pat's
+
+
+def test_starting_a_process_about_one_family_member(api):
+    case = api("GET", "/api/v1/cases/DEMO-001", user="sam").get_json()
+    ruby = next(m for m in case["members"] if m["name"] == "Ruby Taylor")
+    startable = {p["process"]: p["subject_kind"] for p in case["startable"]}
+    assert startable["transition-to-adulthood"] == "child"
+    started = api(
+        "POST",
+        "/api/v1/cases/DEMO-001/start",
+        user="sam",
+        json={"process": "transition-to-adulthood", "subject": ruby["id"]},
+    )
+    assert started.status_code == 201
+    [first] = started.get_json()["next_tasks"]
+    assert first["name"] == "Identify the young person's transition needs"
+    instance = api("GET", f"/api/v1/instances/{started.get_json()['instance']['id']}", user="sam")
+    variables = instance.get_json()["variables"]
+    assert (variables["subject_name"], variables["planning_due"]) == ("Ruby Taylor", "2035-05-02")
+    wrong = api(
+        "POST",
+        "/api/v1/cases/DEMO-001/start",
+        user="mo",
+        json={"process": "pre-birth-assessment", "subject": ruby["id"]},
+    )
+    assert wrong.status_code == 422 and "no unborn baby" in wrong.get_json()["error"]["message"]
+    midwife = api(
+        "POST",
+        "/api/v1/cases/DEMO-001/start",
+        user="mo",
+        json={"process": "pre-birth-assessment", "variables": {"assessment_weeks": 30}},
+    )
+    assert midwife.status_code == 201
+    variables = api(
+        "GET", f"/api/v1/instances/{midwife.get_json()['instance']['id']}", user="mo"
+    ).get_json()["variables"]
+    assert (variables["expected_due_date"], variables["assessment_due"]) == (
+        "2027-04-15",
+        "2027-02-04",  # 30 weeks: 10 weeks before the due date
+    )
