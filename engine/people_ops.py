@@ -117,12 +117,6 @@ class PeopleOperations:
             key, {**(variables or {}), **facts}, case_ref=reference, business_key=None, actor=actor
         )
 
-    def case_members(self, reference: str, actor: Actor, kind: str) -> list[cases.FamilyMember]:
-        """A visible case's members of one kind (whom a process may be about)."""
-        with self.db.reading() as session:
-            case = cases.ensure_visible(session, reference, actor)
-            return cases.members_of_kind(session, case, kind)
-
     def instance_detail(self, instance_id: int, actor: Actor) -> dict:
         """State, current tasks, waiting timers, variables and history of one instance."""
         with self.db.reading() as session:
