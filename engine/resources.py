@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .cases import MEMBER_KINDS
 from .errors import InvalidDefinition, Problem
 from .validation import BPMN_NS, CAMUNDA_NS
 
@@ -21,7 +22,7 @@ DMN_NAMESPACES = (
 )
 BPMN, DMN = "bpmn", "dmn"
 PROCESS, DECISION = "process", "decision"
-SUBJECT_KINDS = ("adult", "child", "unborn")
+SUBJECT_KINDS = tuple(MEMBER_KINDS)  # a process is about one family member of these kinds
 
 
 @dataclass
