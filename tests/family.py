@@ -27,6 +27,16 @@ NO_EXCEPTION = {
 CONSENT_GIVEN = {**NO_EXCEPTION, "consent": "given"}
 CONSENT_REFUSED = {**NO_EXCEPTION, "consent": "refused"}
 CONSENT_POSITION = "Record the consent position before sharing information"
+JOINT_ASSESSMENT = "Complete the joint risk assessment"
+AUTHORISE = "Authorise the joint risk assessment"
+
+
+def assess_jointly(social_worker: Person, risk_level: str, **answers) -> None:
+    """Complete the joint-risk-assessment call activity's form (pre-birth and return home)."""
+    blank = dict.fromkeys(("risk_factors", "protective_factors", "family_views"), "-")
+    social_worker.complete(
+        JOINT_ASSESSMENT, risk_level=risk_level, **{**blank, "recommendation": "-", **answers}
+    )
 
 
 class Family:

@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 from engine.demo import DEMO_PASSWORD
 from webapp import engine_of
 
+from .family import CONSENT_REFUSED
 from .test_professional_differences import DIFFERENCE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,20 +211,7 @@ def test_a_pre_birth_assessment_from_referral_to_outcome_across_three_agencies(
     for username in ("dan", "pete"):
         person = engine.authenticate(username, DEMO_PASSWORD).actor()
         [task] = engine.tasks_for_user(person)
-        answers = {question: "false" for question in ("statutory_duty", "safety_at_risk")}
-        engine.complete(
-            task.id,
-            {
-                **answers,
-                "consent": "refused",
-                "seeking_consent_increases_risk": "false",
-                "would_prejudice_crime": "false",
-                "would_cause_delay": "false",
-                "consent_unobtainable": "false",
-                "safeguarding_purpose": "false",
-            },
-            person,
-        )
+        engine.complete(task.id, CONSENT_REFUSED, person)
     # Children's social care: the joint risk assessment, its authorisation and the outcome.
     sam = as_user("sam")
     open_task(sam, server, app, "sam", "Complete the joint risk assessment")

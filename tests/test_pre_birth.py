@@ -7,14 +7,21 @@ from datetime import date
 
 import pytest
 
-from .family import CONSENT_GIVEN, CONSENT_POSITION, CONSENT_REFUSED, NO_EXCEPTION, Family
+from .family import (
+    AUTHORISE,
+    CONSENT_GIVEN,
+    CONSENT_POSITION,
+    CONSENT_REFUSED,
+    JOINT_ASSESSMENT,
+    NO_EXCEPTION,
+    Family,
+    assess_jointly,
+)
 
 DUE = date(2027, 6, 3)  # week N of pregnancy = due date - (40 - N) weeks
 REFER = "Refer the pregnancy to children's social care"
 THRESHOLD = "Make the threshold decision on the pre-birth referral"
 CONTRIBUTE = "Contribute to the joint assessment"
-ASSESS = "Complete the joint risk assessment"
-AUTHORISE = "Authorise the joint risk assessment"
 OUTCOME = "Decide the outcome of the pre-birth assessment"
 REFERRAL = {"concerns": "Mother relapsing", "parents_vulnerabilities": "Mental ill-health"}
 
@@ -45,9 +52,9 @@ class PreBirth(Family):
         self.mia.complete(THRESHOLD, threshold=decision, threshold_reasons="Seen the referral")
 
     def assess(self, outcome):
-        self.sam.complete(
-            ASSESS,
-            risk_level="high",
+        assess_jointly(
+            self.sam,
+            "high",
             risk_factors="Mental ill-health and substance misuse together",
             protective_factors="Grandmother nearby",
             family_views="Mother wants support",
@@ -163,7 +170,7 @@ def test_each_involved_adult_service_contributes_once_it_has_decided_it_may_shar
     decisions = [r["decision"] for r in case.records("information_sharing")]
     assert decisions == ["share_proportionately", "share_proportionately", "do_not_share"]
     assert case.told("contribution_received") == {"childrens-social-care:manager"}
-    assert case.open_tasks() == [ASSESS]
+    assert case.open_tasks() == [JOINT_ASSESSMENT]
 
 
 def test_contribution_and_assessment_deadlines_remind_then_escalate(family):
@@ -179,7 +186,7 @@ def test_contribution_and_assessment_deadlines_remind_then_escalate(family):
     case.at("2027-03-04T00:30:00+00:00")  # five working days' grace, then go ahead without
     [missing] = case.records("contribution_missing")
     assert missing["agency"] == "probation"
-    assert case.open_tasks() == [ASSESS]
+    assert case.open_tasks() == [JOINT_ASSESSMENT]
     case.at("2027-03-11T00:30:00+00:00")  # the assessment itself is late: 28 weeks
     assert case.told("deadline_missed") == {
         "probation:manager",
@@ -192,16 +199,9 @@ def test_contribution_and_assessment_deadlines_remind_then_escalate(family):
 def test_a_manager_can_send_the_joint_risk_assessment_back(family):
     case = family().refer()
     case.threshold("statutory-assessment")
-    case.sam.complete(
-        ASSESS,
-        risk_level="low",
-        risk_factors="-",
-        protective_factors="-",
-        family_views="-",
-        recommendation="-",
-    )
+    assess_jointly(case.sam, "low")
     case.cal.complete(AUTHORISE, jra_authorised="no", authorisation_notes="Add the father")
-    assert case.open_tasks() == [ASSESS]
+    assert case.open_tasks() == [JOINT_ASSESSMENT]
     assert "joint_risk_assessment" not in case.entries()
 
 

@@ -7,14 +7,13 @@ from datetime import date
 
 import pytest
 
-from .family import CONSENT_GIVEN, CONSENT_POSITION, Family
+from .family import AUTHORISE, CONSENT_GIVEN, CONSENT_POSITION, Family, assess_jointly
 
 PLAN = "Plan the return home"
 DECIDE = "Decide whether the child returns home"
 CONFIRM = "Confirm the child has returned home"
 VISIT = "Visit the child at home after the return"
 REVIEW = "Review the return home plan"
-ASSESS = "Complete the joint risk assessment"
 
 
 class ReturnHome(Family):
@@ -48,17 +47,10 @@ class ReturnHome(Family):
             support_offered="Weekly testing",
             agency_risk_view="medium",
         )
-        self.sam.complete(
-            ASSESS,
-            risk_level="medium",
-            risk_factors="-",
-            protective_factors="-",
-            family_views="Kim wants Ali home",
-            recommendation="Return",
+        assess_jointly(
+            self.sam, "medium", family_views="Kim wants Ali home", recommendation="Return"
         )
-        self.cal.complete(
-            "Authorise the joint risk assessment", jra_authorised="yes", authorisation_notes="Ok"
-        )
+        self.cal.complete(AUTHORISE, jra_authorised="yes", authorisation_notes="Ok")
 
     def decide(self, decision):
         self.cal.complete(DECIDE, return_decision=decision, return_reasons="Because")
