@@ -21,7 +21,16 @@ from sqlalchemy.orm import Session
 from .dialect.parser import DialectParser
 from .errors import InvalidDefinition, NotFound, Problem
 from .models import Definition, DefinitionElement, Deployment
-from .resources import BPMN, DECISION, DMN, PROCESS, Resource, parse_xml, read_resource
+from .resources import (
+    BPMN,
+    DECISION,
+    DMN,
+    FORM,
+    PROCESS,
+    Resource,
+    parse_xml,
+    read_resource,
+)
 from .validation import BPMN_NS, CAMUNDA_NS, check_bpmn
 
 
@@ -96,6 +105,7 @@ def _store(session, deployment, resource, latest, deployed_by, now) -> Definitio
         source=resource.text,
         called_elements=resource.called_elements,
         decision_refs=resource.decision_refs,
+        form_refs=resource.form_refs,
         starter_groups=resource.starter_groups,
         subject_kind=resource.subject_kind,
         deployed_by=deployed_by,
@@ -118,6 +128,8 @@ def _store(session, deployment, resource, latest, deployed_by, now) -> Definitio
 
 def check_definition(session: Session, definition: Definition, tree=None) -> list[Problem]:
     """Static checks, dependency resolution and a full SpiffWorkflow parse of one definition."""
+    if definition.kind == FORM:
+        return []  # checked completely when read (engine.camunda_forms)
     if definition.kind != BPMN:
         return _parse_problems(definition, [], check=check_decisions)
     tree = (
@@ -134,7 +146,13 @@ def check_definition(session: Session, definition: Definition, tree=None) -> lis
 
 
 def _missing_problem(definition, tree, ref_kind, ref) -> Problem:
-    if ref_kind == PROCESS:
+    if ref_kind == FORM:
+        nodes = tree.xpath("//*[@id=$id]", id=ref["element"] or "")
+        message = (
+            f"links form '{ref['form'] or ref['resource']}' ({_binding_words(ref)}), which is not "
+            "deployed: deploy its .form file with the diagram"
+        )
+    elif ref_kind == PROCESS:
         nodes = tree.xpath(
             ".//bpmn:callActivity[@calledElement=$ref]", namespaces={"bpmn": BPMN_NS}, ref=ref
         )
@@ -155,6 +173,14 @@ def _missing_problem(definition, tree, ref_kind, ref) -> Problem:
         node.get("id") if node is not None else None,
         node.sourceline if node is not None else None,
     )
+
+
+def _binding_words(ref: dict) -> str:
+    if ref["binding"] == "version":
+        return f"version {ref['version']}"
+    if ref["binding"] == "deployment":
+        return "as deployed with this diagram"
+    return "latest version"
 
 
 def _parse_problems(
@@ -219,14 +245,38 @@ def resolve_dependencies(session: Session, definition: Definition):
         current = pending.pop()
         wanted = [(PROCESS, ref) for ref in current.called_elements]
         wanted += [(DECISION, ref) for ref in current.decision_refs]
+        wanted += [(FORM, ref) for ref in current.form_refs or []]
         for kind, ref in wanted:
-            provider = _provider(session, kind, ref)
+            provider = (
+                linked_form(session, current, ref)
+                if kind == FORM
+                else _provider(session, kind, ref)
+            )
             if provider is None:
                 missing.append((kind, ref))
             elif provider.id != definition.id and provider.id not in found:
                 found[provider.id] = provider
                 pending.append(provider)
     return sorted(found.values(), key=lambda d: d.id), missing
+
+
+def linked_form(session: Session, definition: Definition, ref: dict) -> Definition | None:
+    """The form version a user task's link names, by its binding.
+
+    ``latest`` is the newest form with that id; ``version`` exactly ``camunda:formRefVersion``;
+    ``deployment`` the form as it stood when this diagram was deployed (an unchanged form is
+    not stored again, so "deployed with it" means "current at that deployment").
+    """
+    query = select(Definition).where(Definition.kind == FORM)
+    if ref["form"]:
+        query = query.where(Definition.key == ref["form"])
+    else:
+        query = query.where(Definition.resource_name == ref["resource"])
+    if ref["binding"] == "version":
+        query = query.where(Definition.version == (ref["version"] or 0))
+    elif ref["binding"] == "deployment":
+        query = query.where(Definition.deployment_id <= definition.deployment_id)
+    return session.scalars(query.order_by(Definition.id.desc()).limit(1)).first()
 
 
 def _provider(session: Session, kind: str, element_id: str) -> Definition | None:
@@ -244,6 +294,8 @@ def build_specs(definition: Definition, dependencies: list[Definition]):
     """Parse a definition with its dependencies into (process spec, subprocess specs)."""
     parser = DialectParser()
     for item in [definition, *dependencies]:
+        if item.kind == FORM:
+            continue
         tree = parse_xml(item.source)
         if item.kind == DMN:
             parser.add_dmn_xml(tree, filename=item.resource_name)

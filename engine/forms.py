@@ -1,4 +1,5 @@
-"""Checking submitted task data against the task's Camunda generated form (``camunda:formData``).
+"""Checking submitted task data against the task's form: generated (``camunda:formData``) or a
+Camunda Form (form-js, ``camunda:formRef``).
 
 Values arrive as JSON or as HTML form strings; each field is coerced to its declared type
 (string, long, boolean, date, enum) and checked against its constraints (required, minlength,
@@ -7,10 +8,12 @@ maxlength, min, max, readonly). Every error is collected so a page can show them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from .camunda_forms import CamundaForm, Component
 from .errors import InvalidSubmission
 
 FIELD_TYPES = frozenset({"string", "long", "boolean", "date", "enum"})
@@ -146,3 +149,118 @@ def _check_bounds(field, value: Any) -> None:
             raise FieldError(f"Must be {lowest} or more")
         if highest is not None and value > to_bound(highest):
             raise FieldError(f"Must be {highest} or less")
+
+
+# --- Camunda Forms (form-js) ------------------------------------------------------------------
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+
+
+def validate_form_submission(
+    form: CamundaForm, submitted: Mapping[str, Any], current: Mapping[str, Any]
+) -> dict:
+    """Cleaned values for every input of a Camunda Form, checked as form-js checks them."""
+    inputs = form.inputs()
+    known = {component.key for component in inputs}
+    errors = {key: "is not a field of this form" for key in submitted if key not in known}
+    cleaned: dict[str, Any] = {}
+    for component in inputs:
+        if component.readonly:
+            cleaned[component.key] = current.get(component.key, component.default)
+            continue
+        try:
+            cleaned[component.key] = _clean_component(component, submitted.get(component.key))
+        except FieldError as error:
+            errors[component.key] = str(error)
+    if errors:
+        raise InvalidSubmission(errors, dict(submitted))
+    return cleaned
+
+
+def _clean_component(component: Component, raw: Any) -> Any:
+    value = _coerce_component(component, raw)
+    empty = value in (None, "", []) or (component.type == "checkbox" and value is False)
+    if empty and component.required:
+        verb = "Enter" if component.type in ("textfield", "textarea", "number") else "Choose"
+        if component.type == "checkbox":
+            raise FieldError(f"Tick '{component.label}'")
+        raise FieldError(f"{verb} '{component.label}'")
+    if empty:
+        return value
+    if isinstance(value, str):
+        _check_text(component, value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if component.minimum is not None and value < component.minimum:
+            raise FieldError(f"Must be {_plain(component.minimum)} or more")
+        if component.maximum is not None and value > component.maximum:
+            raise FieldError(f"Must be {_plain(component.maximum)} or less")
+    return value
+
+
+def _coerce_component(component: Component, raw: Any) -> Any:
+    kind = component.type
+    if kind == "checkbox":
+        return False if raw in (None, "") else _to_bool(raw)
+    if kind == "checklist":
+        chosen = [str(item) for item in (raw if isinstance(raw, list) else [raw]) if item]
+        allowed = [choice.value for choice in component.choices]
+        if any(item not in allowed for item in chosen):
+            raise FieldError(f"Choose from: {', '.join(c.label for c in component.choices)}")
+        return chosen
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if kind in ("radio", "select"):
+        if str(raw) not in [choice.value for choice in component.choices]:
+            raise FieldError(f"Choose one of: {', '.join(c.label for c in component.choices)}")
+        return str(raw)
+    if kind == "number":
+        return _to_number(raw)
+    if kind == "datetime":
+        return _to_moment(component.subtype, raw)
+    return raw.strip() if isinstance(raw, str) else str(raw)
+
+
+def _to_number(raw: Any) -> int | float:
+    if isinstance(raw, bool):
+        raise FieldError("Enter a number")
+    if isinstance(raw, int | float):
+        return raw
+    text = str(raw).strip().replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise FieldError("Enter a number, like 3 or 2.5") from None
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def _to_moment(subtype: str | None, raw: Any) -> date | str:
+    if subtype == "date":
+        return parse_date(raw)
+    text = str(raw).strip()
+    if subtype == "time":
+        if not _TIME.match(text):
+            raise FieldError("Enter a time in 24-hour format, like 14:30")
+        return text
+    day, _, time = text.partition("T")
+    if not _TIME.match(time):
+        raise FieldError("Enter a date and a time, like 27 3 2026 and 14:30")
+    return f"{parse_date(day).isoformat()}T{time}"
+
+
+def _check_text(component: Component, value: str) -> None:
+    if component.min_length is not None and len(value) < component.min_length:
+        raise FieldError(f"Must be at least {component.min_length} characters")
+    if component.max_length is not None and len(value) > component.max_length:
+        raise FieldError(f"Must be {component.max_length} characters or fewer")
+    if component.pattern and not re.search(component.pattern, value):
+        raise FieldError(f"'{component.label}' is not in the expected format")
+    if component.validation_type == "email" and not _EMAIL.match(value):
+        raise FieldError("Enter an email address, like name@example.gov.uk")
+    if component.validation_type == "phone" and not _PHONE.match(value):
+        raise FieldError("Enter a phone number, like 01632 960 001")
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)

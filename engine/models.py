@@ -33,7 +33,7 @@ class Deployment(Base):
 
 
 class Definition(Base):
-    """One version of one definition file (BPMN or DMN). Immutable once written."""
+    """One version of one definition file (BPMN, DMN or form). Immutable once written."""
 
     __tablename__ = "definition"
     __table_args__ = (UniqueConstraint("key", "version"),)
@@ -49,6 +49,8 @@ class Definition(Base):
     source: Mapped[str] = mapped_column(Text)
     called_elements: Mapped[list] = mapped_column(default=list)
     decision_refs: Mapped[list] = mapped_column(default=list)
+    # Camunda Forms linked from user tasks: {"form", "resource", "binding", "version", "element"}
+    form_refs: Mapped[list] = mapped_column(default=list)
     starter_groups: Mapped[list] = mapped_column(default=list)
     # the kind of family member (unborn, child, adult) a process started on a case is about
     subject_kind: Mapped[str | None] = mapped_column(String(16))

@@ -1,4 +1,4 @@
-"""Reading definition files: BPMN or DMN, what each provides and what it needs.
+"""Reading definition files: BPMN, DMN or Camunda Form, what each provides and what it needs.
 
 Parsing never resolves entities or touches the network (no XXE), and a file that is not
 well-formed, not BPMN/DMN, or has nothing executable is an InvalidDefinition naming its line.
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .camunda_forms import parse_form
 from .cases import MEMBER_KINDS
 from .errors import InvalidDefinition, Problem
 from .validation import BPMN_NS, CAMUNDA_NS
@@ -20,8 +21,9 @@ DMN_NAMESPACES = (
     "http://www.omg.org/spec/DMN/20180521/MODEL/",
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
 )
-BPMN, DMN = "bpmn", "dmn"
+BPMN, DMN, FORM = "bpmn", "dmn", "form"
 PROCESS, DECISION = "process", "decision"
+FORM_KEY_PREFIX = "camunda-forms:deployment:"  # the older way to link a Camunda Form
 SUBJECT_KINDS = tuple(MEMBER_KINDS)  # a process is about one family member of these kinds
 
 
@@ -38,6 +40,7 @@ class Resource:
     provides: list[tuple[str, str, str | None, bool]] = field(default_factory=list)
     called_elements: list[str] = field(default_factory=list)
     decision_refs: list[str] = field(default_factory=list)
+    form_refs: list[dict] = field(default_factory=list)
     starter_groups: list[str] = field(default_factory=list)
     subject_kind: str | None = None
 
@@ -56,9 +59,11 @@ def parse_xml(text: str) -> etree._Element:
 
 
 def read_resource(filename: str, content: bytes | str) -> Resource:
-    """Parse one BPMN or DMN file; InvalidDefinition if it is not one we can deploy."""
+    """Parse one BPMN, DMN or form file; InvalidDefinition if it is not one we can deploy."""
     text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
     resource = Resource(filename, text)
+    if filename.endswith(".form"):
+        return _describe_form(resource)
     try:
         resource.tree = parse_xml(text)
     except etree.XMLSyntaxError as error:
@@ -122,6 +127,37 @@ def _describe_bpmn(resource: Resource) -> None:
             if node.get(f"{{{CAMUNDA_NS}}}decisionRef")
         }
     )
+    resource.form_refs = [
+        ref for node in resource.tree.iterfind(".//bpmn:userTask", ns) if (ref := form_ref(node))
+    ]
+
+
+def form_ref(user_task: etree._Element) -> dict | None:
+    """The Camunda Form a user task links to: ``{"form", "resource", "binding", "version"}``.
+
+    ``camunda:formRef`` names the form's id; the older ``camunda:formKey`` of the shape
+    ``camunda-forms:deployment:ask.form`` names the file deployed with the process.
+    """
+    attribute = user_task.get(f"{{{CAMUNDA_NS}}}formRef")
+    form_key = user_task.get(f"{{{CAMUNDA_NS}}}formKey") or ""
+    if attribute:
+        version = user_task.get(f"{{{CAMUNDA_NS}}}formRefVersion")
+        return {
+            "form": attribute.strip(),
+            "resource": None,
+            "binding": user_task.get(f"{{{CAMUNDA_NS}}}formRefBinding") or "latest",
+            "version": int(version) if version and version.strip().isdigit() else None,
+            "element": user_task.get("id"),
+        }
+    if form_key.startswith(FORM_KEY_PREFIX):
+        return {
+            "form": None,
+            "resource": form_key[len(FORM_KEY_PREFIX) :],
+            "binding": "deployment",
+            "version": None,
+            "element": user_task.get("id"),
+        }
+    return None
 
 
 def _subject_kind(resource: Resource, process: etree._Element) -> str | None:
@@ -146,6 +182,13 @@ def _subject_kind(resource: Resource, process: etree._Element) -> str | None:
             ]
         )
     return kind
+
+
+def _describe_form(resource: Resource) -> Resource:
+    form = parse_form(resource.text, resource.filename)
+    resource.kind, resource.key, resource.name = FORM, form.id, resource.filename.rsplit(".", 1)[0]
+    resource.provides = [(FORM, form.id, resource.name, True)]
+    return resource
 
 
 def _describe_dmn(resource: Resource, namespace: str) -> None:

@@ -43,7 +43,7 @@ from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .workdays import WorkingDayCalendar
 
-DEFINITION_SUFFIXES = (".bpmn", ".dmn")
+DEFINITION_SUFFIXES = (".bpmn", ".dmn", ".form")
 
 
 @dataclass

@@ -27,7 +27,6 @@ from .errors import (
     TaskAlreadyCompleted,
     TaskNotActive,
 )
-from .forms import validate_submission
 from .indexing import announce_task, set_offered, withdraw_candidates
 from .models import (
     ACTIVE_TASK_STATES,
@@ -45,6 +44,7 @@ from .task_views import (
     draft_of,
     ensure_may_act,
     properties_of,
+    validate_task_data,
     visible_task,
 )
 
@@ -143,7 +143,7 @@ class TaskOperations:
             live = spiff_task(workflow, task.spiff_task_id)
             if live is None or live.state != TaskState.READY:
                 raise TaskAlreadyCompleted(f"'{task.name}' has already been completed")
-            cleaned = validate_submission(live.task_spec.form, data, live.data)
+            cleaned = validate_task_data(session, instance, live.task_spec, data, live.data)
             live.data.update(cleaned)
             run_safely(workflow, live.run)
             task.status, task.completed_at, task.completed_by = COMPLETED, now, actor.user_id

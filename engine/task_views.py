@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -10,9 +11,12 @@ from sqlalchemy.orm import Session
 
 from .actors import Actor, may_work_on
 from .audit import jsonable
+from .camunda_forms import CamundaForm, parse_form
 from .cases import involved
 from .errors import NotFound, NotPermitted
-from .models import HumanTask, ProcessInstance, TaskDraft
+from .forms import validate_form_submission, validate_submission
+from .models import Definition, HumanTask, ProcessInstance, TaskDraft
+from .resources import FORM, FORM_KEY_PREFIX
 from .runtime import spiff_task
 
 
@@ -23,6 +27,7 @@ class TaskView:
     task: HumanTask
     instance_version: int
     fields: list = field(default_factory=list)
+    camunda_form: CamundaForm | None = None
     values: dict[str, Any] = field(default_factory=dict)
     draft_saved_at: Any = None
     may_act: bool = False
@@ -61,6 +66,43 @@ def form_fields_of(spec, subprocess_specs: dict, element_id: str) -> list:
     return list(task_spec.form.fields) if hasattr(task_spec, "form") else []
 
 
+def camunda_form_of(session: Session, instance: ProcessInstance, task_spec) -> CamundaForm | None:
+    """The Camunda Form a user task links to, as pinned when the instance started."""
+    reference = getattr(task_spec, "form_reference", None)
+    form_key = (reference.form_key or "") if reference else ""
+    if reference is None or not (reference.form_ref or form_key.startswith(FORM_KEY_PREFIX)):
+        return None
+    query = select(Definition).where(
+        Definition.id.in_(instance.dependency_ids or []), Definition.kind == FORM
+    )
+    if reference.form_ref:
+        query = query.where(Definition.key == reference.form_ref)
+        if reference.binding == "version" and reference.version:
+            query = query.where(Definition.version == int(reference.version))
+    else:
+        query = query.where(Definition.resource_name == form_key[len(FORM_KEY_PREFIX) :])
+    form = session.scalars(query.order_by(Definition.id.desc()).limit(1)).first()
+    if form is None:
+        raise NotFound(
+            f"The form for '{task_spec.bpmn_name or task_spec.bpmn_id}' was not deployed when "
+            "this process started"
+        )
+    return _parsed_form(form.id, form.source, form.resource_name)
+
+
+@lru_cache(maxsize=128)
+def _parsed_form(_definition_id: int, source: str, filename: str) -> CamundaForm:
+    return parse_form(source, filename)  # definitions are immutable, so id + text is a safe key
+
+
+def validate_task_data(session, instance, task_spec, submitted: dict, current: dict) -> dict:
+    """Submitted values checked against the task's Camunda Form or its generated form."""
+    camunda_form = camunda_form_of(session, instance, task_spec)
+    if camunda_form is not None:
+        return validate_form_submission(camunda_form, submitted, current)
+    return validate_submission(getattr(task_spec, "form", None), submitted, current)
+
+
 def properties_of(spec, subprocess_specs: dict, element_id: str) -> dict:
     """The ``camunda:properties`` of a user task."""
     task_spec = task_spec_of(spec, subprocess_specs, element_id)
@@ -82,18 +124,23 @@ def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> Task
         session, instance.definition_id, instance.dependency_ids
     )
     fields = form_fields_of(spec, subprocess_specs, task.element_id)
+    camunda_form = camunda_form_of(
+        session, instance, task_spec_of(spec, subprocess_specs, task.element_id)
+    )
+    keys = [c.key for c in camunda_form.inputs()] if camunda_form else [f.id for f in fields]
     draft = draft_of(session, task.id, actor.user_id)
     values: dict[str, Any] = {}
     if draft is not None:
         values = dict(draft.data)
-    elif fields and task.status in ("open", "claimed"):
+    elif keys and task.status in ("open", "claimed"):
         live = spiff_task(runtime.load(session, instance), task.spiff_task_id)
         if live is not None:
-            values = {f.id: live.data.get(f.id) for f in fields if live.data.get(f.id) is not None}
+            values = {key: live.data[key] for key in keys if live.data.get(key) is not None}
     return TaskView(
         task=task,
         instance_version=instance.version,
         fields=fields,
+        camunda_form=camunda_form,
         values=jsonable(values),
         draft_saved_at=draft.saved_at if draft else None,
         may_act=task.status in ("open", "claimed") and may_work_on(task, actor),

@@ -36,6 +36,7 @@ USER_TASK_ATTRIBUTES = (
     "followUpDate",
     "priority",
 )
+FORM_BINDINGS = ("latest", "deployment", "version")
 UNSUPPORTED_IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type")
 _TIMER_CHECK_START = datetime(2000, 1, 3, tzinfo=UTC)
 
@@ -48,6 +49,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _user_tasks,
         _scripts,
         _form_fields,
+        _form_links,
         _service_tasks,
         _collections,
     )
@@ -153,6 +155,41 @@ def _form_fields(tree, filename) -> Iterator[Problem]:
                     constraint,
                     f"form field '{field.get('id')}' has unknown constraint '{name}' ({known})",
                 )
+
+
+def _form_links(tree, filename) -> Iterator[Problem]:
+    for task in tree.iterfind(".//bpmn:userTask", NS):
+        form_ref = task.get(f"{{{CAMUNDA_NS}}}formRef")
+        form_key = task.get(f"{{{CAMUNDA_NS}}}formKey")
+        binding = task.get(f"{{{CAMUNDA_NS}}}formRefBinding") or "latest"
+        version = task.get(f"{{{CAMUNDA_NS}}}formRefVersion") or ""
+        if form_key and not form_key.startswith("camunda-forms:deployment:"):
+            yield _problem(
+                filename,
+                task,
+                f"camunda:formKey '{form_key}' is an embedded or external form, which cannot be "
+                "shown here; link a Camunda Form (camunda:formRef) or use generated form fields",
+            )
+        if (form_ref or form_key) and task.find(
+            "bpmn:extensionElements/camunda:formData", NS
+        ) is not None:
+            yield _problem(
+                filename, task, "the task has both form fields and a linked form; keep one"
+            )
+        if not form_ref:
+            continue
+        if binding not in FORM_BINDINGS:
+            yield _problem(
+                filename,
+                task,
+                f"camunda:formRefBinding '{binding}' must be one of {', '.join(FORM_BINDINGS)}",
+            )
+        elif binding == "version" and not version.strip().isdigit():
+            yield _problem(
+                filename,
+                task,
+                "camunda:formRefBinding is 'version' but camunda:formRefVersion is not a number",
+            )
 
 
 def _service_tasks(tree, filename) -> Iterator[Problem]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 
 import pytest
 
@@ -180,11 +181,26 @@ def test_a_diagram_with_its_decision_deploys_together(client):
     )
 
 
-def test_camunda_forms_are_refused_with_a_clear_reason(client):
-    response = deploy(
-        client, {"steps.bpmn": linear("steps", "one"), "ask.form": '{"components": []}'}
+def test_a_camunda_form_is_deployed_with_its_diagram(client):
+    diagram = bpmn(
+        "ask",
+        '<bpmn:startEvent id="start"/><bpmn:userTask id="describe" '
+        'camunda:candidateGroups="practitioner" camunda:formRef="concern_form"/>'
+        '<bpmn:endEvent id="end"/>' + flow("start", "describe") + flow("describe", "end"),
     )
-    assert response.status_code == 400 and "ask.form" in response.get_json()["message"]
+    form = (Path(__file__).parent / "forms" / "concern.form").read_text()
+    response = deploy(client, {"ask.bpmn": diagram, "concern.form": form})
+    assert response.status_code == 200
+    [process] = response.get_json()["deployedProcessDefinitions"].values()
+    assert process["key"] == "ask"
+    broken = form.replace('"type": "checkbox"', '"type": "taglist"')
+    refused = deploy(client, {"ask.bpmn": diagram, "concern.form": broken})
+    body = refused.get_json()
+    assert refused.status_code == 400 and body["type"] == "ParseException"
+    assert "concern.form, element 'Field_10t8f2q', line" in body["message"]
+    assert "type 'taglist' is not supported" in body["message"]
+    other = deploy(client, {"steps.bpmn": linear("steps", "one"), "notes.txt": "hello"})
+    assert other.status_code == 400 and "notes.txt" in other.get_json()["message"]
 
 
 def test_the_webapps_document_points_at_our_pages(client):

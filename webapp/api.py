@@ -72,6 +72,11 @@ def list_tasks():
 def show_task(task_id: int):
     view = engine_of(current_app).task_view(task_id, actor())
     fields = [{"id": f.id, "label": f.label, "type": f.type} for f in view.fields]
+    if view.camunda_form is not None:
+        fields = [
+            {"id": c.key, "label": c.label, "type": c.type, "required": c.required}
+            for c in view.camunda_form.inputs()
+        ]
     return jsonify(
         {
             "task": task_json(view.task),

@@ -27,6 +27,7 @@ csrf.exempt(bp)
 PREFIX = "/engine-rest"
 DEPLOYERS = ("process-owner", "admin")
 CAMUNDA_VERSION = "7.22.0"
+DEPLOYABLE = (".bpmn", ".dmn", ".form")
 
 
 class RestError(Exception):
@@ -107,16 +108,15 @@ def create_deployment():
         form.get("deploy-changed-only"),
     )
     files = [part for _field, part in request.files.items(multi=True)]
-    unsupported = [part.filename for part in files if not part.filename.endswith((".bpmn", ".dmn"))]
+    unsupported = [part.filename for part in files if not part.filename.endswith(DEPLOYABLE)]
     if unsupported:
         raise RestError(
             400,
             "InvalidRequestException",
-            f"{', '.join(unsupported)}: only .bpmn and .dmn files can be deployed here "
-            "(use generated forms, camunda:formData, instead of Camunda Forms)",
+            f"{', '.join(unsupported)}: only .bpmn, .dmn and .form files can be deployed",
         )
     if not files:
-        raise RestError(400, "InvalidRequestException", "No .bpmn or .dmn file was sent")
+        raise RestError(400, "InvalidRequestException", "No .bpmn, .dmn or .form file was sent")
     name = form.get("deployment-name") or files[0].filename
     try:
         resources = [read_resource(part.filename, part.read()) for part in files]

@@ -1,7 +1,9 @@
-"""Camunda generated forms (``camunda:formData``) as GOV.UK Design System components.
+"""Task forms as GOV.UK Design System components: generated forms (``camunda:formData``) and
+Camunda Forms (form-js).
 
-``widgets`` turns each field into the parameters of one GOV.UK macro; ``submitted_values``
-reads the posted form back into the values the engine validates.
+``widgets``/``form_widgets`` turn each field or component into the parameters of one GOV.UK
+macro; ``submitted_values``/``submitted_form_values`` read the posted form back into the values
+the engine validates.
 """
 
 from __future__ import annotations
@@ -63,22 +65,7 @@ def _widget(field, value, error) -> dict:
             },
         }
     if kind == "date":
-        year, month, day = (_text(value).split("-") + ["", "", ""])[:3] if value else ("", "", "")
-        parts = [("day", day, 2), ("month", month, 2), ("year", year, 4)]
-        return {
-            "kind": "date",
-            "params": {
-                "id": field.id,
-                "namePrefix": field.id,
-                "fieldset": {"legend": {"text": _label(field)}},
-                "hint": {"text": "For example, 27 3 2026"},
-                "errorMessage": base.get("errorMessage"),
-                "items": [
-                    {"name": name, "value": part, "classes": f"govuk-input--width-{width}"}
-                    for name, part, width in parts
-                ],
-            },
-        }
+        return _date_widget(field.id, _label(field), value, base.get("errorMessage"))
     longest = field.get_validation("maxlength")
     params = {**base, "label": {"text": _label(field)}, "value": _text(value)}
     if kind == "long":
@@ -89,6 +76,31 @@ def _widget(field, value, error) -> dict:
     if longest is None or int(longest) > LONG_TEXT:
         return {"kind": "textarea", "params": params}
     return {"kind": "input", "params": params}
+
+
+def _date_widget(name: str, label: str, value, error_message, hint=None) -> dict:
+    text = _text(value)[:10]
+    year, month, day = (text.split("-") + ["", "", ""])[:3] if text else ("", "", "")
+    parts = [("day", day, 2), ("month", month, 2), ("year", year, 4)]
+    return {
+        "kind": "date",
+        "params": {
+            "id": name,
+            "namePrefix": name,
+            "fieldset": {"legend": {"text": label}},
+            "hint": {"text": hint or "For example, 27 3 2026"},
+            "errorMessage": error_message,
+            "items": [
+                {"name": part_name, "value": part, "classes": f"govuk-input--width-{width}"}
+                for part_name, part, width in parts
+            ],
+        },
+    }
+
+
+def _joined_date(form, name: str) -> str:
+    day, month, year = (form.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year"))
+    return f"{year}-{month.zfill(2)}-{day.zfill(2)}" if any((day, month, year)) else ""
 
 
 def _checked(items: list[dict], chosen: str) -> list[dict]:
@@ -102,12 +114,137 @@ def submitted_values(fields: list, form) -> dict:
         if has_constraint(field, "readonly"):
             continue
         if (field.type or "string") == "date":
-            day, month, year = (
-                form.get(f"{field.id}-{part}", "").strip() for part in ("day", "month", "year")
-            )
-            values[field.id] = (
-                f"{year}-{month.zfill(2)}-{day.zfill(2)}" if any((day, month, year)) else ""
-            )
+            values[field.id] = _joined_date(form, field.id)
         else:
             values[field.id] = form.get(field.id, "")
+    return values
+
+
+# --- Camunda Forms (form-js) ------------------------------------------------------------------
+
+
+def form_widgets(form, values: dict, errors: dict) -> list[dict]:
+    """One ``{"kind", "params"}`` per component of a Camunda Form; groups hold their own."""
+    return _component_widgets(form.components, values, errors)
+
+
+def _component_widgets(components, values: dict, errors: dict) -> list[dict]:
+    found = []
+    for component in components:
+        if component.type == "group":
+            inner = _component_widgets(component.components, values, errors)
+            found.append({"kind": "group", "params": {"legend": component.label, "widgets": inner}})
+        elif component.type == "text":
+            found.append({"kind": "text", "params": {"blocks": _text_blocks(component.text)}})
+        elif component.type == "separator":
+            found.append({"kind": "separator", "params": {}})
+        elif component.is_input:
+            found.append(_component_widget(component, values, errors.get(component.key)))
+    return found
+
+
+def _text_blocks(markdown: str | None) -> list[dict]:
+    """form-js text is Markdown; we show its headings and paragraphs, escaped, no HTML."""
+    blocks = []
+    for part in (markdown or "").split("\n\n"):
+        part = part.strip()
+        if part.startswith("#"):
+            blocks.append({"heading": part.lstrip("#").strip()})
+        elif part:
+            blocks.append({"paragraph": part})
+    return blocks
+
+
+def _component_label(component) -> str:
+    return component.label if component.required else f"{component.label} (optional)"
+
+
+def _component_widget(component, values: dict, error) -> dict:
+    value = values.get(component.key, component.default)
+    if component.readonly:
+        return {"kind": "readonly", "params": {"label": component.label, "value": _text(value)}}
+    error_message = {"text": error} if error else None
+    base = {"id": component.key, "name": component.key, "errorMessage": error_message}
+    if component.description:
+        base["hint"] = {"text": component.description}
+    label = _component_label(component)
+    items = [{"value": choice.value, "text": choice.label} for choice in component.choices]
+    kind = component.type
+    if kind == "checkbox":
+        item = {"value": "true", "text": label, "checked": value in (True, "true")}
+        return {"kind": "checkboxes", "params": {**base, "items": [item]}}
+    if kind == "checklist":
+        chosen = value if isinstance(value, list) else []
+        return {
+            "kind": "checkboxes",
+            "params": {
+                **base,
+                "fieldset": {"legend": {"text": label}},
+                "items": [{**item, "checked": item["value"] in chosen} for item in items],
+            },
+        }
+    if kind == "radio":
+        params = {**base, "fieldset": {"legend": {"text": label}}}
+        return {"kind": "radios", "params": {**params, "items": _checked(items, _text(value))}}
+    if kind == "select":
+        options = [{"value": "", "text": "Choose"}, *items]
+        chosen = _text(value)
+        return {
+            "kind": "select",
+            "params": {
+                **base,
+                "label": {"text": label},
+                "items": [{**item, "selected": item["value"] == chosen} for item in options],
+            },
+        }
+    if kind == "datetime":
+        return _datetime_widget(component, label, value, error_message)
+    params = {**base, "label": {"text": label}, "value": _text(value)}
+    if kind == "number":
+        params.update(inputmode="decimal", classes="govuk-input--width-10")
+    return {"kind": "textarea" if kind == "textarea" else "input", "params": params}
+
+
+def _datetime_widget(component, label: str, value, error_message) -> dict:
+    text = _text(value)
+    if component.subtype == "date":
+        return _date_widget(component.key, label, text, error_message)
+    time = {
+        "id": f"{component.key}-time",
+        "name": f"{component.key}-time" if component.subtype == "datetime" else component.key,
+        "label": {"text": "Time" if component.subtype == "datetime" else label},
+        "hint": {"text": "24-hour clock, for example 14:30"},
+        "value": text.partition("T")[2] if "T" in text else text,
+        "classes": "govuk-input--width-5",
+    }
+    if component.subtype == "time":
+        return {
+            "kind": "input",
+            "params": {**time, "id": component.key, "errorMessage": error_message},
+        }
+    date = _date_widget(component.key, label, text, error_message)
+    return {
+        "kind": "group",
+        "params": {"legend": None, "widgets": [date, {"kind": "input", "params": time}]},
+    }
+
+
+def submitted_form_values(form, posted) -> dict:
+    """The posted values by component key: dates joined, checklists as lists."""
+    values = {}
+    for component in form.inputs():
+        if component.readonly:
+            continue
+        key = component.key
+        if component.type == "checklist":
+            values[key] = posted.getlist(key)
+        elif component.type == "checkbox":
+            values[key] = "true" if posted.get(key) else ""
+        elif component.type == "datetime" and component.subtype == "date":
+            values[key] = _joined_date(posted, key)
+        elif component.type == "datetime" and component.subtype == "datetime":
+            day, time = _joined_date(posted, key), posted.get(f"{key}-time", "").strip()
+            values[key] = f"{day}T{time}" if day or time else ""
+        else:
+            values[key] = posted.get(key, "")
     return values

@@ -9,7 +9,7 @@ from engine.errors import InvalidSubmission, NotFound
 
 from . import engine_of
 from .auth import actor
-from .forms import submitted_values, widgets
+from .forms import form_widgets, submitted_form_values, submitted_values, widgets
 
 bp = Blueprint("tasks", __name__)
 
@@ -22,7 +22,10 @@ def _render(view, values: dict, errors: dict, status: int = 200):
             case = engine.case(view.task.case_ref, actor())
         except NotFound:
             case = None
-    fields = widgets(view.fields, values, errors)
+    if view.camunda_form is not None:
+        fields = form_widgets(view.camunda_form, values, errors)
+    else:
+        fields = widgets(view.fields, values, errors)
     error_list = [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
     return render_template(
         "task.html", title=view.task.name, view=view, case=case, fields=fields, errors=error_list
@@ -42,7 +45,10 @@ def submit(task_id: int):
     """Save a draft, or complete the task (server-side validation; nothing is lost)."""
     engine = engine_of(current_app)
     view = engine.task_view(task_id, actor())
-    values = submitted_values(view.fields, request.form)
+    if view.camunda_form is not None:
+        values = submitted_form_values(view.camunda_form, request.form)
+    else:
+        values = submitted_values(view.fields, request.form)
     if request.form.get("action") == "draft":
         engine.save_draft(task_id, values, actor())
         flash("Your answers have been saved as a draft.")
