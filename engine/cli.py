@@ -90,6 +90,20 @@ def deploy(ctx: click.Context, path: Path | None, deployed_by: str | None) -> No
 
 
 @main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, path: Path | None) -> None:
+    """Check .bpmn/.dmn/.form files as a deploy would, without deploying anything."""
+    from .service import read_path
+
+    problems = _engine(ctx).validate(read_path(path or DEFAULT_WORKFLOWS))
+    if problems:
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        raise click.ClickException(f"{len(problems)} problem(s):\n{lines}")
+    click.echo("No problems found.")
+
+
+@main.command()
 @click.pass_context
 def definitions(ctx: click.Context) -> None:
     """List deployed definitions with their latest version."""

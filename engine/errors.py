@@ -55,6 +55,19 @@ class MessageNotCorrelated(Conflict):
     code = "message_not_correlated"
 
 
+class MigrationBlocked(Conflict):
+    """Running instances that cannot move to a newer version; nothing was moved."""
+
+    code = "migration_blocked"
+
+    def __init__(self, blockers: list):
+        self.blockers = blockers
+        self.details = [str(blocker) for blocker in blockers]
+        super().__init__(
+            f"No instance was moved: {len(blockers)} blocker(s) - " + "; ".join(self.details)
+        )
+
+
 class InvalidSubmission(EngineError):
     """Form data that fails validation; ``errors`` maps field id to a message."""
 

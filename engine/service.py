@@ -18,6 +18,7 @@ from sqlalchemy import select
 from . import definitions as defs
 from . import queries
 from .actors import Actor
+from .admin_ops import ProcessAdministration
 from .audit import record
 from .clock import Clock
 from .db import Database
@@ -46,6 +47,26 @@ from .workdays import WorkingDayCalendar
 DEFINITION_SUFFIXES = (".bpmn", ".dmn", ".form")
 
 
+class _DryRun(Exception):
+    """Rolls back a validation run's unit of work."""
+
+
+def read_path(path: str | Path) -> list[Resource]:
+    """One definition file, or every .bpmn/.dmn/.form file under a folder, read and parsed."""
+    path = Path(path)
+    if not path.exists():
+        raise NotFound(f"{path} does not exist")
+    files = (
+        sorted(p for p in path.rglob("*") if p.suffix in DEFINITION_SUFFIXES)
+        if path.is_dir()
+        else [path]
+    )
+    if not files:
+        raise NotFound(f"No .bpmn, .dmn or .form files under {path}")
+    root = path if path.is_dir() else path.parent
+    return [read_resource(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
+
+
 @dataclass
 class _Step:
     """What a failing step had reached, so its error can be recorded after the rollback."""
@@ -53,7 +74,7 @@ class _Step:
     instance_id: int | None = None
 
 
-class Engine(TaskOperations, PeopleOperations):
+class Engine(TaskOperations, PeopleOperations, ProcessAdministration):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
     def __init__(
@@ -111,21 +132,28 @@ class Engine(TaskOperations, PeopleOperations):
             return result
 
     def deploy_path(self, path: str | Path, **kwargs: Any) -> defs.DeployResult:
-        """Deploy one file, or every .bpmn/.dmn file under a folder, as one deployment."""
-        path = Path(path)
-        if not path.exists():
-            raise NotFound(f"{path} does not exist")
-        files = (
-            sorted(p for p in path.rglob("*") if p.suffix in DEFINITION_SUFFIXES)
-            if path.is_dir()
-            else [path]
-        )
-        if not files:
-            raise NotFound(f"No .bpmn or .dmn files under {path}")
-        root = path if path.is_dir() else path.parent
-        resources = [read_resource(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
-        kwargs.setdefault("name", path.name)
-        return self.deploy(resources, **kwargs)
+        """Deploy one file, or every .bpmn/.dmn/.form file under a folder, as one deployment."""
+        kwargs.setdefault("name", Path(path).name)
+        return self.deploy(read_path(path), **kwargs)
+
+    def validate(self, resources: list[Resource]) -> list[defs.Problem]:
+        """Every problem deploying these files would meet; nothing is stored either way."""
+        try:
+            with self.db.unit_of_work() as session:
+                defs.deploy(
+                    session,
+                    resources,
+                    name="validation",
+                    source="validation",
+                    deployed_by=None,
+                    now=self.clock.now(),
+                    changed_only=False,
+                )
+                raise _DryRun
+        except _DryRun:
+            return []
+        except InvalidDefinition as error:
+            return list(error.problems)
 
     # --- instances ---------------------------------------------------------------------
 

@@ -243,3 +243,26 @@ def test_a_pre_birth_assessment_from_referral_to_outcome_across_three_agencies(
     timeline = pat.locator("main").inner_text()
     assert "Outcome: child-protection-conference" in timeline
     assert "Task created: Hold the initial child protection conference" in timeline
+
+
+def test_the_instance_diagram_is_drawn_with_bpmn_js_and_marks_where_the_case_is(
+    app, server, browser
+):
+    engine = engine_of(app)
+    pat = engine.authenticate("pat", DEMO_PASSWORD).actor()
+    [task] = engine.inbox(pat, "mine").tasks  # the demo's professional difference, at stage 1
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, server, "owner")
+    page.goto(f"{server}/instances/{task.instance_id}")
+    page.wait_for_selector(".app-diagram[data-diagram-state=ready]")
+    active = page.locator(f'.app-diagram g.djs-element[data-element-id="{task.element_id}"]')
+    assert "app-active" in active.get_attribute("class")
+    completed = page.locator(".app-diagram g.djs-element.app-completed")
+    assert completed.count() >= 1
+    assert page.locator(".app-diagram svg text", has_text=task.name).count() >= 1
+    page.goto(f"{server}/admin/processes/{task.process_key}")
+    page.wait_for_selector(".app-diagram[data-diagram-state=ready]")
+    assert page.locator(".app-diagram g.djs-element.djs-shape").count() > 5
+    assert errors == []

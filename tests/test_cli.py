@@ -74,3 +74,13 @@ def test_issue_token_prints_a_token_and_refuses_unknown_users(run):
     assert len(token) >= 40
     unknown = run("issue-token", "nobody")
     assert unknown.exit_code == 1 and "No user 'nobody'" in unknown.output
+
+
+def test_validate_reports_file_element_line_and_reason_and_deploys_nothing(run, tmp_path):
+    assert run("validate", str(WORKFLOWS)).output == "No problems found.\n"
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text((WORKFLOWS / "information-request.bpmn").read_text().replace("${", "${)", 1))
+    checked = run("validate", str(broken))
+    assert checked.exit_code == 1
+    assert "broken.bpmn, element '" in checked.output and "does not compile" in checked.output
+    assert run("definitions").output == "Nothing is deployed yet; run `joinedup deploy`.\n"

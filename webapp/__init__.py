@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ]
     )
     from . import (
+        admin,
         api,
         assets,
         auth,
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cases.bp,
         instances.bp,
         api.bp,
+        admin.bp,
         notifications_pages.bp,
     )
     for blueprint in blueprints:

@@ -1,4 +1,5 @@
-"""Front-end assets: GOV.UK Frontend from node_modules, our stylesheet from the sass build."""
+"""Front-end assets: GOV.UK Frontend and bpmn-js from node_modules, our stylesheet from the sass
+build."""
 
 from __future__ import annotations
 
@@ -26,6 +27,19 @@ def stylesheet():
 def script():
     """Starts GOV.UK Frontend's components."""
     return send_from_directory(OUR_STATIC, "app.js", max_age=3600)
+
+
+@bp.get("/assets/diagram.js")
+def diagram_script():
+    """Draws BPMN diagrams with bpmn-js on the admin and instance pages."""
+    return send_from_directory(OUR_STATIC, "diagram.js", max_age=3600)
+
+
+@bp.get("/assets/bpmn-js/<path:filename>")
+def bpmn_js(filename: str):
+    """bpmn-js's viewer bundle and styles, from node_modules (npm, never committed)."""
+    dist = Path(current_app.config["JOINEDUP_ASSETS"]) / "bpmn-js" / "dist"
+    return send_from_directory(dist, filename, max_age=86400)
 
 
 @bp.get("/assets/govuk-frontend.min.js")

@@ -7,11 +7,14 @@ from datetime import date, datetime
 from flask import Flask, current_app
 from flask_login import current_user
 
+from engine.admin_ops import PROCESS_OWNER_ROLES
 from engine.agencies import AGENCIES, ROLES, agency_name
 from engine.cases import MEMBER_KINDS, VULNERABILITIES
 from engine.workdays import UK_TIME
 
 from . import engine_of
+
+DEFINITION_KINDS = {"bpmn": "Process", "dmn": "Decision", "form": "Form"}
 
 
 def uk_datetime(value: datetime | None) -> str:
@@ -50,6 +53,8 @@ def init_app(app: Flask) -> None:
         vulnerability_name=lambda code: VULNERABILITIES.get(code, code),
         member_kind=lambda code: MEMBER_KINDS.get(code, code),
         subject_item=lambda member: {"value": member.id, "text": member.name},
+        definition_kind=lambda kind: DEFINITION_KINDS.get(kind, kind),
+        version_item=lambda d: {"value": d.id, "text": f"Version {d.version}"},
     )
     app.jinja_env.globals.update(due_tag=due_tag, AGENCIES=AGENCIES)
 
@@ -66,4 +71,6 @@ def init_app(app: Flask) -> None:
             "manager", "senior-manager", "head-of-service", "board-chair"
         ):
             items.append(("Approvals", "inbox.approvals"))
+        if current_user.actor.has_role(*PROCESS_OWNER_ROLES):
+            items.append(("Processes", "admin.processes"))
         return {"navigation": items}
