@@ -52,6 +52,8 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _form_links,
         _service_tasks,
         _collections,
+        _working_day_timers,
+        _call_mappings,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 
@@ -216,3 +218,54 @@ def _collections(tree, filename) -> Iterator[Problem]:
                 loop.getparent(),
                 f"camunda:collection '{collection}' must name a variable, like ${{agencies}}",
             )
+
+
+def _property(element, name: str):
+    found = element.xpath(
+        "./bpmn:extensionElements/camunda:properties/camunda:property[@name=$name]",
+        namespaces=NS,
+        name=name,
+    )
+    return found[0] if found else None
+
+
+def _working_day_timers(tree, filename) -> Iterator[Problem]:
+    for tag in ("intermediateCatchEvent", "boundaryEvent", "startEvent"):
+        for event in tree.iterfind(f".//bpmn:{tag}", NS):
+            days = _property(event, "working_days")
+            if days is None:
+                continue
+            timer = event.find("bpmn:timerEventDefinition", NS)
+            value = (days.get("value") or "").strip()
+            if timer is None:
+                yield _problem(filename, event, "working_days is set but this is not a timer event")
+            elif len(timer):
+                yield _problem(
+                    filename,
+                    event,
+                    "the timer has both a value and working_days; clear the timer's value",
+                )
+            if not value.isdigit() and not is_expression(value):
+                yield _problem(
+                    filename, days, f"working_days '{value}' must be a whole number or ${{...}}"
+                )
+            elif is_expression(value) and (message := _expression_problem(value)):
+                yield _problem(filename, days, message)
+
+
+def _call_mappings(tree, filename) -> Iterator[Problem]:
+    for call in tree.iterfind(".//bpmn:callActivity", NS):
+        for direction in ("in", "out"):
+            for mapping in call.iterfind(f"bpmn:extensionElements/camunda:{direction}", NS):
+                if mapping.get("variables") == "all" or mapping.get("businessKey"):
+                    continue
+                expression = mapping.get("sourceExpression")
+                if not mapping.get("target") or not (mapping.get("source") or expression):
+                    yield _problem(
+                        filename, mapping, f"camunda:{direction} needs a source and a target"
+                    )
+                elif expression and direction == "out":
+                    yield _problem(filename, mapping, "camunda:out cannot use sourceExpression")
+                elif expression and is_expression(expression):
+                    if message := _expression_problem(expression, template=True):
+                        yield _problem(filename, mapping, message)

@@ -21,12 +21,13 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
-from SpiffWorkflow.camunda.parser.task_spec import CallActivityParser, SubWorkflowParser
+from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
 from .multi_instance import CollectionByName
-from .timers import TIMER_CLASSES
+from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
 
@@ -71,7 +72,7 @@ class EmbeddedSubprocessParser(OwnProperties, CollectionByName, SubWorkflowParse
     pass
 
 
-class CallParser(OwnProperties, CollectionByName, CallActivityParser):
+class CallParser(OwnProperties, MappedCallActivityParser):
     pass
 
 
@@ -79,7 +80,15 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
     """Timers on the engine clock; messages that carry variables; own properties only."""
 
     def parse_timer_event(self, event):
-        definition = super().parse_timer_event(event)
+        days = self.parse_extensions().get(WORKING_DAYS)
+        if days:
+            definition = working_day_timer(
+                self.node.get("name", self.node.get("id")),
+                days,
+                self.parse_extensions().get(WORKING_DAYS_FROM),
+            )
+        else:
+            definition = super().parse_timer_event(event)
         dialect_class = TIMER_CLASSES[type(definition)]
         return dialect_class(
             definition.name, definition.expression, description=definition.description
@@ -133,7 +142,7 @@ class DialectParser(CamundaParser):
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
         full_tag("boundaryEvent"): (BoundaryEventParser, BoundaryEvent),
         full_tag("subProcess"): (EmbeddedSubprocessParser, CallActivity),
-        full_tag("callActivity"): (CallParser, CallActivity),
+        full_tag("callActivity"): (CallParser, MappedCallActivity),
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
         full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),

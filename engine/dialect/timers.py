@@ -25,6 +25,8 @@ from ..expressions import ExpressionError, is_expression
 from ..workdays import WorkingDayCalendar, to_local
 
 DATE, DURATION, CYCLE = "date", "duration", "cycle"
+# the "Working-day timer" element template's properties on a timer event
+WORKING_DAYS, WORKING_DAYS_FROM = "working_days", "working_days_from"
 
 
 def parse_duration(text: str) -> relativedelta:
@@ -160,3 +162,16 @@ def due_time_of(task) -> datetime | None:
             return None
         event_value = event_value["next"]
     return datetime.fromisoformat(event_value)
+
+
+def working_day_timer(name: str, days: str, start: str | None) -> TimerEventDefinition:
+    """A timer N working days after it starts waiting, or after the date in ``start``."""
+    count = _bare(days)
+    if start:
+        return TimeDateEventDefinition(name, f"${{add_working_days({_bare(start)}, {count})}}")
+    return DurationTimerEventDefinition(name, f"${{working_days({count})}}")
+
+
+def _bare(text: str) -> str:
+    text = text.strip()
+    return text[2:-1].strip() if text.startswith("${") and text.endswith("}") else text
