@@ -206,4 +206,5 @@ def test_a_camunda_form_is_deployed_with_its_diagram(client):
 def test_the_webapps_document_points_at_our_pages(client):
     links = client.get("/.well-known/camunda-automation-platform/webapps").get_json()
     assert set(links) == {"cockpitUrl", "tasklistUrl", "adminUrl"}
-    assert links["cockpitUrl"].endswith("/inbox")
+    assert links["cockpitUrl"].endswith("/admin/processes")
+    assert links["tasklistUrl"].endswith("/inbox")

@@ -96,7 +96,8 @@ def version():
 def webapps():
     """Where the Modeler's "open" links go: our own pages."""
     inbox = url_for("inbox.index", _external=True)
-    return jsonify({"cockpitUrl": inbox, "tasklistUrl": inbox, "adminUrl": inbox})
+    processes = url_for("admin.processes", _external=True)
+    return jsonify({"cockpitUrl": processes, "tasklistUrl": inbox, "adminUrl": processes})
 
 
 @bp.post(f"{PREFIX}/deployment/create")
