@@ -267,6 +267,15 @@ def linked_form(session: Session, definition: Definition, ref: dict) -> Definiti
     ``deployment`` the form as it stood when this diagram was deployed (an unchanged form is
     not stored again, so "deployed with it" means "current at that deployment").
     """
+    query = form_versions(ref)
+    if ref["binding"] == "deployment":
+        query = query.where(Definition.deployment_id <= definition.deployment_id)
+    return session.scalars(query.order_by(Definition.id.desc()).limit(1)).first()
+
+
+def form_versions(ref: dict):
+    """A query for the form versions a link names: by form id or file, and by version when
+    the link is bound to one (``ref`` is what ``dialect.user_tasks.form_ref`` reads)."""
     query = select(Definition).where(Definition.kind == FORM)
     if ref["form"]:
         query = query.where(Definition.key == ref["form"])
@@ -274,9 +283,7 @@ def linked_form(session: Session, definition: Definition, ref: dict) -> Definiti
         query = query.where(Definition.resource_name == ref["resource"])
     if ref["binding"] == "version":
         query = query.where(Definition.version == (ref["version"] or 0))
-    elif ref["binding"] == "deployment":
-        query = query.where(Definition.deployment_id <= definition.deployment_id)
-    return session.scalars(query.order_by(Definition.id.desc()).limit(1)).first()
+    return query
 
 
 def _provider(session: Session, kind: str, element_id: str) -> Definition | None:

@@ -13,6 +13,7 @@ from lxml import etree
 
 from .camunda_forms import parse_form
 from .cases import MEMBER_KINDS
+from .dialect.user_tasks import form_ref
 from .errors import InvalidDefinition, Problem
 from .validation import BPMN_NS, CAMUNDA_NS
 
@@ -23,7 +24,6 @@ DMN_NAMESPACES = (
 )
 BPMN, DMN, FORM = "bpmn", "dmn", "form"
 PROCESS, DECISION = "process", "decision"
-FORM_KEY_PREFIX = "camunda-forms:deployment:"  # the older way to link a Camunda Form
 SUBJECT_KINDS = tuple(MEMBER_KINDS)  # a process is about one family member of these kinds
 
 
@@ -130,34 +130,6 @@ def _describe_bpmn(resource: Resource) -> None:
     resource.form_refs = [
         ref for node in resource.tree.iterfind(".//bpmn:userTask", ns) if (ref := form_ref(node))
     ]
-
-
-def form_ref(user_task: etree._Element) -> dict | None:
-    """The Camunda Form a user task links to: ``{"form", "resource", "binding", "version"}``.
-
-    ``camunda:formRef`` names the form's id; the older ``camunda:formKey`` of the shape
-    ``camunda-forms:deployment:ask.form`` names the file deployed with the process.
-    """
-    attribute = user_task.get(f"{{{CAMUNDA_NS}}}formRef")
-    form_key = user_task.get(f"{{{CAMUNDA_NS}}}formKey") or ""
-    if attribute:
-        version = user_task.get(f"{{{CAMUNDA_NS}}}formRefVersion")
-        return {
-            "form": attribute.strip(),
-            "resource": None,
-            "binding": user_task.get(f"{{{CAMUNDA_NS}}}formRefBinding") or "latest",
-            "version": int(version) if version and version.strip().isdigit() else None,
-            "element": user_task.get("id"),
-        }
-    if form_key.startswith(FORM_KEY_PREFIX):
-        return {
-            "form": None,
-            "resource": form_key[len(FORM_KEY_PREFIX) :],
-            "binding": "deployment",
-            "version": None,
-            "element": user_task.get("id"),
-        }
-    return None
 
 
 def _subject_kind(resource: Resource, process: etree._Element) -> str | None:

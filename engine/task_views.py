@@ -13,10 +13,10 @@ from .actors import Actor, may_work_on
 from .audit import jsonable
 from .camunda_forms import CamundaForm, parse_form
 from .cases import involved
+from .definitions import form_versions
 from .errors import NotFound, NotPermitted
 from .forms import validate_form_submission, validate_submission
 from .models import Definition, HumanTask, ProcessInstance, TaskDraft
-from .resources import FORM, FORM_KEY_PREFIX
 from .runtime import spiff_task
 
 
@@ -68,19 +68,10 @@ def form_fields_of(spec, subprocess_specs: dict, element_id: str) -> list:
 
 def camunda_form_of(session: Session, instance: ProcessInstance, task_spec) -> CamundaForm | None:
     """The Camunda Form a user task links to, as pinned when the instance started."""
-    reference = getattr(task_spec, "form_reference", None)
-    form_key = (reference.form_key or "") if reference else ""
-    if reference is None or not (reference.form_ref or form_key.startswith(FORM_KEY_PREFIX)):
+    link = getattr(task_spec, "form_link", None)
+    if link is None:
         return None
-    query = select(Definition).where(
-        Definition.id.in_(instance.dependency_ids or []), Definition.kind == FORM
-    )
-    if reference.form_ref:
-        query = query.where(Definition.key == reference.form_ref)
-        if reference.binding == "version" and reference.version:
-            query = query.where(Definition.version == int(reference.version))
-    else:
-        query = query.where(Definition.resource_name == form_key[len(FORM_KEY_PREFIX) :])
+    query = form_versions(link).where(Definition.id.in_(instance.dependency_ids or []))
     form = session.scalars(query.order_by(Definition.id.desc()).limit(1)).first()
     if form is None:
         raise NotFound(

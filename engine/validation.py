@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from .dialect.timers import parse_cycle, resolve_due
+from .dialect.user_tasks import FORM_KEY_PREFIX
 from .errors import Problem
 from .expressions import (
     ExpressionError,
@@ -165,7 +166,7 @@ def _form_links(tree, filename) -> Iterator[Problem]:
         form_key = task.get(f"{{{CAMUNDA_NS}}}formKey")
         binding = task.get(f"{{{CAMUNDA_NS}}}formRefBinding") or "latest"
         version = task.get(f"{{{CAMUNDA_NS}}}formRefVersion") or ""
-        if form_key and not form_key.startswith("camunda-forms:deployment:"):
+        if form_key and not form_key.startswith(FORM_KEY_PREFIX):
             yield _problem(
                 filename,
                 task,

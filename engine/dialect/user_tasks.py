@@ -23,23 +23,44 @@ class TaskAssignment:
     lane: str | None = None
 
 
-@dataclass(frozen=True)
-class FormReference:
-    """A Camunda Form (form-js) linked by ``camunda:formRef`` or ``camunda:formKey``."""
+FORM_KEY_PREFIX = "camunda-forms:deployment:"  # the older way to link a Camunda Form
 
-    form_ref: str | None = None
-    binding: str = "latest"
-    version: str | None = None
-    form_key: str | None = None
+
+def form_ref(user_task) -> dict | None:
+    """The Camunda Form a user task links to: ``{"form", "resource", "binding", "version"}``.
+
+    ``camunda:formRef`` names the form's id; the older ``camunda:formKey`` of the shape
+    ``camunda-forms:deployment:ask.form`` names the file deployed with the process.
+    """
+    attribute = user_task.get(f"{{{CAMUNDA_NS}}}formRef")
+    form_key = user_task.get(f"{{{CAMUNDA_NS}}}formKey") or ""
+    if attribute:
+        version = user_task.get(f"{{{CAMUNDA_NS}}}formRefVersion")
+        return {
+            "form": attribute.strip(),
+            "resource": None,
+            "binding": user_task.get(f"{{{CAMUNDA_NS}}}formRefBinding") or "latest",
+            "version": int(version) if version and version.strip().isdigit() else None,
+            "element": user_task.get("id"),
+        }
+    if form_key.startswith(FORM_KEY_PREFIX):
+        return {
+            "form": None,
+            "resource": form_key[len(FORM_KEY_PREFIX) :],
+            "binding": "deployment",
+            "version": None,
+            "element": user_task.get("id"),
+        }
+    return None
 
 
 class AssignableUserTask(CamundaUserTask):
     """A user task spec that keeps who may do it, when it is due and which form it shows."""
 
-    def __init__(self, wf_spec, name, form, assignment=None, form_reference=None, **kwargs):
+    def __init__(self, wf_spec, name, form, assignment=None, form_link=None, **kwargs):
         super().__init__(wf_spec, name, form, **kwargs)
         self.assignment = assignment or TaskAssignment()
-        self.form_reference = form_reference or FormReference()
+        self.form_link = form_link  # see form_ref
 
 
 class AssignableUserTaskParser(CollectionByName, CamundaUserTaskParser):
@@ -51,7 +72,7 @@ class AssignableUserTaskParser(CollectionByName, CamundaUserTaskParser):
             self.bpmn_id,
             form=self.get_form(),
             assignment=self._assignment(),
-            form_reference=self._form_reference(),
+            form_link=form_ref(self.node),
             **self.bpmn_attributes,
         )
 
@@ -68,12 +89,4 @@ class AssignableUserTaskParser(CollectionByName, CamundaUserTaskParser):
             follow_up_date=self._camunda("followUpDate"),
             priority=self._camunda("priority"),
             lane=self.lane,
-        )
-
-    def _form_reference(self) -> FormReference:
-        return FormReference(
-            form_ref=self._camunda("formRef"),
-            binding=self._camunda("formRefBinding") or "latest",
-            version=self._camunda("formRefVersion"),
-            form_key=self._camunda("formKey"),
         )
