@@ -22,7 +22,6 @@ from .models import CANCELLED, ENDED, ERROR, RUNNING, Definition, ProcessInstanc
 from .resources import BPMN
 
 PROCESS_OWNER_ROLES = ("process-owner", "admin")
-ACTIVE_STATES = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 
 
 @dataclass
@@ -102,7 +101,7 @@ class ProcessAdministration:
             timers = {timer.element_id for timer in queries.timers(session, instance_id)}
         top_level = workflow.get_tasks(skip_subprocesses=True)
         completed = {t.task_spec.bpmn_id for t in top_level if t.state == TaskState.COMPLETED}
-        active = {t.task_spec.bpmn_id for t in top_level if t.state & ACTIVE_STATES}
+        active = {t.task_spec.bpmn_id for t in top_level if t.state & migration.ACTIVE}
         return {
             "definition_id": definition.id,
             "version": definition.version,

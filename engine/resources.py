@@ -15,7 +15,7 @@ from .camunda_forms import parse_form
 from .cases import MEMBER_KINDS
 from .dialect.user_tasks import form_ref
 from .errors import InvalidDefinition, Problem
-from .validation import BPMN_NS, CAMUNDA_NS
+from .validation import BPMN_NS, CAMUNDA_NS, extension_property
 
 DMN_NAMESPACES = (
     "https://www.omg.org/spec/DMN/20191111/MODEL/",
@@ -23,6 +23,7 @@ DMN_NAMESPACES = (
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
 )
 BPMN, DMN, FORM = "bpmn", "dmn", "form"
+DEFINITION_SUFFIXES = (".bpmn", ".dmn", ".form")  # the files a deployment may hold
 PROCESS, DECISION = "process", "decision"
 SUBJECT_KINDS = tuple(MEMBER_KINDS)  # a process is about one family member of these kinds
 
@@ -134,13 +135,10 @@ def _describe_bpmn(resource: Resource) -> None:
 
 def _subject_kind(resource: Resource, process: etree._Element) -> str | None:
     """The family member a process is about, from its ``subject`` extension property."""
-    found = process.xpath(
-        "./bpmn:extensionElements/camunda:properties/camunda:property[@name='subject']",
-        namespaces={"bpmn": BPMN_NS, "camunda": CAMUNDA_NS},
-    )
-    if not found:
+    found = extension_property(process, "subject")
+    if found is None:
         return None
-    kind = found[0].get("value")
+    kind = found.get("value")
     if kind not in SUBJECT_KINDS:
         raise InvalidDefinition(
             [
@@ -149,7 +147,7 @@ def _subject_kind(resource: Resource, process: etree._Element) -> str | None:
                     f"the process property 'subject' must be one of {', '.join(SUBJECT_KINDS)}"
                     f" (the kind of family member the process is about), not '{kind}'",
                     process.get("id"),
-                    found[0].sourceline,
+                    found.sourceline,
                 )
             ]
         )

@@ -38,13 +38,11 @@ from .models import (
     ProcessInstance,
 )
 from .people_ops import PeopleOperations
-from .resources import Resource, read_resource
+from .resources import DEFINITION_SUFFIXES, Resource, read_resource
 from .runtime import InstanceRef, InstanceRuntime, run_safely
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .workdays import WorkingDayCalendar
-
-DEFINITION_SUFFIXES = (".bpmn", ".dmn", ".form")
 
 
 class _DryRun(Exception):

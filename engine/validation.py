@@ -221,7 +221,8 @@ def _collections(tree, filename) -> Iterator[Problem]:
             )
 
 
-def _property(element, name: str):
+def extension_property(element, name: str):
+    """The element's own ``camunda:property`` called ``name`` (the XML element), or None."""
     found = element.xpath(
         "./bpmn:extensionElements/camunda:properties/camunda:property[@name=$name]",
         namespaces=NS,
@@ -233,7 +234,7 @@ def _property(element, name: str):
 def _working_day_timers(tree, filename) -> Iterator[Problem]:
     for tag in ("intermediateCatchEvent", "boundaryEvent", "startEvent"):
         for event in tree.iterfind(f".//bpmn:{tag}", NS):
-            days = _property(event, "working_days")
+            days = extension_property(event, "working_days")
             if days is None:
                 continue
             timer = event.find("bpmn:timerEventDefinition", NS)

@@ -183,3 +183,19 @@ def test_a_multi_instance_collection_must_name_a_variable(scenario):
     )
     [problem] = problems_of(scenario, "mi.bpmn", text)
     assert problem.element_id == "each" and "must name a variable" in problem.message
+
+
+def test_an_unknown_subject_kind_is_refused_at_its_line(engine):
+    text = linear("about", "one").replace(
+        'isExecutable="true">',
+        'isExecutable="true"><bpmn:extensionElements><camunda:properties>\n'
+        '<camunda:property name="subject" value="pet"/></camunda:properties>'
+        "</bpmn:extensionElements>",
+    )
+    with pytest.raises(InvalidDefinition) as caught:
+        engine.deploy([resource("about.bpmn", text)])
+    [problem] = caught.value.problems
+    assert (
+        "must be one of adult, child, unborn" in problem.message and "not 'pet'" in problem.message
+    )
+    assert (problem.element_id, problem.line) == ("about", 4)  # the property's line

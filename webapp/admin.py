@@ -19,13 +19,12 @@ from flask_login import login_required
 
 from engine.admin_ops import ensure_process_owner
 from engine.errors import InvalidDefinition, MigrationBlocked, Problem
-from engine.resources import read_resource
+from engine.resources import DEFINITION_SUFFIXES, read_resource
 
 from . import engine_of
 from .auth import actor
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-UPLOADABLE = (".bpmn", ".dmn", ".form")
 
 
 @bp.get("/processes")
@@ -111,7 +110,7 @@ def _uploaded_resources() -> list:
         )
     problems, resources = [], []
     for part in files:
-        if not part.filename.endswith(UPLOADABLE):
+        if not part.filename.endswith(DEFINITION_SUFFIXES):
             problems.append(
                 Problem(part.filename, "only .bpmn, .dmn and .form files can be deployed")
             )

@@ -17,7 +17,7 @@ from datetime import UTC
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from engine.errors import EngineError, InvalidDefinition
-from engine.resources import read_resource
+from engine.resources import DEFINITION_SUFFIXES, read_resource
 
 from . import engine_of
 from .security import csrf
@@ -27,7 +27,6 @@ csrf.exempt(bp)
 PREFIX = "/engine-rest"
 DEPLOYERS = ("process-owner", "admin")
 CAMUNDA_VERSION = "7.22.0"
-DEPLOYABLE = (".bpmn", ".dmn", ".form")
 
 
 class RestError(Exception):
@@ -109,7 +108,9 @@ def create_deployment():
         form.get("deploy-changed-only"),
     )
     files = [part for _field, part in request.files.items(multi=True)]
-    unsupported = [part.filename for part in files if not part.filename.endswith(DEPLOYABLE)]
+    unsupported = [
+        part.filename for part in files if not part.filename.endswith(DEFINITION_SUFFIXES)
+    ]
     if unsupported:
         raise RestError(
             400,
