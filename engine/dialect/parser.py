@@ -80,12 +80,12 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
     """Timers on the engine clock; messages that carry variables; own properties only."""
 
     def parse_timer_event(self, event):
-        days = self.parse_extensions().get(WORKING_DAYS)
-        if days:
+        properties = self.parse_extensions()
+        if properties.get(WORKING_DAYS):
             definition = working_day_timer(
                 self.node.get("name", self.node.get("id")),
-                days,
-                self.parse_extensions().get(WORKING_DAYS_FROM),
+                properties[WORKING_DAYS],
+                properties.get(WORKING_DAYS_FROM),
             )
         else:
             definition = super().parse_timer_event(event)
