@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from .camunda_forms import CamundaForm, Component
@@ -34,17 +35,29 @@ def validate_submission(form, submitted: Mapping[str, Any], current: Mapping[str
     fields = list(getattr(form, "fields", []) or [])
     if not fields:
         return dict(submitted)
-    known = {field.id for field in fields}
+    entries = [
+        (field.id, has_constraint(field, "readonly"), _default(field), partial(_clean_field, field))
+        for field in fields
+    ]
+    return _clean_all(entries, submitted, current)
+
+
+def _clean_all(entries: list[tuple], submitted: Mapping, current: Mapping) -> dict:
+    """``entries`` are (key, read-only, default, clean) per field, in page order.
+
+    Read-only fields keep their current value; every problem is collected, then raised at once.
+    """
+    known = {key for key, *_rest in entries}
     errors = {key: "is not a field of this form" for key in submitted if key not in known}
     cleaned: dict[str, Any] = {}
-    for field in fields:
-        if has_constraint(field, "readonly"):
-            cleaned[field.id] = current.get(field.id, _default(field))
+    for key, readonly, default, clean in entries:
+        if readonly:
+            cleaned[key] = current.get(key, default)
             continue
         try:
-            cleaned[field.id] = _clean_field(field, submitted.get(field.id))
+            cleaned[key] = clean(submitted.get(key))
         except FieldError as error:
-            errors[field.id] = str(error)
+            errors[key] = str(error)
     if errors:
         raise InvalidSubmission(errors, dict(submitted))
     return cleaned
@@ -162,21 +175,8 @@ def validate_form_submission(
     form: CamundaForm, submitted: Mapping[str, Any], current: Mapping[str, Any]
 ) -> dict:
     """Cleaned values for every input of a Camunda Form, checked as form-js checks them."""
-    inputs = form.inputs()
-    known = {component.key for component in inputs}
-    errors = {key: "is not a field of this form" for key in submitted if key not in known}
-    cleaned: dict[str, Any] = {}
-    for component in inputs:
-        if component.readonly:
-            cleaned[component.key] = current.get(component.key, component.default)
-            continue
-        try:
-            cleaned[component.key] = _clean_component(component, submitted.get(component.key))
-        except FieldError as error:
-            errors[component.key] = str(error)
-    if errors:
-        raise InvalidSubmission(errors, dict(submitted))
-    return cleaned
+    entries = [(c.key, c.readonly, c.default, partial(_clean_component, c)) for c in form.inputs()]
+    return _clean_all(entries, submitted, current)
 
 
 def _clean_component(component: Component, raw: Any) -> Any:
