@@ -10,7 +10,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from .clock import Clock
-from .workdays import UK_TIME, WorkingDayCalendar, to_local
+from .sandbox.limits import text_of
+from .workdays import MAX_WORKING_DAYS, UK_TIME, WorkingDayCalendar, to_local
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,12 @@ class WorkingDays:
     """A duration counted in England & Wales working days; resolved against a start time."""
 
     count: int
+
+    def __post_init__(self) -> None:
+        if abs(self.count) > MAX_WORKING_DAYS:
+            raise ValueError(
+                f"{self.count:,} working days is too far; the limit is {MAX_WORKING_DAYS:,}"
+            )
 
     def __neg__(self) -> WorkingDays:
         return WorkingDays(-self.count)
@@ -42,6 +49,13 @@ def _to_datetime(value: Any) -> datetime:
 
 def _is_empty(value: Any) -> bool:
     return value is None or (hasattr(value, "__len__") and len(value) == 0)
+
+
+def _sum(values: Any, start: int | float = 0) -> int | float:
+    """Adds numbers only: summing lists or text would copy them once per item."""
+    if not isinstance(start, int | float):
+        raise TypeError("sum() adds numbers; join lists with +")
+    return sum(values, start)
 
 
 def _agency_groups(agencies: Any, role: str) -> str:
@@ -107,12 +121,12 @@ def library(clock: Clock, calendar: WorkingDayCalendar) -> dict[str, Callable[..
         "abs": abs,
         "int": int,
         "float": float,
-        "str": str,
+        "str": text_of,
         "bool": bool,
         "round": round,
-        "sum": sum,
+        "sum": _sum,
         "sorted": sorted,
-        "lower": lambda s: str(s).lower(),
-        "upper": lambda s: str(s).upper(),
+        "lower": lambda s: text_of(s).lower(),
+        "upper": lambda s: text_of(s).upper(),
         "agency_groups": _agency_groups,
     }

@@ -30,7 +30,11 @@ from typing import Any
 
 from .clock import Clock
 from .expression_functions import FUNCTION_NAMES, library
+from .sandbox import limits
 from .workdays import WorkingDayCalendar
+
+# Code objects the sandbox compiled carry this file name; nothing else may be evaluated.
+SANDBOX_FILENAME = "<joinedup-sandbox>"
 
 
 class ExpressionError(ValueError):
@@ -137,7 +141,7 @@ def is_expression(text: str | None) -> bool:
 
 def translate(text: str) -> str:
     """JUEL operators and literals rewritten as Python, string literals untouched."""
-    out = []
+    out, brackets = [], []
     for match in _TOKEN.finditer(unwrap(text)):
         kind, token = match.lastgroup, match.group()
         if kind == "name":
@@ -146,6 +150,9 @@ def translate(text: str) -> str:
             out.append(_SYMBOL_OPERATORS[token])
         else:
             out.append(token)
+            if token in "()[]{}":  # noqa: S105 - a bracket, not a password
+                brackets.append(token)
+    limits.check_nesting(brackets)
     return "".join(out).strip()
 
 
@@ -172,29 +179,45 @@ def _check(tree: ast.AST, source: str, allowed: tuple[type[ast.AST], ...]) -> No
 @lru_cache(maxsize=4096)
 def compile_expression(text: str) -> Any:
     """Compile one expression (``${...}`` or plain) to a code object, checked and cached."""
-    source = translate(text)
+    source = _bounded_translation(text, translate)
     if not source:
         raise ExpressionError("the expression is empty", text, syntax=True)
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError as error:
-        raise ExpressionError(f"syntax error: {error.msg}", text, syntax=True) from None
+    tree = _parse(source, text, "eval")
     _check(tree, text, _ALLOWED_NODES)
-    return compile(tree, "<expression>", "eval")
+    return compile(limits.guard(tree), SANDBOX_FILENAME, "eval")
 
 
 @lru_cache(maxsize=1024)
 def compile_script(text: str) -> Any:
     """Compile a script: expressions plus assignments to variables."""
-    source = "\n".join(translate(line) for line in text.strip().splitlines())
-    try:
-        tree = ast.parse(source, mode="exec")
-    except SyntaxError as error:
-        raise ExpressionError(
-            f"syntax error on line {error.lineno}: {error.msg}", text, syntax=True
-        ) from None
+    source = _bounded_translation(
+        text, lambda t: "\n".join(translate(line) for line in t.strip().splitlines())
+    )
+    tree = _parse(source, text, "exec")
     _check(tree, text, _ALLOWED_NODES + _SCRIPT_NODES)
-    return compile(tree, "<script>", "exec")
+    return compile(limits.guard(tree), SANDBOX_FILENAME, "exec")
+
+
+def _bounded_translation(text: str, translation) -> str:
+    try:
+        limits.check_source(text)
+        return translation(text)
+    except limits.LimitExceeded as error:
+        raise ExpressionError(str(error), text[:200], syntax=True) from None
+
+
+def _parse(source: str, text: str, mode: str) -> ast.AST:
+    try:
+        tree = ast.parse(source, mode=mode)
+        limits.check_tree_depth(tree)
+    except SyntaxError as error:
+        where = f" on line {error.lineno}" if mode == "exec" else ""
+        raise ExpressionError(f"syntax error{where}: {error.msg}", text, syntax=True) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the expression is nested too deeply", text, syntax=True) from None
+    except limits.LimitExceeded as error:
+        raise ExpressionError(str(error), text, syntax=True) from None
+    return tree
 
 
 def compile_template(text: str) -> list[str | Any]:
@@ -216,13 +239,18 @@ class ExpressionLanguage:
         self.clock = clock
         self.calendar = calendar
         self.functions = library(clock, calendar)
-        self._globals = {"__builtins__": {}, **self.functions}
+        self._globals = {
+            "__builtins__": {},
+            limits.BINOP: limits.guarded_binop,
+            limits.CALL: limits.guarded_call,
+            **self.functions,
+        }
 
     def evaluate(self, text: str, data: Mapping[str, Any]) -> Any:
         """Evaluate an expression or a template against ``data`` (not modified)."""
         if is_expression(text) and not is_single_expression(text):
             return "".join(
-                part if isinstance(part, str) else str(self._run(part, data, text))
+                part if isinstance(part, str) else self._text(self._run(part, data, text), text)
                 for part in compile_template(text)
             )
         return self._run(compile_expression(text), data, text)
@@ -231,10 +259,18 @@ class ExpressionLanguage:
         """Run a script; assignments land in ``data``."""
         self._run(compile_script(script), data, script, mode="exec")
 
+    @staticmethod
+    def _text(value: Any, text: str) -> str:
+        try:
+            return limits.text_of(value)
+        except limits.LimitExceeded as error:
+            raise ExpressionError(str(error), text) from None
+
     def _run(self, code: Any, data: Mapping[str, Any], text: str, mode: str = "eval") -> Any:
         scope = self._globals
         if "var" in code.co_names:
             scope = {**self._globals, "var": lambda name, default=None: data.get(name, default)}
+        limits.start_budget()
         try:
             if mode == "exec":
                 exec(code, scope, data)  # noqa: S102 - code passed the whitelist in _check
@@ -244,5 +280,7 @@ class ExpressionLanguage:
             raise ExpressionError(f"unknown variable '{error.name}'", text) from None
         except ExpressionError:
             raise
+        except limits.LimitExceeded as error:
+            raise ExpressionError(str(error), text) from None
         except Exception as error:
             raise ExpressionError(f"{type(error).__name__}: {error}", text) from error

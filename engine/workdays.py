@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 UK_TIME = ZoneInfo("Europe/London")
+# About ten years: counting walks day by day, so an absurd count must be refused, not walked.
+MAX_WORKING_DAYS = 2_610
 
 
 class WorkingDayCalendar:
@@ -43,6 +45,10 @@ class WorkingDayCalendar:
         Monday 10:00 (or Tuesday after a bank-holiday Monday). Negative counts go backwards.
         A bare date is taken as 00:00 UK time.
         """
+        if abs(count) > MAX_WORKING_DAYS:
+            raise ValueError(
+                f"{count:,} working days is too far; the limit is {MAX_WORKING_DAYS:,}"
+            )
         local = to_local(start, self.timezone)
         day, step, remaining = local.date(), (1 if count >= 0 else -1), abs(count)
         while remaining:

@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from ..clock import Clock
 from ..expressions import ExpressionError, ExpressionLanguage, compile_expression
+from ..sandbox.environment import SandboxEnvironment
 from ..workdays import WorkingDayCalendar
 
 
@@ -17,10 +18,10 @@ class ExpressionScriptEngine(PythonScriptEngine):
     """Evaluates gateway conditions, timers, DMN entries and script tasks safely."""
 
     def __init__(self, clock: Clock, calendar: WorkingDayCalendar):
-        super().__init__()
         self.clock = clock
         self.calendar = calendar
         self.language = ExpressionLanguage(clock, calendar)
+        super().__init__(environment=SandboxEnvironment(self.language))
 
     def now(self) -> datetime:
         """The engine clock's time (UTC)."""

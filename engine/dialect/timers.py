@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -25,6 +26,8 @@ from ..expressions import ExpressionError, is_expression
 from ..workdays import WorkingDayCalendar, to_local
 
 DATE, DURATION, CYCLE = "date", "duration", "cycle"
+MAX_TIMER_YEARS = 30
+MAX_TIMER_SPAN = timedelta(days=366 * MAX_TIMER_YEARS)
 # the "Working-day timer" element template's properties on a timer event
 WORKING_DAYS, WORKING_DAYS_FROM = "working_days", "working_days_from"
 
@@ -50,7 +53,24 @@ def parse_moment(text: str) -> datetime:
 
 
 def resolve_due(value, start: datetime, calendar: WorkingDayCalendar) -> datetime:
-    """The absolute UTC moment a timer value means when counted from ``start``."""
+    """The absolute UTC moment a timer value means when counted from ``start``. A duration
+    reaching more than :data:`MAX_TIMER_YEARS` away is refused: it is a mistake (or a hostile
+    timescale), and walking it would cost seconds of CPU per step."""
+    try:
+        due = _resolve(value, start, calendar)
+    except (OverflowError, ValueError) as error:
+        raise ExpressionError(f"the timer cannot be computed: {error}") from None
+    relative = isinstance(value, WorkingDays | timedelta | relativedelta) or (
+        isinstance(value, str) and value.strip().upper().startswith("P")
+    )
+    if relative and abs(due - start) > MAX_TIMER_SPAN:
+        raise ExpressionError(
+            f"the timer is due {due:%d %B %Y}, more than {MAX_TIMER_YEARS} years away"
+        )
+    return due
+
+
+def _resolve(value, start: datetime, calendar: WorkingDayCalendar) -> datetime:
     if isinstance(value, WorkingDays):
         return calendar.add(start, value.count).astimezone(UTC)
     if isinstance(value, datetime | date):
@@ -96,11 +116,19 @@ class ClockedTimer:
             return engine.evaluate(my_task, self.expression)
         return self.expression
 
+    def computed(self, my_task, compute):
+        """``compute(value, now, calendar)`` for this timer, its errors tied to the task."""
+        engine = my_task.workflow.script_engine
+        try:
+            return compute(self.timer_value(my_task), engine.now(), engine.calendar)
+        except ExpressionError as error:
+            raise WorkflowTaskException(str(error), task=my_task, exception=error) from None
+
     def has_fired(self, my_task):
         engine = my_task.workflow.script_engine
         due = my_task._get_internal_data("event_value")
         if due is None:
-            due = resolve_due(self.timer_value(my_task), engine.now(), engine.calendar).isoformat()
+            due = self.computed(my_task, resolve_due).isoformat()
             my_task._set_internal_data(event_value=due)
         if datetime.fromisoformat(due) <= engine.now():
             my_task._set_internal_data(event_fired=True)
@@ -126,7 +154,7 @@ class WorkingCycleEventDefinition(ClockedTimer, CycleTimerEventDefinition):
         engine = my_task.workflow.script_engine
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
-            event_value = parse_cycle(self.timer_value(my_task), engine.now(), engine.calendar)
+            event_value = self.computed(my_task, parse_cycle)
         ready = False
         if event_value["cycles"] != 0:
             next_event = datetime.fromisoformat(event_value["next"])

@@ -1,0 +1,230 @@
+"""Bounds on what one evaluation of diagram text may build and how long it may run.
+
+The whitelist in ``engine.expressions`` decides *what* an expression may do; this module
+decides *how much*. A checked syntax tree is rewritten so each ``*``, ``+``, ``%`` and call
+goes through a guard that refuses, before the work is done, anything that would build a string
+or sequence beyond :data:`MAX_STRING`/:data:`MAX_ITEMS` or an integer beyond
+:data:`MAX_INT_BITS`, and measures the result afterwards. Every guard also checks the
+evaluation's time budget. Without loops or comprehensions, an expression does a bounded number
+of guarded steps, so these bounds together bound its memory and time.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+MAX_SOURCE = 20_000  # characters of one expression or script
+MAX_NESTING = 40  # brackets inside brackets
+MAX_TREE_DEPTH = 100  # syntax-tree levels (long operator chains nest too)
+MAX_STRING = 1_000_000  # characters (or bytes) in one value built
+MAX_ITEMS = 100_000  # items in one list, tuple, dict or set built
+MAX_INT_BITS = 4_096  # about 1,233 decimal digits
+MAX_SECONDS = 1.0  # one evaluation, wall clock
+
+BINOP, CALL = "__jg_binop", "__jg_call"
+_GUARDED_OPERATORS: dict[type[ast.operator], str] = {ast.Mult: "*", ast.Add: "+", ast.Mod: "%"}
+_OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "*": operator.mul,
+    "+": operator.add,
+    "%": operator.mod,
+}
+_SEQUENCES = (str, bytes, list, tuple)
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+# methods whose result grows with a number argument (width, tab size, byte count)
+_SIZED_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs", "to_bytes"})
+_budget = threading.local()
+
+
+class LimitExceeded(ArithmeticError):
+    """An evaluation would exceed a size or time bound; the message says which."""
+
+
+def check_source(text: str) -> None:
+    """Refuse text longer than :data:`MAX_SOURCE` before it is parsed."""
+    if len(text) > MAX_SOURCE:
+        raise LimitExceeded(
+            f"the expression is {len(text):,} characters long; the limit is {MAX_SOURCE:,}"
+        )
+
+
+def check_nesting(tokens: list[str]) -> None:
+    """Refuse brackets nested more than :data:`MAX_NESTING` deep (strings already removed)."""
+    depth = deepest = 0
+    for token in tokens:
+        if token in "([{":  # noqa: S105 - a bracket, not a password
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in ")]}":  # noqa: S105
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise LimitExceeded(f"brackets are nested {deepest} deep; the limit is {MAX_NESTING}")
+
+
+def check_tree_depth(tree: ast.AST) -> None:
+    """Refuse syntax trees deeper than :data:`MAX_TREE_DEPTH` (compile would recurse)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise LimitExceeded(
+                f"the expression nests more than {MAX_TREE_DEPTH} operations inside each other; "
+                "split it into steps"
+            )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+class _Guard(ast.NodeTransformer):
+    """Routes growing operators and every call through :func:`guarded_binop`/`guarded_call`."""
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        symbol = _GUARDED_OPERATORS.get(type(node.op))
+        if symbol is None:
+            return node
+        return ast.copy_location(_call(BINOP, ast.Constant(symbol), node.left, node.right), node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
+        self.generic_visit(node)
+        symbol = _GUARDED_OPERATORS.get(type(node.op))
+        if symbol is None or not isinstance(node.target, ast.Name):
+            return node
+        current = ast.Name(node.target.id, ast.Load())
+        value = _call(BINOP, ast.Constant(symbol), current, node.value)
+        return ast.copy_location(ast.Assign(targets=[node.target], value=value), node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        guarded = ast.Call(ast.Name(CALL, ast.Load()), [node.func, *node.args], node.keywords)
+        return ast.copy_location(guarded, node)
+
+
+def _call(name: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(ast.Name(name, ast.Load()), list(args), [])
+
+
+def guard(tree: ast.AST) -> ast.AST:
+    """The checked tree rewritten so its growing operations and calls are bounded."""
+    return ast.fix_missing_locations(_Guard().visit(tree))
+
+
+def start_budget() -> None:
+    """Begin one evaluation's time budget (per thread)."""
+    _budget.deadline = time.monotonic() + MAX_SECONDS
+
+
+def _check_time() -> None:
+    if time.monotonic() > getattr(_budget, "deadline", float("inf")):
+        raise LimitExceeded(f"the expression ran for more than {MAX_SECONDS:g} s")
+
+
+def bounded(value: Any) -> Any:
+    """``value`` unchanged, or LimitExceeded if it is larger than an expression may build."""
+    if isinstance(value, str | bytes) and len(value) > MAX_STRING:
+        raise LimitExceeded(f"text of {len(value):,} characters; the limit is {MAX_STRING:,}")
+    if isinstance(value, _CONTAINERS) and len(value) > MAX_ITEMS:
+        raise LimitExceeded(f"{len(value):,} items; the limit is {MAX_ITEMS:,}")
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        raise LimitExceeded(f"a number of more than {MAX_INT_BITS:,} bits")
+    return value
+
+
+def guarded_binop(symbol: str, left: Any, right: Any) -> Any:
+    """``left <symbol> right`` after checking the result cannot exceed the bounds."""
+    _check_time()
+    if symbol == "*":
+        _check_repeat(left, right)
+    elif symbol == "+":
+        if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
+            _check_size(left, len(left) + len(right))
+    elif isinstance(left, str | bytes):
+        raise LimitExceeded("'%' does not format text here; join text with + and str()")
+    return bounded(_OPERATIONS[symbol](left, right))
+
+
+def _check_repeat(left: Any, right: Any) -> None:
+    if isinstance(left, int) and isinstance(right, int):
+        if left.bit_length() + right.bit_length() > MAX_INT_BITS:
+            raise LimitExceeded(f"a number of more than {MAX_INT_BITS:,} bits")
+        return
+    sequence, count = (left, right) if isinstance(left, _SEQUENCES) else (right, left)
+    if isinstance(sequence, _SEQUENCES) and isinstance(count, int):
+        _check_size(sequence, len(sequence) * max(count, 0))
+
+
+def _check_size(sample: Any, size: int) -> None:
+    limit = MAX_STRING if isinstance(sample, str | bytes) else MAX_ITEMS
+    if size > limit:
+        raise LimitExceeded(f"a value of {size:,} items or characters; the limit is {limit:,}")
+
+
+def guarded_call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` after the size checks a method's arguments need."""
+    _check_time()
+    owner = getattr(function, "__self__", None)
+    if isinstance(owner, str | bytes):
+        _check_text_method(owner, function.__name__, args)
+    elif getattr(function, "__name__", "") in _SIZED_METHODS:
+        _check_widths(args, kwargs)
+    result = function(*args, **kwargs)
+    if isinstance(owner, _CONTAINERS):
+        bounded(owner)  # append/extend/update grew it in place
+    return bounded(result)
+
+
+def _check_text_method(text: str | bytes, name: str, args: tuple) -> None:
+    if name in _SIZED_METHODS:
+        _check_widths(args, {})
+    if name == "expandtabs":
+        tab = args[0] if args else 8
+        _check_size(text, len(text) + text.count("\t" if isinstance(text, str) else b"\t") * tab)
+    elif name == "replace" and len(args) >= 2:
+        old, new = args[0], args[1]
+        count = args[2] if len(args) > 2 and args[2] >= 0 else text.count(old)
+        _check_size(text, len(text) + count * max(len(new) - len(old), 0))
+    elif name == "join" and args:
+        pieces = args[0]
+        if isinstance(pieces, _CONTAINERS):
+            total = sum(len(p) for p in pieces if isinstance(p, str | bytes))
+            _check_size(text, total + len(text) * len(pieces))
+
+
+def _check_widths(args: tuple, kwargs: dict) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and value > MAX_STRING:
+            raise LimitExceeded(f"a width or length of {value:,}; the limit is {MAX_STRING:,}")
+
+
+def text_of(value: Any) -> str:
+    """``str(value)``, refused before it is built when it would exceed :data:`MAX_STRING`."""
+    if isinstance(value, str):
+        return value
+    if _estimated_length(value) > MAX_STRING:
+        raise LimitExceeded(f"the text of this value would exceed {MAX_STRING:,} characters")
+    return str(value)
+
+
+def _estimated_length(value: Any) -> int:
+    total, seen, stack = 0, set(), [value]
+    while stack and total <= MAX_STRING:
+        item = stack.pop()
+        if isinstance(item, str | bytes):
+            total += len(item) + 4
+        elif isinstance(item, _CONTAINERS):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            total += 2 + len(item)
+            stack.extend(item.items() if isinstance(item, dict) else item)
+        elif isinstance(item, int):
+            total += item.bit_length() // 3 + 2
+        elif isinstance(item, float | bool | date | datetime | timedelta) or item is None:
+            total += 32
+        else:
+            total += 64
+    return total
