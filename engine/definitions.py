@@ -31,6 +31,7 @@ from .resources import (
     parse_xml,
     read_resource,
 )
+from .sandbox.diagram_checks import check_decision_tables, check_evaluated_text
 from .validation import BPMN_NS, CAMUNDA_NS, check_bpmn
 
 
@@ -130,14 +131,16 @@ def check_definition(session: Session, definition: Definition, tree=None) -> lis
     """Static checks, dependency resolution and a full SpiffWorkflow parse of one definition."""
     if definition.kind == FORM:
         return []  # checked completely when read (engine.camunda_forms)
-    if definition.kind != BPMN:
-        return _parse_problems(definition, [], check=check_decisions)
     tree = (
         tree
         if tree is not None
         else read_resource(definition.resource_name, definition.source).tree
     )
+    if definition.kind != BPMN:
+        problems = check_decision_tables(tree, definition.resource_name)
+        return problems or _parse_problems(definition, [], check=check_decisions)
     problems = check_bpmn(tree, definition.resource_name)
+    problems += check_evaluated_text(tree, definition.resource_name)
     dependencies, missing = resolve_dependencies(session, definition)
     problems += [_missing_problem(definition, tree, ref_kind, ref) for ref_kind, ref in missing]
     if problems:

@@ -59,7 +59,8 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     return [problem for check in checks for problem in check(tree, filename)]
 
 
-def _problem(filename: str, element: etree._Element, message: str) -> Problem:
+def problem_at(filename: str, element: etree._Element, message: str) -> Problem:
+    """A problem at ``element``, named by its own or nearest ancestor's id, with its line."""
     owner = element
     while owner is not None and owner.get("id") is None:
         owner = owner.getparent()
@@ -67,7 +68,8 @@ def _problem(filename: str, element: etree._Element, message: str) -> Problem:
     return Problem(filename, message, element_id, element.sourceline)
 
 
-def _expression_problem(text: str, template: bool = False) -> str | None:
+def expression_problem(text: str, template: bool = False) -> str | None:
+    """Why ``text`` does not compile as an expression (or template), or None."""
     try:
         if template and not is_single_expression(text):
             compile_template(text)
@@ -82,9 +84,9 @@ def _conditions(tree, filename) -> Iterator[Problem]:
     for node in tree.iterfind(".//bpmn:conditionExpression", NS):
         text = (node.text or "").strip()
         if not text:
-            yield _problem(filename, node, "the condition is empty; write e.g. ${approved}")
-        elif message := _expression_problem(text):
-            yield _problem(filename, node, message)
+            yield problem_at(filename, node, "the condition is empty; write e.g. ${approved}")
+        elif message := expression_problem(text):
+            yield problem_at(filename, node, message)
 
 
 def _timers(tree, filename) -> Iterator[Problem]:
@@ -93,16 +95,16 @@ def _timers(tree, filename) -> Iterator[Problem]:
         for node in tree.iterfind(f".//bpmn:{tag}", NS):
             text = (node.text or "").strip()
             if not text:
-                yield _problem(filename, node, f"the timer's {tag} is empty")
+                yield problem_at(filename, node, f"the timer's {tag} is empty")
             elif is_expression(text):
-                if message := _expression_problem(text):
-                    yield _problem(filename, node, message)
+                if message := expression_problem(text):
+                    yield problem_at(filename, node, message)
             else:
                 parse = parse_cycle if tag == "timeCycle" else resolve_due
                 try:
                     parse(text, _TIMER_CHECK_START, calendar)
                 except ExpressionError as error:
-                    yield _problem(filename, node, f"timer '{text}': {error}")
+                    yield problem_at(filename, node, f"timer '{text}': {error}")
 
 
 def _user_tasks(tree, filename) -> Iterator[Problem]:
@@ -112,29 +114,29 @@ def _user_tasks(tree, filename) -> Iterator[Problem]:
             if not text:
                 continue
             if is_expression(text):
-                if message := _expression_problem(text, template=True):
-                    yield _problem(filename, task, f"camunda:{attribute}: {message}")
+                if message := expression_problem(text, template=True):
+                    yield problem_at(filename, task, f"camunda:{attribute}: {message}")
             elif attribute == "priority" and not text.strip().lstrip("-").isdigit():
-                yield _problem(filename, task, f"camunda:priority '{text}' is not a whole number")
+                yield problem_at(filename, task, f"camunda:priority '{text}' is not a whole number")
 
 
 def _scripts(tree, filename) -> Iterator[Problem]:
     for task in tree.iterfind(".//bpmn:scriptTask", NS):
         script = task.find("bpmn:script", NS)
         if script is None or not (script.text or "").strip():
-            yield _problem(filename, task, "the script task has no inline script")
+            yield problem_at(filename, task, "the script task has no inline script")
             continue
         try:
             compile_script(script.text)
         except ExpressionError as error:
-            yield _problem(filename, script, f"script does not compile: {error}")
+            yield problem_at(filename, script, f"script does not compile: {error}")
 
 
 def _form_fields(tree, filename) -> Iterator[Problem]:
     element_ids = {node.get("id") for node in tree.iter(f"{{{BPMN_NS}}}*") if node.get("id")}
     for field in tree.iterfind(".//camunda:formField", NS):
         if field.get("id") in element_ids:
-            yield _problem(
+            yield problem_at(
                 filename,
                 field,
                 f"form field id '{field.get('id')}' is also the id of a BPMN "
@@ -143,7 +145,7 @@ def _form_fields(tree, filename) -> Iterator[Problem]:
         field_type = field.get("type") or "string"
         if field_type not in FIELD_TYPES:
             known = ", ".join(sorted(FIELD_TYPES))
-            yield _problem(
+            yield problem_at(
                 filename,
                 field,
                 f"form field '{field.get('id')}' has type '{field_type}'; "
@@ -153,7 +155,7 @@ def _form_fields(tree, filename) -> Iterator[Problem]:
             name = constraint.get("name")
             if name not in VALIDATION_CONSTRAINTS:
                 known = ", ".join(sorted(VALIDATION_CONSTRAINTS))
-                yield _problem(
+                yield problem_at(
                     filename,
                     constraint,
                     f"form field '{field.get('id')}' has unknown constraint '{name}' ({known})",
@@ -167,7 +169,7 @@ def _form_links(tree, filename) -> Iterator[Problem]:
         binding = task.get(f"{{{CAMUNDA_NS}}}formRefBinding") or "latest"
         version = task.get(f"{{{CAMUNDA_NS}}}formRefVersion") or ""
         if form_key and not form_key.startswith(FORM_KEY_PREFIX):
-            yield _problem(
+            yield problem_at(
                 filename,
                 task,
                 f"camunda:formKey '{form_key}' is an embedded or external form, which cannot be "
@@ -176,19 +178,19 @@ def _form_links(tree, filename) -> Iterator[Problem]:
         if (form_ref or form_key) and task.find(
             "bpmn:extensionElements/camunda:formData", NS
         ) is not None:
-            yield _problem(
+            yield problem_at(
                 filename, task, "the task has both form fields and a linked form; keep one"
             )
         if not form_ref:
             continue
         if binding not in FORM_BINDINGS:
-            yield _problem(
+            yield problem_at(
                 filename,
                 task,
                 f"camunda:formRefBinding '{binding}' must be one of {', '.join(FORM_BINDINGS)}",
             )
         elif binding == "version" and not version.strip().isdigit():
-            yield _problem(
+            yield problem_at(
                 filename,
                 task,
                 "camunda:formRefBinding is 'version' but camunda:formRefVersion is not a number",
@@ -200,7 +202,7 @@ def _service_tasks(tree, filename) -> Iterator[Problem]:
         for task in tree.iterfind(f".//bpmn:{tag}", NS):
             for attribute in UNSUPPORTED_IMPLEMENTATIONS:
                 if task.get(f"{{{CAMUNDA_NS}}}{attribute}"):
-                    yield _problem(
+                    yield problem_at(
                         filename,
                         task,
                         f"camunda:{attribute} (Java delegates, external tasks) cannot run here; "
@@ -214,7 +216,7 @@ def _collections(tree, filename) -> Iterator[Problem]:
     for loop in tree.iterfind(".//bpmn:multiInstanceLoopCharacteristics", NS):
         collection = loop.get(f"{{{CAMUNDA_NS}}}collection")
         if collection is not None and variable_name(collection) is None:
-            yield _problem(
+            yield problem_at(
                 filename,
                 loop.getparent(),
                 f"camunda:collection '{collection}' must name a variable, like ${{agencies}}",
@@ -240,19 +242,21 @@ def _working_day_timers(tree, filename) -> Iterator[Problem]:
             timer = event.find("bpmn:timerEventDefinition", NS)
             value = (days.get("value") or "").strip()
             if timer is None:
-                yield _problem(filename, event, "working_days is set but this is not a timer event")
+                yield problem_at(
+                    filename, event, "working_days is set but this is not a timer event"
+                )
             elif len(timer):
-                yield _problem(
+                yield problem_at(
                     filename,
                     event,
                     "the timer has both a value and working_days; clear the timer's value",
                 )
             if not value.isdigit() and not is_expression(value):
-                yield _problem(
+                yield problem_at(
                     filename, days, f"working_days '{value}' must be a whole number or ${{...}}"
                 )
-            elif is_expression(value) and (message := _expression_problem(value)):
-                yield _problem(filename, days, message)
+            elif is_expression(value) and (message := expression_problem(value)):
+                yield problem_at(filename, days, message)
 
 
 def _call_mappings(tree, filename) -> Iterator[Problem]:
@@ -263,11 +267,11 @@ def _call_mappings(tree, filename) -> Iterator[Problem]:
                     continue
                 expression = mapping.get("sourceExpression")
                 if not mapping.get("target") or not (mapping.get("source") or expression):
-                    yield _problem(
+                    yield problem_at(
                         filename, mapping, f"camunda:{direction} needs a source and a target"
                     )
                 elif expression and direction == "out":
-                    yield _problem(filename, mapping, "camunda:out cannot use sourceExpression")
+                    yield problem_at(filename, mapping, "camunda:out cannot use sourceExpression")
                 elif expression and is_expression(expression):
-                    if message := _expression_problem(expression, template=True):
-                        yield _problem(filename, mapping, message)
+                    if message := expression_problem(expression, template=True):
+                        yield problem_at(filename, mapping, message)

@@ -1,0 +1,99 @@
+"""Deploy-time checks for every piece of diagram text SpiffWorkflow 3.2 would evaluate.
+
+``engine.validation`` checks the elements our processes use every day (conditions, timers,
+user-task attributes, scripts). This module covers the rest of what SpiffWorkflow evaluates —
+loop and multi-instance expressions, conditional events, decision tables — and refuses, with
+file, element and line, the two constructs Camunda 7 does not run and SpiffWorkflow would
+evaluate outside any engine hook: ad-hoc subprocesses and message correlation properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ..errors import Problem
+from ..expressions import ExpressionError, compile_expression
+from ..validation import NS, expression_problem, problem_at
+
+# (xpath, what the text is) for BPMN text SpiffWorkflow evaluates outside engine.validation
+EVALUATED_TEXT = (
+    (".//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", "loop cardinality"),
+    (".//bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition", "completion condition"),
+    (".//bpmn:standardLoopCharacteristics/bpmn:loopCondition", "loop condition"),
+    (".//bpmn:conditionalEventDefinition/bpmn:condition", "event condition"),
+)
+REFUSED = (
+    (
+        ".//bpmn:adHocSubProcess",
+        "ad-hoc subprocesses are not supported: Camunda 7 does not run them; model the optional "
+        "steps with an inclusive or event-based gateway",
+    ),
+    (
+        ".//bpmn:correlationProperty | .//bpmn:correlationKey | .//bpmn:correlationSubscription",
+        "message correlation properties are not supported: Camunda 7 correlates a message by "
+        "its name and the business key; remove the correlation property",
+    ),
+)
+DMN_INPUT = "dmninputexpr"  # the name SpiffWorkflow's DMN engine gives the input for '?'
+
+
+def check_evaluated_text(tree: etree._Element, filename: str) -> list[Problem]:
+    """Problems in a BPMN document's loop, event and refused elements (empty when fine)."""
+    problems = []
+    for path, message in REFUSED:
+        problems += [
+            problem_at(filename, node, message) for node in tree.xpath(path, namespaces=NS)
+        ]
+    for path, what in EVALUATED_TEXT:
+        for node in tree.xpath(path, namespaces=NS):
+            text = (node.text or "").strip()
+            if not text:
+                problems.append(problem_at(filename, node, f"the {what} is empty"))
+            elif message := expression_problem(text):
+                problems.append(problem_at(filename, node, f"{what}: {message}"))
+    return problems
+
+
+def check_decision_tables(tree: etree._Element, filename: str) -> list[Problem]:
+    """Every input expression, input entry and output entry compiles as the DMN engine runs it."""
+    namespace = etree.QName(tree).namespace
+    ns = {"dmn": namespace}
+    problems: list[Problem] = []
+    for table in tree.iterfind(".//dmn:decisionTable", ns):
+        inputs = [
+            (node.findtext("dmn:inputExpression/dmn:text", "", ns) or "").strip()
+            for node in table.iterfind("dmn:input", ns)
+        ]
+        for text_node in table.iterfind(".//dmn:inputExpression/dmn:text", ns):
+            problems += _compiles(filename, text_node, (text_node.text or "").strip())
+        for rule in table.iterfind("dmn:rule", ns):
+            entries = rule.findall("dmn:inputEntry", ns)
+            for entry, input_text in zip(entries, inputs, strict=False):
+                problems += _entry_problems(filename, entry, input_text, ns)
+            for entry in rule.iterfind("dmn:outputEntry", ns):
+                text = (entry.findtext("dmn:text", "", ns) or "").strip()
+                problems += _compiles(filename, entry, text) if text else []
+    return problems
+
+
+def _entry_problems(filename: str, entry, input_text: str, ns: dict) -> Iterator[Problem]:
+    text = (entry.findtext("dmn:text", "", ns) or "").strip()
+    if not text or text == "-":
+        return []
+    if "?" in text:
+        return _compiles(filename, entry, text.replace("?", DMN_INPUT))
+    try:
+        compile_expression(text)
+        combined = f"({input_text}) == ({text})"
+    except ExpressionError:
+        combined = f"{input_text} {text}"
+    return _compiles(filename, entry, combined)
+
+
+def _compiles(filename: str, node, text: str) -> list[Problem]:
+    if not text:
+        return [problem_at(filename, node, "the expression is empty")]
+    message = expression_problem(text)
+    return [problem_at(filename, node, message)] if message else []
