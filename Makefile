@@ -36,6 +36,7 @@ test: $(BIN)/.installed node_modules/.installed $(CSS) $(CHROMIUM)
 
 bench: $(BIN)/.installed $(CSS)
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/sandbox.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/scheduler.py
 
