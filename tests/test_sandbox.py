@@ -527,3 +527,17 @@ def test_a_duration_decades_away_is_refused_not_scheduled(engine):
     with pytest.raises(ProcessError, match="more than 30 years away"):
         engine.start("far", {"n": 1000000}, actor=Actor.of("pat", "practitioner"))
     assert engine.start("far", {"n": 10}, actor=Actor.of("pat", "practitioner")).status == "running"
+
+
+def test_joinedup_validate_names_the_hostile_element_and_line(database_url, tmp_path):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    hostile = tmp_path / "hostile.bpmn"
+    hostile.write_text(ad_hoc(payload(tmp_path / "mark")))
+    checked = CliRunner().invoke(main, ["--database", database_url, "validate", str(hostile)])
+    assert checked.exit_code == 1
+    assert "hostile.bpmn, element 'target'" in checked.output and "line" in checked.output
+    assert "ad-hoc subprocesses are not supported" in checked.output
+    assert not (tmp_path / "mark").exists()
