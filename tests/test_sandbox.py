@@ -481,6 +481,13 @@ def test_repeated_squaring_in_a_script_stops_at_the_integer_bound(language):
     assert "x" not in data or data["x"].bit_length() <= 4096
 
 
+def test_a_script_cannot_nest_a_value_deeper_than_its_statement_bound(language):
+    from engine.expressions import ExpressionError
+
+    with pytest.raises(ExpressionError, match="statements; the limit is 200"):
+        language.execute("x = 1\n" + "x = [x]\n" * 1000, {})
+
+
 def test_an_evaluation_that_overruns_its_time_budget_stops(language, monkeypatch):
     from engine.expressions import ExpressionError
     from engine.sandbox import limits

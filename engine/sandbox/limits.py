@@ -22,6 +22,7 @@ from typing import Any
 MAX_SOURCE = 20_000  # characters of one expression or script
 MAX_NESTING = 40  # brackets inside brackets
 MAX_TREE_DEPTH = 100  # syntax-tree levels (long operator chains nest too)
+MAX_STATEMENTS = 200  # statements in one script (each may wrap a value once more: x = [x])
 MAX_STRING = 1_000_000  # characters (or bytes) in one value built
 MAX_ITEMS = 100_000  # items in one list, tuple, dict or set built
 MAX_INT_BITS = 4_096  # about 1,233 decimal digits
@@ -67,7 +68,12 @@ def check_nesting(tokens: list[str]) -> None:
 
 
 def check_tree_depth(tree: ast.AST) -> None:
-    """Refuse syntax trees deeper than :data:`MAX_TREE_DEPTH` (compile would recurse)."""
+    """Refuse syntax trees deeper than :data:`MAX_TREE_DEPTH` (compile would recurse) and
+    scripts of more than :data:`MAX_STATEMENTS` statements."""
+    if isinstance(tree, ast.Module) and len(tree.body) > MAX_STATEMENTS:
+        raise LimitExceeded(
+            f"the script has {len(tree.body)} statements; the limit is {MAX_STATEMENTS}"
+        )
     stack = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
