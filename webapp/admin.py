@@ -91,7 +91,7 @@ def deploy():
             resources,
             name=request.form.get("name") or resources[0].filename,
             source="web upload",
-            deployed_by=actor().user_id,
+            actor=actor(),
         )
     except InvalidDefinition as error:
         return render_template(
