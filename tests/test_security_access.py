@@ -368,3 +368,9 @@ def test_a_candidate_still_sees_and_does_a_task_of_an_instance_without_a_case(ap
     engine.claim(task.id, pat)
     assert engine.task_view(task.id, pat).task.name == "Write the note"
     engine.complete(task.id, {}, pat)
+
+
+def test_the_process_page_says_who_owns_the_process(app, web, csc_owner):
+    engine_of(app).set_process_owners(PD, actor_of(app, "admin"), add=["cpo"])
+    page = web("owner").get(f"/admin/processes/{PD}").get_data(as_text=True)
+    assert "Owned by cpo" in page
