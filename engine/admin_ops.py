@@ -13,7 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
-from . import cases, migration, queries
+from . import access, migration, ownership, queries
 from .actors import Actor
 from .audit import record
 from .definitions import resolve_dependencies
@@ -90,12 +90,32 @@ class ProcessAdministration:
                 raise NotFound(f"No definition version {definition_id}")
             return definition
 
+    def process_owners(self, key: str, actor: Actor) -> list[str]:
+        """Who owns process ``key``: usernames and groups (the partnership's by default)."""
+        ensure_process_owner(actor)
+        with self.db.reading() as session:
+            return ownership.owners_of(session, key)
+
+    def set_process_owners(
+        self, key: str, actor: Actor, add: list[str] = (), remove: list[str] = ()
+    ) -> list[str]:
+        """Administrators add or remove owners of ``key``; returns who owns it afterwards."""
+        with self.db.unit_of_work() as session:
+            owners = ownership.set_owners(session, key, actor, self.clock.now(), add, remove)
+            record(
+                session,
+                "process_owners_changed",
+                actor.user_id,
+                self.clock.now(),
+                element_id=key,
+                details={"added": list(add), "removed": list(remove), "owners": owners},
+            )
+            return owners
+
     def instance_diagram(self, instance_id: int, actor: Actor) -> dict:
         """The instance's diagram XML with its completed, active and waiting-timer elements."""
         with self.db.reading() as session:
-            instance = session.get(ProcessInstance, instance_id)
-            if instance is None or not cases.involved(session, instance.case_ref, actor):
-                raise NotFound(f"No process instance {instance_id} that you can see")
+            instance = access.visible_instance(session, instance_id, actor)
             definition = session.get(Definition, instance.definition_id)
             workflow = self.runtime.load(session, instance)
             timers = {timer.element_id for timer in queries.timers(session, instance_id)}
@@ -121,6 +141,7 @@ class ProcessAdministration:
         with self.db.unit_of_work() as session:
             source, target = session.get(Definition, source_id), session.get(Definition, target_id)
             _check_versions(source, target)
+            ownership.ensure_may_administer(session, actor, source.key)
             dependencies, missing = resolve_dependencies(session, target)
             if missing:
                 raise Conflict(f"Version {target.version} needs {missing}, which is not deployed")

@@ -100,7 +100,7 @@ def ensure_visible(session: Session, reference: str, actor: Actor) -> FamilyCase
     """The case, if the actor may see it; NotFound otherwise (its existence is not revealed)."""
     case = session.scalars(select(FamilyCase).where(FamilyCase.reference == reference)).first()
     if case is None or not involved(session, reference, actor):
-        raise NotFound(f"No case {reference} that you can see")
+        raise NotFound("Page not found")
     return case
 
 

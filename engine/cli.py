@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from . import ownership
 from .actors import Actor
 from .db import Database
 from .errors import EngineError, InvalidDefinition
@@ -216,3 +217,20 @@ def demo(ctx) -> None:
 def issue_token(ctx, username: str) -> None:
     """Print a new API token for USERNAME (it replaces their previous one)."""
     click.echo(_engine(ctx).issue_token(username))
+
+
+@main.command()
+@click.argument("key")
+@click.option("--add", "add", multiple=True, help="A username or group to make an owner.")
+@click.option("--remove", "remove", multiple=True, help="A username or group to remove.")
+@click.pass_context
+def owners(ctx, key: str, add: tuple[str, ...], remove: tuple[str, ...]) -> None:
+    """Show, or (as the operator) change, who owns process KEY: who may deploy new versions
+    of it and migrate its instances. Without owners, the partnership's process owners do."""
+    engine = _engine(ctx)
+    if add or remove:
+        listed = engine.set_process_owners(key, Actor.engine("cli"), list(add), list(remove))
+    else:
+        with engine.db.reading() as session:
+            listed = ownership.owners_of(session, key)
+    click.echo(f"{key}: {', '.join(listed)}")

@@ -6,11 +6,11 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from . import accounts, cases, queries
+from . import access, accounts, cases, queries
 from .actors import Actor
 from .agencies import MANAGER_ROLES
 from .definitions import latest_definition
-from .errors import NotFound, NotPermitted
+from .errors import NotPermitted
 from .models import Definition, ProcessInstance
 
 
@@ -107,10 +107,10 @@ class PeopleOperations:
         from which agency; ``variables`` may set timescales (``var()`` defaults) but not facts.
         """
         with self.db.reading() as session:
+            case = cases.ensure_visible(session, reference, actor)  # first: reveal nothing
             definition = latest_definition(session, key, "bpmn")
             if definition is None or not actor.has_role(*definition.starter_groups):
                 raise NotPermitted(f"You cannot start '{key}'")
-            case = cases.ensure_visible(session, reference, actor)
             facts = cases.case_variables(session, case, definition.subject_kind, subject_id)
         facts["started_by_agency"] = actor.agency
         return self.start(
@@ -120,9 +120,7 @@ class PeopleOperations:
     def instance_detail(self, instance_id: int, actor: Actor) -> dict:
         """State, current tasks, waiting timers, variables and history of one instance."""
         with self.db.reading() as session:
-            instance = session.get(ProcessInstance, instance_id)
-            if instance is None or not cases.involved(session, instance.case_ref, actor):
-                raise NotFound(f"No process instance {instance_id} that you can see")
+            instance = access.visible_instance(session, instance_id, actor)
             detail = {
                 "instance": instance,
                 "tasks": queries.active_tasks(session, instance_id),

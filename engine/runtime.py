@@ -94,7 +94,7 @@ class InstanceRuntime:
         )
         instance = session.scalars(query).first()
         if instance is None:
-            raise NotFound(f"Task {task_id} does not exist")
+            raise NotFound("No such task")
         self._check(instance, expected_version, running=False)
         task = session.get(HumanTask, task_id, populate_existing=True)
         return instance, task

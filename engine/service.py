@@ -16,9 +16,9 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from sqlalchemy import select
 
 from . import definitions as defs
-from . import queries
+from . import ownership, queries
 from .actors import Actor
-from .admin_ops import ProcessAdministration
+from .admin_ops import ProcessAdministration, ensure_process_owner
 from .audit import record
 from .clock import Clock
 from .db import Database
@@ -99,10 +99,18 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration):
         source: str = "api",
         deployed_by: str | None = None,
         changed_only: bool = True,
+        actor: Actor | None = None,
     ) -> defs.DeployResult:
-        """Deploy parsed files together; unchanged ones are skipped, changed ones get N+1."""
+        """Deploy parsed files together; unchanged ones are skipped, changed ones get N+1.
+
+        With an ``actor`` (web upload, Modeler) each new version needs an owner of its key
+        (``engine.ownership``); without one (the operator's CLI) nothing is restricted.
+        """
         if not resources:
             raise InvalidDefinition([defs.Problem(name, "there are no files to deploy")])
+        if actor is not None:
+            ensure_process_owner(actor)
+            deployed_by = deployed_by or actor.user_id
         with self.db.unit_of_work() as session:
             result = defs.deploy(
                 session,
@@ -113,6 +121,7 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration):
                 now=self.clock.now(),
                 changed_only=changed_only,
             )
+            ownership.check_deployment(session, actor, result.deployed, self.clock.now())
             for definition in result.deployed:
                 record(
                     session,

@@ -1,27 +1,27 @@
 """Human-task operations of the engine: claim, assign, complete, drafts and task views.
 
 A mixin of ``Engine``; each public method is one transaction. Authorisation is enforced here:
-a person acts only on tasks they are assignee or candidate of, on cases their agency is
-involved in; managers reassign only within their team.
+a task the person may not see is NotFound (``engine.access``); they act only on tasks they are
+assignee or candidate of; managers reassign only within their own team
+(``access.reassignment``); a task's named parties may not do it (``access.parties``).
 """
 
 from __future__ import annotations
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from notifications.outbox import USER
 
 from . import queries
-from .accounts import User
+from .access import ensure_may_see_task, may_see_task, parties
+from .access.reassignment import ensure_may_reassign
 from .actors import Actor, may_claim, may_work_on
 from .agencies import MANAGER_ROLES
 from .audit import jsonable, record
-from .cases import involved
 from .effects import notify
 from .errors import (
     InvalidSubmission,
-    NotFound,
     NotPermitted,
     TaskAlreadyClaimed,
     TaskAlreadyCompleted,
@@ -55,47 +55,54 @@ class TaskOperations:
     def claim(self, task_id: int, actor: Actor) -> None:
         """Take an unassigned task; someone else's claim is a TaskAlreadyClaimed conflict."""
         with self.db.unit_of_work() as session:
-            task = self._active_task(session, task_id)
-            if not involved(session, task.case_ref, actor):
-                raise NotFound(f"No task {task_id} that you can see")
+            instance, task = self._task_for_action(session, task_id, actor)
             if not may_claim(task, actor):
                 raise NotPermitted("You are not a candidate for this task")
             if task.assignee and task.assignee != actor.user_id:
                 raise TaskAlreadyClaimed(f"'{task.name}' is already claimed by {task.assignee}")
+            self._ensure_not_party(session, instance, task, actor.user_id, acting=True)
             self._assign(session, task, actor.user_id, actor, "task_claimed")
 
     def unclaim(self, task_id: int, actor: Actor) -> None:
         """Give a claimed task back to its candidates."""
         with self.db.unit_of_work() as session:
-            task = self._active_task(session, task_id)
+            _instance, task = self._task_for_action(session, task_id, actor)
             if task.assignee != actor.user_id and not actor.system:
                 raise NotPermitted("Only the person who holds a task can give it back")
             self._assign(session, task, None, actor, "task_unclaimed")
 
     def assign(self, task_id: int, assignee: str | None, actor: Actor) -> None:
-        """Hand a task to a named person: managers, within their own team."""
+        """Hand a task to a named person, or back to its candidates (``assignee`` None).
+
+        Unassigning is reassigning: only a manager of the holder's own team may do either.
+        """
         with self.db.unit_of_work() as session:
-            task = self._active_task(session, task_id)
-            if not actor.system:
-                self._ensure_team_manager(session, task, assignee, actor)
+            instance, task = self._task_for_action(session, task_id, actor)
+            ensure_may_reassign(session, task, assignee, actor)
+            if assignee is not None and not actor.system:
+                self._ensure_not_party(session, instance, task, assignee, acting=False)
             self._assign(session, task, assignee, actor, "task_assigned")
 
-    def _ensure_team_manager(
-        self, session, task: HumanTask, assignee: str | None, actor: Actor
-    ) -> None:
-        if not actor.has_role(*MANAGER_ROLES):
-            raise NotPermitted("Only managers can reassign tasks")
-        if not involved(session, task.case_ref, actor):
-            raise NotPermitted(f"Your agency is not involved in case {task.case_ref}")
-        if assignee is None:
+    def _task_for_action(self, session, task_id: int, actor: Actor):
+        """Lock the task's instance; NotFound unless the actor may see the task, then
+        a conflict unless it is still active."""
+        instance, task = self.runtime.lock_for_task(session, task_id)
+        ensure_may_see_task(session, task, actor)
+        self._ensure_active(task)
+        return instance, task
+
+    def _ensure_not_party(self, session, instance, task, username: str, acting: bool, live=None):
+        """NotPermitted when ``username`` is a party the task's ``not_by`` properties exclude."""
+        spec, subprocess_specs = self.runtime.specs.get(
+            session, instance.definition_id, instance.dependency_ids
+        )
+        properties = properties_of(spec, subprocess_specs, task.element_id)
+        if not parties.restricts(properties):
             return
-        member = session.scalars(select(User).where(User.username == assignee)).first()
-        if member is None or not actor.team or member.team != actor.team:
-            raise NotPermitted(f"{assignee} is not in your team")
-        if not (
-            may_claim(task, member.actor()) and involved(session, task.case_ref, member.actor())
-        ):
-            raise NotPermitted(f"{member.display_name} cannot do '{task.name}'")
+        if live is None:
+            live = spiff_task(self.runtime.load(session, instance), task.spiff_task_id)
+        excluded = parties.parties(session, properties, live.data if live else {}, instance.id)
+        parties.ensure_not_party(username, excluded, properties, acting)
 
     def _assign(
         self, session, task: HumanTask, assignee: str | None, actor: Actor, event_type: str
@@ -134,15 +141,15 @@ class TaskOperations:
         """
         now, data = self.clock.now(), dict(data or {})
         with self._recording_errors(actor.user_id) as step, self.db.unit_of_work() as session:
-            instance, task = self.runtime.lock_for_task(session, task_id)
-            step.instance_id = instance.id
-            self._ensure_active(task)  # "already completed" says more than "stale"
+            instance, task = self._task_for_action(session, task_id, actor)
+            step.instance_id = instance.id  # "already completed" said more than "stale"
             self.runtime.check_version(instance, expected_version)
             ensure_may_act(session, task, actor)
             workflow = self.runtime.load(session, instance)
             live = spiff_task(workflow, task.spiff_task_id)
             if live is None or live.state != TaskState.READY:
                 raise TaskAlreadyCompleted(f"'{task.name}' has already been completed")
+            self._ensure_not_party(session, instance, task, actor.user_id, True, live)
             cleaned = validate_task_data(session, instance, live.task_spec, data, live.data)
             live.data.update(cleaned)
             run_safely(workflow, live.run)
@@ -167,7 +174,7 @@ class TaskOperations:
     def save_draft(self, task_id: int, data: dict, actor: Actor) -> None:
         """Keep unfinished form values for this person; nothing is validated or run."""
         with self.db.unit_of_work() as session:
-            task = self._active_task(session, task_id)
+            _instance, task = self._task_for_action(session, task_id, actor)
             ensure_may_act(session, task, actor)
             draft = draft_of(session, task.id, actor.user_id)
             if draft is None:
@@ -185,11 +192,6 @@ class TaskOperations:
         """One page of an inbox tab, read from the indexed task table only."""
         with self.db.reading() as session:
             return queries.inbox(session, actor, tab, now=self.clock.now(), **filters)
-
-    def _active_task(self, session, task_id: int) -> HumanTask:
-        _instance, task = self.runtime.lock_for_task(session, task_id)
-        self._ensure_active(task)
-        return task
 
     @staticmethod
     def _ensure_active(task: HumanTask) -> None:
@@ -228,9 +230,11 @@ class TaskOperations:
         """The instance's active tasks that this person may work on now (what comes next)."""
         with self.db.reading() as session:
             tasks = queries.active_tasks(session, instance_id)
-            if tasks and not involved(session, tasks[0].case_ref, actor):
-                return []
-            return [task for task in tasks if may_work_on(task, actor)]
+            return [
+                task
+                for task in tasks
+                if may_work_on(task, actor) and may_see_task(session, task, actor)
+            ]
 
 
 def _tell_starter(session, instance: ProcessInstance, task: HumanTask, decision: str, now) -> None:

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .access import NO_SUCH_TASK, ensure_may_see_task
 from .actors import Actor, may_work_on
 from .audit import jsonable
 from .camunda_forms import CamundaForm, parse_form
-from .cases import involved
 from .definitions import form_versions
 from .errors import NotFound, NotPermitted
 from .forms import validate_form_submission, validate_submission
@@ -34,21 +34,20 @@ class TaskView:
 
 
 def visible_task(session: Session, task_id: int, actor: Actor) -> HumanTask:
-    """A task the actor may see: theirs to act on, or completed by them. NotFound otherwise."""
-    task = session.get(HumanTask, task_id)
-    if task is None or not involved(session, task.case_ref, actor):
-        raise NotFound(f"No task {task_id} that you can see")
+    """A task whose page the actor may open: one they may see that is theirs to act on, or
+    that they completed. NotFound (saying nothing) otherwise."""
+    task = ensure_may_see_task(session, session.get(HumanTask, task_id), actor)
     if not (may_work_on(task, actor) or task.completed_by == actor.user_id):
-        raise NotFound(f"No task {task_id} that you can see")
+        raise NotFound(NO_SUCH_TASK)
     return task
 
 
 def ensure_may_act(session: Session, task: HumanTask, actor: Actor) -> None:
-    """NotPermitted unless the actor is a candidate/assignee whose agency is on the case."""
+    """NotFound unless the actor may see the task; NotPermitted unless they are its
+    candidate or assignee."""
+    ensure_may_see_task(session, task, actor)
     if not may_work_on(task, actor):
-        raise NotPermitted(f"'{task.name}' is not yours to work on")
-    if not involved(session, task.case_ref, actor):
-        raise NotPermitted(f"Your agency is not involved in case {task.case_ref}")
+        raise NotPermitted("This task is not yours to work on")
 
 
 def task_spec_of(spec, subprocess_specs: dict, element_id: str):

@@ -9,12 +9,14 @@ import re
 import pytest
 
 from engine.actors import Actor
+from engine.agencies import PARTNERSHIP, groups_for
 from engine.errors import MigrationBlocked, NotPermitted
 from engine.models import Definition, ProcessInstance
 
 from .helpers import bpmn, flow, linear, resource, user_task
 
-OWNER = Actor.of("owner", "process-owner")
+# the partnership's process owner, as engine.demo has them (they own processes by default)
+OWNER = Actor("owner", groups_for(PARTNERSHIP, ["process-owner"]), agency=PARTNERSHIP)
 PAT = Actor.of("pat", "practitioner")
 
 

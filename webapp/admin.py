@@ -54,7 +54,10 @@ def process(key: str):
     wanted = request.args.get("version", type=int)
     shown = next((v for v in versions if v.definition.version == wanted), versions[0])
     title = shown.definition.name or key
-    return render_template("admin/process.html", title=title, versions=versions, shown=shown)
+    owners = engine_of(current_app).process_owners(key, actor())
+    return render_template(
+        "admin/process.html", title=title, versions=versions, shown=shown, owners=owners
+    )
 
 
 @bp.get("/definitions/<int:definition_id>/source")
@@ -91,7 +94,7 @@ def deploy():
             resources,
             name=request.form.get("name") or resources[0].filename,
             source="web upload",
-            deployed_by=actor().user_id,
+            actor=actor(),
         )
     except InvalidDefinition as error:
         return render_template(

@@ -128,6 +128,7 @@ def create_deployment():
             source=form.get("deployment-source") or "Camunda Modeler",
             deployed_by=user.username,
             changed_only=changed_only,
+            actor=user.actor(),
         )
     except InvalidDefinition as error:
         lines = "\n".join(f"* {problem}" for problem in error.problems)
