@@ -8,6 +8,7 @@ from engine import (  # noqa: F401
     models,  # noqa: F401 - registers the tables on Base.metadata
 )
 from engine.db import Base
+from engine.signin import sessions, throttle  # noqa: F401
 from notifications import models as notification_models  # noqa: F401
 
 engine = context.config.attributes["engine"]
