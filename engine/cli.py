@@ -216,3 +216,13 @@ def demo(ctx) -> None:
 def issue_token(ctx, username: str) -> None:
     """Print a new API token for USERNAME (it replaces their previous one)."""
     click.echo(_engine(ctx).issue_token(username))
+
+
+def _register_signin_commands() -> None:
+    from .signin.commands import deactivate, set_password
+
+    main.add_command(set_password)
+    main.add_command(deactivate)
+
+
+_register_signin_commands()
