@@ -32,7 +32,7 @@ from engine.cases import CaseInvolvement, FamilyCase  # noqa: E402
 from engine.resources import read_resource  # noqa: E402
 from webapp import create_app, db, engine_of  # noqa: E402
 
-PASSWORD = "benchmark-password-1"  # noqa: S105
+PASSWORD = "inbox-latency-probe-2026"  # noqa: S105
 AGENCY = "childrens-social-care"
 
 

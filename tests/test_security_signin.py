@@ -110,6 +110,14 @@ def test_the_app_refuses_to_start_without_a_secret_key(database_url, monkeypatch
         create_app({"SQLALCHEMY_DATABASE_URI": database_url})
 
 
+def test_serve_says_what_to_set_when_the_key_is_missing(database_url, monkeypatch):
+    monkeypatch.delenv("JOINEDUP_SECRET_KEY")
+    monkeypatch.delenv("JOINEDUP_DEV_SECRET_FILE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 1 and "export JOINEDUP_SECRET_KEY=" in result.output
+
+
 def test_the_development_key_file_is_created_private_and_reused(
     database_url, tmp_path, monkeypatch
 ):
