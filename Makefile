@@ -27,7 +27,8 @@ $(CHROMIUM):
 
 run: $(BIN)/.installed $(CSS)
 	JOINEDUP_INSECURE_COOKIES=1 $(BIN)/joinedup demo
-	JOINEDUP_INSECURE_COOKIES=1 JOINEDUP_SMTP_HOST= $(BIN)/joinedup serve
+	JOINEDUP_INSECURE_COOKIES=1 JOINEDUP_SMTP_HOST= JOINEDUP_DEV_SECRET_FILE=instance/secret_key \
+		$(BIN)/joinedup serve
 
 test: $(BIN)/.installed node_modules/.installed $(CSS) $(CHROMIUM)
 	$(BIN)/ruff check .

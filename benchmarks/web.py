@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -31,12 +32,18 @@ from engine.cases import CaseInvolvement, FamilyCase  # noqa: E402
 from engine.resources import read_resource  # noqa: E402
 from webapp import create_app, db, engine_of  # noqa: E402
 
-PASSWORD = "benchmark-password-1"  # noqa: S105
+PASSWORD = "inbox-latency-probe-2026"  # noqa: S105
 AGENCY = "childrens-social-care"
 
 
 def setup(url: str):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SESSION_COOKIE_SECURE": False,
+            "SECRET_KEY": secrets.token_hex(32),
+        }
+    )
     engine = engine_of(app)
     engine.deploy([read_resource("three_tasks.bpmn", THREE_TASKS)], deployed_by="bench")
     engine.create_user(

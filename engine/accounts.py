@@ -15,6 +15,7 @@ from .actors import Actor
 from .agencies import AGENCIES, ROLES, groups_for
 from .db import Base
 from .errors import EngineError, NotFound
+from .signin.policy import check_password
 
 # werkzeug's default (scrypt) unless JOINEDUP_PASSWORD_HASH names another werkzeug method.
 PASSWORD_METHOD = os.environ.get("JOINEDUP_PASSWORD_HASH", "scrypt")
@@ -79,8 +80,7 @@ def create_user(
     unknown = [role for role in roles if role not in ROLES]
     if unknown:
         raise InvalidAccount(f"Unknown role(s) {', '.join(unknown)} (known: {', '.join(ROLES)})")
-    if len(password) < 12:
-        raise InvalidAccount("Passwords must be at least 12 characters")
+    check_password(password, username=username, display_name=display_name)
     user = User(
         username=username,
         display_name=display_name,

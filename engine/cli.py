@@ -234,3 +234,13 @@ def owners(ctx, key: str, add: tuple[str, ...], remove: tuple[str, ...]) -> None
         with engine.db.reading() as session:
             listed = ownership.owners_of(session, key)
     click.echo(f"{key}: {', '.join(listed)}")
+
+
+def _register_signin_commands() -> None:
+    from .signin.commands import deactivate, set_password
+
+    main.add_command(set_password)
+    main.add_command(deactivate)
+
+
+_register_signin_commands()

@@ -40,6 +40,7 @@ from .models import (
 from .people_ops import PeopleOperations
 from .resources import DEFINITION_SUFFIXES, Resource, read_resource
 from .runtime import InstanceRef, InstanceRuntime, run_safely
+from .signin.operations import SignInOperations
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .workdays import WorkingDayCalendar
@@ -72,7 +73,7 @@ class _Step:
     instance_id: int | None = None
 
 
-class Engine(TaskOperations, PeopleOperations, ProcessAdministration):
+class Engine(TaskOperations, PeopleOperations, ProcessAdministration, SignInOperations):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
     def __init__(

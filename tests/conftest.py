@@ -4,12 +4,15 @@ set), an engine on a frozen clock, and helpers that drive processes like a perso
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import uuid
 
 # Hashing 21 demo passwords with scrypt in every web test costs seconds; the tests exercise
 # sign-in, not the hash's strength. (Set before engine.accounts is imported.)
 os.environ.setdefault("JOINEDUP_PASSWORD_HASH", "pbkdf2:sha256:1000")
+# create_app refuses to start without a secret key; every test app gets a random one.
+os.environ.setdefault("JOINEDUP_SECRET_KEY", secrets.token_hex(32))
 
 import pytest
 from sqlalchemy import create_engine, text

@@ -72,7 +72,9 @@ def test_pages_need_sign_in_and_sign_out_ends_the_session(web):
 
 
 def test_sign_in_is_rate_limited(app, web):
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    from engine.signin.throttle import Limit, SignInLimits
+
+    engine_of(app).signin_limits = SignInLimits(account=Limit.parse("3 per 15 minutes"))
     client = web()
     client.get("/sign-in")
     codes = [

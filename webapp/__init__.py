@@ -14,6 +14,9 @@ from engine.cli import database_url
 from engine.db import Base, Database, normalise_url
 from engine.schema import upgrade
 from engine.service import Engine
+from engine.signin.throttle import Limit, SignInLimits
+
+from . import secret_key
 
 db = SQLAlchemy(metadata=Base.metadata)
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +26,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config from ``JOINEDUP_*``/``DATABASE_URL``, engine bound to one pool."""
     app = Flask(__name__)
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("JOINEDUP_SECRET_KEY", "dev-only-change-me"),
+        SECRET_KEY=os.environ.get("JOINEDUP_SECRET_KEY"),
+        JOINEDUP_DEV_SECRET_FILE=os.environ.get("JOINEDUP_DEV_SECRET_FILE"),
+        MAX_CONTENT_LENGTH=int(os.environ.get("JOINEDUP_MAX_REQUEST_BYTES", 16 * 1024 * 1024)),
         SQLALCHEMY_DATABASE_URI=normalise_url(database_url()),
         JOINEDUP_AUTO_MIGRATE=os.environ.get("JOINEDUP_AUTO_MIGRATE", "1") == "1",
         JOINEDUP_ASSETS=os.environ.get("JOINEDUP_ASSETS", str(ROOT / "node_modules")),
@@ -33,17 +38,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=os.environ.get("JOINEDUP_INSECURE_COOKIES") != "1",
         RATELIMIT_STORAGE_URI=os.environ.get("JOINEDUP_RATELIMIT_STORAGE", "memory://"),
-        LOGIN_RATE_LIMIT=os.environ.get("JOINEDUP_LOGIN_RATE_LIMIT", "10 per minute"),
+        SIGNIN_ACCOUNT_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
+        SIGNIN_ADDRESS_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
     )
     if test_config:
         app.config.from_mapping(test_config)
+    secret_key.configure(app)
     db.init_app(app)
     with app.app_context():
         if app.config["JOINEDUP_AUTO_MIGRATE"]:
             upgrade(db.engine)
-        app.extensions["joinedup.engine"] = Engine(
-            Database(db.engine), clock=app.config.get("JOINEDUP_CLOCK")
-        )
+        engine = Engine(Database(db.engine), clock=app.config.get("JOINEDUP_CLOCK"))
+        engine.signin_limits = signin_limits(app)
+        app.extensions["joinedup.engine"] = engine
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -85,6 +92,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
+
+
+def signin_limits(app: Flask) -> SignInLimits:
+    """Failed sign-ins allowed per account and per address (``"5 per 15 minutes"``)."""
+    return SignInLimits(
+        account=Limit.parse(app.config["SIGNIN_ACCOUNT_LIMIT"]),
+        address=Limit.parse(app.config["SIGNIN_ADDRESS_LIMIT"]),
+    )
 
 
 def engine_of(app: Flask) -> Engine:

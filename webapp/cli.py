@@ -15,8 +15,12 @@ def serve(host: str, port: int) -> None:
     from notifications.scheduler import BackgroundJobs, build_scheduler
 
     from . import create_app, engine_of
+    from .secret_key import SecretKeyError
 
-    app = create_app()
+    try:
+        app = create_app()
+    except SecretKeyError as error:
+        raise click.ClickException(str(error)) from None
     scheduler = build_scheduler(BackgroundJobs(engine_of(app)))
     scheduler.start()
     click.echo(f"JoinedUp is running at http://{host}:{port}/  (Ctrl+C to stop)")

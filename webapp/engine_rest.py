@@ -18,6 +18,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from engine.errors import EngineError, InvalidDefinition
 from engine.resources import DEFINITION_SUFFIXES, read_resource
+from engine.signin.throttle import TooManyAttempts
 
 from . import engine_of
 from .security import csrf
@@ -61,23 +62,38 @@ def preflight():
 
 
 def process_owner():
-    """The signed-in process owner, from Basic or Bearer auth; 401 or 403 otherwise."""
+    """The signed-in process owner, from Basic or Bearer auth; one 401 for every refusal.
+
+    A wrong password, an unknown user and a right password of someone who is not a process
+    owner get the same answer, so the Modeler's endpoint is no password oracle; Basic attempts
+    go through the sign-in throttle (429) before any password is hashed.
+    """
     engine = engine_of(current_app)
     header = request.headers.get("Authorization", "")
     user = None
     if header.startswith("Basic "):
+        username, password = _basic_credentials(header[6:])
         try:
-            username, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            username, password = "", ""
-        user = engine.authenticate(username, password)
+            user = engine.check_credentials(
+                username, password, request.remote_addr or "", roles=DEPLOYERS
+            )
+        except TooManyAttempts as error:
+            raise RestError(429, "AuthenticationException", str(error)) from None
     elif header.startswith("Bearer "):
         user = engine.user_for_token(header[7:].strip())
-    if user is None:  # also the literal "Authorization: undefined" the Modeler sends
+    # also the literal "Authorization: undefined" the Modeler sends
+    if user is None or not set(user.roles).intersection(DEPLOYERS):
         raise RestError(401, "AuthenticationException", "Sign in as a JoinedUp process owner")
-    if not set(user.roles).intersection(DEPLOYERS):
-        raise RestError(403, "AuthorizationException", f"{user.username} is not a process owner")
     return user
+
+
+def _basic_credentials(encoded: str) -> tuple[str, str]:
+    """Username and password from a Basic header; empty strings if it is malformed."""
+    try:
+        username, _, password = base64.b64decode(encoded).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""
+    return username, password
 
 
 @bp.get(f"{PREFIX}/deployment")

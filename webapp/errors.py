@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine.errors import EngineError
 
@@ -18,6 +18,7 @@ TITLES = {
     403: "You cannot do that",
     404: "Page not found",
     409: "Someone else changed this first",
+    413: "What was sent is too large",
     422: "There is a problem with what was sent",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
@@ -44,6 +45,13 @@ def respond(status: int, code: str, message: str, details=None):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def _size(count: int) -> str:
+    for unit, scale in (("MiB", 2**20), ("KiB", 2**10)):
+        if count >= scale:
+            return f"{count / scale:g} {unit}"
+    return f"{count} bytes"
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
@@ -55,6 +63,16 @@ def init_app(app: Flask) -> None:
     def _csrf(error: CSRFError):
         return respond(
             400, "csrf", "This form has expired. Go back, reload the page and try again."
+        )
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return respond(
+            413,
+            "request_too_large",
+            f"What was sent is larger than the {_size(limit)} this service accepts. "
+            "Send smaller files, or fewer at a time.",
         )
 
     @app.errorhandler(HTTPException)

@@ -1,10 +1,13 @@
-"""Security headers (a CSP with a per-request nonce), CSRF protection and login throttling."""
+"""Security headers (a CSP with a per-request nonce), CSRF protection, a request size cap.
+
+Sign-in throttling lives in ``engine.signin.throttle`` (database counters shared by workers).
+"""
 
 from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g
+from flask import Flask, abort, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -21,6 +24,13 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.before_request
+    def _size() -> None:
+        # Werkzeug enforces MAX_CONTENT_LENGTH only when a view reads the body; refuse early.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.content_length and request.content_length > limit:
+            abort(413)
 
     @app.context_processor
     def _template_nonce() -> dict:
