@@ -30,6 +30,7 @@ from .errors import (
     NotFound,
     ProcessError,
 )
+from .inputs.variables import check_variables
 from .models import (
     CANCELLED,
     RUNNING,
@@ -168,6 +169,7 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration):
         """Start process ``key`` (its latest version, or the version ``definition_id`` names)
         and run it to its first wait."""
         now, who = self.clock.now(), actor.user_id if actor else None
+        variables = check_variables(variables)
         with self._recording_errors(who, process_key=key), self.db.unit_of_work() as session:
             definition = defs.startable_definition(session, key, definition_id)
             dependencies, missing = defs.resolve_dependencies(session, definition)
@@ -242,6 +244,7 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration):
     ) -> InstanceRef:
         """Deliver message ``name`` to the one instance waiting for it (by business key)."""
         now, who = self.clock.now(), actor.user_id if actor else None
+        variables = check_variables(variables)
         with self._recording_errors(who) as step, self.db.unit_of_work() as session:
             query = select(MessageSubscription.instance_id).where(
                 MessageSubscription.message_name == name

@@ -28,6 +28,7 @@ from .errors import (
     TaskNotActive,
 )
 from .indexing import announce_task, set_offered, withdraw_candidates
+from .inputs.variables import check_variables
 from .models import (
     ACTIVE_TASK_STATES,
     CLAIMED,
@@ -132,7 +133,7 @@ class TaskOperations:
 
         ``decision`` (approved/declined) also tells whoever started the process.
         """
-        now, data = self.clock.now(), dict(data or {})
+        now, data = self.clock.now(), check_variables(data)
         with self._recording_errors(actor.user_id) as step, self.db.unit_of_work() as session:
             instance, task = self.runtime.lock_for_task(session, task_id)
             step.instance_id = instance.id

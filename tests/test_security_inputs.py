@@ -112,3 +112,68 @@ def test_the_serializer_keeps_its_own_typed_values():
         "plain": {"typename": "date", "value": "2026-01-02"},
     }
     assert registry.restore(json.loads(json.dumps(registry.convert(values)))) == values
+
+
+@pytest.mark.parametrize(
+    ("variables", "named", "says"),
+    [
+        ({"note": "x" * 100_001}, "note", "longer than 100000"),
+        ({"count": 10**30}, "count", "within ±"),
+        ({"deep": json.loads("[" * 40 + "]" * 40)}, "deep", "nested more than 16"),
+        ({"many": list(range(20_000))}, "many", "more than 10000 values"),
+        ({"__class__": 1}, "__class__", "reserved"),
+    ],
+)
+def test_unsafe_variable_shapes_are_a_422_naming_the_variable(api, variables, named, says):
+    response = start(api, **variables)
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and error["code"] == "invalid_variables"
+    assert says in error["details"][named] and f"'{named}'" in error["message"]
+
+
+def test_non_finite_numbers_are_refused_at_start_and_completion(api):
+    body = '{"process": "two-steps", "variables": {"n": NaN}}'
+    refused = api(
+        "POST", "/api/v1/cases/DEMO-001/start", data=body, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "finite" in refused.get_json()["error"]["details"]["n"]
+    [look] = [t for t in start(api).get_json()["next_tasks"] if t["name"] == "Look"]
+    body = '{"variables": {"n": Infinity}}'
+    done = api(
+        "POST", f"/api/v1/tasks/{look['id']}/complete", data=body, content_type="application/json"
+    )
+    assert done.status_code == 422 and "finite" in done.get_json()["error"]["message"]
+    assert api("GET", f"/api/v1/tasks/{look['id']}").get_json()["task"]["status"] != "completed"
+
+
+def test_a_message_with_unsafe_variables_is_refused_before_it_is_delivered(engine):
+    from engine.errors import InvalidVariables
+
+    with pytest.raises(InvalidVariables, match="variable 'n'"):
+        engine.correlate_message("anything", variables={"n": float("inf")})
+
+
+def test_engine_rest_typed_variables_are_checked_against_their_type(app, api):
+    client = app.test_client()
+    owner = {"Authorization": "Bearer " + engine_of(app).issue_token("owner")}
+    url = "/engine-rest/process-definition/key/two-steps/start"
+
+    def send(variables):
+        return client.post(url, headers=owner, json={"variables": variables})
+
+    lookalike = json.dumps(LOOKALIKES["when"])
+    started = send(
+        {"when": {"value": lookalike, "type": "Json"}, "n": {"value": 2, "type": "Long"}}
+    )
+    assert started.status_code == 200, started.get_json()
+    variables = engine_of(app).instance_variables(int(started.get_json()["id"]))
+    assert (variables["when"], variables["n"]) == (LOOKALIKES["when"], 2)
+    for bad, says in (
+        ({"x": {"value": "rO0AB", "type": "Object"}}, "type 'Object' is not supported"),
+        ({"x": {"value": "1", "type": "Integer"}}, "the value is not a Integer"),
+        ({"x": {"value": "{", "type": "Json"}}, "does not parse"),
+    ):
+        response = send(bad)
+        assert response.status_code == 400 and says in response.get_json()["message"]
+    too_long = send({"x": {"value": "y" * 100_001, "type": "String"}})
+    assert too_long.status_code == 422 and "variable 'x'" in too_long.get_json()["message"]
