@@ -15,6 +15,7 @@ from .camunda_forms import parse_form
 from .cases import MEMBER_KINDS
 from .dialect.user_tasks import form_ref
 from .errors import InvalidDefinition, Problem
+from .inputs.timescales import declared_timescales
 from .validation import BPMN_NS, CAMUNDA_NS, extension_property
 
 DMN_NAMESPACES = (
@@ -111,6 +112,7 @@ def _describe_bpmn(resource: Resource) -> None:
     starters = executable[0].get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or ""
     resource.starter_groups = [group.strip() for group in starters.split(",") if group.strip()]
     resource.subject_kind = _subject_kind(resource, executable[0])
+    declared_timescales(executable[0], resource.filename)  # refuse a malformed one now
     resource.provides = [
         (PROCESS, p.get("id"), p.get("name"), p.get("isExecutable") == "true") for p in processes
     ]

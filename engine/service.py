@@ -30,6 +30,7 @@ from .errors import (
     NotFound,
     ProcessError,
 )
+from .inputs.timescales import check_overrides
 from .inputs.variables import check_variables
 from .models import (
     CANCELLED,
@@ -177,9 +178,8 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration):
                 names = ", ".join(f"{kind} '{ref}'" for kind, ref in missing)
                 raise NotFound(f"Process '{key}' needs {names}, which is not deployed")
             dependency_ids = [d.id for d in dependencies]
-            workflow = self.runtime.new_workflow(
-                session, definition.id, dependency_ids, dict(variables or {})
-            )
+            workflow = self.runtime.new_workflow(session, definition.id, dependency_ids, variables)
+            check_overrides(getattr(workflow.spec, "timescales", {}), variables, actor)
             if (name := initiator_variable(workflow.spec)) and who:
                 workflow.task_tree.data[name] = who
             instance = ProcessInstance(

@@ -177,3 +177,59 @@ def test_engine_rest_typed_variables_are_checked_against_their_type(app, api):
         assert response.status_code == 400 and says in response.get_json()["message"]
     too_long = send({"x": {"value": "y" * 100_001, "type": "String"}})
     assert too_long.status_code == 422 and "variable 'x'" in too_long.get_json()["message"]
+
+
+def test_a_practitioner_may_not_set_timescales(api):
+    response = start(api, "professional-differences", stage1_days=1_000_000)
+    error = response.get_json()["error"]
+    assert response.status_code == 403 and error["code"] == "not_permitted"
+    assert "Only managers and process owners may set timescales (stage1_days)" in error["message"]
+
+
+def test_a_manager_sets_timescales_only_within_the_diagrams_bounds(api):
+    for value, says in (
+        (1_000_000, "the diagram's timescale:stage1_days is 1..20), not 1000000"),
+        (0, "must be from 1 to 20"),
+        ("3", "must be a whole number from 1 to 20"),
+    ):
+        response = start(api, "professional-differences", user="cal", stage1_days=value)
+        error = response.get_json()["error"]
+        assert response.status_code == 422 and says in error["details"]["stage1_days"]
+        assert "variable 'stage1_days'" in error["message"]
+    ok = start(api, "professional-differences", user="cal", stage1_days=20, reminder_days=0)
+    assert ok.status_code == 201, ok.get_json()
+
+
+def test_a_process_owner_is_held_to_the_bounds_through_engine_rest(app, api):
+    client = app.test_client()
+    owner = {"Authorization": "Bearer " + engine_of(app).issue_token("owner")}
+    url = "/engine-rest/process-definition/key/professional-differences/start"
+    response = client.post(url, headers=owner, json={"variables": {"stage3_days": 31}})
+    assert response.status_code == 422 and "stage3_days" in response.get_json()["message"]
+
+
+def test_the_shipped_diagrams_declare_their_timescales(engine, scenario):
+    scenario.deploy_shipped()
+    with engine.db.reading() as session:
+        from engine.definitions import latest_definition
+
+        definition = latest_definition(session, "professional-differences", "bpmn")
+        spec, _ = engine.runtime.specs.get(session, definition.id, [])
+    assert str(spec.timescales["stage1_days"]) == "1..20"
+    assert set(spec.timescales) == {f"stage{n}_days" for n in (1, 2, 3, 4)} | {"reminder_days"}
+
+
+@pytest.mark.parametrize("value", ["20..1", "1-20", "lots"])
+def test_a_malformed_timescale_property_is_refused_at_deploy_naming_its_line(scenario, value):
+    from engine.errors import InvalidDefinition
+
+    text = TWO_STEPS.replace(
+        '<bpmn:startEvent id="start"/>',
+        "<bpmn:extensionElements><camunda:properties>\n"
+        f'<camunda:property name="timescale:look_days" value="{value}"/>'
+        '</camunda:properties></bpmn:extensionElements><bpmn:startEvent id="start"/>',
+    )
+    with pytest.raises(InvalidDefinition) as caught:
+        scenario.deploy("two-steps.bpmn", text)
+    [problem] = caught.value.problems
+    assert "range of whole numbers like 1..20" in problem.message and problem.line == 5
