@@ -233,3 +233,116 @@ def test_a_malformed_timescale_property_is_refused_at_deploy_naming_its_line(sce
         scenario.deploy("two-steps.bpmn", text)
     [problem] = caught.value.problems
     assert "range of whole numbers like 1..20" in problem.message and problem.line == 5
+
+
+# --- parameters and uploads ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("tab=bogus", "'tab' must be one of mine, team, overdue, completed, not 'bogus'"),
+        ("tab=all", "'tab' must be one of"),
+        ("page=99999999999999999999", "'page' must be a whole number"),
+        ("page=10001", "'page' must be from 1 to 10000, not 10001"),
+        ("page=abc", "'page' must be a whole number, not 'abc'"),
+        ("page=0", "'page' must be from 1 to 10000"),
+    ],
+)
+def test_bad_list_parameters_are_a_400_saying_what_is_wrong(api, web, query, says):
+    page = web("pat").get(f"/inbox?{query}")
+    assert page.status_code == 400 and says in page.get_data(as_text=True).replace("&#39;", "'")
+    listed = api("GET", f"/api/v1/tasks?{query}")
+    assert listed.status_code == 400 and says in listed.get_json()["error"]["message"]
+
+
+def test_the_last_allowed_page_is_simply_empty(api, web):
+    assert web("pat").get("/inbox?page=10000&tab=completed").status_code == 200
+    assert api("GET", "/api/v1/tasks?page=10000").get_json()["tasks"] == []
+    version = web("owner").get("/admin/processes/two-steps?version=x")
+    assert version.status_code == 400 and "must be a whole number" in version.get_data(as_text=True)
+
+
+def cafe(declaration: str = "UTF-8") -> str:
+    text = linear_named("Café au lait")
+    return text.replace('encoding="UTF-8"', f'encoding="{declaration}"')
+
+
+def linear_named(name: str) -> str:
+    from .helpers import linear
+
+    return linear("cafe", "one", name=name)
+
+
+def zipped() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("cafe.bpmn", cafe())
+    return buffer.getvalue()
+
+
+UPLOADS = [
+    (cafe("ISO-8859-1").encode("latin-1"), None),
+    (cafe().encode("utf-16"), None),
+    (b"\xef\xbb\xbf" + cafe().encode("utf-8"), None),
+    (cafe().encode("latin-1"), "is not UTF-8 text; save it as UTF-8"),
+    (cafe("UTF-16").encode("latin-1"), "declares UTF-16 but has no byte order mark"),
+    (cafe("klingon").encode("latin-1"), "names an unknown encoding, klingon"),
+    (zipped(), "cafe.bpmn is not a text BPMN, DMN or form file (it looks like a zip archive"),
+]
+
+
+@pytest.mark.parametrize(("content", "says"), UPLOADS)
+def test_an_upload_page_file_is_decoded_or_refused_with_a_reason(app, web, content, says):
+    import io
+
+    owner = web("owner")
+    data = {"files": [(io.BytesIO(content), "cafe.bpmn")]}
+    response = owner.post("/admin/deploy", data=data, content_type="multipart/form-data")
+    if says is None:
+        assert response.status_code == 302
+        assert "Café au lait" in owner.get("/admin/processes").get_data(as_text=True)
+    else:
+        page = response.get_data(as_text=True).replace("&#39;", "'")
+        assert response.status_code == 422 and says in page
+
+
+@pytest.mark.parametrize(("content", "says"), UPLOADS)
+def test_an_engine_rest_deployment_is_decoded_or_refused_with_a_reason(app, content, says):
+    import io
+
+    from .test_engine_rest import OWNER
+
+    data = {"deployment-name": "cafe", "cafe.bpmn": (io.BytesIO(content), "cafe.bpmn")}
+    response = app.test_client().post(
+        "/engine-rest/deployment/create",
+        data=data,
+        headers=OWNER,
+        content_type="multipart/form-data",
+    )
+    if says is None:
+        assert response.status_code == 200
+        [deployed] = response.get_json()["deployedProcessDefinitions"].values()
+        assert deployed["name"] == "Café au lait"
+    else:
+        assert response.status_code == 400 and says in response.get_json()["message"]
+
+
+def test_joinedup_deploy_refuses_a_zip_named_bpmn(database_url, tmp_path):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    (tmp_path / "cafe.bpmn").write_bytes(zipped())
+    (tmp_path / "latin.bpmn").write_bytes(cafe("ISO-8859-1").encode("latin-1"))
+    run = CliRunner().invoke(
+        main, ["--database", database_url, "deploy", str(tmp_path / "cafe.bpmn")]
+    )
+    assert run.exit_code == 1 and "it looks like a zip archive" in run.output
+    run = CliRunner().invoke(
+        main, ["--database", database_url, "deploy", str(tmp_path / "latin.bpmn")]
+    )
+    assert run.exit_code == 0, run.output
