@@ -47,6 +47,12 @@ class StaleInstance(Conflict):
     code = "stale_instance"
 
 
+class Busy(EngineError):
+    """The database stayed locked by other writers for longer than the busy timeout."""
+
+    status, code = 503, "busy"
+
+
 class InstanceNotRunning(Conflict):
     code = "instance_not_running"
 
