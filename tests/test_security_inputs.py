@@ -346,3 +346,20 @@ def test_joinedup_deploy_refuses_a_zip_named_bpmn(database_url, tmp_path):
         main, ["--database", database_url, "deploy", str(tmp_path / "latin.bpmn")]
     )
     assert run.exit_code == 0, run.output
+
+
+def test_the_command_line_may_set_timescales_within_their_bounds(database_url):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    from .helpers import WORKFLOWS
+
+    def run(*args):
+        return CliRunner().invoke(main, ["--database", database_url, *args])
+
+    assert run("deploy", str(WORKFLOWS)).exit_code == 0
+    started = run("start", "professional-differences", "--as", "olu", "--var", "stage1_days=3")
+    assert started.exit_code == 0, started.output
+    refused = run("start", "professional-differences", "--var", "stage1_days=1000000")
+    assert refused.exit_code == 1 and "must be from 1 to 20" in refused.output
