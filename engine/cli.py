@@ -145,7 +145,7 @@ def start(ctx, key, pairs, business_key, case_ref, user) -> None:
         _parse_variables(pairs),
         business_key=business_key,
         case_ref=case_ref,
-        actor=Actor.of(user),
+        actor=Actor.engine(user),  # whoever runs the CLI has the database: they may set timescales
     )
     click.echo(f"started instance {ref.id} ({ref.status})")
 

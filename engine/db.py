@@ -8,11 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
+
+from .errors import Busy, StaleInstance
 
 DEFAULT_DATABASE_URL = "sqlite:///joinedup.sqlite"
 READ_ONLY = "joinedup_read_only"
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for another before giving up
 
 
 class UTCDateTime(TypeDecorator):
@@ -60,29 +65,35 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
-    engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
-    _serialise_sqlite_writers(engine)
+    return configure_sqlite(create_engine(url, connect_args={"timeout": 30}, **kwargs))
+
+
+def configure_sqlite(engine: Engine) -> Engine:
+    """On SQLite, make writers queue instead of failing: WAL, a 30 s busy timeout and
+    ``BEGIN IMMEDIATE``. Every engine that writes must have it (``make_engine`` does; the web
+    app's Flask-SQLAlchemy engine calls this before its first connection). Idempotent."""
+    if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _on_begin):
+        event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _on_begin)
     return engine
 
 
-def _serialise_sqlite_writers(engine: Engine) -> None:
-    # pysqlite's own transaction handling defers BEGIN, so two writers can both read and then
-    # one fails on upgrade. BEGIN IMMEDIATE makes the second wait for the first instead; this is
-    # the recipe in SQLAlchemy's SQLite dialect documentation.
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+# pysqlite's own transaction handling defers BEGIN, so two writers can both read and then one
+# fails on upgrade. BEGIN IMMEDIATE makes the second wait for the first instead; this is the
+# recipe in SQLAlchemy's SQLite dialect documentation.
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")  # an in-memory database answers "memory"
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+def _on_begin(connection: Any) -> None:
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def is_postgres(session_or_engine: Session | Engine) -> bool:
@@ -106,7 +117,9 @@ class Database:
 
     def __init__(self, url_or_engine: str | Engine):
         self.engine = (
-            make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+            make_engine(url_or_engine)
+            if isinstance(url_or_engine, str)
+            else configure_sqlite(url_or_engine)
         )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
@@ -115,9 +128,22 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One database transaction: everything inside commits together or not at all."""
-        with self.sessions() as session, session.begin():
-            yield session
+        """One database transaction: everything inside commits together or not at all.
+
+        A write that lost a race is a StaleInstance (409), a database still locked after the
+        busy timeout is Busy (503): both say what to do, neither is a 500.
+        """
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except StaleDataError:
+            raise StaleInstance(
+                "Someone else changed this process at the same moment; reload and try again"
+            ) from None
+        except OperationalError as error:
+            if "database is locked" not in str(error):
+                raise
+            raise Busy("The service is busy; try again in a moment") from None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -47,6 +47,12 @@ class StaleInstance(Conflict):
     code = "stale_instance"
 
 
+class Busy(EngineError):
+    """The database stayed locked by other writers for longer than the busy timeout."""
+
+    status, code = 503, "busy"
+
+
 class InstanceNotRunning(Conflict):
     code = "instance_not_running"
 
@@ -123,3 +129,15 @@ class ProcessError(EngineError):
         self.line = line
         self.details = {"element_id": element_id, "line": line}
         super().__init__(message)
+
+
+class InvalidVariables(EngineError):
+    """Variables that are not plain, bounded data; ``errors`` maps each name to the problem."""
+
+    status, code = 422, "invalid_variables"
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        self.details = errors
+        names = "; ".join(f"variable '{name}': {problem}" for name, problem in errors.items())
+        super().__init__(f"Variables refused - {names}")

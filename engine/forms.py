@@ -8,6 +8,7 @@ maxlength, min, max, readonly). Every error is collected so a page can show them
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -232,6 +233,8 @@ def _to_number(raw: Any) -> int | float:
         number = float(text)
     except ValueError:
         raise FieldError("Enter a number, like 3 or 2.5") from None
+    if not math.isfinite(number):
+        raise FieldError("Enter a number, like 3 or 2.5")
     return int(number) if number.is_integer() and "." not in text else number
 
 

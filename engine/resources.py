@@ -6,7 +6,9 @@ well-formed, not BPMN/DMN, or has nothing executable is an InvalidDefinition nam
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -15,6 +17,7 @@ from .camunda_forms import parse_form
 from .cases import MEMBER_KINDS
 from .dialect.user_tasks import form_ref
 from .errors import InvalidDefinition, Problem
+from .inputs.timescales import declared_timescales
 from .validation import BPMN_NS, CAMUNDA_NS, extension_property
 
 DMN_NAMESPACES = (
@@ -59,9 +62,60 @@ def parse_xml(text: str) -> etree._Element:
     return etree.fromstring(text.encode("utf-8"), parser)
 
 
+_ARCHIVES = {b"PK\x03\x04": "zip", b"PK\x05\x06": "zip", b"\x1f\x8b": "gzip"}
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+_DECLARATION = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def decode_definition(filename: str, content: bytes) -> str:
+    """A file's text: UTF-8 (BOM or not), UTF-16 with a BOM, or the encoding its XML
+    declaration names; the declaration is rewritten to UTF-8, as the text is stored."""
+    for magic, kind in _ARCHIVES.items():
+        if content.startswith(magic):
+            raise _not_text(filename, f"it looks like a {kind} archive; unpack it first")
+    if content.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise _not_text(filename, "it is UTF-32; save it as UTF-8")
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _decode(filename, content, "utf-16")
+    else:
+        text = _decode_8bit(filename, content)
+    if "\x00" in text:
+        raise _not_text(filename, "it holds binary data")
+    return _DECLARATION.sub(r"\1\2UTF-8\2", text, count=1)
+
+
+def _decode_8bit(filename: str, content: bytes) -> str:
+    bom = content.startswith(codecs.BOM_UTF8)  # a byte order mark outranks the declaration
+    content = content.removeprefix(codecs.BOM_UTF8)
+    declared = None if bom else _DECLARED.match(content)
+    encoding = declared[1].decode("ascii") if declared else "utf-8"
+    try:
+        wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    except LookupError:
+        raise _not_text(
+            filename, f"its XML declaration names an unknown encoding, {encoding}"
+        ) from None
+    if wide:
+        raise _not_text(filename, f"it declares {encoding} but has no byte order mark")
+    return _decode(filename, content, encoding)
+
+
+def _decode(filename: str, content: bytes, encoding: str) -> str:
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError:
+        why = f"it is not {encoding.upper()} text; save it as UTF-8"
+        raise _not_text(filename, why) from None
+
+
+def _not_text(filename: str, why: str) -> InvalidDefinition:
+    message = f"{filename} is not a text BPMN, DMN or form file ({why})"
+    return InvalidDefinition([Problem(filename, message, None, None)])
+
+
 def read_resource(filename: str, content: bytes | str) -> Resource:
     """Parse one BPMN, DMN or form file; InvalidDefinition if it is not one we can deploy."""
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    text = decode_definition(filename, content) if isinstance(content, bytes) else content
     resource = Resource(filename, text)
     if filename.endswith(".form"):
         return _describe_form(resource)
@@ -111,6 +165,7 @@ def _describe_bpmn(resource: Resource) -> None:
     starters = executable[0].get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or ""
     resource.starter_groups = [group.strip() for group in starters.split(",") if group.strip()]
     resource.subject_kind = _subject_kind(resource, executable[0])
+    declared_timescales(executable[0], resource.filename)  # refuse a malformed one now
     resource.provides = [
         (PROCESS, p.get("id"), p.get("name"), p.get("isExecutable") == "true") for p in processes
     ]

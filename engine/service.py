@@ -30,6 +30,8 @@ from .errors import (
     NotFound,
     ProcessError,
 )
+from .inputs.timescales import check_overrides
+from .inputs.variables import check_variables
 from .models import (
     CANCELLED,
     RUNNING,
@@ -178,6 +180,7 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration, SignInOper
         """Start process ``key`` (its latest version, or the version ``definition_id`` names)
         and run it to its first wait."""
         now, who = self.clock.now(), actor.user_id if actor else None
+        variables = check_variables(variables)
         with self._recording_errors(who, process_key=key), self.db.unit_of_work() as session:
             definition = defs.startable_definition(session, key, definition_id)
             dependencies, missing = defs.resolve_dependencies(session, definition)
@@ -185,9 +188,8 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration, SignInOper
                 names = ", ".join(f"{kind} '{ref}'" for kind, ref in missing)
                 raise NotFound(f"Process '{key}' needs {names}, which is not deployed")
             dependency_ids = [d.id for d in dependencies]
-            workflow = self.runtime.new_workflow(
-                session, definition.id, dependency_ids, dict(variables or {})
-            )
+            workflow = self.runtime.new_workflow(session, definition.id, dependency_ids, variables)
+            check_overrides(getattr(workflow.spec, "timescales", {}), variables, actor)
             if (name := initiator_variable(workflow.spec)) and who:
                 workflow.task_tree.data[name] = who
             instance = ProcessInstance(
@@ -252,6 +254,7 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration, SignInOper
     ) -> InstanceRef:
         """Deliver message ``name`` to the one instance waiting for it (by business key)."""
         now, who = self.clock.now(), actor.user_id if actor else None
+        variables = check_variables(variables)
         with self._recording_errors(who) as step, self.db.unit_of_work() as session:
             query = select(MessageSubscription.instance_id).where(
                 MessageSubscription.message_name == name

@@ -28,6 +28,7 @@ from .errors import (
     TaskNotActive,
 )
 from .indexing import announce_task, set_offered, withdraw_candidates
+from .inputs.variables import check_variables
 from .models import (
     ACTIVE_TASK_STATES,
     CLAIMED,
@@ -139,7 +140,7 @@ class TaskOperations:
 
         ``decision`` (approved/declined) also tells whoever started the process.
         """
-        now, data = self.clock.now(), dict(data or {})
+        now, data = self.clock.now(), check_variables(data)
         with self._recording_errors(actor.user_id) as step, self.db.unit_of_work() as session:
             instance, task = self._task_for_action(session, task_id, actor)
             step.instance_id = instance.id  # "already completed" said more than "stale"

@@ -93,7 +93,8 @@ def test_a_referral_shared_with_consent_reaches_mash_with_dates_from_the_due_dat
 
 def test_a_partnership_can_set_its_own_timescales_without_editing_the_diagram(family):
     case = family()
-    case.start(case.mo, "pre-birth-assessment", assessment_weeks=30, referral_weeks=20)
+    manager = case.person("meg", "midwifery", "practitioner", "manager")  # sets timescales
+    case.start(manager, "pre-birth-assessment", assessment_weeks=30, referral_weeks=20)
     variables = case.variables()
     assert variables["assessment_due"] == date(2027, 3, 25)
     assert variables["referral_due"] == date(2027, 1, 14)

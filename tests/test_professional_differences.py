@@ -311,6 +311,10 @@ def test_the_raiser_can_withdraw_before_a_decision_and_the_withdrawal_is_recorde
 
 
 def test_a_partnership_can_set_its_own_timescales_without_editing_the_diagram(ladder):
+    # setting timescales is for managers and process owners (engine.inputs.timescales)
+    ladder.pat = ladder.pat.scenario.as_user(
+        "pat", "practitioner", "manager", "adult-mental-health:practitioner"
+    )
     ladder.raise_difference({"stage1_days": 3, "reminder_days": 2})
     task = ladder.pat.task(STAGE1)
     assert task.due_at.isoformat() == "2026-11-26T09:00:00+00:00"

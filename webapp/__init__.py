@@ -11,7 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from engine.cli import database_url
-from engine.db import Base, Database, normalise_url
+from engine.db import Base, Database, configure_sqlite, normalise_url
 from engine.schema import upgrade
 from engine.service import Engine
 from engine.signin.throttle import Limit, SignInLimits
@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     secret_key.configure(app)
     db.init_app(app)
     with app.app_context():
+        configure_sqlite(db.engine)  # before its first connection: writers queue, not fail
         if app.config["JOINEDUP_AUTO_MIGRATE"]:
             upgrade(db.engine)
         engine = Engine(Database(db.engine), clock=app.config.get("JOINEDUP_CLOCK"))

@@ -23,6 +23,7 @@ from engine.resources import DEFINITION_SUFFIXES, read_resource
 
 from . import engine_of
 from .auth import actor
+from .params import int_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,7 +52,7 @@ def processes():
 @login_required
 def process(key: str):
     versions = engine_of(current_app).definition_versions(actor(), key)
-    wanted = request.args.get("version", type=int)
+    wanted = int_arg("version")
     shown = next((v for v in versions if v.definition.version == wanted), versions[0])
     title = shown.definition.name or key
     owners = engine_of(current_app).process_owners(key, actor())

@@ -11,10 +11,12 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import login_required
 
 from engine.audit import jsonable
+from engine.queries import TABS
 
 from . import engine_of
 from .auth import actor
 from .errors import respond
+from .params import choice_arg, page_arg
 from .security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -57,10 +59,10 @@ def _json_bodies_only():
 def list_tasks():
     page = engine_of(current_app).inbox(
         actor(),
-        request.args.get("tab", "mine"),
+        choice_arg("tab", TABS, "mine"),
         process_key=request.args.get("process"),
         case_ref=request.args.get("case"),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
     )
     return jsonify(
         {"tasks": [task_json(t) for t in page.tasks], "page": page.page, "has_next": page.has_next}

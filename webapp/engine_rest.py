@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from datetime import UTC
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -218,16 +219,53 @@ def deployment_json(result, name: str, source: str | None, tenant: str | None) -
     }
 
 
+# Camunda's variable types we accept, and the Python types each value may have.
+CAMUNDA_TYPES = {
+    "String": (str,),
+    "Boolean": (bool,),
+    "Integer": (int,),
+    "Long": (int,),
+    "Short": (int,),
+    "Double": (int, float),
+    "Date": (str,),
+    "Null": (type(None),),
+}
+
+
 def plain_variables(variables) -> dict:
-    """Camunda's ``{"name": {"value": v, "type": T}}`` or plain values, as process data."""
+    """Camunda's ``{"name": {"value": v, "type": T}}`` or plain values, as process data.
+
+    Typed values must match their type (``Json`` is parsed; ``Object``, ``Bytes`` and ``File``
+    are refused); the engine then checks every value is plain, bounded data.
+    """
     if variables is None:
         return {}
     if not isinstance(variables, dict):
         raise RestError(400, "InvalidRequestException", "variables must be a JSON object")
-    return {
-        name: (value["value"] if isinstance(value, dict) and "value" in value else value)
-        for name, value in variables.items()
-    }
+    return {name: _typed_value(name, value) for name, value in variables.items()}
+
+
+def _typed_value(name: str, value):
+    if not (isinstance(value, dict) and "value" in value):
+        return value
+    kind, plain = value.get("type") or "", value["value"]
+    if kind == "Json" and isinstance(plain, str):
+        try:
+            return json.loads(plain)
+        except ValueError:
+            raise RestError(
+                400, "InvalidRequestException", f"variable '{name}': the Json value does not parse"
+            ) from None
+    allowed = CAMUNDA_TYPES.get(kind.capitalize()) if kind else (object,)
+    if allowed is None:
+        raise RestError(
+            400, "InvalidRequestException", f"variable '{name}': type '{kind}' is not supported"
+        )
+    if not isinstance(plain, allowed) or (isinstance(plain, bool) and bool not in allowed):
+        raise RestError(
+            400, "InvalidRequestException", f"variable '{name}': the value is not a {kind}"
+        )
+    return plain
 
 
 @bp.post(f"{PREFIX}/process-definition/<definition_ref>/start")

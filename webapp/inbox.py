@@ -6,10 +6,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 
 from engine.errors import InvalidSubmission
-from engine.queries import TABS
 
 from . import engine_of
 from .auth import actor, safe_next
+from .params import choice_arg, page_arg
 
 bp = Blueprint("inbox", __name__)
 TAB_NAMES = {
@@ -30,13 +30,11 @@ def home():
 @login_required
 def index():
     """One tab of the inbox, filtered by process and case, soonest due first."""
-    tab = request.args.get("tab", "mine")
-    if tab not in TABS:
-        tab = "mine"
+    tab = choice_arg("tab", TAB_NAMES, "mine")
     filters = {
         "process_key": request.args.get("process") or None,
         "case_ref": request.args.get("case") or None,
-        "page": request.args.get("page", 1, type=int),
+        "page": page_arg(),
     }
     engine = engine_of(current_app)
     page = engine.inbox(actor(), tab, **filters)

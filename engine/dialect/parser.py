@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.specs.defaults import (
     BoundaryEvent,
     CallActivity,
@@ -24,6 +25,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from ..inputs.timescales import declared_timescales
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
 from .multi_instance import CollectionByName
@@ -130,9 +132,19 @@ class BoundaryEventParser(DialectEventParser, CamundaBoundaryEventParser):
     pass
 
 
+class DialectProcessParser(ProcessParser):
+    """Also keeps the process's declared timescale overrides (``spec.timescales``)."""
+
+    def create_spec(self):
+        spec = super().create_spec()
+        spec.timescales = declared_timescales(self.node, self.filename)
+        return spec
+
+
 class DialectParser(CamundaParser):
     """CamundaParser plus the attributes and notations it leaves out."""
 
+    PROCESS_PARSER_CLASS = DialectProcessParser
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (AssignableUserTaskParser, AssignableUserTask),

@@ -1,0 +1,1 @@
+"""What people may put into a process: safe variable shapes and bounded timescale overrides."""
