@@ -37,7 +37,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("JOINEDUP_INSECURE_COOKIES") != "1",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=os.environ.get("JOINEDUP_INSECURE_COOKIES") != "1",
-        RATELIMIT_STORAGE_URI=os.environ.get("JOINEDUP_RATELIMIT_STORAGE", "memory://"),
         SIGNIN_ACCOUNT_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
         SIGNIN_ADDRESS_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
     )

@@ -8,18 +8,14 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, abort, g, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
-limiter = Limiter(get_remote_address, default_limits=[])
 
 
 def init_app(app: Flask) -> None:
-    """CSRF on every form, a rate limiter, and headers on every response."""
+    """CSRF on every form and security headers on every response."""
     csrf.init_app(app)
-    limiter.init_app(app)
 
     @app.before_request
     def _nonce() -> None:
