@@ -236,11 +236,20 @@ def owners(ctx, key: str, add: tuple[str, ...], remove: tuple[str, ...]) -> None
     click.echo(f"{key}: {', '.join(listed)}")
 
 
-def _register_signin_commands() -> None:
-    from .signin.commands import deactivate, set_password
+@main.command("set-password")
+@click.argument("username")
+@click.pass_context
+def set_password(ctx, username: str) -> None:
+    """Set USERNAME's password (asked for, never an argument); signs them out everywhere."""
+    password = click.prompt("New password", hide_input=True, confirmation_prompt=True, err=True)
+    _engine(ctx).change_password(username, password)
+    click.echo(f"Password changed for {username}; their sessions and API token have ended.")
 
-    main.add_command(set_password)
-    main.add_command(deactivate)
 
-
-_register_signin_commands()
+@main.command()
+@click.argument("username")
+@click.pass_context
+def deactivate(ctx, username: str) -> None:
+    """Stop USERNAME signing in; ends their sessions and API token."""
+    _engine(ctx).deactivate(username)
+    click.echo(f"{username} is deactivated; their sessions and API token have ended.")
