@@ -31,7 +31,7 @@ from .errors import (
     ProcessError,
 )
 from .inputs.timescales import check_overrides
-from .inputs.variables import check_variables
+from .inputs.variables import check_business_key, check_variables
 from .models import (
     CANCELLED,
     RUNNING,
@@ -180,7 +180,7 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration, SignInOper
         """Start process ``key`` (its latest version, or the version ``definition_id`` names)
         and run it to its first wait."""
         now, who = self.clock.now(), actor.user_id if actor else None
-        variables = check_variables(variables)
+        variables, business_key = check_variables(variables), check_business_key(business_key)
         with self._recording_errors(who, process_key=key), self.db.unit_of_work() as session:
             definition = defs.startable_definition(session, key, definition_id)
             dependencies, missing = defs.resolve_dependencies(session, definition)
