@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.demo import DEMO_CASE
+from engine.demo import DEMO_CASE, DEMO_PASSWORD
 
 from .test_engine_rest import basic
 
@@ -113,3 +113,23 @@ def test_engine_rest_start_refuses_json_nested_too_deep(app):
         REST_START, data=deep, content_type="application/json", headers=basic("owner")
     )
     assert response.status_code == 400
+
+
+# --- a process owner starts from the Modeler only the processes they own ----------------------
+
+
+def test_the_modeler_starts_only_processes_the_process_owner_owns(app):
+    from webapp import engine_of
+
+    engine_of(app).create_user(
+        username="cpo",
+        password=DEMO_PASSWORD,
+        display_name="Cleo Process Owner",
+        agency="childrens-social-care",
+        roles=["process-owner"],
+    )
+    spoof = {"variables": {"case_ref": DEMO_CASE, "family_name": "Taylor"}}
+    refused = app.test_client().post(REST_START, json=spoof, headers=basic("cpo"))
+    assert refused.status_code == 403 and PD in refused.get_json()["message"]
+    started = app.test_client().post(REST_START, json={}, headers=basic("owner"))
+    assert started.status_code == 200

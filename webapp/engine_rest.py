@@ -289,11 +289,11 @@ def start(definition_ref: str | None = None, key: str | None = None):
         if not tail.isdigit() or not key:
             raise RestError(404, "RestException", f"No process definition with id {definition_ref}")
         definition_id = int(tail)
-    ref = engine_of(current_app).start(
+    ref = engine_of(current_app).start_owned(
         key,
-        plain_variables(body.get("variables")),
+        user.actor(),
+        variables=plain_variables(body.get("variables")),
         business_key=body.get("businessKey"),
-        actor=user.actor(),
         definition_id=definition_id,
     )
     return jsonify(
