@@ -31,7 +31,7 @@ from .errors import (
     ProcessError,
 )
 from .inputs.timescales import check_overrides
-from .inputs.variables import check_variables
+from .inputs.variables import check_business_key, check_variables
 from .models import (
     CANCELLED,
     RUNNING,
@@ -180,7 +180,7 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration, SignInOper
         """Start process ``key`` (its latest version, or the version ``definition_id`` names)
         and run it to its first wait."""
         now, who = self.clock.now(), actor.user_id if actor else None
-        variables = check_variables(variables)
+        variables, business_key = check_variables(variables), check_business_key(business_key)
         with self._recording_errors(who, process_key=key), self.db.unit_of_work() as session:
             definition = defs.startable_definition(session, key, definition_id)
             dependencies, missing = defs.resolve_dependencies(session, definition)
@@ -221,6 +221,13 @@ class Engine(TaskOperations, PeopleOperations, ProcessAdministration, SignInOper
             )
             self.runtime.advance_and_save(session, instance, workflow, now, who)
             return InstanceRef(instance.id, instance.status, instance.version)
+
+    def start_owned(self, key: str, actor: Actor, **kwargs: Any) -> InstanceRef:
+        """Start ``key`` as its process owner (Camunda Modeler's Start button): NotPermitted,
+        naming its owners, unless the actor may administer the process (``engine.ownership``)."""
+        with self.db.reading() as session:
+            ownership.ensure_may_administer(session, actor, key)
+        return self.start(key, actor=actor, **kwargs)
 
     def cancel(self, instance_id: int, actor: Actor, reason: str = "") -> InstanceRef:
         """Stop a running instance; its open tasks are cancelled and its timers removed."""

@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config from ``JOINEDUP_*``/``DATABASE_URL``, engine bound to one pool."""
     app = Flask(__name__)
+    from .params import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("JOINEDUP_SECRET_KEY"),
         JOINEDUP_DEV_SECRET_FILE=os.environ.get("JOINEDUP_DEV_SECRET_FILE"),

@@ -23,7 +23,7 @@ from engine.resources import DEFINITION_SUFFIXES, read_resource
 
 from . import engine_of
 from .auth import actor
-from .params import int_arg
+from .params import form_int, int_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -134,9 +134,7 @@ def migrate(key: str):
     """Move running instances of an older version to the newest; blockers shown if refused."""
     engine = engine_of(current_app)
     try:
-        result = engine.migrate_instances(
-            request.form.get("source", type=int), request.form.get("target", type=int), actor()
-        )
+        result = engine.migrate_instances(form_int("source"), form_int("target"), actor())
     except MigrationBlocked as error:
         versions = engine.definition_versions(actor(), key)
         return render_template(

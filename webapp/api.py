@@ -16,7 +16,7 @@ from engine.queries import TABS
 from . import engine_of
 from .auth import actor
 from .errors import respond
-from .params import choice_arg, page_arg
+from .params import MAX_ID, choice_arg, json_object, page_arg
 from .security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -99,12 +99,14 @@ def claim_task(task_id: int):
 @bp.post("/tasks/<int:task_id>/complete")
 @login_required
 def complete_task(task_id: int):
-    body = request.get_json(silent=True) or {}
-    variables = body.get("variables", {})
+    body = json_object()
+    variables, version = body.get("variables", {}), body.get("version")
     if not isinstance(variables, dict):
         return respond(400, "bad_request", "'variables' must be an object of field values")
+    if version is not None and not _is_id(version):
+        return respond(400, "bad_request", "'version' is the instance version (a number)")
     engine = engine_of(current_app)
-    ref = engine.complete(task_id, variables, actor(), expected_version=body.get("version"))
+    ref = engine.complete(task_id, variables, actor(), expected_version=version)
     return jsonify(_instance_ref(engine, ref))
 
 
@@ -177,17 +179,21 @@ def start_process(reference: str):
     """Start a process on a case: ``{"process": KEY, "subject": MEMBER_ID, "variables": {}}``
     (``subject`` names the family member when the case has several of the kind the process is
     about; ``variables`` may set timescales)."""
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     key, subject, variables = body.get("process"), body.get("subject"), body.get("variables")
-    if not key:
+    if not key or not isinstance(key, str):
         return respond(400, "bad_request", 'Name the process to start: {"process": KEY}')
-    if subject is not None and not isinstance(subject, int):
+    if subject is not None and not _is_id(subject):
         return respond(400, "bad_request", '"subject" is a family member\'s id (a number)')
     if variables is not None and not isinstance(variables, dict):
         return respond(400, "bad_request", '"variables" is an object of name: value')
     engine = engine_of(current_app)
     ref = engine.start_on_case(key, reference, actor(), subject_id=subject, variables=variables)
     return jsonify(_instance_ref(engine, ref)), 201
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID
 
 
 def _instance_ref(engine, ref) -> dict:

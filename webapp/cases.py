@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from engine.errors import InvalidSubmission
 
 from . import engine_of
 from .auth import actor
+from .params import form_int
 
 bp = Blueprint("cases", __name__)
 
@@ -29,11 +30,8 @@ def show(reference: str):
 @login_required
 def start(reference: str, key: str):
     engine = engine_of(current_app)
-    subject = request.form.get("subject", "")
     try:
-        ref = engine.start_on_case(
-            key, reference, actor(), subject_id=int(subject) if subject.isdigit() else None
-        )
+        ref = engine.start_on_case(key, reference, actor(), subject_id=form_int("subject"))
     except InvalidSubmission as error:
         errors = [{"text": message, "href": "#main-content"} for message in error.errors.values()]
         return _case_page(reference, start_errors=errors), 422

@@ -16,12 +16,14 @@ import json
 from datetime import UTC
 
 from flask import Blueprint, current_app, jsonify, request, url_for
+from werkzeug.exceptions import BadRequest
 
 from engine.errors import EngineError, InvalidDefinition
 from engine.resources import DEFINITION_SUFFIXES, read_resource
 from engine.signin.throttle import TooManyAttempts
 
 from . import engine_of
+from .params import json_object
 from .security import csrf
 
 bp = Blueprint("engine_rest", __name__)
@@ -268,11 +270,18 @@ def _typed_value(name: str, value):
     return plain
 
 
+def _json_body() -> dict:
+    try:
+        return json_object()
+    except BadRequest as error:
+        raise RestError(400, "InvalidRequestException", error.description) from None
+
+
 @bp.post(f"{PREFIX}/process-definition/<definition_ref>/start")
 @bp.post(f"{PREFIX}/process-definition/key/<key>/start")
 def start(definition_ref: str | None = None, key: str | None = None):
     user = process_owner()
-    body = request.get_json(silent=True) or {}
+    body = _json_body()
     definition_id = None
     if definition_ref is not None:
         key, _, tail = definition_ref.rpartition(":")
@@ -280,11 +289,11 @@ def start(definition_ref: str | None = None, key: str | None = None):
         if not tail.isdigit() or not key:
             raise RestError(404, "RestException", f"No process definition with id {definition_ref}")
         definition_id = int(tail)
-    ref = engine_of(current_app).start(
+    ref = engine_of(current_app).start_owned(
         key,
-        plain_variables(body.get("variables")),
+        user.actor(),
+        variables=plain_variables(body.get("variables")),
         business_key=body.get("businessKey"),
-        actor=user.actor(),
         definition_id=definition_id,
     )
     return jsonify(

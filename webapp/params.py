@@ -6,13 +6,38 @@ from collections.abc import Iterable
 
 from flask import request
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 MAX_PAGE = 10_000  # deeper than anyone pages; far below what an OFFSET can hold
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds; larger ones cannot exist
 
 
-def int_arg(name: str, default: int | None = None, low: int = 1, high: int = 2**31 - 1):
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: an id beyond any database id is a 404, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def has_nul(*texts: str) -> bool:
+    """Does any text hold a NUL character (which PostgreSQL text cannot store or compare)?"""
+    return any("\x00" in text for text in texts)
+
+
+def int_arg(name: str, default: int | None = None, low: int = 1, high: int = MAX_ID):
     """``?name=`` as a whole number from ``low`` to ``high``, or ``default`` when absent."""
-    raw = request.args.get(name, "").strip()
+    return whole_number(name, request.args.get(name, ""), default, low, high)
+
+
+def form_int(name: str, default: int | None = None, low: int = 1, high: int = MAX_ID):
+    """Posted field ``name`` as a whole number from ``low`` to ``high`` (as ``int_arg``)."""
+    return whole_number(name, request.form.get(name, ""), default, low, high)
+
+
+def whole_number(name: str, raw: str, default: int | None, low: int, high: int):
+    """``raw`` as a whole number from ``low`` to ``high``; BadRequest naming ``name`` if not."""
+    raw = raw.strip()
     if not raw:
         return default
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
@@ -35,3 +60,32 @@ def choice_arg(name: str, choices: Iterable[str], default: str) -> str:
     if raw not in allowed:
         raise BadRequest(f"'{name}' must be one of {', '.join(allowed)}, not '{raw[:40]}'")
     return raw
+
+
+def json_object() -> dict:
+    """The JSON body as an object (``{}`` when there is none); BadRequest when it does not
+    parse, nests deeper than a parser can follow, is not an object or holds a NUL."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest("The JSON body is nested too deeply") from None
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise BadRequest("Send a JSON object: {...}")
+    if _json_has_nul(body):
+        raise BadRequest("Text must not contain NUL characters")
+    return body
+
+
+def _json_has_nul(value) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+        elif isinstance(item, str) and has_nul(item):
+            return True
+    return False

@@ -10,6 +10,8 @@ import secrets
 from flask import Flask, abort, g, request
 from flask_wtf.csrf import CSRFProtect
 
+from .params import has_nul
+
 csrf = CSRFProtect()
 
 
@@ -27,6 +29,18 @@ def init_app(app: Flask) -> None:
         limit = app.config.get("MAX_CONTENT_LENGTH")
         if limit and request.content_length and request.content_length > limit:
             abort(413)
+
+    @app.before_request
+    def _no_nul() -> None:
+        # PostgreSQL text cannot hold NUL: refuse it in the URL and form before any query.
+        texts, fields = [request.path], [request.args]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            fields.append(request.form)
+            texts += [part.filename or "" for _, parts in request.files.lists() for part in parts]
+        for key, values in (pair for multi in fields for pair in multi.lists()):
+            texts += [key, *values]
+        if has_nul(*texts):
+            abort(400, "Text sent must not contain NUL characters")
 
     @app.context_processor
     def _template_nonce() -> dict:

@@ -19,6 +19,7 @@ MAX_TEXT = 100_000  # characters in one text value
 MAX_INT = 2**53  # the largest whole number JavaScript (and so the Modeler) keeps exactly
 MAX_DEPTH = 16  # lists and objects inside one another
 MAX_ITEMS = 10_000  # values in all the variables of one request, at every depth
+MAX_BUSINESS_KEY = 255  # characters, as ``process_instance.business_key`` holds
 
 
 class _Budget:
@@ -42,6 +43,17 @@ def check_variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
     if errors:
         raise InvalidVariables(errors)
     return dict(variables)
+
+
+def check_business_key(value: Any) -> str | None:
+    """A business key is absent or text that fits its column (InvalidVariables if not)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or "\x00" in value or len(value) > MAX_BUSINESS_KEY:
+        raise InvalidVariables(
+            {"businessKey": f"must be text of at most {MAX_BUSINESS_KEY} characters"}
+        )
+    return value
 
 
 def _name_problem(name: Any) -> str | None:
