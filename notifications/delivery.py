@@ -139,11 +139,7 @@ class Delivery:
                     report.skipped += 1
                     continue
                 self._in_app(session, row, now)
-                mode = (
-                    IMMEDIATELY
-                    if row.urgent
-                    else preference(session, user.username, row.event_type)
-                )
+                mode = self._mode(session, row)
                 if mode == OFF:
                     row.status = SKIPPED
                     report.skipped += 1
@@ -165,6 +161,10 @@ class Delivery:
                     )
                     to_send.append((row.id, self._message(row, user)))
         return to_send
+
+    def _mode(self, session, row: OutboxNotification) -> str:
+        """Urgent rows go straight away whatever the person chose; others as they chose."""
+        return IMMEDIATELY if row.urgent else preference(session, row.recipient, row.event_type)
 
     def _in_app(self, session, row: OutboxNotification, now: datetime) -> None:
         exists = session.scalar(
