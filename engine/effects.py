@@ -44,6 +44,7 @@ def apply_effects(
                 now,
                 step=effect.element_name or effect.element_id,
                 element_id=effect.element_id,
+                urgent=effect.urgent,
                 instance_id=instance.id,
                 case_ref=instance.case_ref,
             )
@@ -57,9 +58,13 @@ def notify(
     now: datetime,
     step: str,
     element_id: str | None = None,
+    urgent: bool = False,
     **context,
 ) -> None:
-    """Outbox rows about one instance (template = event type); each names process and step."""
+    """Outbox rows about one instance (template = event type); each names process and step.
+
+    ``urgent`` rows are sent at once whatever the recipients' preferences (some event types
+    are always urgent; the notifications package decides that)."""
     enqueue(
         session,
         recipients=recipients,
@@ -69,5 +74,6 @@ def notify(
         instance_id=instance.id,
         case_ref=instance.case_ref,
         element_id=element_id,
+        urgent=urgent,
         context={"process": instance.process_name or instance.process_key, "step": step, **context},
     )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from notifications.outbox import GROUP, USER
 
 from .audit import record
+from .dialect.conventions import is_urgent
 from .dialect.timers import due_time_of, resolve_due
 from .dialect.user_tasks import AssignableUserTask
 from .effects import notify
@@ -144,6 +145,7 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         business_key=instance.business_key,
         status=CLAIMED if attributes["assignee"] else OPEN,
         approval=(getattr(spec, "extensions", None) or {}).get("approval"),
+        urgent=is_urgent(task),
         created_at=now,
         **attributes,
     )
@@ -159,7 +161,7 @@ def announce_task(
     event: str | None = None,
 ) -> None:
     """Tell the assignee (or else the candidates) about a task: that it is waiting for them,
-    or the ``event`` given (due soon, overdue)."""
+    or the ``event`` given (due soon, overdue); urgent when the task is (``notify_urgency``)."""
     who = assignee or task.assignee
     if who:
         recipients, event = [(USER, who)], event or "task_assigned"
@@ -175,6 +177,7 @@ def announce_task(
         now,
         step=task.name,
         element_id=task.element_id,
+        urgent=task.urgent,
         task_id=task.id,
     )
 

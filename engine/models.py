@@ -133,6 +133,7 @@ class HumanTask(Base):
     follow_up_at: Mapped[datetime | None]
     priority: Mapped[int] = mapped_column(default=50)
     approval: Mapped[str | None] = mapped_column(String(64))
+    urgent: Mapped[bool] = mapped_column(default=False)  # notify_urgency=urgent on the task
     status: Mapped[str] = mapped_column(String(12), default=OPEN)
     created_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from .dialect.conventions import ROUTINE, URGENCY_KEY, URGENT
 from .dialect.timers import parse_cycle, resolve_due
 from .dialect.user_tasks import FORM_KEY_PREFIX
 from .errors import Problem
@@ -55,6 +56,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _collections,
         _working_day_timers,
         _call_mappings,
+        _urgency,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 
@@ -275,3 +277,15 @@ def _call_mappings(tree, filename) -> Iterator[Problem]:
                 elif expression and is_expression(expression):
                     if message := expression_problem(expression, template=True):
                         yield problem_at(filename, mapping, message)
+
+
+def _urgency(tree, filename) -> Iterator[Problem]:
+    for prop in tree.iterfind(f".//camunda:property[@name='{URGENCY_KEY}']", NS):
+        value = (prop.get("value") or "").strip()
+        if is_expression(value):
+            if message := expression_problem(value, template=True):
+                yield problem_at(filename, prop, f"{URGENCY_KEY}: {message}")
+        elif value not in (URGENT, ROUTINE):
+            yield problem_at(
+                filename, prop, f"{URGENCY_KEY} '{value}' must be '{URGENT}' or '{ROUTINE}'"
+            )

@@ -24,8 +24,8 @@ from engine.db import Database, claiming
 from engine.sweep import backoff
 from engine.workdays import UK_TIME
 
-from .events import DIGEST, OFF, is_statutory, title_of
-from .mail import Mailer, email_message, link_path, summary
+from .events import DIGEST, IMMEDIATELY, OFF
+from .mail import Mailer, email_message, link_path, summary, title
 from .models import DIGEST as DIGEST_STATUS
 from .models import (
     DUE,
@@ -36,9 +36,9 @@ from .models import (
     SENT,
     SKIPPED,
     InAppNotification,
-    NotificationPreference,
     OutboxNotification,
 )
+from .service import preference
 from .settings import SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,8 @@ class Delivery:
                 OutboxNotification.status.in_(DUE),
                 OutboxNotification.next_attempt_at <= self.clock.now(),
             )
-            .order_by(OutboxNotification.id)
+            # urgent first, so a backlog of routine rows never delays an alert
+            .order_by(OutboxNotification.urgent.desc(), OutboxNotification.id)
             .limit(self.batch)
         )
         query = claiming(session, query)
@@ -118,6 +119,7 @@ class Delivery:
                                 "context": row.context,
                                 "event_type": row.event_type,
                                 "element_id": row.element_id,
+                                "urgent": row.urgent,
                                 "created_at": row.created_at,
                                 "next_attempt_at": row.created_at,
                             }
@@ -137,7 +139,7 @@ class Delivery:
                     report.skipped += 1
                     continue
                 self._in_app(session, row, now)
-                mode = preference(session, user.username, row.event_type)
+                mode = self._mode(session, row)
                 if mode == OFF:
                     row.status = SKIPPED
                     report.skipped += 1
@@ -148,6 +150,8 @@ class Delivery:
                 elif not self.settings.host or not user.email:
                     why = "email is turned off" if not self.settings.host else "no email address"
                     row.status, row.last_error = SKIPPED, why
+                    if row.urgent:
+                        log.warning("urgent notification %s is in-app only: %s", row.id, why)
                     report.skipped += 1
                 else:
                     row.status, row.attempts, row.next_attempt_at = (
@@ -158,6 +162,10 @@ class Delivery:
                     to_send.append((row.id, self._message(row, user)))
         return to_send
 
+    def _mode(self, session, row: OutboxNotification) -> str:
+        """Urgent rows go straight away whatever the person chose; others as they chose."""
+        return IMMEDIATELY if row.urgent else preference(session, row.recipient, row.event_type)
+
     def _in_app(self, session, row: OutboxNotification, now: datetime) -> None:
         exists = session.scalar(
             select(InAppNotification.id).where(InAppNotification.outbox_id == row.id)
@@ -167,7 +175,7 @@ class Delivery:
                 InAppNotification(
                     username=row.recipient,
                     outbox_id=row.id,
-                    title=title_of(row.event_type),
+                    title=title(row),
                     body=summary(row),
                     link=link_path(row),
                     event_type=row.event_type,
@@ -177,12 +185,12 @@ class Delivery:
 
     def _message(self, row: OutboxNotification, user: User) -> EmailMessage:
         context = {
-            "title": title_of(row.event_type),
+            "title": title(row),
             "user": user.display_name,
             "summary": summary(row),
             "link": self.settings.base_url + link_path(row),
         }
-        return email_message(
+        message = email_message(
             self.settings,
             user.email,
             context["title"],
@@ -190,6 +198,9 @@ class Delivery:
             context,
             key=f"notification-{row.id}",
         )
+        if row.urgent:  # mail clients flag it
+            message["Importance"], message["X-Priority"] = "high", "1"
+        return message
 
     def _send(self, row_id: int, message: EmailMessage, report: DeliveryReport) -> None:
         report.sent += self._deliver([row_id], message, report)
@@ -262,7 +273,7 @@ class Delivery:
             "base_url": base,
             "items": [
                 {
-                    "title": title_of(i.event_type),
+                    "title": title(i),
                     "summary": summary(i),
                     "link": base + link_path(i),
                 }
@@ -273,16 +284,3 @@ class Delivery:
         return email_message(
             self.settings, user.email, "Your JoinedUp daily summary", "digest", context, key=key
         )
-
-
-def preference(session, username: str, event_type: str) -> str:
-    """The person's choice for this event type; statutory ones are never off."""
-    mode = session.scalar(
-        select(NotificationPreference.mode).where(
-            NotificationPreference.username == username,
-            NotificationPreference.event_type == event_type,
-        )
-    )
-    if mode == OFF and is_statutory(event_type):
-        return "immediately"
-    return mode or "immediately"

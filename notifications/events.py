@@ -1,9 +1,22 @@
-"""The kinds of notification, what they say, and which ones the protocols make compulsory."""
+"""The kinds of notification, what they say, and which ones the protocols make compulsory.
+
+Two levels of compulsion:
+
+- **statutory**: the protocols require the notification in writing, so a person may not turn
+  its email off (a daily summary is allowed);
+- **urgent**: a child may be at immediate risk, or protection action or a professional
+  difference is under way (Torbay s13: "protection action never waits for the ladder"). An
+  urgent notification is always emailed straight away *and* shown in the app, whatever the
+  person chose; it never waits for the daily summary. Urgent event types are the fixed set
+  ``URGENT_EVENTS`` below; a diagram may also mark any one notification urgent with the
+  ``notify_urgency=urgent`` property (see ``engine/dialect/conventions.py``).
+"""
 
 from __future__ import annotations
 
 IMMEDIATELY, DIGEST, OFF = "immediately", "digest", "off"
 MODES = {IMMEDIATELY: "Straight away", DIGEST: "In a daily summary", OFF: "Off"}
+ALWAYS_IMMEDIATELY = "Always sent immediately"
 
 # event type -> (title shown in the app and the email subject, statutory)
 EVENTS = {
@@ -13,7 +26,7 @@ EVENTS = {
     "task_overdue": ("A task is overdue", False),
     "process_finished": ("A process you started has finished", False),
     "decision_made": ("A manager has made a decision", False),
-    "difference_raised": ("A professional difference has been raised", False),
+    "difference_raised": ("A professional difference has been raised", True),
     "stage_deadline_reminder": ("A stage deadline is approaching", False),
     # Torbay s13 and Pan-Hampshire: escalations and outcomes go to all parties, in writing.
     "escalated": ("A professional difference has been escalated", True),
@@ -44,6 +57,16 @@ EVENTS = {
 }
 DEFAULT_TITLE = "Something needs your attention in JoinedUp"
 
+# Immediate risk and child protection (Torbay s13, DOMAIN.md section 1): never silenced,
+# never delayed. Every urgent event type is statutory too.
+URGENT_EVENTS = frozenset(
+    {
+        "difference_raised",  # a child's safety is disputed between agencies
+        "child_protection_action",  # MASH acted now under child protection procedures
+        "pre_birth_referral",  # a referral to MASH, the children's services front door
+    }
+)
+
 
 def title_of(event_type: str) -> str:
     return EVENTS.get(event_type, (DEFAULT_TITLE, False))[0]
@@ -51,4 +74,14 @@ def title_of(event_type: str) -> str:
 
 def is_statutory(event_type: str) -> bool:
     """Statutory notifications cannot be turned off (a digest is allowed)."""
-    return EVENTS.get(event_type, ("", False))[1]
+    return EVENTS.get(event_type, ("", False))[1] or is_urgent(event_type)
+
+
+def is_urgent(event_type: str) -> bool:
+    """Urgent notifications go by email and in-app straight away, whatever the preferences."""
+    return event_type in URGENT_EVENTS
+
+
+def urgent_title(event_type: str) -> str:
+    """The title of an urgent notification: marked so it stands out in a mailbox."""
+    return f"URGENT: {title_of(event_type)}"

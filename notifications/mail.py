@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .events import title_of
+from .events import title_of, urgent_title
 from .models import OutboxNotification
 from .settings import SmtpSettings
 
@@ -36,6 +36,11 @@ class Mailer:
             if settings.username:
                 smtp.login(settings.username, settings.password or "")
             smtp.send_message(message)
+
+
+def title(row: OutboxNotification) -> str:
+    """The notification's title and email subject; an urgent one says so first."""
+    return urgent_title(row.event_type) if row.urgent else title_of(row.event_type)
 
 
 def summary(row: OutboxNotification) -> str:

@@ -19,10 +19,18 @@ DUE = (PENDING, SENDING)  # a SENDING row whose lease (next_attempt_at) ran out 
 
 
 class OutboxNotification(Base):
-    """One notification to one recipient (a user, or a group resolved to people on delivery)."""
+    """One notification to one recipient (a user, or a group resolved to people on delivery).
+
+    ``urgent`` rows are claimed before routine ones and ignore the person's preferences.
+    """
 
     __tablename__ = "notification_outbox"
-    __table_args__ = (Index(None, "status", "next_attempt_at"), Index(None, "case_ref", "id"))
+    __table_args__ = (
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "case_ref", "id"),
+        # delivery claims due rows urgent first, then oldest first (Delivery._due)
+        Index(None, "status", "urgent", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
@@ -33,6 +41,7 @@ class OutboxNotification(Base):
     context: Mapped[dict] = mapped_column(default=dict)
     event_type: Mapped[str] = mapped_column(String(64))
     element_id: Mapped[str | None] = mapped_column(String(255))
+    urgent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(12), default=PENDING)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.audit import jsonable
 
+from .events import is_urgent
 from .models import OutboxNotification
 
 GROUP, USER = "group", "user"
@@ -25,8 +26,14 @@ def enqueue(
     case_ref: str | None = None,
     element_id: str | None = None,
     context: dict | None = None,
+    urgent: bool = False,
 ) -> int:
-    """One pending outbox row per (kind, recipient); returns how many were written."""
+    """One pending outbox row per (kind, recipient); returns how many were written.
+
+    A row is urgent when the caller says so (a diagram's ``notify_urgency``) or its event type
+    is always urgent; urgent rows are delivered first and whatever the person's preferences.
+    """
+    urgent = urgent or is_urgent(event_type)
     rows = [
         {
             "instance_id": instance_id,
@@ -37,6 +44,7 @@ def enqueue(
             "context": jsonable(context or {}),
             "event_type": event_type,
             "element_id": element_id,
+            "urgent": urgent,
             "created_at": now,
             "next_attempt_at": now,
         }

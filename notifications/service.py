@@ -6,12 +6,47 @@ from sqlalchemy import func, select, update
 
 from engine.errors import EngineError
 
-from .events import EVENTS, MODES, OFF, is_statutory
+from .events import EVENTS, IMMEDIATELY, MODES, OFF, is_statutory, is_urgent
 from .models import InAppNotification, NotificationPreference
+
+REQUIRED = "This notification is required by the protocol and cannot be turned off"
+URGENT = (
+    "This alert is about a child's immediate safety: it is always sent straight away, "
+    "by email and in the app, and cannot be delayed to a daily summary or turned off"
+)
 
 
 class InvalidPreference(EngineError):
     status, code = 422, "invalid_preference"
+
+
+def preference(session, username: str, event_type: str) -> str:
+    """The person's choice for this event type; statutory ones are never off, urgent ones
+    always immediate (whatever an older or hand-written preference row says)."""
+    if is_urgent(event_type):
+        return IMMEDIATELY
+    mode = session.scalar(
+        select(NotificationPreference.mode).where(
+            NotificationPreference.username == username,
+            NotificationPreference.event_type == event_type,
+        )
+    )
+    if mode == OFF and is_statutory(event_type):
+        return IMMEDIATELY
+    return mode or IMMEDIATELY
+
+
+def preference_errors(choices: dict[str, str]) -> dict[str, str]:
+    """Why each refused choice cannot be saved (empty when all can)."""
+    errors = {}
+    for event, mode in choices.items():
+        if mode not in MODES or event not in EVENTS:
+            errors[event] = f"Choose one of: {', '.join(MODES)}"
+        elif is_urgent(event) and mode != IMMEDIATELY:
+            errors[event] = URGENT
+        elif mode == OFF and is_statutory(event):
+            errors[event] = REQUIRED
+    return errors
 
 
 class Notifications:
@@ -52,22 +87,15 @@ class Notifications:
                     )
                 ).all()
             )
-        return {event: chosen.get(event, "immediately") for event in EVENTS}
+        return {
+            event: IMMEDIATELY if is_urgent(event) else chosen.get(event, IMMEDIATELY)
+            for event in EVENTS
+        }
 
     def set_preferences(self, username: str, choices: dict[str, str]) -> None:
-        """Save choices; statutory notifications cannot be turned off."""
-        errors = {
-            event: f"Choose one of: {', '.join(MODES)}"
-            for event, mode in choices.items()
-            if mode not in MODES or event not in EVENTS
-        }
-        errors.update(
-            {
-                event: "This notification is required by the protocol and cannot be turned off"
-                for event, mode in choices.items()
-                if mode == OFF and is_statutory(event)
-            }
-        )
+        """Save choices; statutory notifications cannot be turned off, urgent ones not
+        delayed either (refused with InvalidPreference, nothing saved)."""
+        errors = preference_errors(choices)
         if errors:
             error = InvalidPreference("Some choices cannot be saved")
             error.details = errors

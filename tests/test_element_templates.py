@@ -88,3 +88,11 @@ def test_working_days_on_an_event_that_is_not_a_timer_is_refused(engine):
     with pytest.raises(InvalidDefinition) as caught:
         engine.deploy([resource("templated.bpmn", text)])
     assert any("not a timer event" in p.message for p in caught.value.problems)
+
+
+def test_the_notify_template_offers_urgency_routine_by_default():
+    [notify] = [p for p in TEMPLATES if p.name == "notify-role-on-case.json"]
+    [urgency] = [p for p in json.loads(notify.read_text())["properties"] if p["label"] == "Urgency"]
+    assert urgency["binding"] == {"type": "camunda:property", "name": "notify_urgency"}
+    assert urgency["value"] == "routine"
+    assert {choice["value"] for choice in urgency["choices"]} == {"routine", "urgent"}

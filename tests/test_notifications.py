@@ -103,7 +103,7 @@ def test_a_step_s_notifications_are_emailed_once_without_case_details(app, jobs,
     [raised_to_cal] = [
         m
         for m in smtp.inbox.to("cal@joinedup.test")
-        if m["Subject"] == "A professional difference has been raised"
+        if m["Subject"] == "URGENT: A professional difference has been raised"
     ]
     body = raised_to_cal.get_body(("plain",)).get_content()
     assert "https://joinedup.example/instances/" in body and "DEMO-001" in body
@@ -210,7 +210,7 @@ def test_preferences_off_digest_and_statutory(app, jobs, smtp, clock):
     engine = engine_of(app)
     notes = Notifications(engine.db, engine.clock)
     notes.set_preferences("pat", {"task_assigned": "off"})
-    notes.set_preferences("amy", {"difference_raised": "digest"})
+    notes.set_preferences("amy", {"outcome": "digest"})
     with pytest.raises(InvalidPreference) as caught:
         notes.set_preferences("amy", {"outcome": "off"})
     assert "cannot be turned off" in caught.value.details["outcome"]
@@ -219,11 +219,19 @@ def test_preferences_off_digest_and_statutory(app, jobs, smtp, clock):
     assert smtp.inbox.to("pat@joinedup.test") == []  # off by email ...
     in_app = notes.recent("pat")  # ... but still in the app
     assert len(in_app) == 2 and {n.title for n in in_app} == {"A task has been assigned to you"}
-    assert smtp.inbox.to("amy@joinedup.test") == []  # waiting for the digest
+    pat = actor(app, "pat")
+    [stage1] = engine.inbox(pat, "mine").tasks
+    engine.complete(
+        stage1.id, {"supervisor_consulted": "yes", "resolved": "yes", "decision": "Agreed"}, pat
+    )
+    smtp.inbox.messages.clear()
+    jobs.deliver()
+    assert smtp.inbox.to("amy@joinedup.test") == []  # the outcome waits for the digest
     assert jobs.digest() >= 1
     [digest] = smtp.inbox.to("amy@joinedup.test")
     assert digest["Subject"] == "Your JoinedUp daily summary"
-    assert "A professional difference has been raised" in digest.get_body(("plain",)).get_content()
+    text = digest.get_body(("plain",)).get_content()
+    assert "The outcome of a professional difference" in text
     assert jobs.digest() == 0
 
 

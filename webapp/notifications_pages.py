@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from notifications.events import EVENTS, MODES, is_statutory
+from notifications.events import ALWAYS_IMMEDIATELY, EVENTS, MODES, is_statutory, is_urgent
 from notifications.service import InvalidPreference, Notifications
 
 bp = Blueprint("notifications", __name__)
@@ -57,15 +57,26 @@ def settings():
         else:
             flash("Your notification settings have been saved.")
             return redirect(url_for("notifications.settings"))
-    chosen = service.preferences(current_user.username)
-    rows = [
-        {"event": event, "title": title, "statutory": is_statutory(event), "mode": chosen[event]}
-        for event, (title, _statutory) in EVENTS.items()
-    ]
     return render_template(
         "notification_settings.html",
         title="Notification settings",
-        rows=rows,
+        rows=preference_rows(service.preferences(current_user.username)),
         modes=MODES,
+        always=ALWAYS_IMMEDIATELY,
         errors=errors,
     ), (422 if errors else 200)
+
+
+def preference_rows(chosen: dict[str, str]) -> list[dict]:
+    """One row per event type, the urgent ones (no choice to make) first."""
+    rows = [
+        {
+            "event": event,
+            "title": title,
+            "statutory": is_statutory(event),
+            "urgent": is_urgent(event),
+            "mode": chosen[event],
+        }
+        for event, (title, _statutory) in EVENTS.items()
+    ]
+    return sorted(rows, key=lambda row: not row["urgent"])

@@ -5,6 +5,10 @@ Process owners add these in Camunda Modeler's "Extension properties" panel:
 - ``notify`` = comma-separated groups (``manager``, ``${raiser_agency}:manager``) and/or
   ``notify_users`` = user ids (``${initiator}``); ``template`` = the message template name.
   Each recipient gets a row in the notification outbox, in the same transaction as the step.
+- ``notify_urgency`` = ``urgent`` or ``routine`` (the default). An urgent notification is
+  emailed and shown in the app straight away whatever the person's preferences, and delivered
+  before routine ones. On a user task it makes the task's own announcements (available,
+  assigned, due soon, overdue) urgent: a MASH "act now" task.
 - ``record`` = a case-record entry kind (``outcome``, ``withdrawn``) and ``record_fields`` =
   the variables to copy into it (``stage, decision, agreed_actions``). The entry becomes an
   audit event of type ``case_record`` on the case's timeline.
@@ -20,6 +24,7 @@ from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 
 CONVENTION_KEYS = ("notify", "notify_users", "template", "record", "record_fields")
+URGENCY_KEY, URGENT, ROUTINE = "notify_urgency", "urgent", "routine"
 
 
 class ConventionTask(ServiceTask):
@@ -45,8 +50,27 @@ class Effect:
     notify_groups: list[str] = field(default_factory=list)
     notify_users: list[str] = field(default_factory=list)
     template: str | None = None
+    urgent: bool = False
     record: str | None = None
     record_data: dict = field(default_factory=dict)
+
+
+def property_value(task, key: str) -> str | None:
+    """The task's ``camunda:property`` ``key``, with any ``${...}`` evaluated on its data."""
+    text = (getattr(task.task_spec, "extensions", None) or {}).get(key)
+    if text and "${" in text:
+        return str(task.workflow.script_engine.evaluate(task, text))
+    return text
+
+
+def is_urgent(task) -> bool:
+    """Whether the element marks its notifications urgent (``notify_urgency``).
+
+    Fails safe: empty or ``routine`` is routine and anything else urgent, so an expression that
+    yields an unexpected value never silences an alert; deployment refuses other literals.
+    """
+    value = (property_value(task, URGENCY_KEY) or ROUTINE).strip().lower()
+    return value != ROUTINE
 
 
 def effect_of(task) -> Effect | None:
@@ -54,11 +78,9 @@ def effect_of(task) -> Effect | None:
     extensions = getattr(task.task_spec, "extensions", None) or {}
     if not any(key in extensions for key in CONVENTION_KEYS):
         return None
-    engine = task.workflow.script_engine
 
     def value(key: str) -> str | None:
-        text = extensions.get(key)
-        return str(engine.evaluate(task, text)) if text and "${" in text else text
+        return property_value(task, key)
 
     def names(key: str) -> list[str]:
         return [item.strip() for item in (value(key) or "").split(",") if item.strip()]
@@ -70,6 +92,7 @@ def effect_of(task) -> Effect | None:
         notify_groups=names("notify"),
         notify_users=names("notify_users"),
         template=value("template") or spec.bpmn_id,
+        urgent=is_urgent(task),
         record=value("record"),
         record_data={name: task.data.get(name) for name in names("record_fields")},
     )
