@@ -15,6 +15,9 @@ from engine.clock import FrozenClock
 from engine.expressions import ExpressionError, ExpressionLanguage
 from engine.workdays import WorkingDayCalendar
 
+from .helpers import resource
+from .test_sandbox import _around
+
 
 @pytest.fixture
 def language():
@@ -135,3 +138,48 @@ def test_a_template_cannot_join_more_than_the_bounds(language):
 
 def test_a_template_longer_than_an_expression_is_refused(language):
     assert "limit" in refused(language, "x${1}" * 10000)
+
+
+# --- deploy: text our dialect evaluates is checked like the rest ----------------------------
+
+HOSTILE = "${__import__('os').getcwd()}"
+
+
+def _convention(name: str) -> str:
+    return _around(
+        '<bpmn:serviceTask id="target"><bpmn:extensionElements><camunda:properties>'
+        f'<camunda:property name="{name}" value="{HOSTILE}"/>'
+        "</camunda:properties></bpmn:extensionElements></bpmn:serviceTask>"
+    )
+
+
+def _message_payload() -> str:
+    return _around(
+        '<bpmn:intermediateThrowEvent id="target"><bpmn:messageEventDefinition '
+        f'messageRef="m" camunda:expression="{HOSTILE}"/></bpmn:intermediateThrowEvent>',
+        extra='<bpmn:message id="m" name="ping"/>',
+    )
+
+
+def _working_days_from() -> str:
+    return _around(
+        '<bpmn:intermediateCatchEvent id="target"><bpmn:extensionElements><camunda:properties>'
+        '<camunda:property name="working_days" value="5"/>'
+        f'<camunda:property name="working_days_from" value="{HOSTILE}"/>'
+        "</camunda:properties></bpmn:extensionElements><bpmn:timerEventDefinition/>"
+        "</bpmn:intermediateCatchEvent>"
+    )
+
+
+@pytest.mark.parametrize(
+    "diagram",
+    [
+        *(_convention(name) for name in ("notify", "notify_users", "template", "record")),
+        _message_payload(),
+        _working_days_from(),
+    ],
+)
+def test_dialect_text_is_checked_at_deploy(engine, diagram):
+    problems = engine.validate([resource("hostile.bpmn", diagram)])
+    assert problems and "target" in {p.element_id for p in problems}
+    assert all(p.line for p in problems)
