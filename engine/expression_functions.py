@@ -10,7 +10,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from .clock import Clock
-from .sandbox.limits import text_of
+from .sandbox.limits import MAX_ROUND_DIGITS, MAX_STRING, LimitExceeded, text_of
 from .workdays import MAX_WORKING_DAYS, UK_TIME, WorkingDayCalendar, to_local
 
 
@@ -38,13 +38,13 @@ def _to_date(value: Any) -> date:
         return to_local(value).date()
     if isinstance(value, date):
         return value
-    return date.fromisoformat(str(value))
+    return date.fromisoformat(text_of(value))
 
 
 def _to_datetime(value: Any) -> datetime:
     if isinstance(value, datetime | date):
         return to_local(value)
-    return to_local(datetime.fromisoformat(str(value)))
+    return to_local(datetime.fromisoformat(text_of(value)))
 
 
 def _is_empty(value: Any) -> bool:
@@ -58,9 +58,22 @@ def _sum(values: Any, start: int | float = 0) -> int | float:
     return sum(values, start)
 
 
+def _round(number: Any, ndigits: int | None = None) -> Any:
+    """Python's round; ``round(n, -d)`` computes 10 ** d, so d is bounded like any number."""
+    if ndigits is not None and abs(ndigits) > MAX_ROUND_DIGITS:
+        raise LimitExceeded(f"round() to {ndigits:,} digits; the limit is {MAX_ROUND_DIGITS:,}")
+    return round(number, ndigits)
+
+
 def _agency_groups(agencies: Any, role: str) -> str:
     """``a:role, b:role`` for agencies [a, b]: candidate groups or recipients per agency."""
-    return ", ".join(f"{agency}:{role}" for agency in agencies or ())
+    suffix, groups, total = ":" + text_of(role), [], 0
+    for agency in agencies or ():
+        groups.append(text_of(agency) + suffix)
+        total += len(groups[-1]) + 2
+        if total > MAX_STRING:
+            raise LimitExceeded(f"agency groups beyond the limit of {MAX_STRING:,} characters")
+    return ", ".join(groups)
 
 
 FUNCTION_NAMES = frozenset(
@@ -123,7 +136,7 @@ def library(clock: Clock, calendar: WorkingDayCalendar) -> dict[str, Callable[..
         "float": float,
         "str": text_of,
         "bool": bool,
-        "round": round,
+        "round": _round,
         "sum": _sum,
         "sorted": sorted,
         "lower": lambda s: text_of(s).lower(),

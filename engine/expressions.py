@@ -14,7 +14,8 @@ only after checking every syntax node against a whitelist:
   timescale a default that a start variable overrides: ``stage1_days = var('stage1_days', 5)``;
 - no imports, lambdas, comprehensions, or builtins beyond the whitelist.
 
-Scripts (script tasks) may also assign: ``name = expression`` and ``name += expression``.
+Scripts (script tasks) may also assign: ``name = expression`` and ``name += expression``
+(to variables, never to an item or attribute of a value: values are not changed in place).
 
 Text that is not wrapped in ``${...}`` but contains ``${...}`` is a template: each
 placeholder is evaluated and the pieces joined as a string (``"case-${case_ref}"``).
@@ -168,6 +169,12 @@ def _check(tree: ast.AST, source: str, allowed: tuple[type[ast.AST], ...]) -> No
             raise ExpressionError(f"attribute '{node.attr}' is not allowed", source, syntax=True)
         if isinstance(node, ast.Name) and node.id.startswith("__"):
             raise ExpressionError(f"name '{node.id}' is not allowed", source, syntax=True)
+        if isinstance(node, ast.Attribute | ast.Subscript) and not isinstance(node.ctx, ast.Load):
+            raise ExpressionError(
+                "assigning to an item or attribute is not allowed; assign a variable",
+                source,
+                syntax=True,
+            )
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if node.func.id not in FUNCTION_NAMES:
                 known = ", ".join(sorted(FUNCTION_NAMES))
@@ -222,6 +229,7 @@ def _parse(source: str, text: str, mode: str) -> ast.AST:
 
 def compile_template(text: str) -> list[str | Any]:
     """Compile every placeholder in a template string; literals stay strings."""
+    _bounded_translation(text, str)  # a template is no longer than one expression
     parts: list[str | Any] = []
     position = 0
     for match in _PLACEHOLDER.finditer(text):
@@ -243,17 +251,29 @@ class ExpressionLanguage:
             "__builtins__": {},
             limits.BINOP: limits.guarded_binop,
             limits.CALL: limits.guarded_call,
+            limits.VALUE: limits.guarded_value,
             **self.functions,
         }
 
     def evaluate(self, text: str, data: Mapping[str, Any]) -> Any:
         """Evaluate an expression or a template against ``data`` (not modified)."""
         if is_expression(text) and not is_single_expression(text):
-            return "".join(
-                part if isinstance(part, str) else self._text(self._run(part, data, text), text)
-                for part in compile_template(text)
-            )
+            return self._template(text, data)
         return self._run(compile_expression(text), data, text)
+
+    def _template(self, text: str, data: Mapping[str, Any]) -> str:
+        """A template's text: one time budget, and no longer than one text may be."""
+        pieces, total = [], 0
+        limits.start_budget()
+        for part in compile_template(text):
+            if not isinstance(part, str):
+                part = self._text(self._run(part, data, text, fresh_budget=False), text)
+            total += len(part)
+            if total > limits.MAX_STRING:
+                limit = f"{limits.MAX_STRING:,}"
+                raise ExpressionError(f"the template's text exceeds the limit of {limit}", text)
+            pieces.append(part)
+        return "".join(pieces)
 
     def execute(self, script: str, data: dict[str, Any]) -> None:
         """Run a script; assignments land in ``data``."""
@@ -266,11 +286,14 @@ class ExpressionLanguage:
         except limits.LimitExceeded as error:
             raise ExpressionError(str(error), text) from None
 
-    def _run(self, code: Any, data: Mapping[str, Any], text: str, mode: str = "eval") -> Any:
+    def _run(
+        self, code: Any, data: Mapping[str, Any], text: str, mode="eval", fresh_budget=True
+    ) -> Any:
         scope = self._globals
         if "var" in code.co_names:
             scope = {**self._globals, "var": lambda name, default=None: data.get(name, default)}
-        limits.start_budget()
+        if fresh_budget:
+            limits.start_budget()
         try:
             if mode == "exec":
                 exec(code, scope, data)  # noqa: S102 - code passed the whitelist in _check

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from .dialect.conventions import ROUTINE, URGENCY_KEY, URGENT
-from .dialect.timers import parse_cycle, resolve_due
+from .dialect.timers import WORKING_DAYS_FROM, parse_cycle, resolve_due, working_day_timer
 from .dialect.user_tasks import FORM_KEY_PREFIX
 from .errors import Problem
 from .expressions import (
@@ -259,6 +259,19 @@ def _working_day_timers(tree, filename) -> Iterator[Problem]:
                 )
             elif is_expression(value) and (message := expression_problem(value)):
                 yield problem_at(filename, days, message)
+            elif message := _working_day_timer_problem(event, value):
+                yield problem_at(filename, event, message)
+
+
+def _working_day_timer_problem(event, days: str) -> str | None:
+    """The expression the timer will evaluate, built as the parser builds it, must compile."""
+    start = extension_property(event, WORKING_DAYS_FROM)
+    if start is None:
+        return None
+    timer = working_day_timer(event.get("id") or "", days, start.get("value"))
+    if message := expression_problem(timer.expression):
+        return f"{WORKING_DAYS_FROM}: {message}"
+    return None
 
 
 def _call_mappings(tree, filename) -> Iterator[Problem]:

@@ -2,7 +2,8 @@
 
 ``engine.validation`` checks the elements our processes use every day (conditions, timers,
 user-task attributes, scripts). This module covers the rest of what SpiffWorkflow evaluates —
-loop and multi-instance expressions, conditional events, decision tables — and refuses, with
+loop and multi-instance expressions, conditional events, decision tables, message payloads
+(``camunda:expression``) and our convention properties holding ``${...}`` — and refuses, with
 file, element and line, the two constructs Camunda 7 does not run and SpiffWorkflow would
 evaluate outside any engine hook: ad-hoc subprocesses and message correlation properties.
 """
@@ -13,9 +14,10 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from ..dialect.conventions import CONVENTION_KEYS
 from ..errors import Problem
 from ..expressions import ExpressionError, compile_expression
-from ..validation import NS, expression_problem, problem_at
+from ..validation import CAMUNDA_NS, NS, expression_problem, problem_at
 
 # (xpath, what the text is) for BPMN text SpiffWorkflow evaluates outside engine.validation
 EVALUATED_TEXT = (
@@ -36,6 +38,11 @@ REFUSED = (
         "its name and the business key; remove the correlation property",
     ),
 )
+# our camunda:properties conventions: values holding ${...} are evaluated when the element runs
+CONVENTION_PROPERTIES = (
+    ".//camunda:property[" + " or ".join(f"@name='{key}'" for key in CONVENTION_KEYS) + "]"
+)
+MESSAGE_PAYLOADS = ".//bpmn:messageEventDefinition[@camunda:expression]"
 DMN_INPUT = "dmninputexpr"  # the name SpiffWorkflow's DMN engine gives the input for '?'
 
 
@@ -53,7 +60,7 @@ def check_evaluated_text(tree: etree._Element, filename: str) -> list[Problem]:
                 problems.append(problem_at(filename, node, f"the {what} is empty"))
             elif message := expression_problem(text):
                 problems.append(problem_at(filename, node, f"{what}: {message}"))
-    return problems
+    return problems + _attribute_problems(tree, filename)
 
 
 def check_decision_tables(tree: etree._Element, filename: str) -> list[Problem]:
@@ -97,3 +104,21 @@ def _compiles(filename: str, node, text: str) -> list[Problem]:
         return [problem_at(filename, node, "the expression is empty")]
     message = expression_problem(text)
     return [problem_at(filename, node, message)] if message else []
+
+
+def _attribute_problems(tree: etree._Element, filename: str) -> list[Problem]:
+    """Message payloads (``camunda:expression``) and convention properties with ``${...}``."""
+    found = [
+        (node, node.get(f"{{{CAMUNDA_NS}}}expression"), "message payload")
+        for node in tree.xpath(MESSAGE_PAYLOADS, namespaces=NS)
+    ]
+    found += [
+        (node, node.get("value"), f"property '{node.get('name')}'")
+        for node in tree.xpath(CONVENTION_PROPERTIES, namespaces=NS)
+        if "${" in (node.get("value") or "")
+    ]
+    return [
+        problem_at(filename, node, f"{what}: {message}")
+        for node, text, what in found
+        if (message := expression_problem(text, template=True))
+    ]
