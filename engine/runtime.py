@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from sqlalchemy import select
@@ -29,6 +30,9 @@ from .errors import InstanceNotRunning, NotFound, ProcessError, StaleInstance
 from .indexing import sync_indexes
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
 from .workdays import WorkingDayCalendar
+
+# Tasks one advance may complete before it must wait; a loop with no wait in it stops here.
+MAX_AUTOMATIC_STEPS = 500
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,17 @@ class InstanceRuntime:
         """Run engine steps until the workflow waits for people or time; returns the
         convention effects (case records, notifications) the steps asked for."""
         effects: list[Effect] = []
+        steps = 0
 
         def collect(task) -> None:
+            nonlocal steps
+            steps += 1
+            if steps > MAX_AUTOMATIC_STEPS:
+                raise WorkflowTaskException(
+                    f"the process ran {MAX_AUTOMATIC_STEPS} steps without waiting for a person, "
+                    "a message or a timer: is there a loop with no wait in it?",
+                    task=task,
+                )
             if (effect := effect_of(task)) is not None:
                 effects.append(effect)
 

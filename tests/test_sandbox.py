@@ -548,3 +548,78 @@ def test_joinedup_validate_names_the_hostile_element_and_line(database_url, tmp_
     assert "hostile.bpmn, element 'target'" in checked.output and "line" in checked.output
     assert "ad-hoc subprocesses are not supported" in checked.output
     assert not (tmp_path / "mark").exists()
+
+
+def _started(engine, key: str, body: str, variables: dict | None = None):
+    from engine.actors import Actor
+
+    engine.deploy([resource(f"{key}.bpmn", bpmn(key, body))])
+    return engine.start(key, variables or {}, actor=Actor.of("pat", "practitioner"))
+
+
+def test_a_loop_with_no_wait_stops_with_a_clear_error_instead_of_running_on(engine):
+    from engine.errors import ProcessError
+
+    body = (
+        '<bpmn:startEvent id="start"/>'
+        '<bpmn:scriptTask id="count" scriptFormat="python"><bpmn:script>n = n + 1</bpmn:script>'
+        '</bpmn:scriptTask><bpmn:exclusiveGateway id="more" default="again"/>'
+        '<bpmn:endEvent id="end"/>'
+        + flow("start", "count")
+        + flow("count", "more")
+        + flow("more", "count", flow_id="again")
+        + flow("more", "end", "${n &gt; 100000}")
+    )
+    with pytest.raises(ProcessError, match="without waiting for a person"):
+        _started(engine, "spin", body, {"n": 0})
+
+
+@pytest.mark.parametrize(
+    "loop_characteristics",
+    [
+        "<bpmn:loopCardinality>${n}</bpmn:loopCardinality>",
+        "",  # camunda:collection over a list of n items, set below
+    ],
+)
+def test_a_multi_instance_activity_cannot_fan_out_beyond_its_bound(engine, loop_characteristics):
+    from engine.errors import ProcessError
+
+    collection = (
+        ""
+        if loop_characteristics
+        else ' camunda:collection="${items}" camunda:elementVariable="item"'
+    )
+    body = (
+        '<bpmn:startEvent id="start"/>'
+        '<bpmn:scriptTask id="prepare" scriptFormat="python"><bpmn:script>items = [1] * n'
+        "</bpmn:script></bpmn:scriptTask>"
+        '<bpmn:userTask id="each" camunda:candidateGroups="practitioner">'
+        f"<bpmn:multiInstanceLoopCharacteristics{collection}>{loop_characteristics}"
+        "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>"
+        '<bpmn:endEvent id="end"/>' + flow("start", "prepare") + flow("prepare", "each")
+    ) + flow("each", "end")
+    with pytest.raises(ProcessError, match="more than 500 instances"):
+        _started(engine, "fan", body, {"n": 100000})
+    assert _started(engine, "fan", body, {"n": 3}).status == "running"
+
+
+def test_a_repeating_timer_fires_at_most_once_a_minute(engine):
+    from engine.errors import ProcessError
+
+    literal = _around(
+        '<bpmn:intermediateCatchEvent id="target"><bpmn:timerEventDefinition>'
+        "<bpmn:timeCycle>R/PT0S</bpmn:timeCycle></bpmn:timerEventDefinition>"
+        "</bpmn:intermediateCatchEvent>"
+    )
+    [problem] = engine.validate([resource("cycle.bpmn", literal)])
+    assert problem.element_id == "target" and "at least 60 s" in problem.message
+    computed = literal.replace("R/PT0S", "${period}").replace('id="p"', 'id="cycle"')
+    with pytest.raises(ProcessError, match="at least 60 s"):
+        _started_raw(engine, computed, {"period": "R1000000/PT1S"})
+
+
+def _started_raw(engine, text: str, variables: dict):
+    from engine.actors import Actor
+
+    engine.deploy([resource("cycle.bpmn", text)])
+    return engine.start("cycle", variables, actor=Actor.of("pat", "practitioner"))

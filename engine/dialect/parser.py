@@ -28,7 +28,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from ..inputs.timescales import declared_timescales
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
-from .multi_instance import CollectionByName
+from .multi_instance import CollectionByName, bound_instances
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -133,12 +133,17 @@ class BoundaryEventParser(DialectEventParser, CamundaBoundaryEventParser):
 
 
 class DialectProcessParser(ProcessParser):
-    """Also keeps the process's declared timescale overrides (``spec.timescales``)."""
+    """Also keeps the process's declared timescale overrides (``spec.timescales``) and bounds
+    its multi-instance activities."""
 
     def create_spec(self):
         spec = super().create_spec()
         spec.timescales = declared_timescales(self.node, self.filename)
         return spec
+
+    def add_tasks(self):
+        super().add_tasks()
+        bound_instances(self.spec.task_specs.values())
 
 
 class DialectParser(CamundaParser):

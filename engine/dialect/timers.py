@@ -28,6 +28,8 @@ from ..workdays import WorkingDayCalendar, to_local
 DATE, DURATION, CYCLE = "date", "duration", "cycle"
 MAX_TIMER_YEARS = 30
 MAX_TIMER_SPAN = timedelta(days=366 * MAX_TIMER_YEARS)
+# A repeating timer fires at most once a minute: R/PT0S would fire on every sweep for ever.
+MIN_CYCLE_SECONDS = 60
 # the "Working-day timer" element template's properties on a timer event
 WORKING_DAYS, WORKING_DAYS_FROM = "working_days", "working_days_from"
 
@@ -102,6 +104,11 @@ def parse_cycle(value, start: datetime, calendar: WorkingDayCalendar) -> dict:
         period = parse_duration(parts[1])
         first = resolve_due(parts[1], start, calendar)
     seconds = ((to_local(first) + period) - to_local(first)).total_seconds()
+    if seconds < MIN_CYCLE_SECONDS:
+        raise ExpressionError(
+            f"'{value}' repeats every {seconds:g} s; a repeating timer's period must be at least "
+            f"{MIN_CYCLE_SECONDS} s"
+        )
     return {"cycles": cycles, "next": first.isoformat(), "duration": seconds}
 
 
