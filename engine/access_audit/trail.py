@@ -138,7 +138,7 @@ def _trail(reference: str):
 
 def _names(session: Session, usernames: set[str]) -> dict[str, str]:
     query = select(User.username, User.display_name).where(User.username.in_(usernames))
-    return dict(session.execute(query).tuples()) if usernames else {}
+    return {row.username: row.display_name for row in session.execute(query)} if usernames else {}
 
 
 def _entry(row, names: dict[str, str]) -> TrailEntry:
