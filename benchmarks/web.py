@@ -164,7 +164,7 @@ def access_audit_cost(app, token: str, requests: int) -> None:
     task_id = response.get_json()["next_tasks"][0]["id"]
     pages = {
         "inbox page (not a look)": "/inbox?tab=team",
-        "case page": "/cases/BENCH",
+        "case page (4 processes)": "/cases/C-1",  # BENCH has the runs' hundreds
         "task page": f"/tasks/{task_id}",
     }
     for name, url in pages.items():
