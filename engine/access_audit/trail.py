@@ -68,7 +68,11 @@ class TrailPage:
 
 def lead_agency(session: Session, case_ref: str) -> str | None:
     """Children's social care when involved (it leads for the child), else the first agency."""
-    query = select(CaseInvolvement.agency).where(CaseInvolvement.case_ref == case_ref)
+    query = (  # by case_id, which is indexed on its own
+        select(CaseInvolvement.agency)
+        .join(FamilyCase, FamilyCase.id == CaseInvolvement.case_id)
+        .where(FamilyCase.reference == case_ref)
+    )
     agencies = list(session.scalars(query.order_by(CaseInvolvement.id)))
     if CHILD_LEAD_AGENCY in agencies:
         return CHILD_LEAD_AGENCY
