@@ -7,7 +7,9 @@ authentication. Prints:
 1. start -> 3 user tasks -> end per instance through the JSON API: using the ``next_tasks``
    each response returns (4 requests), and again listing the inbox before each task (7);
 2. the inbox page (HTML, "My teams' unclaimed" tab) p50/p95 with 100k open tasks in 20k
-   instances on 5,000 cases, for a practitioner whose agency is involved in all of them.
+   instances on 5,000 cases, for a practitioner whose agency is involved in all of them;
+3. the inbox, case and task pages with the access audit (``engine.access_audit``) on and off,
+   requests interleaved so both see the same database: a look costs one INSERT and commit.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def process_through_http(app, token: str, count: int, list_first: bool) -> float
         for _ in range(3):
             tasks = response.get_json()["next_tasks"]
             if list_first:
-                listed = client.get("/api/v1/tasks?tab=all&case=BENCH", headers=headers)
+                listed = client.get("/api/v1/tasks?tab=team&case=BENCH", headers=headers)
                 tasks = [t for t in listed.get_json()["tasks"] if t["instance_id"] == instance_id]
             response = client.post(
                 f"/api/v1/tasks/{tasks[0]['id']}/complete",
@@ -117,11 +119,17 @@ def seed_inbox(app, tasks: int) -> None:
         )
 
 
-def inbox_page_timings(app, requests: int = 300) -> tuple[float, float, int]:
+def signed_in(app):
+    """A test client signed in as the bench user through the real sign-in form."""
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
     client.post("/sign-in", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
+    return client
+
+
+def inbox_page_timings(app, requests: int = 300) -> tuple[float, float, int]:
+    client = signed_in(app)
     samples, rows = [], 0
     for n in range(requests):
         started = time.perf_counter()
@@ -132,10 +140,48 @@ def inbox_page_timings(app, requests: int = 300) -> tuple[float, float, int]:
     return statistics.median(samples), percentile(samples, 0.95), rows
 
 
+def looks_on_and_off(app, url: str, requests: int) -> dict[bool, tuple[float, float]]:
+    """p50/p95 of ``url`` with looks recorded and not, alternating request by request."""
+    client, engine = signed_in(app), engine_of(app)
+    samples: dict[bool, list[float]] = {True: [], False: []}
+    for n in range(requests * 2):
+        engine.audit_looks = n % 2 == 0
+        started = time.perf_counter()
+        response = client.get(url)
+        samples[engine.audit_looks].append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, url
+    engine.audit_looks = True
+    return {on: (statistics.median(s), percentile(s, 0.95)) for on, s in samples.items()}
+
+
+def access_audit_cost(app, token: str, requests: int) -> None:
+    """Print the inbox, case and task pages' latency with and without the access audit."""
+    response = app.test_client().post(
+        "/api/v1/cases/BENCH/start",
+        json={"process": "three_tasks"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    task_id = response.get_json()["next_tasks"][0]["id"]
+    pages = {
+        "inbox page (not a look)": "/inbox?tab=team",
+        "case page (4 processes)": "/cases/C-1",  # BENCH has the runs' hundreds
+        "task page": f"/tasks/{task_id}",
+    }
+    for name, url in pages.items():
+        timings = looks_on_and_off(app, url, requests)
+        (on50, on95), (off50, off95) = timings[True], timings[False]
+        print(
+            f"{name:24} looks recorded p50 {on50:6.2f} ms p95 {on95:6.2f} ms | "
+            f"not recorded p50 {off50:6.2f} ms p95 {off95:6.2f} ms | "
+            f"cost p50 {on50 - off50:+5.2f} ms"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=200)
     parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--looks", type=int, default=200, help="requests per page, audit on/off")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         app, token = setup(f"sqlite:///{folder}/web.sqlite")
@@ -150,6 +196,7 @@ def main() -> None:
             f"inbox page, {args.tasks} open tasks, {rows} rows a page (SQLite)"
             f"   p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
         )
+        access_audit_cost(app, token, args.looks)
         with app.app_context():
             db.engine.dispose()
 

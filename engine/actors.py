@@ -16,6 +16,7 @@ class Actor:
     system: bool = False
     agency: str | None = None
     team: str | None = None
+    via: str = "web"  # how they reach us ("web" or "api"): the access audit records it
 
     @classmethod
     def of(cls, user_id: str, *groups: str, agency: str | None = None) -> Actor:

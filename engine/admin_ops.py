@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from . import access, migration, ownership, queries
+from .access_audit import INSTANCE_VIEWED
 from .actors import Actor
 from .audit import record
 from .definitions import resolve_dependencies
@@ -119,6 +120,13 @@ class ProcessAdministration:
             definition = session.get(Definition, instance.definition_id)
             workflow = self.runtime.load(session, instance)
             timers = {timer.element_id for timer in queries.timers(session, instance_id)}
+        self.record_look(
+            actor,
+            INSTANCE_VIEWED,
+            case_ref=instance.case_ref,
+            instance_id=instance.id,
+            what=f"{instance.process_name or instance.process_key} (diagram)",
+        )
         top_level = workflow.get_tasks(skip_subprocesses=True)
         completed = {t.task_spec.bpmn_id for t in top_level if t.state == TaskState.COMPLETED}
         active = {t.task_spec.bpmn_id for t in top_level if t.state & migration.ACTIVE}

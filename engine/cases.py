@@ -74,6 +74,7 @@ class CaseView:
     case: FamilyCase
     members: list[FamilyMember]
     involvements: list[CaseInvolvement]
+    may_see_access: bool = False  # may open "who has seen this case" (engine.access_audit)
 
 
 def involved(session: Session, case_ref: str | None, actor: Actor) -> bool:

@@ -7,6 +7,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from . import access, accounts, cases, queries
+from .access_audit import CASE_VIEWED, INSTANCE_VIEWED
+from .access_audit.trail import may_see_trail
 from .actors import Actor
 from .agencies import MANAGER_ROLES
 from .definitions import latest_definition
@@ -62,10 +64,15 @@ class PeopleOperations:
                 session, now=self.clock.now(), created_by=actor.user_id, **details
             )
 
-    def case(self, reference: str, actor: Actor) -> cases.CaseView:
-        """A case the actor's agency is involved in (NotFound otherwise)."""
+    def case(self, reference: str, actor: Actor, look: bool = True) -> cases.CaseView:
+        """A case the actor's agency is involved in (NotFound otherwise); a look unless
+        ``look`` is False (the case shown beside a task the person is looking at)."""
         with self.db.reading() as session:
-            return cases.case_view(session, reference, actor)
+            view = cases.case_view(session, reference, actor)
+            view.may_see_access = may_see_trail(session, reference, actor)
+        if look:
+            self.record_look(actor, CASE_VIEWED, case_ref=reference)
+        return view
 
     def cases(self, actor: Actor) -> list[cases.FamilyCase]:
         """Cases the actor's agency is involved in."""
@@ -128,6 +135,13 @@ class PeopleOperations:
                 "history": queries.history(session, instance_id),
             }
         detail["variables"] = self.instance_variables(instance_id)
+        self.record_look(
+            actor,
+            INSTANCE_VIEWED,
+            case_ref=instance.case_ref,
+            instance_id=instance.id,
+            what=instance.process_name or instance.process_key,
+        )
         return detail
 
     def case_timeline(self, reference: str, actor: Actor) -> list:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from . import definitions as defs
 from . import ownership, queries
+from .access_audit.operations import AccessAuditOperations
 from .actors import Actor
 from .admin_ops import ProcessAdministration, ensure_process_owner
 from .audit import record
@@ -75,7 +76,13 @@ class _Step:
     instance_id: int | None = None
 
 
-class Engine(TaskOperations, PeopleOperations, ProcessAdministration, SignInOperations):
+class Engine(
+    TaskOperations,
+    PeopleOperations,
+    ProcessAdministration,
+    SignInOperations,
+    AccessAuditOperations,
+):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
     def __init__(

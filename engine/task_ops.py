@@ -16,6 +16,7 @@ from notifications.outbox import USER
 from . import queries
 from .access import ensure_may_see_task, may_see_task, parties
 from .access.reassignment import ensure_may_reassign
+from .access_audit import TASK_VIEWED
 from .actors import Actor, may_claim, may_work_on
 from .agencies import MANAGER_ROLES
 from .audit import jsonable, record
@@ -183,11 +184,22 @@ class TaskOperations:
                 session.add(draft)
             draft.data, draft.saved_at = jsonable(dict(data)), self.clock.now()
 
-    def task_view(self, task_id: int, actor: Actor) -> TaskView:
-        """The task, its form fields and the values to show; NotFound if not the actor's."""
+    def task_view(self, task_id: int, actor: Actor, look: bool = True) -> TaskView:
+        """The task, its form fields and the values to show; NotFound if not the actor's.
+        A look unless ``look`` is False (reading the form to check a submission)."""
         with self.db.reading() as session:
             task = visible_task(session, task_id, actor)
-            return build_view(session, self.runtime, task, actor)
+            view = build_view(session, self.runtime, task, actor)
+        if look:
+            self.record_look(
+                actor,
+                TASK_VIEWED,
+                case_ref=task.case_ref,
+                instance_id=task.instance_id,
+                task_id=task.id,
+                what=task.name,
+            )
+        return view
 
     def inbox(self, actor: Actor, tab: str = "mine", **filters) -> queries.InboxPage:
         """One page of an inbox tab, read from the indexed task table only."""

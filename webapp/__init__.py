@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SECURE=os.environ.get("JOINEDUP_INSECURE_COOKIES") != "1",
         SIGNIN_ACCOUNT_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
         SIGNIN_ADDRESS_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
+        JOINEDUP_AUDIT_LOOKS=True,  # not from the environment: off only to measure its cost
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             upgrade(db.engine)
         engine = Engine(Database(db.engine), clock=app.config.get("JOINEDUP_CLOCK"))
         engine.signin_limits = signin_limits(app)
+        engine.audit_looks = bool(app.config["JOINEDUP_AUDIT_LOOKS"])
         app.extensions["joinedup.engine"] = engine
     app.jinja_loader = ChoiceLoader(
         [

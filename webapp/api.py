@@ -147,6 +147,27 @@ def show_case(reference: str):
     )
 
 
+@bp.get("/cases/<reference>/access")
+@login_required
+def case_access(reference: str):
+    """Who has seen (and changed) a case, newest first; same permission as the page."""
+    trail = engine_of(current_app).case_access(reference, actor(), page_arg())
+    entries = [
+        {
+            "at": e.at,
+            "username": e.username,
+            "name": e.name,
+            "agency": e.agency,
+            "looked": e.looked,
+            "did": e.did,
+            "what": e.what,
+            "via": e.via,
+        }
+        for e in trail.entries
+    ]
+    return jsonify(jsonable({"entries": entries, "page": trail.page, "has_next": trail.has_next}))
+
+
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def show_instance(instance_id: int):

@@ -7,6 +7,7 @@ new password or deactivation ends it, whatever copies of the cookie exist.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
@@ -75,9 +76,13 @@ def init_app(app: Flask) -> None:
         return SignedIn(user) if user is not None else None
 
 
+API_BLUEPRINTS = frozenset({"api", "engine_rest"})
+
+
 def actor() -> Actor:
-    """The signed-in person as an engine actor."""
-    return current_user.actor
+    """The signed-in person as an engine actor; ``via`` says whether through the API."""
+    person: Actor = current_user.actor
+    return replace(person, via="api") if request.blueprint in API_BLUEPRINTS else person
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

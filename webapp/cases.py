@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import login_required
 
 from engine.errors import InvalidSubmission
 
 from . import engine_of
 from .auth import actor
-from .params import form_int
+from .params import form_int, page_arg
 
 bp = Blueprint("cases", __name__)
 
@@ -37,6 +45,26 @@ def start(reference: str, key: str):
         return _case_page(reference, start_errors=errors), 422
     flash("The process has started. Its first task is in your inbox if it is yours.")
     return redirect(url_for("instances.show", instance_id=ref.id))
+
+
+@bp.get("/cases/<reference>/access")
+@login_required
+def access(reference: str):
+    """Who has seen (and changed) the case: the lead agency's managers and the partnership."""
+    trail = engine_of(current_app).case_access(reference, actor(), page_arg())
+    return render_template("case_access.html", title=f"Who has seen case {reference}", trail=trail)
+
+
+@bp.get("/cases/<reference>/access.csv")
+@login_required
+def access_csv(reference: str):
+    text = engine_of(current_app).case_access_csv(reference, actor())
+    filename = "".join(c for c in reference if c.isalnum() or c in "-_") or "case"
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}-access.csv"'},
+    )
 
 
 def _case_page(reference: str, **extra):

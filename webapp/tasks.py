@@ -19,7 +19,7 @@ def _render(view, values: dict, errors: dict, status: int = 200):
     case = None
     if view.task.case_ref:
         try:
-            case = engine.case(view.task.case_ref, actor())
+            case = engine.case(view.task.case_ref, actor(), look=False)
         except NotFound:
             case = None
     if view.camunda_form is not None:
@@ -44,7 +44,7 @@ def show(task_id: int):
 def submit(task_id: int):
     """Save a draft, or complete the task (server-side validation; nothing is lost)."""
     engine = engine_of(current_app)
-    view = engine.task_view(task_id, actor())
+    view = engine.task_view(task_id, actor(), look=False)
     if view.camunda_form is not None:
         values = submitted_form_values(view.camunda_form, request.form)
     else:

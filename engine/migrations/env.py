@@ -7,6 +7,7 @@ from engine import (  # noqa: F401
     cases,
     models,  # noqa: F401 - registers the tables on Base.metadata
 )
+from engine.access_audit import models as access_audit_models  # noqa: F401
 from engine.db import Base
 from engine.ownership import models as ownership_models  # noqa: F401
 from engine.signin import sessions, throttle  # noqa: F401
