@@ -20,6 +20,7 @@ from .models import (
 )
 
 TABS = ("mine", "team", "overdue", "completed")
+API_TABS = (*TABS, "all")  # the API also lists held and offered tasks together
 
 
 @dataclass

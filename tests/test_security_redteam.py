@@ -133,3 +133,11 @@ def test_the_modeler_starts_only_processes_the_process_owner_owns(app):
     assert refused.status_code == 403 and PD in refused.get_json()["message"]
     started = app.test_client().post(REST_START, json={}, headers=basic("owner"))
     assert started.status_code == 200
+
+
+def test_the_api_still_lists_held_and_offered_tasks_together_and_refuses_an_unknown_tab(web):
+    pat = web("pat")
+    listed = pat.get("/api/v1/tasks?tab=all", headers={"Accept": "application/json"})
+    assert listed.status_code == 200 and listed.get_json()["tasks"]
+    bogus = pat.get("/api/v1/tasks?tab=bogus", headers={"Accept": "application/json"})
+    assert bogus.status_code == 400

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import login_required
 
 from engine.audit import jsonable
-from engine.queries import TABS
+from engine.queries import API_TABS
 
 from . import engine_of
 from .auth import actor
@@ -59,7 +59,7 @@ def _json_bodies_only():
 def list_tasks():
     page = engine_of(current_app).inbox(
         actor(),
-        choice_arg("tab", TABS, "mine"),
+        choice_arg("tab", API_TABS, "mine"),
         process_key=request.args.get("process"),
         case_ref=request.args.get("case"),
         page=page_arg(),
