@@ -1,0 +1,494 @@
+"""Every route × every kind of person: a role × agency × endpoint matrix, from the URL map.
+
+``RULES`` says, for every rule in ``app.url_map`` (asset routes aside), how to build its URL
+from the demo data (ids looked up through the engine, never hard-coded) and what each kind of
+person gets for each method. ``test_every_route_has_a_rule`` fails, naming the route, when a
+route is added without a rule (or a rule outlives its route).
+
+People (engine.demo): case DEMO-001 (Taylor family) involves children's social care, adult
+mental health and others, not the police; Pat (adult mental health) raised a professional
+difference and holds its first task.
+
+- ``anonymous``: nobody signed in (web pages redirect to sign-in; the API and /engine-rest 401)
+- ``pat``: involved practitioner, candidate for and holder of the task
+- ``sam``: involved practitioner of another agency and team (children's social care)
+- ``pc``: practitioner of an agency not involved in the case (police)
+- ``amy``: manager of Pat's own team (adult mental health)
+- ``cal``: manager in the case's lead agency (children's social care), who may see its trail
+- ``chair``: the partnership chair
+- ``owner``: a process owner (partnership)
+- ``admin``: an administrator
+
+Writes are kept safe: each POST sends a minimal body that is refused (400/403/409/422) or
+that changes only the sender's own things (notification settings), and whatever a cell moves
+(Pat giving the task back, Amy unassigning it) is put back before the next cell. For every
+404 cell the body must name nothing (case reference, family, task, other people) and be the
+same as the answer for an id that does not exist.
+
+Speed: one app per module and backend, one signed-in client per person. The matrix runs on
+SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too (it is fast enough for both);
+the meta-test needs no database.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import text
+
+from engine.clock import FrozenClock
+from engine.db import Base, make_engine
+from engine.demo import DEMO_CASE, FAMILY, PEOPLE
+from engine.models import HumanTask
+from webapp import create_app, engine_of
+
+from .conftest import BACKENDS
+from .helpers import WORKFLOWS
+from .test_engine_rest import basic
+from .test_web import DESCRIBE, actor_of
+from .webclient import WebClient
+
+PD = "professional-differences"
+PRE_BIRTH = "pre-birth-assessment"  # Pat (adult mental health practitioner) may start it
+PERSONS = ("anonymous", "pat", "sam", "pc", "amy", "cal", "chair", "owner", "admin")
+NAMES = {username: name for username, name, *_ in PEOPLE}
+FAMILY_WORDS = (DEMO_CASE, FAMILY["family_name"], *(m["name"] for m in FAMILY["members"]))
+SIGN_IN = "sign-in"  # a redirect to the sign-in page, to come back afterwards
+ASSET_ENDPOINTS = frozenset(
+    {
+        "static",
+        "assets.govuk_asset",
+        "assets.stylesheet",
+        "assets.script",
+        "assets.bpmn_js",
+        "assets.diagram_script",
+        "assets.govuk_script",
+    }
+)
+# URL variables naming something a person may not see, and an id that does not exist.
+MISSING = {
+    "task_id": "999999",
+    "instance_id": "999999",
+    "definition_id": "999999",
+    "reference": "NOPE-999",
+}
+
+
+def expect(default, anonymous=SIGN_IN, **overrides) -> dict:
+    """What each person gets: ``default`` for the signed-in, unless overridden."""
+    cells = {person: default for person in PERSONS}
+    cells.update(anonymous=anonymous, **overrides)
+    return cells
+
+
+def case_data(default=200, anonymous=SIGN_IN, **overrides) -> dict:
+    """Something on DEMO-001: every involved agency and the partnership see it; police 404."""
+    return expect(default, anonymous, pc=404, **overrides)
+
+
+def owners_only(allowed, others=403, anonymous=SIGN_IN) -> dict:
+    """Process administration: process owners and administrators; 403 for the rest."""
+    return expect(others, anonymous, owner=allowed, admin=allowed)
+
+
+def theirs(status, anonymous=SIGN_IN) -> dict:
+    """A task's own page and form: only whoever may work on it (Pat holds it); to everyone
+    else, even those who see the case, it does not exist."""
+    return expect(404, anonymous, pat=status)
+
+
+TRAIL = dict(pat=404, sam=404, amy=404, owner=404)  # the trail: lead's managers, chair, admin
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One route and method: the URL's variables, the request and the expected statuses."""
+
+    endpoint: str
+    rule: str
+    method: str
+    expected: dict
+    kind: str = "web"  # web (session + CSRF form), json (session + JSON), rest (HTTP Basic)
+    body: dict | None = None
+    values: dict = field(default_factory=dict)  # URL variables not taken from the demo ids
+    fresh: bool = False  # a client of its own (signing out ends the shared one)
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.rule}"
+
+
+RULES = [
+    # --- sign-in, health, the Modeler's public links --------------------------------------
+    Rule("auth.login", "/sign-in", "GET", expect(200, anonymous=200)),
+    Rule(
+        "auth.login",
+        "/sign-in",
+        "POST",
+        expect(401, anonymous=401),
+        body={"username": "{person}", "password": "not-the-password"},
+    ),
+    Rule("auth.logout", "/sign-out", "POST", expect(302), fresh=True),
+    Rule("health.health", "/healthz", "GET", expect(200, anonymous=200)),
+    # The Modeler's version probe and its "open" links name nothing but this site's pages.
+    Rule("engine_rest.version", "/engine-rest/version", "GET", expect(200, anonymous=200)),
+    Rule(
+        "engine_rest.webapps",
+        "/.well-known/camunda-automation-platform/webapps",
+        "GET",
+        expect(200, anonymous=200),
+    ),
+    # --- inbox, approvals, notifications --------------------------------------------------
+    Rule("inbox.home", "/", "GET", expect(302)),
+    Rule("inbox.index", "/inbox", "GET", expect(200)),
+    Rule(
+        "inbox.approvals",
+        "/approvals",
+        "GET",
+        expect(403, amy=200, cal=200, chair=200),
+    ),
+    Rule(
+        "inbox.decide",
+        "/approvals/<int:task_id>",
+        "POST",
+        theirs(403),
+        body={"decision": "decline", "reason": "Not an approval"},
+    ),
+    Rule("notifications.index", "/notifications", "GET", expect(200)),
+    Rule("notifications.mark_read", "/notifications/read", "POST", expect(302), body={}),
+    Rule("notifications.settings", "/notifications/settings", "GET", expect(200)),
+    Rule("notifications.settings", "/notifications/settings", "POST", expect(302), body={}),
+    # --- tasks ----------------------------------------------------------------------------
+    Rule("tasks.show", "/tasks/<int:task_id>", "GET", theirs(200)),
+    Rule("tasks.submit", "/tasks/<int:task_id>", "POST", theirs(422), body={}),
+    Rule(
+        "inbox.claim",
+        "/tasks/<int:task_id>/claim",
+        "POST",
+        case_data(403, pat=302, sam=409),  # held by Pat; Sam is a candidate
+        body={},
+    ),
+    Rule("inbox.unclaim", "/tasks/<int:task_id>/unclaim", "POST", case_data(403, pat=302), body={}),
+    Rule(
+        "inbox.assign",
+        "/tasks/<int:task_id>/assign",
+        "POST",
+        case_data(403, amy=302),
+        body={"assignee": ""},
+    ),
+    # --- cases and instances --------------------------------------------------------------
+    Rule("cases.index", "/cases", "GET", expect(200)),
+    Rule("cases.show", "/cases/<reference>", "GET", case_data()),
+    Rule("cases.access", "/cases/<reference>/access", "GET", case_data(**TRAIL)),
+    Rule("cases.access_csv", "/cases/<reference>/access.csv", "GET", case_data(**TRAIL)),
+    Rule(
+        "cases.start",
+        "/cases/<reference>/start/<key>",
+        "POST",
+        case_data(403, pat=422),
+        body={"subject": "999999"},  # no such member: refused before anything starts
+        values={"key": PRE_BIRTH},
+    ),
+    Rule("instances.show", "/instances/<int:instance_id>", "GET", case_data()),
+    Rule("instances.diagram", "/instances/<int:instance_id>/diagram", "GET", case_data()),
+    # --- process administration -----------------------------------------------------------
+    Rule("admin.processes", "/admin/processes", "GET", owners_only(200)),
+    Rule("admin.process", "/admin/processes/<key>", "GET", owners_only(200), values={"key": PD}),
+    Rule(
+        "admin.migrate",
+        "/admin/processes/<key>/migrate",
+        "POST",
+        owners_only(409),
+        body={"source": "{definition_id}", "target": "{definition_id}"},
+        values={"key": PD},
+    ),
+    Rule("admin.deploy", "/admin/deploy", "GET", owners_only(200)),
+    Rule("admin.deploy", "/admin/deploy", "POST", owners_only(422), body={}),
+    Rule("admin.source", "/admin/definitions/<int:definition_id>/source", "GET", owners_only(200)),
+    Rule(
+        "admin.definition_diagram",
+        "/admin/definitions/<int:definition_id>/diagram",
+        "GET",
+        owners_only(200),
+    ),
+    # --- /api/v1 (the session; bearer tokens are the same login) --------------------------
+    Rule("api.list_tasks", "/api/v1/tasks", "GET", expect(200, anonymous=401), kind="json"),
+    Rule(
+        "api.show_task",
+        "/api/v1/tasks/<int:task_id>",
+        "GET",
+        theirs(200, anonymous=401),
+        kind="json",
+    ),
+    Rule(
+        "api.claim_task",
+        "/api/v1/tasks/<int:task_id>/claim",
+        "POST",
+        case_data(403, anonymous=401, pat=200, sam=409),
+        kind="json",
+        body={},
+    ),
+    Rule(
+        "api.complete_task",
+        "/api/v1/tasks/<int:task_id>/complete",
+        "POST",
+        case_data(403, anonymous=401, pat=422),
+        kind="json",
+        body={"variables": {}},
+    ),
+    Rule(
+        "api.show_case", "/api/v1/cases/<reference>", "GET", case_data(anonymous=401), kind="json"
+    ),
+    Rule(
+        "api.case_access",
+        "/api/v1/cases/<reference>/access",
+        "GET",
+        case_data(anonymous=401, **TRAIL),
+        kind="json",
+    ),
+    Rule(
+        "api.start_process",
+        "/api/v1/cases/<reference>/start",
+        "POST",
+        case_data(403, anonymous=401, pat=422),
+        kind="json",
+        body={"process": PRE_BIRTH, "subject": 999999},
+    ),
+    Rule(
+        "api.show_instance",
+        "/api/v1/instances/<int:instance_id>",
+        "GET",
+        case_data(anonymous=401),
+        kind="json",
+    ),
+    # --- /engine-rest (Camunda Modeler, HTTP Basic; one 401 for every refusal) ------------
+    Rule(
+        "engine_rest.deployments",
+        "/engine-rest/deployment",
+        "GET",
+        owners_only(200, others=401, anonymous=401),
+        kind="rest",
+    ),
+    Rule(
+        "engine_rest.create_deployment",
+        "/engine-rest/deployment/create",
+        "POST",
+        owners_only(400, others=401, anonymous=401),  # no file sent
+        kind="rest",
+        body={},
+    ),
+    Rule(
+        "engine_rest.start",
+        "/engine-rest/process-definition/<definition_ref>/start",
+        "POST",
+        owners_only(400, others=401, anonymous=401),  # variables not an object
+        kind="rest",
+        body={"variables": []},
+    ),
+    Rule(
+        "engine_rest.start",
+        "/engine-rest/process-definition/key/<key>/start",
+        "POST",
+        owners_only(400, others=401, anonymous=401),
+        kind="rest",
+        body={"variables": []},
+        values={"key": PD},
+    ),
+]
+RULE_IDS = [rule.name for rule in RULES]
+VARIABLE = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+# --- the meta-test: the table covers the URL map exactly ---------------------------------------
+
+
+def routes_of(app) -> set[tuple[str, str, str]]:
+    """(endpoint, rule, method) for every route but the asset ones."""
+    return {
+        (rule.endpoint, rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in ASSET_ENDPOINTS
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_has_a_rule(app):
+    in_app = routes_of(app)
+    in_table = {(rule.endpoint, rule.rule, rule.method) for rule in RULES}
+    without_rule = sorted(in_app - in_table)
+    assert not without_rule, f"routes without a rule in tests/test_route_matrix.py: {without_rule}"
+    stale = sorted(in_table - in_app)
+    assert not stale, f"rules for routes the app no longer has: {stale}"
+    assert len(RULE_IDS) == len(set(RULE_IDS)), "a route and method has two rules"
+    for rule in RULES:
+        assert set(rule.expected) == set(PERSONS), rule.name
+
+
+# --- one app per module and backend ---------------------------------------------------------------
+
+
+@dataclass
+class World:
+    app: object
+    task_id: int
+    instance_id: int
+    definition_id: int
+    camunda_id: str
+    clients: dict = field(default_factory=dict)
+
+    def ids(self) -> dict:
+        return {
+            "task_id": str(self.task_id),
+            "instance_id": str(self.instance_id),
+            "definition_id": str(self.definition_id),
+            "reference": DEMO_CASE,
+            "definition_ref": self.camunda_id,
+        }
+
+    def client(self, person: str, fresh: bool = False) -> WebClient:
+        if fresh or person not in self.clients:
+            client = WebClient(self.app)
+            if person != "anonymous":
+                client.sign_in(person)
+            if fresh:
+                return client
+            self.clients[person] = client
+        return self.clients[person]
+
+
+def _database(backend: str, tmp_path_factory, request) -> str:
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("matrix") / "joinedup.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(request, tmp_path_factory):
+    """The demo on a fresh database, built once for the whole matrix (per backend)."""
+    from engine.demo import load_demo
+    from webapp import db
+
+    database_url = _database(request.param, tmp_path_factory, request)
+    clock = FrozenClock("2026-11-23T09:00:00+00:00")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SESSION_COOKIE_SECURE": False,
+            "JOINEDUP_CLOCK": clock,
+            # the clock stands still: the matrix's refused Basic logins must not lock anyone out
+            "SIGNIN_ACCOUNT_LIMIT": "1000 per minute",
+            "SIGNIN_ADDRESS_LIMIT": "1000 per minute",
+        }
+    )
+    engine = engine_of(app)
+    engine.deploy_path(WORKFLOWS, deployed_by="owner")
+    load_demo(engine)
+    [task] = [t for t in engine.inbox(actor_of(app, "pat"), "mine").tasks if t.name == DESCRIBE]
+    definition = engine.definition_versions(actor_of(app, "owner"), PD)[0].definition
+    yield World(
+        app,
+        task.id,
+        task.instance_id,
+        definition.id,
+        f"{definition.key}:{definition.version}:{definition.id}",
+    )
+    with app.app_context():
+        db.engine.dispose()
+
+
+def restore(world: World, client: WebClient) -> None:
+    """Pat holds the demo task again, whatever the last cell did to it, and the client's
+    next page shows no message left over from it."""
+    with client.client.session_transaction() as session:
+        session.pop("_flashes", None)
+    engine = engine_of(world.app)
+    with engine.db.reading() as session:
+        assignee = session.get(HumanTask, world.task_id).assignee
+    if assignee is None:
+        engine.claim(world.task_id, actor_of(world.app, "pat"))
+    elif assignee != "pat":
+        engine.assign(world.task_id, "pat", actor_of(world.app, "amy"))
+
+
+# --- the matrix -------------------------------------------------------------------------------
+
+
+def url_of(rule: Rule, ids: dict) -> str:
+    values = {**ids, **rule.values}
+    return VARIABLE.sub(lambda found: values[found.group(1)], rule.rule)
+
+
+def send(world: World, rule: Rule, person: str, ids: dict):
+    url = url_of(rule, ids)
+    client = world.client(person, fresh=rule.fresh)
+    body = {
+        name: value.format(**ids, person=person) if isinstance(value, str) else value
+        for name, value in (rule.body or {}).items()
+    }
+    if rule.kind == "rest":
+        headers = basic(person) if person != "anonymous" else {"accept": "application/json"}
+        call = client.client.get if rule.method == "GET" else client.client.post
+        return call(url, headers=headers, **({} if rule.method == "GET" else {"json": body}))
+    if rule.kind == "json":
+        if rule.method == "GET":
+            return client.client.get(url)
+        return client.client.post(url, json=body)
+    if rule.method == "GET":
+        return client.get(url)
+    return client.post(url, body)
+
+
+def outcome(response) -> str | int:
+    if response.status_code == 302 and "/sign-in?next=" in response.headers.get("Location", ""):
+        return SIGN_IN
+    return response.status_code
+
+
+VOLATILE = re.compile(r'(nonce|value|content)="[^"]*"')
+
+
+def normalised(response) -> str:
+    """The body without its per-request parts (CSP nonces, CSRF tokens)."""
+    return VOLATILE.sub(r'\1=""', response.get_data(as_text=True))
+
+
+def secrets_for(person: str) -> list[str]:
+    others = [name for username, name in NAMES.items() if username != person]
+    return [*FAMILY_WORDS, DESCRIBE, *others]
+
+
+@pytest.mark.parametrize("index", range(len(RULES)), ids=RULE_IDS)
+def test_the_matrix(world, index):
+    rule = RULES[index]
+    ids = world.ids()
+    wrong = []
+    for person in PERSONS:
+        response = send(world, rule, person, ids)
+        got, wanted = outcome(response), rule.expected[person]
+        if rule.method != "GET":
+            restore(world, world.client(person))
+        if got != wanted:
+            wrong.append(f"{person}: got {got}, expected {wanted}")
+            continue
+        if wanted != 404:
+            continue
+        body = response.get_data(as_text=True)
+        named = [word for word in secrets_for(person) if word in body]
+        if named:
+            wrong.append(f"{person}: the 404 names {named}")
+        missing = send(world, rule, person, {**ids, **MISSING})
+        if (missing.status_code, normalised(missing)) != (404, normalised(response)):
+            wrong.append(f"{person}: the 404 differs from a missing id's ({missing.status_code})")
+    assert not wrong, f"{rule.name}:\n" + "\n".join(wrong)
