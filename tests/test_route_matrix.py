@@ -19,10 +19,14 @@ difference and holds its first task.
 - ``owner``: a process owner (partnership)
 - ``admin``: an administrator
 
+/api/v1 is tried twice for each signed-in person, with the session and with a bearer token;
+/engine-rest with HTTP Basic (the demo password).
+
 Writes are kept safe: each POST sends a minimal body that is refused (400/403/409/422) or
 that changes only the sender's own things (notification settings), and whatever a cell moves
-(Pat giving the task back, Amy unassigning it) is put back before the next cell. For every
-404 cell the body must name nothing (case reference, family, task, other people) and be the
+(Pat giving the task back, Amy unassigning it) is put back before the next cell. Nothing sent to
+anonymous or the police practitioner names the family or the task, whatever the status; every
+404 must name nothing (case reference, family, task, other people) and be the
 same as the answer for an id that does not exist.
 
 Speed: one app per module and backend, one signed-in client per person. The matrix runs on
@@ -56,6 +60,7 @@ PRE_BIRTH = "pre-birth-assessment"  # Pat (adult mental health practitioner) may
 PERSONS = ("anonymous", "pat", "sam", "pc", "amy", "cal", "chair", "owner", "admin")
 NAMES = {username: name for username, name, *_ in PEOPLE}
 FAMILY_WORDS = (DEMO_CASE, FAMILY["family_name"], *(m["name"] for m in FAMILY["members"]))
+OUTSIDERS = ("anonymous", "pc")  # nothing they are sent, whatever the status, names the case
 SIGN_IN = "sign-in"  # a redirect to the sign-in page, to come back afterwards
 ASSET_ENDPOINTS = frozenset(
     {
@@ -338,6 +343,7 @@ class World:
     definition_id: int
     camunda_id: str
     clients: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
 
     def ids(self) -> dict:
         return {
@@ -357,6 +363,12 @@ class World:
                 return client
             self.clients[person] = client
         return self.clients[person]
+
+    def bearer(self, person: str) -> dict:
+        """An API token for ``person`` (issued once), as the Authorization header."""
+        if person not in self.tokens:
+            self.tokens[person] = engine_of(self.app).issue_token(person)
+        return {"Authorization": f"Bearer {self.tokens[person]}"}
 
 
 def _database(backend: str, tmp_path_factory, request) -> str:
@@ -430,7 +442,7 @@ def url_of(rule: Rule, ids: dict) -> str:
     return VARIABLE.sub(lambda found: values[found.group(1)], rule.rule)
 
 
-def send(world: World, rule: Rule, person: str, ids: dict):
+def send(world: World, rule: Rule, person: str, ids: dict, via: str = "session"):
     url = url_of(rule, ids)
     client = world.client(person, fresh=rule.fresh)
     body = {
@@ -442,9 +454,13 @@ def send(world: World, rule: Rule, person: str, ids: dict):
         call = client.client.get if rule.method == "GET" else client.client.post
         return call(url, headers=headers, **({} if rule.method == "GET" else {"json": body}))
     if rule.kind == "json":
+        if via == "bearer":  # no session: the token alone
+            client, headers = WebClient(world.app), world.bearer(person)
+        else:
+            headers = {}
         if rule.method == "GET":
-            return client.client.get(url)
-        return client.client.post(url, json=body)
+            return client.client.get(url, headers=headers)
+        return client.client.post(url, json=body, headers=headers)
     if rule.method == "GET":
         return client.get(url)
     return client.post(url, body)
@@ -469,26 +485,41 @@ def secrets_for(person: str) -> list[str]:
     return [*FAMILY_WORDS, DESCRIBE, *others]
 
 
+def cells(rule: Rule) -> list[tuple[str, str]]:
+    """(person, how they sign in): the API is tried with the session and with a token."""
+    return [
+        (person, via)
+        for person in PERSONS
+        for via in ("session", "bearer")
+        if via == "session" or (rule.kind == "json" and person != "anonymous")
+    ]
+
+
 @pytest.mark.parametrize("index", range(len(RULES)), ids=RULE_IDS)
 def test_the_matrix(world, index):
     rule = RULES[index]
     ids = world.ids()
     wrong = []
-    for person in PERSONS:
-        response = send(world, rule, person, ids)
+    for person, via in cells(rule):
+        who = person if via == "session" else f"{person} (bearer)"
+        response = send(world, rule, person, ids, via)
         got, wanted = outcome(response), rule.expected[person]
+        if person in OUTSIDERS and got != SIGN_IN:  # a redirect repeats only the URL asked for
+            named = [word for word in (*FAMILY_WORDS, DESCRIBE) if word in response.text]
+            if named:
+                wrong.append(f"{who}: an answer to someone outside the case names {named}")
         if rule.method != "GET":
             restore(world, world.client(person))
         if got != wanted:
-            wrong.append(f"{person}: got {got}, expected {wanted}")
+            wrong.append(f"{who}: got {got}, expected {wanted}")
             continue
         if wanted != 404:
             continue
         body = response.get_data(as_text=True)
         named = [word for word in secrets_for(person) if word in body]
         if named:
-            wrong.append(f"{person}: the 404 names {named}")
-        missing = send(world, rule, person, {**ids, **MISSING})
+            wrong.append(f"{who}: the 404 names {named}")
+        missing = send(world, rule, person, {**ids, **MISSING}, via)
         if (missing.status_code, normalised(missing)) != (404, normalised(response)):
-            wrong.append(f"{person}: the 404 differs from a missing id's ({missing.status_code})")
+            wrong.append(f"{who}: the 404 differs from a missing id's ({missing.status_code})")
     assert not wrong, f"{rule.name}:\n" + "\n".join(wrong)
