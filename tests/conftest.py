@@ -55,11 +55,11 @@ def postgres_url():
     server.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
-    """A database URL with the current schema and no rows."""
-    if request.param == "sqlite":
-        path = tmp_path / "joinedup.sqlite"
+def empty_database(backend: str, folder, request) -> str:
+    """A URL of a migrated, empty database: a copied SQLite file in ``folder``, or the
+    session's PostgreSQL database truncated."""
+    if backend == "sqlite":
+        path = folder / "joinedup.sqlite"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_url")
@@ -69,6 +69,12 @@ def database_url(request, tmp_path):
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """A database URL with the current schema and no rows."""
+    return empty_database(request.param, tmp_path, request)
 
 
 @pytest.fixture

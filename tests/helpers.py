@@ -109,6 +109,19 @@ def with_boundary(
     )
 
 
+def add_csc_process_owner(engine: Engine, username: str = "cpo") -> None:
+    """A children's social care process owner (not one of the partnership's)."""
+    from engine.demo import DEMO_PASSWORD
+
+    engine.create_user(
+        username=username,
+        password=DEMO_PASSWORD,
+        display_name="Cleo Process Owner",
+        agency="childrens-social-care",
+        roles=["process-owner"],
+    )
+
+
 def resource(filename: str, text: str):
     return read_resource(filename, text)
 

@@ -37,19 +37,16 @@ the meta-test needs no database.
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import text
 
 from engine.clock import FrozenClock
-from engine.db import Base, make_engine
 from engine.demo import DEMO_CASE, FAMILY, PEOPLE
 from engine.models import HumanTask
 from webapp import create_app, engine_of
 
-from .conftest import BACKENDS
+from .conftest import BACKENDS, empty_database
 from .helpers import WORKFLOWS
 from .test_engine_rest import basic
 from .test_web import DESCRIBE, actor_of
@@ -371,27 +368,13 @@ class World:
         return {"Authorization": f"Bearer {self.tokens[person]}"}
 
 
-def _database(backend: str, tmp_path_factory, request) -> str:
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("matrix") / "joinedup.sqlite"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_url")
-    engine = make_engine(url)
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
     """The demo on a fresh database, built once for the whole matrix (per backend)."""
     from engine.demo import load_demo
     from webapp import db
 
-    database_url = _database(request.param, tmp_path_factory, request)
+    database_url = empty_database(request.param, tmp_path_factory.mktemp("matrix"), request)
     clock = FrozenClock("2026-11-23T09:00:00+00:00")
     app = create_app(
         {

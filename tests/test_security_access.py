@@ -15,14 +15,14 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from engine.demo import DEMO_CASE, DEMO_PASSWORD
+from engine.demo import DEMO_CASE
 from engine.errors import NotFound, NotPermitted, TaskAlreadyClaimed
 from engine.models import HumanTask, ProcessInstance
 from engine.resources import read_resource
 from webapp import engine_of
 from webapp.cli import main
 
-from .helpers import WORKFLOWS, bpmn, flow, linear, user_task
+from .helpers import WORKFLOWS, add_csc_process_owner, bpmn, flow, linear, user_task
 from .test_engine_rest import basic
 from .test_engine_rest import deploy as modeler_deploy
 from .test_professional_differences import DIFFERENCE
@@ -248,13 +248,7 @@ def test_whoever_completed_an_earlier_stage_as_a_party_cannot_decide(scenario, e
 @pytest.fixture
 def csc_owner(app):
     """A children's social care process owner (not one of the partnership's)."""
-    engine_of(app).create_user(
-        username="cpo",
-        password=DEMO_PASSWORD,
-        display_name="Cleo Process Owner",
-        agency="childrens-social-care",
-        roles=["process-owner"],
-    )
+    add_csc_process_owner(engine_of(app))
     return actor_of(app, "cpo")
 
 

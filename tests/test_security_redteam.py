@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.demo import DEMO_CASE, DEMO_PASSWORD
+from engine.demo import DEMO_CASE
 
+from .helpers import add_csc_process_owner
 from .test_engine_rest import basic
 
 HUGE = "99999999999999999999"
@@ -121,13 +122,7 @@ def test_engine_rest_start_refuses_json_nested_too_deep(app):
 def test_the_modeler_starts_only_processes_the_process_owner_owns(app):
     from webapp import engine_of
 
-    engine_of(app).create_user(
-        username="cpo",
-        password=DEMO_PASSWORD,
-        display_name="Cleo Process Owner",
-        agency="childrens-social-care",
-        roles=["process-owner"],
-    )
+    add_csc_process_owner(engine_of(app))
     spoof = {"variables": {"case_ref": DEMO_CASE, "family_name": "Taylor"}}
     refused = app.test_client().post(REST_START, json=spoof, headers=basic("cpo"))
     assert refused.status_code == 403 and PD in refused.get_json()["message"]
