@@ -59,17 +59,16 @@ def involve_from_process(
 
 
 def check_properties(tree, filename: str) -> Iterator:
-    """Deploy-time problems with ``involve_agency`` / ``involve_reason`` properties."""
-    from ..validation import NS, expression_problem, problem_at
+    """Deploy-time problems: a literal ``involve_agency`` that is not a known agency.
 
-    for name in (INVOLVE_AGENCY, INVOLVE_REASON):
-        for prop in tree.iterfind(f".//camunda:property[@name='{name}']", NS):
-            value = (prop.get("value") or "").strip()
-            if "${" in value:
-                if message := expression_problem(value, template=True):
-                    yield problem_at(filename, prop, f"{name}: {message}")
-            elif name == INVOLVE_AGENCY and value not in AGENCIES:
-                known = ", ".join(sorted(AGENCIES))
-                yield problem_at(
-                    filename, prop, f"{INVOLVE_AGENCY} '{value}' is not a known agency ({known})"
-                )
+    (Every ``${...}`` in a ``camunda:property``, these included, is compiled by the parser's
+    own property check, which names the element and line.)"""
+    from ..validation import NS, problem_at
+
+    for prop in tree.iterfind(f".//camunda:property[@name='{INVOLVE_AGENCY}']", NS):
+        value = (prop.get("value") or "").strip()
+        if "${" not in value and value not in AGENCIES:
+            known = ", ".join(sorted(AGENCIES))
+            yield problem_at(
+                filename, prop, f"{INVOLVE_AGENCY} '{value}' is not a known agency ({known})"
+            )

@@ -73,16 +73,15 @@ def start_period(session: Session, case: FamilyCase, agency: str, change: Change
 def join(
     session: Session, case: FamilyCase, agency: str, change: Change, worker: dict | None = None
 ) -> None:
-    """Involve ``agency`` (and optionally a named worker) in the case; Conflict if it is."""
+    """Involve ``agency`` (and optionally a named worker) in the case; Conflict when the
+    agency (or that worker) already is."""
     agency, worker = checked_agency(agency), _worker(worker)
     change = replace(change, reason=checked_reason(change.reason))
     existing = select(CaseInvolvement.id).where(
-        CaseInvolvement.case_id == case.id,
-        CaseInvolvement.agency == agency,
-        CaseInvolvement.worker_username.is_(None)
-        if worker["worker_username"] is None
-        else CaseInvolvement.worker_username == worker["worker_username"],
+        CaseInvolvement.case_id == case.id, CaseInvolvement.agency == agency
     )
+    if worker["worker_username"] is not None:  # a named worker may join an involved agency
+        existing = existing.where(CaseInvolvement.worker_username == worker["worker_username"])
     if session.scalars(existing).first() is not None:
         raise Conflict(f"{agency_name(agency)} is already involved in this case")
     start_period(session, case, agency, change, **worker)
