@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine import queries
+from engine.access_audit.models import AccessEvent
 from engine.accounts import User
 from engine.actors import Actor
 from engine.demo import DEMO_CASE
@@ -27,6 +28,7 @@ from .test_professional_differences import DIFFERENCE
 
 CASE = f"/cases/{DEMO_CASE}"
 ACT_NOW = "Act now under child protection procedures"
+HISTORY = "Involvement history"
 
 
 @pytest.fixture
@@ -220,7 +222,7 @@ def test_the_last_agency_cannot_leave(web, engine_):
     assert "at least one involved agency" in response.get_data(as_text=True)
 
 
-def test_the_api_adds_lists_and_releases_agencies(api, web):
+def test_the_api_adds_lists_and_releases_agencies(api, web, engine_):
     url = f"/api/v1{CASE}/involvement"
     added = api("POST", url, "mia", json={"agency": "police", "reason": "Joint visit"})
     assert added.status_code == 201
@@ -238,6 +240,10 @@ def test_the_api_adds_lists_and_releases_agencies(api, web):
     left = api("POST", f"{url}/police/leave", "mia", json={"reason": "Done again"})
     assert left.status_code == 200
     assert api("GET", url, "pc").status_code == 404
+    assert api("GET", url, "cal").status_code == 200
+    with engine_.db.reading() as session:
+        looks = session.scalars(select(AccessEvent.actor).where(AccessEvent.what == HISTORY))
+        assert list(looks) == ["cal"]  # reading the history is a look; a 404 is not
 
 
 def test_the_cli_involves_and_releases(database_url):

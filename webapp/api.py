@@ -172,7 +172,7 @@ def case_access(reference: str):
 @login_required
 def case_involvement(reference: str):
     """Every spell of involvement in the case: who joined and left, when and why."""
-    panel = engine_of(current_app).involvement(reference, actor())
+    panel = engine_of(current_app).involvement(reference, actor(), look=request.method == "GET")
     periods = [
         {
             "agency": p.agency,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..access_audit import CASE_VIEWED
 from ..actors import Actor
 from ..agencies import AGENCIES, PARTNERSHIP
 from ..cases import ensure_visible
@@ -39,8 +40,9 @@ class InvolvementOperations:
             case = rules.ensure_may_change(session, reference, actor)
             service.leave(session, case, agency, self._change(actor, reason))
 
-    def involvement(self, reference: str, actor: Actor) -> InvolvementPanel:
-        """The case's involvement history (NotFound unless the actor may see the case)."""
+    def involvement(self, reference: str, actor: Actor, look: bool = False) -> InvolvementPanel:
+        """The case's involvement history (NotFound unless the actor may see the case); a
+        look at the case when ``look`` (the API; the case page records its own)."""
         with self.db.reading() as session:
             case = ensure_visible(session, reference, actor)
             current = service.current_agencies(session, case)
@@ -48,6 +50,8 @@ class InvolvementOperations:
         may_change = rules.may_change(actor)
         addable = [a for a in AGENCIES if a not in current and a != PARTNERSHIP]
         removable = current if len(current) > 1 else []
+        if look:
+            self.record_look(actor, CASE_VIEWED, case_ref=reference, what="Involvement history")
         return InvolvementPanel(periods, may_change, addable, removable)
 
     def _change(self, actor: Actor, reason: str) -> service.Change:
