@@ -12,6 +12,9 @@ from .actors import Actor
 from .agencies import ADULT_SERVICES, PARTNERSHIP
 from .db import Base
 from .errors import InvalidSubmission, NotFound
+from .involvement.models import InvolvementPeriod
+
+CREATED_REASON = "Recorded when the case was created"
 
 VULNERABILITIES = {
     "domestic-abuse": "Domestic abuse",
@@ -189,7 +192,7 @@ def create_case(
     members: list[dict] = (),
     involvements: list[dict] = (),
 ) -> FamilyCase:
-    """A case with its members and involved agencies."""
+    """A case with its members and involved agencies (each with its first history row)."""
     case = FamilyCase(
         reference=reference,
         family_name=family_name,
@@ -200,8 +203,16 @@ def create_case(
     session.add(case)
     session.flush()
     session.add_all(FamilyMember(case_id=case.id, **member) for member in members)
-    session.add_all(
-        CaseInvolvement(case_id=case.id, case_ref=reference, **involvement)
-        for involvement in involvements
-    )
+    for involvement in involvements:
+        session.add(CaseInvolvement(case_id=case.id, case_ref=reference, **involvement))
+        session.add(
+            InvolvementPeriod(
+                case_id=case.id,
+                case_ref=reference,
+                joined_at=now,
+                joined_by=created_by,
+                join_reason=CREATED_REASON,
+                **involvement,
+            )
+        )
     return case

@@ -16,6 +16,7 @@ from . import ownership
 from .actors import Actor
 from .db import Database
 from .errors import EngineError, InvalidDefinition
+from .involvement.commands import involve, release
 from .schema import upgrade
 from .service import Engine
 
@@ -58,6 +59,10 @@ class EngineErrors(click.Group):
 def main(ctx: click.Context, database: str | None) -> None:
     """JoinedUp: multi-agency safeguarding processes run as BPMN."""
     ctx.obj = {"url": database}
+
+
+main.add_command(involve)
+main.add_command(release)
 
 
 def _engine(ctx: click.Context) -> Engine:

@@ -10,6 +10,7 @@ from notifications.outbox import GROUP, USER, enqueue
 
 from .audit import record
 from .dialect.conventions import Effect
+from .involvement.conventions import involve_from_process
 from .models import ProcessInstance
 
 
@@ -20,8 +21,11 @@ def apply_effects(
     now: datetime,
     actor: str | None,
 ) -> None:
-    """Write each effect's case-record entry and outbox rows."""
+    """Involve each effect's agency in the case, then write its case-record entry and
+    outbox rows (so notifications see the new involvement)."""
     for effect in effects:
+        if effect.involve_agency:
+            involve_from_process(session, instance, effect, now, actor)
         if effect.record:
             record(
                 session,

@@ -51,9 +51,13 @@ def _offered(actor: Actor):
     )
 
 
-def _restrict(query, table, actor: Actor, process_key: str | None, case_ref: str | None):
-    """Only cases the actor's agency is involved in, and the chosen process/case."""
-    if not (actor.system or actor.agency in (None, PARTNERSHIP)):
+def _restrict(
+    query, table, actor: Actor, process_key: str | None, case_ref: str | None, own: bool = False
+):
+    """Only cases the actor's agency is involved in (unless ``own``: tasks the actor holds or
+    completed, which stay theirs after their agency leaves a case), and the chosen
+    process/case."""
+    if not (own or actor.system or actor.agency in (None, PARTNERSHIP)):
         query = query.where(
             or_(table.case_ref.is_(None), table.case_ref.in_(involved_cases(actor)))
         )
@@ -85,12 +89,12 @@ def inbox(
     page = max(page, 1)
     if tab == "completed":
         query = select(HumanTask.id).where(HumanTask.completed_by == actor.user_id)
-        query = _restrict(query, HumanTask, actor, process_key, case_ref)
+        query = _restrict(query, HumanTask, actor, process_key, case_ref, own=True)
         query = query.order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
     else:
         parts = []
         if tab in ("mine", "overdue", "all"):
-            parts.append(_restrict(_held(actor), HumanTask, actor, process_key, case_ref))
+            parts.append(_restrict(_held(actor), HumanTask, actor, process_key, case_ref, True))
         if tab in ("team", "overdue", "all"):
             parts.append(_restrict(_offered(actor), TaskCandidate, actor, process_key, case_ref))
         if not parts:

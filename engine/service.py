@@ -33,6 +33,7 @@ from .errors import (
 )
 from .inputs.timescales import check_overrides
 from .inputs.variables import check_business_key, check_variables
+from .involvement.operations import InvolvementOperations
 from .models import (
     CANCELLED,
     RUNNING,
@@ -82,6 +83,7 @@ class Engine(
     ProcessAdministration,
     SignInOperations,
     AccessAuditOperations,
+    InvolvementOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 

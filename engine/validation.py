@@ -45,6 +45,8 @@ _TIMER_CHECK_START = datetime(2000, 1, 3, tzinfo=UTC)
 
 def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     """All problems found in one BPMN document (empty when it is fine)."""
+    from .involvement.conventions import check_properties as _involvement
+
     checks = (
         _conditions,
         _timers,
@@ -57,6 +59,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _working_day_timers,
         _call_mappings,
         _urgency,
+        _involvement,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

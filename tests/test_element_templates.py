@@ -30,9 +30,14 @@ def template_errors(*files: Path) -> dict[str, list[str]]:
     return json.loads(result.stdout)
 
 
-def test_the_three_templates_are_valid_camunda_7_element_templates():
+def test_the_four_templates_are_valid_camunda_7_element_templates():
     names = {json.loads(path.read_text())["name"] for path in TEMPLATES}
-    assert names == {"Notify role on case", "Information-sharing decision", "Working-day timer"}
+    assert names == {
+        "Notify role on case",
+        "Information-sharing decision",
+        "Working-day timer",
+        "Involve agency in case",
+    }
     assert template_errors(*TEMPLATES) == {str(path): [] for path in TEMPLATES}
     for path in TEMPLATES:
         schema = json.loads(path.read_text())["$schema"]

@@ -168,6 +168,54 @@ def case_access(reference: str):
     return jsonify(jsonable({"entries": entries, "page": trail.page, "has_next": trail.has_next}))
 
 
+@bp.get("/cases/<reference>/involvement")
+@login_required
+def case_involvement(reference: str):
+    """Every spell of involvement in the case: who joined and left, when and why."""
+    panel = engine_of(current_app).involvement(reference, actor(), look=request.method == "GET")
+    periods = [
+        {
+            "agency": p.agency,
+            "worker": p.worker_name,
+            "joined_at": p.joined_at,
+            "joined_by": p.joined_by,
+            "join_reason": p.join_reason,
+            "left_at": p.left_at,
+            "left_by": p.left_by,
+            "leave_reason": p.leave_reason,
+        }
+        for p in panel.history
+    ]
+    return jsonify(jsonable({"involvement": periods, "may_change": panel.may_change}))
+
+
+@bp.post("/cases/<reference>/involvement")
+@login_required
+def involve(reference: str):
+    """Involve an agency: ``{"agency": CODE, "reason": TEXT}`` (and optionally
+    ``"worker_username"``, ``"worker_name"``); 201, then the case's history."""
+    body = json_object()
+    worker = {key: body.get(key) for key in ("worker_username", "worker_name")}
+    if any(value is not None and not isinstance(value, str) for value in worker.values()):
+        return respond(400, "bad_request", "worker_username and worker_name are text")
+    engine = engine_of(current_app)
+    engine.involve(reference, body.get("agency"), body.get("reason"), actor(), worker)
+    return case_involvement(reference), 201
+
+
+@bp.route("/cases/<reference>/involvement/<agency>", methods=["DELETE"])
+@bp.post("/cases/<reference>/involvement/<agency>/leave")
+@login_required
+def leave(reference: str, agency: str):
+    """Release an agency: ``{"reason": TEXT}``; the case's history (404 if the caller's own
+    agency left, as they no longer see the case)."""
+    engine = engine_of(current_app)
+    engine.release(reference, agency, json_object().get("reason"), actor())
+    if actor().agency == agency:
+        return jsonify({"released": agency})
+    return case_involvement(reference)
+
+
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def show_instance(instance_id: int):

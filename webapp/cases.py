@@ -9,11 +9,13 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import login_required
 
-from engine.errors import InvalidSubmission
+from engine.agencies import agency_name
+from engine.errors import Conflict, InvalidSubmission
 
 from . import engine_of
 from .auth import actor
@@ -47,6 +49,38 @@ def start(reference: str, key: str):
     return redirect(url_for("instances.show", instance_id=ref.id))
 
 
+@bp.post("/cases/<reference>/involvement")
+@login_required
+def involve(reference: str):
+    """Involve an agency in the case (MASH, CSC/ASC managers, administrators)."""
+    agency = request.form.get("agency", "")
+    try:
+        engine_of(current_app).involve(reference, agency, request.form.get("reason", ""), actor())
+    except (InvalidSubmission, Conflict) as error:
+        return _case_page(reference, involvement_errors=_messages(error)), error.status
+    flash(f"{agency_name(agency)} is now involved in this case.")
+    return redirect(url_for("cases.show", reference=reference))
+
+
+@bp.post("/cases/<reference>/involvement/<agency>/leave")
+@login_required
+def leave(reference: str, agency: str):
+    """Release an agency from the case; if it was the person's own, they lose sight of it."""
+    try:
+        engine_of(current_app).release(reference, agency, request.form.get("reason", ""), actor())
+    except (InvalidSubmission, Conflict) as error:
+        return _case_page(reference, involvement_errors=_messages(error)), error.status
+    flash(f"{agency_name(agency)} is no longer involved in case {reference}.")
+    if actor().agency == agency:
+        return redirect(url_for("cases.index"))
+    return redirect(url_for("cases.show", reference=reference))
+
+
+def _messages(error: InvalidSubmission | Conflict) -> list[dict]:
+    texts = error.errors.values() if isinstance(error, InvalidSubmission) else [str(error)]
+    return [{"text": text, "href": "#involvement"} for text in texts]
+
+
 @bp.get("/cases/<reference>/access")
 @login_required
 def access(reference: str):
@@ -76,5 +110,6 @@ def _case_page(reference: str, **extra):
         instances=engine.case_instances(reference, actor()),
         timeline=engine.case_timeline(reference, actor()),
         startable=engine.startable_processes(actor()),
+        involvement=engine.involvement(reference, actor()),
         **extra,
     )

@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
         vulnerability_name=lambda code: VULNERABILITIES.get(code, code),
         member_kind=lambda code: MEMBER_KINDS.get(code, code),
         subject_item=lambda member: {"value": member.id, "text": member.name},
+        agency_item=lambda code: {"value": code, "text": agency_name(code)},
         definition_kind=lambda kind: DEFINITION_KINDS.get(kind, kind),
         version_item=lambda d: {"value": d.id, "text": f"Version {d.version}"},
     )

@@ -8,8 +8,9 @@ same as for an id that was never used, so neither existence nor content is revea
 - A case: the agencies involved in it (and the partnership) - ``cases.involved``.
 - A process instance on a case: whoever may see the case. Without a case: the person who
   started it, the process's owners and administrators.
-- A task: whoever may see its instance; for an instance without a case also the task's own
-  candidates, assignee and the person who completed it.
+- A task: whoever may see its instance, and always the person who holds it or completed it
+  (so an agency released from a case keeps sight of its own work there, and nothing new);
+  for an instance without a case also the task's own candidates.
 """
 
 from __future__ import annotations
@@ -38,12 +39,13 @@ def may_see_instance(session: Session, instance: ProcessInstance, actor: Actor) 
 
 
 def may_see_task(session: Session, task: HumanTask, actor: Actor) -> bool:
-    """Whoever may see the task's instance, and (without a case) the task's own people."""
-    if actor.system:
+    """Whoever may see the task's instance, its holder and completer, and (without a case)
+    its candidates."""
+    if actor.system or actor.user_id in (task.assignee, task.completed_by):
         return True
     if task.case_ref is not None:
         return involved(session, task.case_ref, actor)
-    if actor.user_id in (task.assignee, task.completed_by) or may_claim(task, actor):
+    if may_claim(task, actor):
         return True
     return may_see_instance(session, session.get(ProcessInstance, task.instance_id), actor)
 

@@ -13,6 +13,9 @@ Process owners add these in Camunda Modeler's "Extension properties" panel:
   the variables to copy into it (``stage, decision, agreed_actions``). The entry becomes an
   audit event of type ``case_record`` on the case's timeline.
 
+- ``involve_agency`` = an agency code and ``involve_reason`` = why: the agency joins the
+  instance's case in the step's transaction (``engine.involvement.conventions``).
+
 Values may contain ``${...}``; they are evaluated when the element runs.
 """
 
@@ -23,7 +26,14 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 
-CONVENTION_KEYS = ("notify", "notify_users", "template", "record", "record_fields")
+CONVENTION_KEYS = (
+    "notify",
+    "notify_users",
+    "template",
+    "record",
+    "record_fields",
+    "involve_agency",
+)
 URGENCY_KEY, URGENT, ROUTINE = "notify_urgency", "urgent", "routine"
 
 
@@ -53,6 +63,8 @@ class Effect:
     urgent: bool = False
     record: str | None = None
     record_data: dict = field(default_factory=dict)
+    involve_agency: str | None = None
+    involve_reason: str | None = None
 
 
 def property_value(task, key: str) -> str | None:
@@ -95,4 +107,6 @@ def effect_of(task) -> Effect | None:
         urgent=is_urgent(task),
         record=value("record"),
         record_data={name: task.data.get(name) for name in names("record_fields")},
+        involve_agency=value("involve_agency"),
+        involve_reason=value("involve_reason"),
     )

@@ -9,6 +9,7 @@ from engine import (  # noqa: F401
 )
 from engine.access_audit import models as access_audit_models  # noqa: F401
 from engine.db import Base
+from engine.involvement import models as involvement_models  # noqa: F401
 from engine.ownership import models as ownership_models  # noqa: F401
 from engine.signin import sessions, throttle  # noqa: F401
 from notifications import models as notification_models  # noqa: F401
