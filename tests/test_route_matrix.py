@@ -103,6 +103,10 @@ def theirs(status, anonymous=SIGN_IN) -> dict:
 
 
 TRAIL = dict(pat=404, sam=404, amy=404, owner=404)  # the trail: lead's managers, chair, admin
+# who may change involvement (MASH, CSC/ASC managers, administrators): an unknown agency
+# cannot join (422) and one not involved cannot leave (409)
+INVOLVERS = dict(cal=422, admin=422)
+LEAVERS = dict(cal=409, admin=409)
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,23 @@ RULES = [
         body={"subject": "999999"},  # no such member: refused before anything starts
         values={"key": PRE_BIRTH},
     ),
+    # Involvement: MASH, CSC/ASC managers and administrators change it; an unknown agency
+    # is refused, so nothing is changed by the matrix.
+    Rule(
+        "cases.involve",
+        "/cases/<reference>/involvement",
+        "POST",
+        case_data(403, **INVOLVERS),
+        body={"agency": "no-such-agency", "reason": "matrix"},
+    ),
+    Rule(
+        "cases.leave",
+        "/cases/<reference>/involvement/<agency>/leave",
+        "POST",
+        case_data(403, **LEAVERS),
+        body={"reason": "matrix"},
+        values={"agency": "no-such-agency"},
+    ),
     Rule("instances.show", "/instances/<int:instance_id>", "GET", case_data()),
     Rule("instances.diagram", "/instances/<int:instance_id>/diagram", "GET", case_data()),
     # --- process administration -----------------------------------------------------------
@@ -250,6 +271,39 @@ RULES = [
         "GET",
         case_data(anonymous=401, **TRAIL),
         kind="json",
+    ),
+    Rule(
+        "api.case_involvement",
+        "/api/v1/cases/<reference>/involvement",
+        "GET",
+        case_data(anonymous=401),
+        kind="json",
+    ),
+    Rule(
+        "api.involve",
+        "/api/v1/cases/<reference>/involvement",
+        "POST",
+        case_data(403, anonymous=401, **INVOLVERS),
+        kind="json",
+        body={"agency": "no-such-agency", "reason": "matrix"},
+    ),
+    Rule(
+        "api.leave",
+        "/api/v1/cases/<reference>/involvement/<agency>",
+        "DELETE",
+        case_data(403, anonymous=401, **LEAVERS),
+        kind="json",
+        body={"reason": "matrix"},
+        values={"agency": "no-such-agency"},
+    ),
+    Rule(
+        "api.leave",
+        "/api/v1/cases/<reference>/involvement/<agency>/leave",
+        "POST",
+        case_data(403, anonymous=401, **LEAVERS),
+        kind="json",
+        body={"reason": "matrix"},
+        values={"agency": "no-such-agency"},
     ),
     Rule(
         "api.start_process",
@@ -443,7 +497,7 @@ def send(world: World, rule: Rule, person: str, ids: dict, via: str = "session")
             headers = {}
         if rule.method == "GET":
             return client.client.get(url, headers=headers)
-        return client.client.post(url, json=body, headers=headers)
+        return client.client.open(url, method=rule.method, json=body, headers=headers)
     if rule.method == "GET":
         return client.get(url)
     return client.post(url, body)
