@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import func, insert, select, text
 
 from engine.db import Database
 from engine.models import HumanTask, ProcessInstance, TaskCandidate, Timer
@@ -101,13 +101,15 @@ def seed_open_tasks(
 
 
 def seed_waiting_timers(db: Database, timers: int) -> None:
+    """Timers spread over the instances seed_open_tasks made (however many tasks it had)."""
     later = datetime(2030, 1, 1, tzinfo=UTC)
     with db.unit_of_work() as session:
+        instances = session.scalar(select(func.count()).where(ProcessInstance.id >= 1_000_000)) or 1
         session.execute(
             insert(Timer),
             [
                 {
-                    "instance_id": 1_000_000 + n % 20_000,
+                    "instance_id": 1_000_000 + n % instances,
                     "spiff_task_id": str(uuid.UUID(int=10**9 + n)),
                     "element_id": "wait",
                     "kind": "duration",
