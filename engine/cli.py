@@ -16,7 +16,6 @@ from . import ownership
 from .actors import Actor
 from .db import Database
 from .errors import EngineError, InvalidDefinition
-from .involvement.commands import involve, release
 from .schema import upgrade
 from .service import Engine
 
@@ -59,10 +58,6 @@ class EngineErrors(click.Group):
 def main(ctx: click.Context, database: str | None) -> None:
     """JoinedUp: multi-agency safeguarding processes run as BPMN."""
     ctx.obj = {"url": database}
-
-
-main.add_command(involve)
-main.add_command(release)
 
 
 def _engine(ctx: click.Context) -> Engine:
@@ -258,3 +253,27 @@ def deactivate(ctx, username: str) -> None:
     """Stop USERNAME signing in; ends their sessions and API token."""
     _engine(ctx).deactivate(username)
     click.echo(f"{username} is deactivated; their sessions and API token have ended.")
+
+
+@main.command()
+@click.argument("case_ref")
+@click.argument("agency")
+@click.option("--reason", required=True, help="Why the agency joins (recorded on the case).")
+@click.option("--as", "user", default="cli", show_default=True, help="Recorded as who did it.")
+@click.pass_context
+def involve(ctx, case_ref: str, agency: str, reason: str, user: str) -> None:
+    """Involve AGENCY in case CASE_REF: it sees the case and its tasks from now on."""
+    _engine(ctx).involve(case_ref, agency, reason, Actor(user, system=True, via="cli"))
+    click.echo(f"{agency} is now involved in {case_ref}")
+
+
+@main.command()
+@click.argument("case_ref")
+@click.argument("agency")
+@click.option("--reason", required=True, help="Why the agency leaves (recorded on the case).")
+@click.option("--as", "user", default="cli", show_default=True, help="Recorded as who did it.")
+@click.pass_context
+def release(ctx, case_ref: str, agency: str, reason: str, user: str) -> None:
+    """Release AGENCY from case CASE_REF: it no longer sees the case or its new tasks."""
+    _engine(ctx).release(case_ref, agency, reason, Actor(user, system=True, via="cli"))
+    click.echo(f"{agency} is no longer involved in {case_ref}")

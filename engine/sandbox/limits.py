@@ -229,10 +229,7 @@ def guarded_call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any
         raise LimitExceeded(f"'{name}' changes a value in place; build a new value instead")
     args = tuple(_guarded_argument(value) for value in args)
     kwargs = {key: _guarded_argument(value) for key, value in kwargs.items()}
-    result = function(*args, **kwargs)
-    if isinstance(owner, _CONTAINERS):
-        bounded(owner)
-    return bounded(result)
+    return bounded(function(*args, **kwargs))
 
 
 def _guarded_argument(value: Any) -> Any:
