@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,11 +23,19 @@ def record(
     element_id: str | None = None,
     task_name: str | None = None,
     details: dict[str, Any] | None = None,
+    held_by: str | None | EllipsisType = ...,
 ) -> AuditEvent:
-    """Add one audit row to the current transaction (it commits or rolls back with the step)."""
+    """Add one audit row to the current transaction (it commits or rolls back with the step).
+
+    ``held_by`` is the agency holding the row (``engine.disclosure``); by default the
+    instance's, and None (open to the case) without an instance.
+    """
+    if held_by is ...:
+        held_by = instance.held_by if instance is not None else None
     event = AuditEvent(
         instance_id=instance.id if instance is not None else None,
         case_ref=case_ref if case_ref is not None else (instance.case_ref if instance else None),
+        held_by=held_by,
         event_type=event_type,
         actor=actor,
         at=at,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import EllipsisType
 
 from sqlalchemy.orm import Session
 
@@ -10,6 +11,8 @@ from notifications.outbox import GROUP, USER, enqueue
 
 from .audit import record
 from .dialect.conventions import Effect
+from .disclosure import audience
+from .disclosure.grants import grant_from_process
 from .involvement.conventions import involve_from_process
 from .models import ProcessInstance
 
@@ -21,11 +24,13 @@ def apply_effects(
     now: datetime,
     actor: str | None,
 ) -> None:
-    """Involve each effect's agency in the case, then write its case-record entry and
-    outbox rows (so notifications see the new involvement)."""
+    """Involve each effect's agency in the case and apply its sharing decision, then write its
+    case-record entry and outbox rows (so both see the new involvement and disclosure)."""
     for effect in effects:
         if effect.involve_agency:
             involve_from_process(session, instance, effect, now, actor)
+        if effect.disclose_to:
+            grant_from_process(session, instance, effect, now, actor)
         if effect.record:
             record(
                 session,
@@ -36,6 +41,7 @@ def apply_effects(
                 element_id=effect.element_id,
                 task_name=effect.element_name,
                 details={"entry": effect.record, **effect.record_data},
+                held_by=effect.held_by,
             )
         recipients = [(GROUP, g) for g in effect.notify_groups]
         recipients += [(USER, u) for u in effect.notify_users]
@@ -49,6 +55,7 @@ def apply_effects(
                 step=effect.element_name or effect.element_id,
                 element_id=effect.element_id,
                 urgent=effect.urgent,
+                held_by=effect.held_by,
                 instance_id=instance.id,
                 case_ref=instance.case_ref,
             )
@@ -63,12 +70,17 @@ def notify(
     step: str,
     element_id: str | None = None,
     urgent: bool = False,
+    held_by: str | None | EllipsisType = ...,
     **context,
 ) -> None:
     """Outbox rows about one instance (template = event type); each names process and step.
 
     ``urgent`` rows are sent at once whatever the recipients' preferences (some event types
-    are always urgent; the notifications package decides that)."""
+    are always urgent; the notifications package decides that). A notification about what an
+    agency holds (``held_by``, by default the instance's holder) reaches only the agencies
+    that may read it (``engine.disclosure.audience``); delivery checks each person's agency."""
+    if held_by is ...:
+        held_by = instance.held_by
     enqueue(
         session,
         recipients=recipients,
@@ -79,5 +91,6 @@ def notify(
         case_ref=instance.case_ref,
         element_id=element_id,
         urgent=urgent,
+        audience=audience(session, instance.id, held_by),
         context={"process": instance.process_name or instance.process_key, "step": step, **context},
     )

@@ -23,6 +23,7 @@ from .audit import record
 from .dialect.conventions import is_urgent
 from .dialect.timers import due_time_of, resolve_due
 from .dialect.user_tasks import AssignableUserTask
+from .disclosure.holders import holder_of
 from .effects import notify
 from .expressions import is_expression
 from .models import (
@@ -87,6 +88,7 @@ def _close_gone(session, instance, gone: list[HumanTask], now, actor) -> None:
             element_id=row.element_id,
             task_name=row.name,
             details={"task_id": row.id},
+            held_by=row.held_by,
         )
 
 
@@ -127,6 +129,7 @@ def _open_new(session, instance, ready: list, now, actor) -> None:
                 "assignee": row.assignee,
                 "candidate_groups": row.candidate_groups,
             },
+            held_by=row.held_by,
         )
 
 
@@ -142,6 +145,7 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         process_key=instance.process_key,
         process_name=instance.process_name,
         case_ref=instance.case_ref,
+        held_by=holder_of(task),
         business_key=instance.business_key,
         status=CLAIMED if attributes["assignee"] else OPEN,
         approval=(getattr(spec, "extensions", None) or {}).get("approval"),
@@ -178,6 +182,7 @@ def announce_task(
         step=task.name,
         element_id=task.element_id,
         urgent=task.urgent,
+        held_by=None,  # a task's own candidates may see it, whoever holds it
         task_id=task.id,
     )
 

@@ -90,6 +90,7 @@ class ProcessInstance(Base):
     process_name: Mapped[str | None] = mapped_column(String(255))
     business_key: Mapped[str | None] = mapped_column(String(255))
     case_ref: Mapped[str | None] = mapped_column(String(64))
+    held_by: Mapped[str | None] = mapped_column(String(64))  # engine.disclosure
     status: Mapped[str] = mapped_column(String(16), default=RUNNING)
     state: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(16))
@@ -125,6 +126,7 @@ class HumanTask(Base):
     process_key: Mapped[str] = mapped_column(String(255))
     process_name: Mapped[str | None] = mapped_column(String(255))
     case_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    held_by: Mapped[str | None] = mapped_column(String(64))  # engine.disclosure
     business_key: Mapped[str | None] = mapped_column(String(255))
     assignee: Mapped[str | None] = mapped_column(String(255))
     candidate_groups: Mapped[list] = mapped_column(default=list)
@@ -206,6 +208,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     case_ref: Mapped[str | None] = mapped_column(String(64))
+    held_by: Mapped[str | None] = mapped_column(String(64))  # engine.disclosure
     event_type: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str | None] = mapped_column(String(255))
     at: Mapped[datetime]

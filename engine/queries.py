@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import Session
 
+from . import disclosure
 from .actors import Actor
 from .agencies import PARTNERSHIP
 from .cases import involved_cases
@@ -157,9 +158,13 @@ def active_tasks(session: Session, instance_id: int | None = None) -> list[Human
     return list(session.scalars(query.order_by(HumanTask.id)))
 
 
-def instances_for_case(session: Session, case_ref: str) -> list[ProcessInstance]:
-    """Every instance on a case, newest first."""
+def instances_for_case(
+    session: Session, case_ref: str, reader: Actor | None = None
+) -> list[ProcessInstance]:
+    """Every instance on a case (that ``reader`` may read, when given), newest first."""
     query = select(ProcessInstance).where(ProcessInstance.case_ref == case_ref)
+    if reader is not None:
+        query = query.where(disclosure.readable(ProcessInstance, reader))
     return list(session.scalars(query.order_by(ProcessInstance.id.desc())))
 
 
@@ -183,13 +188,17 @@ def timers(session: Session, instance_id: int | None = None) -> list[Timer]:
     return list(session.scalars(query.order_by(Timer.fire_at)))
 
 
-def history(session: Session, instance_id: int) -> list[AuditEvent]:
-    """An instance's audit trail, oldest first."""
+def history(session: Session, instance_id: int, reader: Actor | None = None) -> list[AuditEvent]:
+    """An instance's audit trail (what ``reader`` may read, when given), oldest first."""
     query = select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+    if reader is not None:
+        query = query.where(disclosure.readable(AuditEvent, reader))
     return list(session.scalars(query.order_by(AuditEvent.id)))
 
 
-def case_timeline(session: Session, case_ref: str) -> list[AuditEvent]:
-    """Everything recorded on a case, oldest first."""
+def case_timeline(session: Session, case_ref: str, reader: Actor | None = None) -> list[AuditEvent]:
+    """Everything recorded on a case (that ``reader`` may read, when given), oldest first."""
     query = select(AuditEvent).where(AuditEvent.case_ref == case_ref)
+    if reader is not None:
+        query = query.where(disclosure.readable(AuditEvent, reader))
     return list(session.scalars(query.order_by(AuditEvent.at, AuditEvent.id)))

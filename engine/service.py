@@ -24,6 +24,7 @@ from .audit import record
 from .clock import Clock
 from .db import Database
 from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
+from .disclosure.holders import instance_holder
 from .errors import (
     Conflict,
     InvalidDefinition,
@@ -208,6 +209,7 @@ class Engine(
                 process_name=definition.name,
                 business_key=business_key,
                 case_ref=case_ref,
+                held_by=instance_holder(workflow),
                 status=RUNNING,
                 state="{}",
                 serializer_version="",

@@ -125,6 +125,7 @@ class TaskOperations:
             task_name=task.name,
             details={"task_id": task.id, "assignee": assignee, "previous": previous},
             instance=instance,
+            held_by=task.held_by,
         )
         if assignee and assignee != actor.user_id:
             announce_task(session, instance, task, now, assignee=assignee)
@@ -167,6 +168,7 @@ class TaskOperations:
                 element_id=task.element_id,
                 task_name=task.name,
                 details={"task_id": task.id, "data": cleaned},
+                held_by=task.held_by,
             )
             if decision:
                 _tell_starter(session, instance, task, decision, now)

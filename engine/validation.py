@@ -45,6 +45,7 @@ _TIMER_CHECK_START = datetime(2000, 1, 3, tzinfo=UTC)
 
 def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     """All problems found in one BPMN document (empty when it is fine)."""
+    from .disclosure.checks import check_properties as _disclosure
     from .involvement.conventions import check_properties as _involvement
 
     checks = (
@@ -60,6 +61,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _call_mappings,
         _urgency,
         _involvement,
+        _disclosure,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

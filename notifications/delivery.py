@@ -59,6 +59,11 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
+def in_audience(row: OutboxNotification, person: User) -> bool:
+    """Whether a person's agency may be told (the audience the engine's disclosure rule set)."""
+    return row.audience is None or person.agency in row.audience
+
+
 class Delivery:
     """Expands, claims and sends outbox rows; safe to run on several nodes at once."""
 
@@ -104,7 +109,7 @@ class Delivery:
                 people = [
                     person
                     for person in members_of(session, [row.recipient])
-                    if involved(session, row.case_ref, person.actor())
+                    if in_audience(row, person) and involved(session, row.case_ref, person.actor())
                 ]
                 if people:
                     session.execute(
@@ -120,6 +125,7 @@ class Delivery:
                                 "event_type": row.event_type,
                                 "element_id": row.element_id,
                                 "urgent": row.urgent,
+                                "audience": row.audience,
                                 "created_at": row.created_at,
                                 "next_attempt_at": row.created_at,
                             }
@@ -136,6 +142,10 @@ class Delivery:
                 user = session.scalars(select(User).where(User.username == row.recipient)).first()
                 if user is None or not user.active:
                     row.status, row.last_error = SKIPPED, "no such active user"
+                    report.skipped += 1
+                    continue
+                if not in_audience(row, user):
+                    row.status, row.last_error = SKIPPED, "not shared with the person's agency"
                     report.skipped += 1
                     continue
                 self._in_app(session, row, now)

@@ -42,6 +42,9 @@ class OutboxNotification(Base):
     event_type: Mapped[str] = mapped_column(String(64))
     element_id: Mapped[str | None] = mapped_column(String(255))
     urgent: Mapped[bool] = mapped_column(default=False)
+    # the agencies whose people may receive it (a record held under a sharing decision);
+    # None: anyone the case's involvement allows
+    audience: Mapped[list | None]
     status: Mapped[str] = mapped_column(String(12), default=PENDING)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]

@@ -27,11 +27,13 @@ def enqueue(
     element_id: str | None = None,
     context: dict | None = None,
     urgent: bool = False,
+    audience: list[str] | None = None,
 ) -> int:
     """One pending outbox row per (kind, recipient); returns how many were written.
 
     A row is urgent when the caller says so (a diagram's ``notify_urgency``) or its event type
     is always urgent; urgent rows are delivered first and whatever the person's preferences.
+    ``audience``, when given, is the agencies whose people may receive the rows.
     """
     urgent = urgent or is_urgent(event_type)
     rows = [
@@ -45,6 +47,7 @@ def enqueue(
             "event_type": event_type,
             "element_id": element_id,
             "urgent": urgent,
+            "audience": audience,
             "created_at": now,
             "next_attempt_at": now,
         }

@@ -11,13 +11,16 @@ same as for an id that was never used, so neither existence nor content is revea
 - A task: whoever may see its instance, and always the person who holds it or completed it
   (so an agency released from a case keeps sight of its own work there, and nothing new);
   for an instance without a case also the task's own candidates.
+- On a case, what a process holds under a sharing decision (``held_by``) is further limited
+  to the holding agency and those the decision named (``engine.disclosure``); an unclaimed
+  held task is also seen by its candidates, who are to do it.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from .. import ownership
+from .. import disclosure, ownership
 from ..actors import Actor, may_claim
 from ..cases import involved
 from ..errors import NotFound
@@ -32,7 +35,9 @@ def may_see_instance(session: Session, instance: ProcessInstance, actor: Actor) 
     if actor.system:
         return True
     if instance.case_ref is not None:
-        return involved(session, instance.case_ref, actor)
+        return involved(session, instance.case_ref, actor) and disclosure.may_read(
+            session, actor, instance.id, instance.held_by
+        )
     if instance.started_by is not None and instance.started_by == actor.user_id:
         return True
     return ownership.may_administer(session, actor, instance.process_key)
@@ -44,7 +49,11 @@ def may_see_task(session: Session, task: HumanTask, actor: Actor) -> bool:
     if actor.system or actor.user_id in (task.assignee, task.completed_by):
         return True
     if task.case_ref is not None:
-        return involved(session, task.case_ref, actor)
+        if not involved(session, task.case_ref, actor):
+            return False
+        if task.assignee is None and task.held_by is not None and may_claim(task, actor):
+            return True
+        return disclosure.may_read(session, actor, task.instance_id, task.held_by)
     if may_claim(task, actor):
         return True
     return may_see_instance(session, session.get(ProcessInstance, task.instance_id), actor)

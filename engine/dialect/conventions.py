@@ -15,6 +15,8 @@ Process owners add these in Camunda Modeler's "Extension properties" panel:
 
 - ``involve_agency`` = an agency code and ``involve_reason`` = why: the agency joins the
   instance's case in the step's transaction (``engine.involvement.conventions``).
+- ``disclose_to`` = agency codes and ``disclose_basis`` = why: a sharing decision lets those
+  agencies read what the process holds (``engine.disclosure.grants``).
 
 Values may contain ``${...}``; they are evaluated when the element runs.
 """
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 
+from ..disclosure.holders import holder_of
+
 CONVENTION_KEYS = (
     "notify",
     "notify_users",
@@ -33,6 +37,7 @@ CONVENTION_KEYS = (
     "record",
     "record_fields",
     "involve_agency",
+    "disclose_to",
 )
 URGENCY_KEY, URGENT, ROUTINE = "notify_urgency", "urgent", "routine"
 
@@ -65,6 +70,9 @@ class Effect:
     record_data: dict = field(default_factory=dict)
     involve_agency: str | None = None
     involve_reason: str | None = None
+    held_by: str | None = None  # the agency holding what the element records
+    disclose_to: list[str] = field(default_factory=list)
+    disclose_basis: str | None = None
 
 
 def property_value(task, key: str) -> str | None:
@@ -109,4 +117,7 @@ def effect_of(task) -> Effect | None:
         record_data={name: task.data.get(name) for name in names("record_fields")},
         involve_agency=value("involve_agency"),
         involve_reason=value("involve_reason"),
+        held_by=holder_of(task),
+        disclose_to=names("disclose_to"),
+        disclose_basis=value("disclose_basis"),
     )
