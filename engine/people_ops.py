@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from . import access, accounts, cases, queries
+from . import access, accounts, cases, ownership, queries
 from .access_audit import CASE_VIEWED, INSTANCE_VIEWED
 from .access_audit.trail import may_see_trail
 from .actors import Actor
@@ -83,7 +83,7 @@ class PeopleOperations:
         """Processes on a case the actor may see, newest first."""
         with self.db.reading() as session:
             cases.ensure_visible(session, reference, actor)
-            return queries.instances_for_case(session, reference)
+            return queries.instances_for_case(session, reference, reader=actor)
 
     def startable_processes(self, actor: Actor) -> list[StartableProcess]:
         """Processes whose ``camunda:candidateStarterGroups`` the actor holds."""
@@ -125,16 +125,23 @@ class PeopleOperations:
         )
 
     def instance_detail(self, instance_id: int, actor: Actor) -> dict:
-        """State, current tasks, waiting timers, variables and history of one instance."""
+        """State, current tasks, waiting timers and history of one instance, as far as the
+        actor may read them; its raw variables only for its process owners and
+        administrators (None for anyone else)."""
         with self.db.reading() as session:
             instance = access.visible_instance(session, instance_id, actor)
             detail = {
                 "instance": instance,
-                "tasks": queries.active_tasks(session, instance_id),
+                "tasks": [
+                    task
+                    for task in queries.active_tasks(session, instance_id)
+                    if access.may_see_task(session, task, actor)
+                ],
                 "timers": queries.timers(session, instance_id),
-                "history": queries.history(session, instance_id),
+                "history": queries.history(session, instance_id, reader=actor),
             }
-        detail["variables"] = self.instance_variables(instance_id)
+            may_read_variables = ownership.may_administer(session, actor, instance.process_key)
+        detail["variables"] = self.instance_variables(instance_id) if may_read_variables else None
         self.record_look(
             actor,
             INSTANCE_VIEWED,
@@ -148,4 +155,4 @@ class PeopleOperations:
         """What happened on a case, oldest first (audit events)."""
         with self.db.reading() as session:
             cases.ensure_visible(session, reference, actor)
-            return queries.case_timeline(session, reference)
+            return queries.case_timeline(session, reference, actor)
