@@ -79,6 +79,16 @@ class CaseView:
     involvements: list[CaseInvolvement]
     may_see_access: bool = False  # may open "who has seen this case" (engine.access_audit)
 
+    @property
+    def agencies(self) -> list[tuple[str, list[str]]]:
+        """Each involved agency once, in the order it joined, with its named workers."""
+        named: dict[str, list[str]] = {}
+        for row in self.involvements:
+            workers = named.setdefault(row.agency, [])
+            if row.worker_name:
+                workers.append(row.worker_name)
+        return list(named.items())
+
 
 def involved(session: Session, case_ref: str | None, actor: Actor) -> bool:
     """May this actor's agency see the case? (Engine callers without an agency always may.)"""

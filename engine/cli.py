@@ -255,25 +255,40 @@ def deactivate(ctx, username: str) -> None:
     click.echo(f"{username} is deactivated; their sessions and API token have ended.")
 
 
+WORKER = "Name (or remove) this user of AGENCY as a named worker; the agency stays involved."
+
+
 @main.command()
 @click.argument("case_ref")
 @click.argument("agency")
 @click.option("--reason", required=True, help="Why the agency joins (recorded on the case).")
+@click.option("--worker", metavar="USERNAME", help=WORKER)
 @click.option("--as", "user", default="cli", show_default=True, help="Recorded as who did it.")
 @click.pass_context
-def involve(ctx, case_ref: str, agency: str, reason: str, user: str) -> None:
+def involve(ctx, case_ref: str, agency: str, reason: str, worker: str | None, user: str) -> None:
     """Involve AGENCY in case CASE_REF: it sees the case and its tasks from now on."""
-    _engine(ctx).involve(case_ref, agency, reason, Actor(user, system=True, via="cli"))
-    click.echo(f"{agency} is now involved in {case_ref}")
+    actor = Actor(user, system=True, via="cli")
+    if worker is None:
+        _engine(ctx).involve(case_ref, agency, reason, actor)
+        click.echo(f"{agency} is now involved in {case_ref}")
+    else:
+        name = _engine(ctx).name_worker(case_ref, worker, reason, actor, agency=agency)
+        click.echo(f"{name} ({agency}) is now named on {case_ref}")
 
 
 @main.command()
 @click.argument("case_ref")
 @click.argument("agency")
 @click.option("--reason", required=True, help="Why the agency leaves (recorded on the case).")
+@click.option("--worker", metavar="USERNAME", help=WORKER)
 @click.option("--as", "user", default="cli", show_default=True, help="Recorded as who did it.")
 @click.pass_context
-def release(ctx, case_ref: str, agency: str, reason: str, user: str) -> None:
+def release(ctx, case_ref: str, agency: str, reason: str, worker: str | None, user: str) -> None:
     """Release AGENCY from case CASE_REF: it no longer sees the case or its new tasks."""
-    _engine(ctx).release(case_ref, agency, reason, Actor(user, system=True, via="cli"))
-    click.echo(f"{agency} is no longer involved in {case_ref}")
+    actor = Actor(user, system=True, via="cli")
+    if worker is None:
+        _engine(ctx).release(case_ref, agency, reason, actor)
+        click.echo(f"{agency} is no longer involved in {case_ref}")
+    else:
+        name = _engine(ctx).release_worker(case_ref, agency, worker, reason, actor)
+        click.echo(f"{name} is no longer named on {case_ref}; {agency} stays involved")

@@ -3,6 +3,8 @@ who, when and why recorded, and who sees the case follows who is involved now.
 
 Real demo people of real agencies: cal (children's social care manager), mia (MASH), pat
 (adult mental health practitioner), eve (education), ash (adult social care, not on DEMO-001).
+Notifications that follow involvement, and the immediate-risk branch reaching MASH, are in
+``test_involvement_notifications.py``; named workers in ``test_named_workers.py``.
 """
 
 from __future__ import annotations
@@ -24,10 +26,8 @@ from webapp import engine_of
 from webapp.cli import main
 
 from .helpers import bpmn, flow, resource, then_task, user_task
-from .test_professional_differences import DIFFERENCE
 
 CASE = f"/cases/{DEMO_CASE}"
-ACT_NOW = "Act now under child protection procedures"
 HISTORY = "Involvement history"
 
 
@@ -109,38 +109,6 @@ def test_an_agency_released_sees_nothing_new_but_keeps_its_own_work(web, engine_
     assert eve.get(f"/tasks/{held}").status_code == 200
     assert eve.get(f"/tasks/{done}").status_code == 200
     assert "Report attendance" in eve.get("/inbox?tab=completed").get_data(as_text=True)
-
-
-def test_immediate_risk_on_a_case_without_childrens_social_care_reaches_mash(web, engine_, api):
-    engine_.create_case(
-        Actor.engine(),
-        reference="ADULTS-1",
-        family_name="Green",
-        involvements=[{"agency": "adult-mental-health"}, {"agency": "drug-and-alcohol"}],
-    )
-    mia = web("mia")
-    assert mia.get("/cases/ADULTS-1").status_code == 404
-    started = api("POST", "/api/v1/cases/ADULTS-1/start", "pat", json={"process": PD})
-    assert started.status_code == 201
-    [describe] = started.get_json()["next_tasks"]
-    risk = {**DIFFERENCE, "other_agency": "drug-and-alcohol", "immediate_risk": "yes"}
-    done = api("POST", f"/api/v1/tasks/{describe['id']}/complete", "pat", json={"variables": risk})
-    assert done.status_code == 200, done.get_json()
-    task_id = mia.task_id(ACT_NOW, tab="team")
-    assert mia.get(f"/tasks/{task_id}").status_code == 200
-    assert mia.get("/cases/ADULTS-1").status_code == 200
-    with engine_.db.reading() as session:
-        [joined] = [
-            e
-            for e in queries.case_timeline(session, "ADULTS-1")
-            if e.event_type == "involvement_joined"
-        ]
-    assert (joined.actor, joined.element_id) == ("pat", "involve_mash")
-    assert joined.details["agency"] == "childrens-social-care"
-    assert joined.details["via"] == "process" and "immediate risk" in joined.details["reason"]
-
-
-PD = "professional-differences"
 
 
 def test_joins_and_leaves_are_recorded_with_who_when_and_why(web, engine_, clock):

@@ -107,6 +107,7 @@ TRAIL = dict(pat=404, sam=404, amy=404, owner=404)  # the trail: lead's managers
 # cannot join (422) and one not involved cannot leave (409)
 INVOLVERS = dict(cal=422, admin=422)
 LEAVERS = dict(cal=409, admin=409)
+NO_WORKER = {"agency": "no-such-agency", "username": "no-such-user"}
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,23 @@ RULES = [
         body={"reason": "matrix"},
         values={"agency": "no-such-agency"},
     ),
+    # Named workers: the same people; an unknown username is refused (422), and one not
+    # named cannot be removed (409).
+    Rule(
+        "cases.name_worker",
+        "/cases/<reference>/involvement/workers",
+        "POST",
+        case_data(403, **INVOLVERS),
+        body={"worker": "no-such-user", "reason": "matrix"},
+    ),
+    Rule(
+        "cases.release_worker",
+        "/cases/<reference>/involvement/<agency>/workers/<username>/leave",
+        "POST",
+        case_data(403, **LEAVERS),
+        body={"reason": "matrix"},
+        values=NO_WORKER,
+    ),
     Rule("instances.show", "/instances/<int:instance_id>", "GET", case_data()),
     Rule("instances.diagram", "/instances/<int:instance_id>/diagram", "GET", case_data()),
     # --- process administration -----------------------------------------------------------
@@ -304,6 +322,33 @@ RULES = [
         kind="json",
         body={"reason": "matrix"},
         values={"agency": "no-such-agency"},
+    ),
+    Rule(
+        "api.name_worker",
+        "/api/v1/cases/<reference>/involvement/<agency>/workers",
+        "POST",
+        case_data(403, anonymous=401, **INVOLVERS),
+        kind="json",
+        body={"worker": "no-such-user", "reason": "matrix"},
+        values={"agency": "police"},
+    ),
+    Rule(
+        "api.release_worker",
+        "/api/v1/cases/<reference>/involvement/<agency>/workers/<username>",
+        "DELETE",
+        case_data(403, anonymous=401, **LEAVERS),
+        kind="json",
+        body={"reason": "matrix"},
+        values=NO_WORKER,
+    ),
+    Rule(
+        "api.release_worker",
+        "/api/v1/cases/<reference>/involvement/<agency>/workers/<username>/leave",
+        "POST",
+        case_data(403, anonymous=401, **LEAVERS),
+        kind="json",
+        body={"reason": "matrix"},
+        values=NO_WORKER,
     ),
     Rule(
         "api.start_process",

@@ -132,7 +132,12 @@ def show_case(reference: str):
                     for m in view.members
                 ],
                 "agencies": [
-                    {"agency": i.agency, "worker": i.worker_name} for i in view.involvements
+                    {
+                        "agency": i.agency,
+                        "worker": i.worker_name,
+                        "worker_username": i.worker_username,
+                    }
+                    for i in view.involvements
                 ],
                 "instances": [
                     {"id": i.id, "process_key": i.process_key, "status": i.status}
@@ -177,6 +182,7 @@ def case_involvement(reference: str):
         {
             "agency": p.agency,
             "worker": p.worker_name,
+            "worker_username": p.worker_username,
             "joined_at": p.joined_at,
             "joined_by": p.joined_by,
             "join_reason": p.join_reason,
@@ -192,15 +198,36 @@ def case_involvement(reference: str):
 @bp.post("/cases/<reference>/involvement")
 @login_required
 def involve(reference: str):
-    """Involve an agency: ``{"agency": CODE, "reason": TEXT}`` (and optionally
-    ``"worker_username"``, ``"worker_name"``); 201, then the case's history."""
+    """Involve an agency: ``{"agency": CODE, "reason": TEXT}``; 201, then the case's history.
+    (Named workers: ``POST .../involvement/<agency>/workers``.)"""
     body = json_object()
-    worker = {key: body.get(key) for key in ("worker_username", "worker_name")}
-    if any(value is not None and not isinstance(value, str) for value in worker.values()):
-        return respond(400, "bad_request", "worker_username and worker_name are text")
-    engine = engine_of(current_app)
-    engine.involve(reference, body.get("agency"), body.get("reason"), actor(), worker)
+    if "worker_username" in body or "worker" in body:
+        message = "Name a worker with POST /api/v1/cases/<reference>/involvement/<agency>/workers"
+        return respond(400, "bad_request", message)
+    engine_of(current_app).involve(reference, body.get("agency"), body.get("reason"), actor())
     return case_involvement(reference), 201
+
+
+@bp.post("/cases/<reference>/involvement/<agency>/workers")
+@login_required
+def name_worker(reference: str, agency: str):
+    """Name a worker of an involved agency: ``{"worker": USERNAME, "reason": TEXT}``; 201,
+    then the case's history (422 on ``worker`` for an unknown, inactive or other agency's user,
+    or one already named)."""
+    body = json_object()
+    engine = engine_of(current_app)
+    engine.name_worker(reference, body.get("worker"), body.get("reason"), actor(), agency=agency)
+    return case_involvement(reference), 201
+
+
+@bp.route("/cases/<reference>/involvement/<agency>/workers/<username>", methods=["DELETE"])
+@bp.post("/cases/<reference>/involvement/<agency>/workers/<username>/leave")
+@login_required
+def release_worker(reference: str, agency: str, username: str):
+    """Remove a named worker: ``{"reason": TEXT}``; the case's history (the agency stays)."""
+    reason = json_object().get("reason")
+    engine_of(current_app).release_worker(reference, agency, username, reason, actor())
+    return case_involvement(reference)
 
 
 @bp.route("/cases/<reference>/involvement/<agency>", methods=["DELETE"])

@@ -76,6 +76,34 @@ def leave(reference: str, agency: str):
     return redirect(url_for("cases.show", reference=reference))
 
 
+@bp.post("/cases/<reference>/involvement/workers")
+@login_required
+def name_worker(reference: str):
+    """Name a person of an involved agency on the case (the same people as ``involve``)."""
+    form = request.form
+    try:
+        name = engine_of(current_app).name_worker(
+            reference, form.get("worker", ""), form.get("reason", ""), actor()
+        )
+    except (InvalidSubmission, Conflict) as error:
+        return _case_page(reference, involvement_errors=_messages(error)), error.status
+    flash(f"{name} is now named on this case.")
+    return redirect(url_for("cases.show", reference=reference))
+
+
+@bp.post("/cases/<reference>/involvement/<agency>/workers/<username>/leave")
+@login_required
+def release_worker(reference: str, agency: str, username: str):
+    """Remove a named worker; their agency stays involved."""
+    reason = request.form.get("reason", "")
+    try:
+        name = engine_of(current_app).release_worker(reference, agency, username, reason, actor())
+    except (InvalidSubmission, Conflict) as error:
+        return _case_page(reference, involvement_errors=_messages(error)), error.status
+    flash(f"{name} is no longer named on case {reference}; {agency_name(agency)} stays involved.")
+    return redirect(url_for("cases.show", reference=reference))
+
+
 def _messages(error: InvalidSubmission | Conflict) -> list[dict]:
     texts = error.errors.values() if isinstance(error, InvalidSubmission) else [str(error)]
     return [{"text": text, "href": "#involvement"} for text in texts]

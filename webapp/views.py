@@ -54,6 +54,10 @@ def init_app(app: Flask) -> None:
         member_kind=lambda code: MEMBER_KINDS.get(code, code),
         subject_item=lambda member: {"value": member.id, "text": member.name},
         agency_item=lambda code: {"value": code, "text": agency_name(code)},
+        worker_item=lambda user: {
+            "value": user.username,
+            "text": f"{user.display_name} ({agency_name(user.agency)})",
+        },
         definition_kind=lambda kind: DEFINITION_KINDS.get(kind, kind),
         version_item=lambda d: {"value": d.id, "text": f"Version {d.version}"},
     )

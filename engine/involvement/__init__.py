@@ -16,7 +16,9 @@ Who may see a case follows who is involved **now** (DOMAIN.md section 6). Two ta
 Each join and leave also writes an ``audit_event`` (``involvement_joined`` /
 ``involvement_left``) on the case, so the case timeline and "who has seen this case" show
 it. Who may change involvement is in ``rules``; the process convention (``involve_agency``)
-in ``conventions``; the engine's operations (web, API, CLI) in ``operations``.
+in ``conventions``; named workers (a person of an involved agency named on the case, who
+may be removed while the agency stays involved) in ``workers``; the engine's operations
+(web, API, CLI) in ``operations``.
 
 This module imports nothing heavy: ``engine.cases`` imports ``models`` from here.
 """

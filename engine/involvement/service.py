@@ -70,27 +70,27 @@ def start_period(session: Session, case: FamilyCase, agency: str, change: Change
     )
 
 
-def join(
-    session: Session, case: FamilyCase, agency: str, change: Change, worker: dict | None = None
-) -> None:
-    """Involve ``agency`` (and optionally a named worker) in the case; Conflict when the
-    agency (or that worker) already is."""
-    agency, worker = checked_agency(agency), _worker(worker)
-    change = replace(change, reason=checked_reason(change.reason))
+def checked_change(change: Change) -> Change:
+    """The change with its reason checked and trimmed (InvalidSubmission otherwise)."""
+    return replace(change, reason=checked_reason(change.reason))
+
+
+def join(session: Session, case: FamilyCase, agency: str, change: Change) -> None:
+    """Involve ``agency`` in the case; Conflict when it already is. (Named workers of an
+    involved agency: ``workers.name``.)"""
+    agency, change = checked_agency(agency), checked_change(change)
     existing = select(CaseInvolvement.id).where(
         CaseInvolvement.case_id == case.id, CaseInvolvement.agency == agency
     )
-    if worker["worker_username"] is not None:  # a named worker may join an involved agency
-        existing = existing.where(CaseInvolvement.worker_username == worker["worker_username"])
     if session.scalars(existing).first() is not None:
         raise Conflict(f"{agency_name(agency)} is already involved in this case")
-    start_period(session, case, agency, change, **worker)
-    _audit(session, JOINED, case, agency, change, change.reason, worker)
+    start_period(session, case, agency, change)
+    audit(session, JOINED, case, agency, change)
 
 
 def leave(session: Session, case: FamilyCase, agency: str, change: Change) -> None:
     """Release ``agency`` (all its workers) from the case; it may not be the last agency."""
-    reason = checked_reason(change.reason)
+    change = checked_change(change)
     agencies = current_agencies(session, case)
     if agency not in agencies:
         raise Conflict(f"{agency_name(agency) or 'That agency'} is not involved in this case")
@@ -102,8 +102,8 @@ def leave(session: Session, case: FamilyCase, agency: str, change: Change) -> No
         )
     )
     for period in _open_periods(session, case, agency):
-        period.left_at, period.left_by, period.leave_reason = change.at, change.by, reason
-    _audit(session, LEFT, case, agency, change, reason, {})
+        period.left_at, period.left_by, period.leave_reason = change.at, change.by, change.reason
+    audit(session, LEFT, case, agency, change)
 
 
 def history(session: Session, case: FamilyCase) -> list[InvolvementPeriod]:
@@ -121,18 +121,12 @@ def _open_periods(session: Session, case: FamilyCase, agency: str) -> list[Invol
     return list(session.scalars(query))
 
 
-def _worker(worker: dict | None) -> dict:
-    worker = worker or {}
-    username = (worker.get("worker_username") or "").strip() or None
-    name = (worker.get("worker_name") or "").strip() or None
-    if (username and len(username) > 64) or (name and len(name) > 255):
-        raise InvalidSubmission({"worker": "The worker's username or name is too long"})
-    return {"worker_username": username, "worker_name": name}
-
-
-def _audit(session, event, case, agency, change: Change, reason: str, worker: dict) -> None:
-    details = {"agency": agency, "reason": reason, "via": change.via}
-    details.update({key: value for key, value in worker.items() if value})
+def audit(
+    session: Session, event: str, case: FamilyCase, agency: str, change: Change, worker=None
+) -> None:
+    """The ``involvement_joined``/``_left`` audit event on the case (with the named worker)."""
+    details = {"agency": agency, "reason": change.reason, "via": change.via}
+    details.update({key: value for key, value in (worker or {}).items() if value})
     record(
         session,
         event,
