@@ -18,7 +18,8 @@ AGENCIES = {
     "domestic-abuse": "Domestic abuse service",
     "safeguarding-partnership": "Safeguarding partnership",
 }
-# The partnership oversees every case: its people need no involvement record to act.
+# The partnership is no agency of the family's: its people see a case only through work given
+# to them there or a break-glass window (engine.partnership, engine.break_glass).
 PARTNERSHIP = "safeguarding-partnership"
 # Services for adults that contribute to a child's joint assessment (Torbay s7.1, s8.1).
 ADULT_SERVICES = (

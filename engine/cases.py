@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, exists, select
+from sqlalchemy import ForeignKey, Index, String, Text, exists, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from . import break_glass, partnership
 from .actors import Actor
 from .agencies import ADULT_SERVICES, PARTNERSHIP
-from .db import Base
+from .db import Base, session_now
 from .errors import InvalidSubmission, NotFound
 from .involvement.models import InvolvementPeriod
 
@@ -91,23 +92,41 @@ class CaseView:
 
 
 def involved(session: Session, case_ref: str | None, actor: Actor) -> bool:
-    """May this actor's agency see the case? (Engine callers without an agency always may.)"""
-    if actor.system or actor.agency is None or actor.agency == PARTNERSHIP or case_ref is None:
+    """May this actor see the case as an involved agency's people do?
+
+    Their agency is involved in it now; or, for the partnership's people (who are no agency
+    of the family's), work on it is given to them (``engine.partnership``); or they have a
+    break-glass window open on it (``engine.break_glass``). Engine callers and people
+    without an agency always may; so may anyone for an instance without a case."""
+    if actor.system or actor.agency is None or case_ref is None:
         return True
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    CaseInvolvement.case_ref == case_ref, CaseInvolvement.agency == actor.agency
-                )
+    if actor.agency == PARTNERSHIP:
+        if partnership.has_work_on(session, case_ref, actor):
+            return True
+    elif session.scalar(
+        select(
+            exists().where(
+                CaseInvolvement.case_ref == case_ref, CaseInvolvement.agency == actor.agency
             )
         )
-    )
+    ):
+        return True
+    return break_glass.is_open(session, case_ref, actor)
 
 
 def involved_cases(actor: Actor):
     """A subquery of the case references the actor's agency is involved in."""
     return select(CaseInvolvement.case_ref).where(CaseInvolvement.agency == actor.agency)
+
+
+def visible_cases(session: Session, actor: Actor):
+    """A condition on ``FamilyCase``: the cases ``involved`` lets the actor see now."""
+    if actor.agency == PARTNERSHIP:
+        mine = FamilyCase.reference.in_(select(partnership.worked_cases(actor)))
+    else:
+        mine = FamilyCase.reference.in_(involved_cases(actor))
+    glass = FamilyCase.reference.in_(break_glass.rules.open_cases(actor, session_now(session)))
+    return or_(mine, glass)
 
 
 def ensure_visible(session: Session, reference: str, actor: Actor) -> FamilyCase:
@@ -184,10 +203,10 @@ def _subject(session: Session, case: FamilyCase, kind: str, subject_id: int | No
 
 
 def cases_for(session: Session, actor: Actor, limit: int = 100) -> list[FamilyCase]:
-    """Cases the actor's agency is involved in, newest first."""
+    """Cases the actor may see (``involved``), newest first."""
     query = select(FamilyCase)
-    if not (actor.system or actor.agency in (None, PARTNERSHIP)):
-        query = query.where(FamilyCase.reference.in_(involved_cases(actor)))
+    if not (actor.system or actor.agency is None):
+        query = query.where(visible_cases(session, actor))
     return list(session.scalars(query.order_by(FamilyCase.id.desc()).limit(limit)))
 
 

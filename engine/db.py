@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
+from .clock import Clock
 from .errors import Busy, StaleInstance
 
 DEFAULT_DATABASE_URL = "sqlite:///joinedup.sqlite"
@@ -96,6 +97,11 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+def session_now(session: Session) -> datetime:
+    """The time on the clock of the database the session came from (UTC, aware)."""
+    return (session.info.get("clock") or Clock()).now()
+
+
 def is_postgres(session_or_engine: Session | Engine) -> bool:
     """True when talking to PostgreSQL (row locks and SKIP LOCKED are available)."""
     bind = (
@@ -113,9 +119,15 @@ def claiming(session: Session, query):
 
 
 class Database:
-    """The engine and session factory one process uses; sessions never outlive a unit of work."""
+    """The engine and session factory one process uses; sessions never outlive a unit of work.
 
-    def __init__(self, url_or_engine: str | Engine):
+    ``clock`` is the engine's (``Engine`` sets it): each session carries it in
+    ``session.info["clock"]`` so rules that depend on the time (a break-glass window still
+    open) read the same clock as everything else, and tests move it.
+    """
+
+    def __init__(self, url_or_engine: str | Engine, clock: Clock | None = None):
+        self.clock = clock or Clock()
         self.engine = (
             make_engine(url_or_engine)
             if isinstance(url_or_engine, str)
@@ -135,6 +147,7 @@ class Database:
         """
         try:
             with self.sessions() as session, session.begin():
+                session.info["clock"] = self.clock
                 yield session
         except StaleDataError:
             raise StaleInstance(
@@ -149,6 +162,7 @@ class Database:
     def reading(self) -> Iterator[Session]:
         """A session for queries only; on SQLite it does not queue behind writers."""
         with self._read_sessions() as session:
+            session.info["clock"] = self.clock
             yield session
 
     def dispose(self) -> None:

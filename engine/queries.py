@@ -57,7 +57,8 @@ def _restrict(
 ):
     """Only cases the actor's agency is involved in (unless ``own``: tasks the actor holds or
     completed, which stay theirs after their agency leaves a case), and the chosen
-    process/case."""
+    process/case. The partnership's people are not restricted here: a task held by or offered
+    to one of them is itself work given to them on its case (``engine.partnership``)."""
     if not (own or actor.system or actor.agency in (None, PARTNERSHIP)):
         query = query.where(
             or_(table.case_ref.is_(None), table.case_ref.in_(involved_cases(actor)))

@@ -21,6 +21,7 @@ from .access_audit.operations import AccessAuditOperations
 from .actors import Actor
 from .admin_ops import ProcessAdministration, ensure_process_owner
 from .audit import record
+from .break_glass.operations import BreakGlassOperations
 from .clock import Clock
 from .db import Database
 from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
@@ -85,6 +86,7 @@ class Engine(
     SignInOperations,
     AccessAuditOperations,
     InvolvementOperations,
+    BreakGlassOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
@@ -97,6 +99,7 @@ class Engine(
     ):
         self.db = database if isinstance(database, Database) else Database(database)
         self.clock = clock or Clock()
+        self.db.clock = self.clock  # time-dependent rules read it from the session
         self.calendar = calendar or WorkingDayCalendar()
         self.specs = defs.SpecCache(spec_cache_size)
         self.runtime = InstanceRuntime(self.clock, self.calendar, self.specs)

@@ -56,6 +56,8 @@ def link_path(row: OutboxNotification) -> str:
     context = row.context or {}
     if context.get("task_id"):
         return f"/tasks/{context['task_id']}"
+    if context.get("page") == "case_access" and row.case_ref:
+        return f"/cases/{row.case_ref}/access"  # who has seen the case, and why
     if row.instance_id:
         return f"/instances/{row.instance_id}"
     return "/inbox"

@@ -15,9 +15,10 @@ difference and holds its first task.
 - ``pc``: practitioner of an agency not involved in the case (police)
 - ``amy``: manager of Pat's own team (adult mental health)
 - ``cal``: manager in the case's lead agency (children's social care), who may see its trail
-- ``chair``: the partnership chair
-- ``owner``: a process owner (partnership)
-- ``admin``: an administrator
+- ``chair``: the partnership chair, with no work on the case (no sight of it: least privilege)
+- ``owner``: a process owner (partnership), no work on the case
+- ``admin``: an administrator, no work on the case (the chair and administrators may read its
+  "who has seen" trail all the same: oversight of access, not case content)
 
 /api/v1 is tried twice for each signed-in person, with the session and with a bearer token;
 /engine-rest with HTTP Basic (the demo password).
@@ -58,6 +59,8 @@ PERSONS = ("anonymous", "pat", "sam", "pc", "amy", "cal", "chair", "owner", "adm
 NAMES = {username: name for username, name, *_ in PEOPLE}
 FAMILY_WORDS = (DEMO_CASE, FAMILY["family_name"], *(m["name"] for m in FAMILY["members"]))
 OUTSIDERS = ("anonymous", "pc")  # nothing they are sent, whatever the status, names the case
+PARTNERSHIP = ("chair", "owner", "admin")  # no work on DEMO-001: they see it only by break-glass
+BREAK_GLASS = ("chair", "owner", "admin")  # of the people here, those who may use break-glass
 SIGN_IN = "sign-in"  # a redirect to the sign-in page, to come back afterwards
 ASSET_ENDPOINTS = frozenset(
     {
@@ -87,8 +90,14 @@ def expect(default, anonymous=SIGN_IN, **overrides) -> dict:
 
 
 def case_data(default=200, anonymous=SIGN_IN, **overrides) -> dict:
-    """Something on DEMO-001: every involved agency and the partnership see it; police 404."""
-    return expect(default, anonymous, pc=404, **overrides)
+    """Something on DEMO-001: every involved agency sees it; police and the partnership's
+    people without work on it 404."""
+    return expect(default, anonymous, **{"pc": 404, **dict.fromkeys(PARTNERSHIP, 404), **overrides})
+
+
+def break_glass(allowed, anonymous=SIGN_IN) -> dict:
+    """Break-glass pages: the eligible roles; to everyone else they do not exist."""
+    return expect(404, anonymous, **dict.fromkeys(BREAK_GLASS, allowed))
 
 
 def owners_only(allowed, others=403, anonymous=SIGN_IN) -> dict:
@@ -102,11 +111,12 @@ def theirs(status, anonymous=SIGN_IN) -> dict:
     return expect(404, anonymous, pat=status)
 
 
-TRAIL = dict(pat=404, sam=404, amy=404, owner=404)  # the trail: lead's managers, chair, admin
-# who may change involvement (MASH, CSC/ASC managers, administrators): an unknown agency
-# cannot join (422) and one not involved cannot leave (409)
-INVOLVERS = dict(cal=422, admin=422)
-LEAVERS = dict(cal=409, admin=409)
+# the trail: lead's managers; the chair and administrators oversee access to every case
+TRAIL = dict(pat=404, sam=404, amy=404, owner=404, chair=200, admin=200)
+# who may change involvement (MASH, CSC/ASC managers, administrators who can see the case): an
+# unknown agency cannot join (422) and one not involved cannot leave (409)
+INVOLVERS = dict(cal=422)
+LEAVERS = dict(cal=409)
 NO_WORKER = {"agency": "no-such-agency", "username": "no-such-user"}
 
 
@@ -232,6 +242,23 @@ RULES = [
         case_data(403, **LEAVERS),
         body={"reason": "matrix"},
         values=NO_WORKER,
+    ),
+    # --- break-glass (eligible roles; a short reason or a window not theirs is refused) -----
+    Rule("break_glass.index", "/break-glass", "GET", break_glass(200)),
+    Rule(
+        "break_glass.open_window",
+        "/break-glass",
+        "POST",
+        break_glass(422),
+        body={"case_ref": "{reference}", "reason": "short"},
+    ),
+    Rule(
+        "break_glass.close",
+        "/break-glass/<int:window_id>/close",
+        "POST",
+        break_glass(404),
+        body={},
+        values={"window_id": "999999"},
     ),
     Rule("instances.show", "/instances/<int:instance_id>", "GET", case_data()),
     Rule("instances.diagram", "/instances/<int:instance_id>/diagram", "GET", case_data()),
@@ -364,6 +391,30 @@ RULES = [
         "GET",
         case_data(anonymous=401),
         kind="json",
+    ),
+    Rule(
+        "api.break_glass_windows",
+        "/api/v1/break-glass",
+        "GET",
+        break_glass(200, anonymous=401),
+        kind="json",
+    ),
+    Rule(
+        "api.open_break_glass",
+        "/api/v1/break-glass",
+        "POST",
+        break_glass(422, anonymous=401),
+        kind="json",
+        body={"case_ref": "{reference}", "reason": "short"},
+    ),
+    Rule(
+        "api.close_break_glass",
+        "/api/v1/break-glass/<int:window_id>",
+        "DELETE",
+        break_glass(404, anonymous=401),
+        kind="json",
+        body={},
+        values={"window_id": "999999"},
     ),
     # --- /engine-rest (Camunda Modeler, HTTP Basic; one 401 for every refusal) ------------
     Rule(

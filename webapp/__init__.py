@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SECURE=os.environ.get("JOINEDUP_INSECURE_COOKIES") != "1",
         SIGNIN_ACCOUNT_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
         SIGNIN_ADDRESS_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
+        JOINEDUP_BREAK_GLASS_MINUTES=int(os.environ.get("JOINEDUP_BREAK_GLASS_MINUTES", 120)),
         JOINEDUP_AUDIT_LOOKS=True,  # not from the environment: off only to measure its cost
     )
     if test_config:
@@ -55,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         engine = Engine(Database(db.engine), clock=app.config.get("JOINEDUP_CLOCK"))
         engine.signin_limits = signin_limits(app)
         engine.audit_looks = bool(app.config["JOINEDUP_AUDIT_LOOKS"])
+        engine.break_glass_minutes = break_glass_minutes(app)
         app.extensions["joinedup.engine"] = engine
     app.jinja_loader = ChoiceLoader(
         [
@@ -65,8 +67,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import (
         admin,
         api,
+        api_break_glass,  # noqa: F401 - adds its routes to api.bp before it is registered
         assets,
         auth,
+        break_glass,
         cases,
         engine_rest,
         errors,
@@ -89,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         inbox.bp,
         tasks.bp,
         cases.bp,
+        break_glass.bp,
         instances.bp,
         api.bp,
         admin.bp,
@@ -105,6 +110,16 @@ def signin_limits(app: Flask) -> SignInLimits:
         account=Limit.parse(app.config["SIGNIN_ACCOUNT_LIMIT"]),
         address=Limit.parse(app.config["SIGNIN_ADDRESS_LIMIT"]),
     )
+
+
+def break_glass_minutes(app: Flask) -> int:
+    """How long a break-glass window stays open: 1 minute to 24 hours."""
+    minutes = int(app.config["JOINEDUP_BREAK_GLASS_MINUTES"])
+    if not 1 <= minutes <= 24 * 60:
+        raise ValueError(
+            f"JOINEDUP_BREAK_GLASS_MINUTES is {minutes}: set it to between 1 and 1440 minutes"
+        )
+    return minutes
 
 
 def engine_of(app: Flask) -> Engine:

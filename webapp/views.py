@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from engine.admin_ops import PROCESS_OWNER_ROLES
 from engine.agencies import AGENCIES, ROLES, agency_name
+from engine.break_glass.rules import may_use as may_break_glass
 from engine.cases import MEMBER_KINDS, VULNERABILITIES
 from engine.workdays import UK_TIME
 
@@ -78,4 +79,6 @@ def init_app(app: Flask) -> None:
             items.append(("Approvals", "inbox.approvals"))
         if current_user.actor.has_role(*PROCESS_OWNER_ROLES):
             items.append(("Processes", "admin.processes"))
+        if may_break_glass(current_user.actor):
+            items.append(("Break-glass", "break_glass.index"))
         return {"navigation": items}

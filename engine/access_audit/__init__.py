@@ -34,8 +34,19 @@ INSTANCE_VIEWED = "instance_viewed"
 RECORD_VIEWED = "record_viewed"
 ACCESS_VIEWED = "case_access_viewed"  # "who has seen this case" is itself a look
 ACCESS_EXPORTED = "case_access_exported"
+BREAK_GLASS_OPENED = "break_glass_opened"  # ``what`` holds the reason given (engine.break_glass)
+BREAK_GLASS_CLOSED = "break_glass_closed"
 LOOKS = frozenset(
-    {CASE_VIEWED, TASK_VIEWED, INSTANCE_VIEWED, RECORD_VIEWED, ACCESS_VIEWED, ACCESS_EXPORTED}
+    {
+        CASE_VIEWED,
+        TASK_VIEWED,
+        INSTANCE_VIEWED,
+        RECORD_VIEWED,
+        ACCESS_VIEWED,
+        ACCESS_EXPORTED,
+        BREAK_GLASS_OPENED,
+        BREAK_GLASS_CLOSED,
+    }
 )
 
 __all__ = ["LOOKS", "AccessEvent", "record_look"]
