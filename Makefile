@@ -33,7 +33,7 @@ run: $(BIN)/.installed $(CSS)
 test: $(BIN)/.installed node_modules/.installed $(CSS) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(BIN)/.installed $(CSS)
 	$(BIN)/python benchmarks/engine.py
