@@ -23,6 +23,7 @@ from .admin_ops import ProcessAdministration, ensure_process_owner
 from .audit import record
 from .clock import Clock
 from .db import Database
+from .decision_pages.operations import DecisionPageOperations
 from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
 from .disclosure.holders import instance_holder
 from .errors import (
@@ -85,6 +86,7 @@ class Engine(
     SignInOperations,
     AccessAuditOperations,
     InvolvementOperations,
+    DecisionPageOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
