@@ -18,6 +18,7 @@ from .auth import actor
 from .errors import respond
 from .params import MAX_ID, choice_arg, json_object, page_arg
 from .security import csrf
+from .views import stage_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -41,8 +42,24 @@ def task_json(task) -> dict:
             "created_at": task.created_at,
             "completed_at": task.completed_at,
             "completed_by": task.completed_by,
+            "summary": task.summary,
+            "stage": stage_json(task),
         }
     )
+
+
+def stage_json(task) -> dict | None:
+    """Where the task's process stands (``stages``/``stage`` properties), or None."""
+    if not task.stage or not task.stage_name:
+        return None
+    return {
+        "number": task.stage,
+        "name": task.stage_name,
+        "count": task.stage_count,
+        "names": task.stage_names,
+        "moves_at": task.stage_moves_at,
+        "text": stage_text(task),
+    }
 
 
 @bp.before_request
@@ -85,6 +102,7 @@ def show_task(task_id: int):
             "instance_version": view.instance_version,
             "form": fields,
             "values": view.values,
+            "context": jsonable(view.context.as_json()),
         }
     )
 
