@@ -1,0 +1,260 @@
+"""Decision pages (issue 14, points 2-4): the context a decider needs above the form, no answer
+carried over by accident, a summary naming the subject, and where a staged process stands.
+
+A small staged process is deployed next to the shipped ones and run on the demo case by real
+demo people: sam (children's social care practitioner) raises a concern; cal (children's
+social care manager) and amy (adult mental health manager) are both offered the decision.
+The process is held by children's social care, so amy reads only what it records openly.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine.accounts import User
+from engine.demo import DEMO_CASE
+from engine.errors import InvalidDefinition
+from engine.models import HumanTask
+from webapp import engine_of
+
+from .helpers import resource
+
+RAISE = "Describe the concern"
+DECIDE = "Decide what happens next"
+CONCERN = "Ruby says there is no food at home at weekends"
+AGREED = "School to offer breakfast club"
+TASK_FORM = '<form method="post" novalidate>'
+
+
+def props(**values: str) -> str:
+    rows = "".join(f'<camunda:property name="{k}" value="{v}"/>' for k, v in values.items())
+    return f"<camunda:properties>{rows}</camunda:properties>"
+
+
+def field(field_id: str, label: str, kind: str = "string") -> str:
+    return f'<camunda:formField id="{field_id}" label="{label}" type="{kind}"/>'
+
+
+def concern_process(decide_properties: dict | None = None) -> str:
+    """Stage 1 (practitioners) raises; two records (one held, one open); stage 2 (managers)
+    decides, with an interrupting 5-day timer that moves it on."""
+    decide = decide_properties or {
+        "stage": "2",
+        "disclosure": "open",
+        "context_records": "raised, noted",
+        "context_fields": "agreed",
+        "carry_forward": "agreed",
+        "summary": "Concern about the ${family_name} family: what next",
+        "approval": "concern",
+        "approval_field": "accepted",
+        "reason_field": "reason",
+    }
+    form = (
+        field("concern", "The concern")
+        + field("at_risk_today", "Is a child at risk today?", "boolean")
+        + field("agreed", "What has been agreed so far")
+    )
+    decide_form = (
+        field("accepted", "Do you accept the concern?", "boolean")
+        + field("reason", "Your reason")
+        + field("at_risk_today", "Is a child at risk today?", "boolean")
+        + field("agreed", "What has been agreed so far")
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_concern"
+  targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="concern_process" name="Concern" isExecutable="true"
+    camunda:candidateStarterGroups="childrens-social-care:practitioner">
+    <bpmn:extensionElements>{
+        props(stages="Practitioners;Managers", disclosure_holder="childrens-social-care")
+    }</bpmn:extensionElements>
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="raise" name="{RAISE}" camunda:candidateGroups="practitioner"
+      camunda:dueDate="P2D">
+      <bpmn:extensionElements>{props(stage="1")}<camunda:formData>{form}</camunda:formData>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:intermediateThrowEvent id="raised" name="Concern raised">
+      <bpmn:extensionElements>{props(record="raised", record_fields="concern, at_risk_today")}
+      </bpmn:extensionElements>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:intermediateThrowEvent id="noted" name="Concern noted">
+      <bpmn:extensionElements>{
+        props(record="noted", record_fields="at_risk_today", disclosure="open")
+    }</bpmn:extensionElements>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:userTask id="decide" name="{DECIDE}" camunda:candidateGroups="manager">
+      <bpmn:extensionElements>{props(**decide)}<camunda:formData>{decide_form}</camunda:formData>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:boundaryEvent id="moves_on" attachedToRef="decide">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>P5D</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:endEvent id="end"/>
+    <bpmn:endEvent id="moved_on"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="raise"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="raise" targetRef="raised"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="raised" targetRef="noted"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="noted" targetRef="decide"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="decide" targetRef="end"/>
+    <bpmn:sequenceFlow id="f6" sourceRef="moves_on" targetRef="moved_on"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def person(engine, username: str):
+    with engine.db.reading() as session:
+        return session.scalars(select(User).where(User.username == username)).one().actor()
+
+
+def task_named(engine, instance_id: int, name: str) -> HumanTask:
+    with engine.db.reading() as session:
+        query = select(HumanTask).where(
+            HumanTask.instance_id == instance_id, HumanTask.name == name
+        )
+        return session.scalars(query).one()
+
+
+@pytest.fixture
+def raised(app):
+    """The concern raised on the demo case by sam; returns (instance id, decision task)."""
+    engine = engine_of(app)
+    engine.deploy([resource("concern.bpmn", concern_process())], deployed_by="owner")
+    ref = engine.start_on_case("concern_process", DEMO_CASE, person(engine, "sam"))
+    raise_task = task_named(engine, ref.id, RAISE)
+    answers = {"concern": CONCERN, "at_risk_today": "yes", "agreed": AGREED}
+    engine.complete(raise_task.id, answers, person(engine, "sam"))
+    return ref.id, task_named(engine, ref.id, DECIDE)
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def test_the_decider_sees_the_earlier_records_above_the_form(raised, web):
+    _instance_id, decide = raised
+    html = page(web("cal"), f"/tasks/{decide.id}")
+    context = html[html.index("Before you decide") : html.index(TASK_FORM)]
+    assert context.index("Concern raised") < context.index("Concern noted")  # oldest first
+    assert CONCERN in context and "The concern" in context  # the form's own label
+    assert "Is a child at risk today?" in context and "Yes" in context
+    assert "What has been agreed so far" in context and AGREED in context  # context_fields
+
+
+def test_the_context_holds_only_what_the_reader_may_read(raised, web, app):
+    _instance_id, decide = raised
+    html = page(web("amy"), f"/tasks/{decide.id}")  # adult mental health: not the holder
+    assert "Concern noted" in html  # recorded openly
+    assert CONCERN not in html and "Concern raised" not in html
+    shown = app.test_client()
+    token = engine_of(app).issue_token("amy")
+    body = shown.get(f"/api/v1/tasks/{decide.id}", headers={"Authorization": f"Bearer {token}"})
+    kinds = [record["kind"] for record in body.get_json()["context"]["records"]]
+    assert kinds == ["noted"]
+
+
+def test_a_field_opens_empty_unless_the_diagram_carries_it_forward(raised, web, app):
+    _instance_id, decide = raised
+    html = page(web("cal"), f"/tasks/{decide.id}")
+    form = html[html.index(TASK_FORM) :]
+    assert not re.search(r'name="at_risk_today"[^>]*value="true"[^>]*checked', form)
+    assert "checked" not in form  # sam's "yes" does not become cal's answer
+    assert AGREED in form  # carry_forward: agreed
+    token = engine_of(app).issue_token("cal")
+    values = (
+        app.test_client()
+        .get(f"/api/v1/tasks/{decide.id}", headers={"Authorization": f"Bearer {token}"})
+        .get_json()["values"]
+    )
+    assert values == {"agreed": AGREED}
+
+
+def test_a_required_field_that_opened_empty_is_taken_from_the_submission(raised, app):
+    _instance_id, decide = raised
+    engine = engine_of(app)
+    cal = person(engine, "cal")
+    engine.complete(decide.id, {"accepted": "yes", "reason": "Seen", "at_risk_today": "no"}, cal)
+    assert task_named(engine, decide.instance_id, DECIDE).status == "completed"
+
+
+def test_the_summary_names_the_subject_on_the_inbox_approvals_and_task_page(raised, web):
+    _instance_id, decide = raised
+    summary = "Concern about the Taylor family: what next"
+    assert decide.summary == summary
+    cal = web("cal")
+    assert summary in page(cal, "/inbox?tab=team")
+    approvals = page(cal, "/approvals")
+    assert f'<h2 class="govuk-summary-card__title">{summary}</h2>' in approvals
+    assert DECIDE in approvals  # the decision itself is named on the card
+    html = page(cal, f"/tasks/{decide.id}")
+    assert f'<span class="govuk-caption-l">{summary}</span>' in html
+
+
+def test_the_stage_shows_on_the_task_case_and_instance_pages(raised, web, app):
+    instance_id, decide = raised
+    moves_on = (decide.created_at + timedelta(days=5)).strftime("%a %-d %b %Y")
+    assert (decide.stage, decide.stage_name, decide.stage_count) == (2, "Managers", 2)
+    expected = f"Stage 2 of 2: Managers — moves on {moves_on} if not resolved"
+    cal = web("cal")
+    for url in (f"/tasks/{decide.id}", f"/cases/{DEMO_CASE}", f"/instances/{instance_id}"):
+        html = page(cal, url)
+        assert expected in html, url
+        assert 'aria-current="step"' in html and "Practitioners" in html, url
+    token = engine_of(app).issue_token("cal")
+    body = app.test_client().get(
+        f"/api/v1/tasks/{decide.id}", headers={"Authorization": f"Bearer {token}"}
+    )
+    stage = body.get_json()["task"]["stage"]
+    assert (stage["number"], stage["name"], stage["text"]) == (2, "Managers", expected)
+
+
+def test_a_stage_with_a_due_date_says_when_it_is_due(app, web):
+    engine = engine_of(app)
+    engine.deploy([resource("concern.bpmn", concern_process())], deployed_by="owner")
+    ref = engine.start_on_case("concern_process", DEMO_CASE, person(engine, "sam"))
+    raise_task = task_named(engine, ref.id, RAISE)
+    due = raise_task.due_at.strftime("%a %-d %b %Y")
+    html = page(web("sam"), f"/tasks/{raise_task.id}")
+    assert f"Stage 1 of 2: Practitioners — due {due}" in html
+
+
+@pytest.mark.parametrize(
+    ("decide_properties", "message"),
+    [
+        ({"stage": "3"}, "stage '3' must be a whole number from 1 to 2"),
+        ({"stage": "two"}, "stage 'two' must be a whole number"),
+        ({"stages": "A;B"}, "stages belongs on the process"),
+        ({"summary": "${family_name +}"}, "property 'summary'"),
+    ],
+)
+def test_decision_page_properties_are_checked_at_deploy(app, decide_properties, message):
+    with pytest.raises(InvalidDefinition) as refused:
+        engine_of(app).deploy(
+            [resource("concern.bpmn", concern_process(decide_properties))], deployed_by="owner"
+        )
+    assert message in str(refused.value) and "concern.bpmn" in str(refused.value)
+    assert "decide" in str(refused.value)  # the element
+
+
+def test_a_stage_needs_declared_stages_and_page_properties_need_a_user_task(app):
+    xml = concern_process().replace(
+        'name="stages" value="Practitioners;Managers"', 'name="x" value="y"'
+    )
+    with pytest.raises(InvalidDefinition) as refused:
+        engine_of(app).deploy([resource("concern.bpmn", xml)], deployed_by="owner")
+    assert "stage needs the process's stages" in str(refused.value)
+    xml = concern_process().replace(
+        'name="record" value="raised"', 'name="context_records" value="raised"'
+    )
+    with pytest.raises(InvalidDefinition) as refused:
+        engine_of(app).deploy([resource("concern.bpmn", xml)], deployed_by="owner")
+    assert "context_records belongs on a user task" in str(refused.value)
