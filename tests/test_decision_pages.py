@@ -9,6 +9,7 @@ The process is held by children's social care, so amy reads only what it records
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from engine.errors import InvalidDefinition
 from engine.models import HumanTask
 from webapp import engine_of
 
-from .helpers import resource
+from .helpers import WORKFLOWS, resource
 
 RAISE = "Describe the concern"
 DECIDE = "Decide what happens next"
@@ -258,3 +259,27 @@ def test_a_stage_needs_declared_stages_and_page_properties_need_a_user_task(app)
     with pytest.raises(InvalidDefinition) as refused:
         engine_of(app).deploy([resource("concern.bpmn", xml)], deployed_by="owner")
     assert "context_records belongs on a user task" in str(refused.value)
+
+
+def test_what_the_decision_page_template_writes_deploys_and_runs(app):
+    """The template's properties as the Modeler writes them (blank ones included) run here."""
+    path = WORKFLOWS / ".camunda" / "element-templates" / "decision-page.json"
+    template = json.loads(path.read_text())
+    written = {p["binding"]["name"]: p["value"] for p in template["properties"]}
+    assert set(written) == {
+        "summary",
+        "context_records",
+        "context_fields",
+        "carry_forward",
+        "stage",
+    }
+    engine = engine_of(app)
+    engine.deploy([resource("concern.bpmn", concern_process(written))], deployed_by="owner")
+    ref = engine.start_on_case("concern_process", DEMO_CASE, person(engine, "sam"))
+    engine.complete(
+        task_named(engine, ref.id, RAISE).id, {"concern": CONCERN}, person(engine, "sam")
+    )
+    decide = task_named(engine, ref.id, DECIDE)
+    assert (decide.summary, decide.stage) == (None, None)
+    view = engine.task_view(decide.id, person(engine, "cal"))
+    assert not view.context and view.values == {}

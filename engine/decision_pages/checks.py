@@ -31,7 +31,7 @@ def check_properties(tree, filename: str) -> Iterator:
                 yield problem_at(
                     filename, prop, f"{STAGES} names no stages (separate them with ';')"
                 )
-        elif name == STAGE:
+        elif name == STAGE and value:  # an empty stage (a template left blank) is no stage
             yield from _stage_problems(filename, prop, owner, kind, value, problem_at, bpmn)
         elif kind != "userTask":
             yield problem_at(filename, prop, f"{name} belongs on a user task")
