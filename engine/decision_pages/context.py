@@ -88,8 +88,9 @@ def task_context(
             if event.event_type == CASE_RECORD and (ALL_RECORDS in kinds or entry in kinds):
                 records.append(_record(event, entry, labels))
     fields = [
-        (_label(name, labels), show(data.get(name), labels.get(name)))
+        (_label(name, labels), show(data[name], labels.get(name)))
         for name in names(properties.get(CONTEXT_FIELDS))
+        if data.get(name) not in (None, "")  # not yet set: nothing to show
     ]
     return TaskContext(records, fields)
 
