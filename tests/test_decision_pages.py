@@ -22,6 +22,7 @@ from engine.errors import InvalidDefinition
 from engine.models import HumanTask
 from webapp import engine_of
 
+from .family import AUTHORISE, CONSENT_GIVEN, CONSENT_POSITION, JOINT_ASSESSMENT
 from .helpers import WORKFLOWS, resource
 
 RAISE = "Describe the concern"
@@ -283,3 +284,67 @@ def test_what_the_decision_page_template_writes_deploys_and_runs(app):
     assert (decide.summary, decide.stage) == (None, None)
     view = engine.task_view(decide.id, person(engine, "cal"))
     assert not view.context and view.values == {}
+
+
+def test_the_return_home_decision_shows_the_contributions_assessment_and_plan(app, web):
+    from .test_disclosure import CONTRIBUTION, complete, return_home_case
+
+    engine = engine_of(app)
+    instance_id = return_home_case(engine, CONSENT_GIVEN)
+    contribute = task_named(engine, instance_id, "Contribute to the joint assessment")
+    assert (contribute.stage, contribute.stage_name) == (2, "Joint assessment")  # called
+    complete(
+        engine,
+        "dan",
+        contribute.name,
+        involvement="Keyworker since 2025",
+        parent_needs=CONTRIBUTION,
+        impact_on_care="Relapse would put Ali at risk",
+        support_offered="Weekly testing",
+        agency_risk_view="medium",
+    )
+    jra = {
+        "risk_level": "medium",
+        "risk_factors": "Relapse",
+        "protective_factors": "Grandmother nearby",
+        "family_views": "Kim wants Ali home",
+        "recommendation": "Return with daily support",
+    }
+    complete(engine, "sam", JOINT_ASSESSMENT, **jra)
+    cal, sam = web("cal"), web("sam")
+    assert "Joint risk assessment for Ali Hill: authorisation" in page(cal, "/approvals")
+    complete(engine, "cal", AUTHORISE, jra_authorised="no", authorisation_notes="Ask Dad too")
+    rework = task_named_open(engine, instance_id, JOINT_ASSESSMENT)
+    html = page(sam, f"/tasks/{rework.id}")
+    assert "Ask Dad too" in html.split(TASK_FORM)[0]  # why it came back, above the form
+    assert "Grandmother nearby" in html.split(TASK_FORM)[1]  # carried forward to edit
+    complete(engine, "sam", JOINT_ASSESSMENT, **jra)
+    complete(engine, "cal", AUTHORISE, jra_authorised="yes", authorisation_notes="Agreed")
+    decide = task_named(engine, instance_id, "Decide whether the child returns home")
+    assert decide.summary == "Return home of Ali Hill from care: decision"
+    context = page(cal, f"/tasks/{decide.id}").split(TASK_FORM)[0]
+    assert CONTRIBUTION in context and "Return with daily support" in context
+    assert "Home with daily support" in context  # the plan (context_fields)
+    assert "Stage 3 of 5: Decision — due" in context
+
+
+def test_the_young_persons_views_are_asked_afresh_at_each_step(app, web):
+    from .test_disclosure import VIEWS, complete, transition_case
+
+    engine = engine_of(app)
+    instance_id = transition_case(engine)
+    complete(engine, "sam", CONSENT_POSITION, **CONSENT_GIVEN)
+    meeting = task_named(engine, instance_id, "Hold the transition planning meeting")
+    before, form = page(web("sam"), f"/tasks/{meeting.id}").split(TASK_FORM)
+    assert VIEWS["young_person_views"] in before  # what they said when needs were identified
+    assert VIEWS["young_person_views"] not in form  # not put in their mouth this time
+
+
+def task_named_open(engine, instance_id: int, name: str) -> HumanTask:
+    with engine.db.reading() as session:
+        query = select(HumanTask).where(
+            HumanTask.instance_id == instance_id,
+            HumanTask.name == name,
+            HumanTask.status.in_(("open", "claimed")),
+        )
+        return session.scalars(query).one()
