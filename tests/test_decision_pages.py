@@ -24,6 +24,8 @@ from webapp import engine_of
 
 from .family import AUTHORISE, CONSENT_GIVEN, CONSENT_POSITION, JOINT_ASSESSMENT
 from .helpers import WORKFLOWS, resource
+from .test_browser import browser, serious_violations, server, sign_in  # noqa: F401 - fixtures
+from .test_disclosure import CONTRIBUTION, VIEWS, complete, return_home_case, transition_case
 
 RAISE = "Describe the concern"
 DECIDE = "Decide what happens next"
@@ -287,8 +289,6 @@ def test_what_the_decision_page_template_writes_deploys_and_runs(app):
 
 
 def test_the_return_home_decision_shows_the_contributions_assessment_and_plan(app, web):
-    from .test_disclosure import CONTRIBUTION, complete, return_home_case
-
     engine = engine_of(app)
     instance_id = return_home_case(engine, CONSENT_GIVEN)
     contribute = task_named(engine, instance_id, "Contribute to the joint assessment")
@@ -329,8 +329,6 @@ def test_the_return_home_decision_shows_the_contributions_assessment_and_plan(ap
 
 
 def test_the_young_persons_views_are_asked_afresh_at_each_step(app, web):
-    from .test_disclosure import VIEWS, complete, transition_case
-
     engine = engine_of(app)
     instance_id = transition_case(engine)
     complete(engine, "sam", CONSENT_POSITION, **CONSENT_GIVEN)
@@ -348,3 +346,37 @@ def task_named_open(engine, instance_id: int, name: str) -> HumanTask:
             HumanTask.status.in_(("open", "claimed")),
         )
         return session.scalars(query).one()
+
+
+def test_in_a_browser_the_stage_and_context_come_before_the_form_and_the_diagram_opens_on_the_work(
+    app,
+    raised,
+    server,  # noqa: F811 - the fixture
+    browser,  # noqa: F811 - the fixture
+):
+    _instance_id, decide = raised
+    page = browser.new_context(bypass_csp=True).new_page()  # for axe
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, server, "cal")
+    page.goto(f"{server}/tasks/{decide.id}")
+    stage = page.locator(".app-stage")
+    assert "Stage 2 of 2: Managers — moves on" in stage.inner_text()
+    assert page.locator('.app-step-indicator [aria-current="step"]').inner_text().startswith("2")
+    context = page.get_by_role("region", name="Before you decide")
+    assert CONCERN in context.inner_text()
+    assert context.bounding_box()["y"] < page.locator("form[novalidate]").bounding_box()["y"]
+    assert serious_violations(page) == []
+
+    instance_id = return_home_case(engine_of(app), CONSENT_GIVEN)  # now at the contributions
+    page.goto(f"{server}/instances/{instance_id}")
+    diagram = page.locator(".app-diagram[data-diagram-state=ready]")
+    diagram.wait_for()
+    assert "contributions" in diagram.get_attribute("data-diagram-focus")
+    shape = page.locator('.app-diagram g.djs-element[data-element-id="contributions"]')
+    box, frame = shape.bounding_box(), diagram.bounding_box()
+    assert box["width"] >= 80  # 1:1 or near it: the task's name is readable
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+    assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"]
+    assert serious_violations(page) == []
+    assert errors == []
