@@ -124,10 +124,9 @@ def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> Task
     properties = dict(getattr(task_spec, "extensions", None) or {})
     data = _LiveData(session, runtime, instance, task)
     draft = draft_of(session, task.id, actor.user_id)
+    values = opening_values(fields, camunda_form, properties, data)
     if draft is not None:
-        values = dict(draft.data)
-    else:
-        values = opening_values(fields, camunda_form, properties, data)
+        values.update(draft.data)  # the person's own answers win; read-only values stay
     context = TaskContext()
     if wants_context(properties):
         labels = labels_of(spec, subprocess_specs)

@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from engine import queries
 from engine.accounts import User
 from engine.demo import DEMO_CASE
 from engine.errors import InvalidDefinition
@@ -380,3 +381,52 @@ def test_in_a_browser_the_stage_and_context_come_before_the_form_and_the_diagram
     assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"]
     assert serious_violations(page) == []
     assert errors == []
+
+
+def test_a_task_inside_a_staged_subprocess_is_in_its_stage_until_the_timer_moves_it_on(app):
+    """The ladder's shape: each stage an embedded subprocess with an interrupting timer."""
+    work = (
+        f'<bpmn:userTask id="talk" name="Talk it through" camunda:candidateGroups="practitioner">'
+        f"<bpmn:extensionElements>{props(summary='Talk about ${family_name}')}"
+        "</bpmn:extensionElements></bpmn:userTask>"
+    )
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_ladder"
+  targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="little_ladder" name="Little ladder" isExecutable="true">
+    <bpmn:extensionElements>{props(stages="Practitioners;Managers")}</bpmn:extensionElements>
+    <bpmn:startEvent id="start"/>
+    <bpmn:subProcess id="first">
+      <bpmn:extensionElements>{props(stage="1")}</bpmn:extensionElements>
+      <bpmn:startEvent id="first_start"/>{work}<bpmn:endEvent id="first_end"/>
+      <bpmn:sequenceFlow id="s1" sourceRef="first_start" targetRef="talk"/>
+      <bpmn:sequenceFlow id="s2" sourceRef="talk" targetRef="first_end"/>
+    </bpmn:subProcess>
+    <bpmn:boundaryEvent id="first_timeout" attachedToRef="first">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>P5D</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:userTask id="managers" name="Managers decide" camunda:candidateGroups="manager">
+      <bpmn:extensionElements>{props(stage="2")}</bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="first"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="first" targetRef="end"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="first_timeout" targetRef="managers"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="managers" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+    engine = engine_of(app)
+    engine.deploy([resource("little-ladder.bpmn", xml)], deployed_by="owner")
+    ref = engine.start("little_ladder", {"family_name": "Taylor"}, actor=person(engine, "sam"))
+    talk = task_named(engine, ref.id, "Talk it through")
+    assert (talk.stage, talk.stage_name, talk.summary) == (1, "Practitioners", "Talk about Taylor")
+    assert talk.stage_moves_at == talk.created_at + timedelta(days=5)
+    engine.clock.set((talk.created_at + timedelta(days=5, minutes=1)).isoformat())
+    engine.fire_due_timers()
+    managers = task_named(engine, ref.id, "Managers decide")
+    assert (managers.stage, managers.stage_name, managers.stage_moves_at) == (2, "Managers", None)
+    with engine.db.reading() as session:
+        assert queries.stage_positions(session, [ref.id])[ref.id].id == managers.id
