@@ -24,8 +24,9 @@ from engine.models import HumanTask
 from webapp import engine_of
 
 from .family import AUTHORISE, CONSENT_GIVEN, CONSENT_POSITION, JOINT_ASSESSMENT
-from .helpers import WORKFLOWS, resource
+from .helpers import WORKFLOWS, bpmn, flow, resource, user_task
 from .test_browser import browser, serious_violations, server, sign_in  # noqa: F401 - fixtures
+from .test_camunda_forms import CONCERN_FORM
 from .test_disclosure import CONTRIBUTION, VIEWS, complete, return_home_case, transition_case
 
 RAISE = "Describe the concern"
@@ -430,3 +431,35 @@ def test_a_task_inside_a_staged_subprocess_is_in_its_stage_until_the_timer_moves
     assert (managers.stage, managers.stage_name, managers.stage_moves_at) == (2, "Managers", None)
     with engine.db.reading() as session:
         assert queries.stage_positions(session, [ref.id])[ref.id].id == managers.id
+
+
+def test_a_camunda_form_opens_empty_too_unless_a_field_is_carried_forward(app):
+
+    properties = props(carry_forward="details")
+    task = user_task(
+        "describe",
+        "Describe the concern",
+        'camunda:candidateGroups="practitioner" camunda:formRef="concern_form"',
+    ).replace(
+        "></bpmn:userTask>",
+        f"><bpmn:extensionElements>{properties}</bpmn:extensionElements></bpmn:userTask>",
+    )
+    diagram = bpmn(
+        "concern",
+        '<bpmn:startEvent id="start"/>'
+        + task
+        + '<bpmn:endEvent id="end"/>'
+        + flow("start", "describe")
+        + flow("describe", "end"),
+    )
+    engine = engine_of(app)
+    engine.deploy(
+        [resource("concern.bpmn", diagram), resource("concern.form", CONCERN_FORM)],
+        deployed_by="owner",
+    )
+    earlier = {"summary": "Someone else's summary", "details": "Details to keep editing"}
+    ref = engine.start("concern", earlier, actor=person(engine, "sam"))
+    view = engine.task_view(
+        task_named(engine, ref.id, "Describe the concern").id, person(engine, "sam")
+    )
+    assert view.values == {"details": "Details to keep editing"}
