@@ -19,7 +19,7 @@ from sqlalchemy import select
 from engine import queries
 from engine.accounts import User
 from engine.demo import DEMO_CASE
-from engine.errors import InvalidDefinition
+from engine.errors import InvalidDefinition, ProcessError
 from engine.models import HumanTask
 from webapp import engine_of
 
@@ -463,3 +463,18 @@ def test_a_camunda_form_opens_empty_too_unless_a_field_is_carried_forward(app):
         task_named(engine, ref.id, "Describe the concern").id, person(engine, "sam")
     )
     assert view.values == {"details": "Details to keep editing"}
+
+
+def test_a_summary_that_cannot_be_evaluated_stops_the_step_and_names_the_task(app):
+    task = user_task("t", "Look", 'camunda:candidateGroups="practitioner"').replace(
+        "></bpmn:userTask>",
+        f"><bpmn:extensionElements>{props(summary='About ${nobody}')}"
+        "</bpmn:extensionElements></bpmn:userTask>",
+    )
+    body = '<bpmn:startEvent id="start"/>' + task + '<bpmn:endEvent id="end"/>'
+    xml = bpmn("summarised", body + flow("start", "t") + flow("t", "end"))
+    engine = engine_of(app)
+    engine.deploy([resource("summarised.bpmn", xml)], deployed_by="owner")
+    with pytest.raises(ProcessError) as stopped:
+        engine.start("summarised", {}, actor=person(engine, "sam"))
+    assert stopped.value.element_id == "t" and "nobody" in str(stopped.value)

@@ -11,10 +11,12 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..dialect.conventions import property_value
 from ..dialect.timers import due_time_of
+from ..errors import ProcessError
 from .properties import STAGE, SUMMARY, SUMMARY_LIMIT
 
 
@@ -41,7 +43,7 @@ def position_of(task) -> Position:
     """The task's ``summary`` (evaluated on its data) and, when it or an enclosing call activity
     or subprocess has a ``stage`` and a process around it declares ``stages``, its stage and
     the earliest interrupting boundary timer that would move the work on."""
-    summary = (property_value(task, SUMMARY) or "").strip()[:SUMMARY_LIMIT] or None
+    summary = _summary(task)
     chain = _activity_chain(task)
     for depth, activity in enumerate(chain):
         number = (getattr(activity.task_spec, "extensions", None) or {}).get(STAGE)
@@ -51,6 +53,16 @@ def position_of(task) -> Position:
                 moves = [due for a in chain[: depth + 1] if (due := _interrupting_timer(a))]
                 return Position(summary, int(number), stage_names, min(moves, default=None))
     return Position(summary)
+
+
+def _summary(task) -> str | None:
+    """The task's ``summary``; one that cannot be evaluated stops the step, naming it."""
+    try:
+        text = property_value(task, SUMMARY) or ""
+    except WorkflowException as error:
+        message = getattr(error, "error_msg", None) or str(error)
+        raise ProcessError(f"{SUMMARY}: {message}", task.task_spec.bpmn_id) from None
+    return text.strip()[:SUMMARY_LIMIT] or None
 
 
 def _activity_chain(task) -> list:
