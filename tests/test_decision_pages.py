@@ -221,6 +221,12 @@ def test_the_stage_shows_on_the_task_case_and_instance_pages(raised, web, app):
     )
     stage = body.get_json()["task"]["stage"]
     assert (stage["number"], stage["name"], stage["text"]) == (2, "Managers", expected)
+    headers = {"Authorization": f"Bearer {token}"}
+    case = app.test_client().get(f"/api/v1/cases/{DEMO_CASE}", headers=headers).get_json()
+    [row] = [i for i in case["instances"] if i["id"] == instance_id]
+    assert row["stage"]["text"] == expected
+    shown = app.test_client().get(f"/api/v1/instances/{instance_id}", headers=headers)
+    assert shown.get_json()["stage"]["number"] == 2
 
 
 def test_a_stage_with_a_due_date_says_when_it_is_due(app, web):

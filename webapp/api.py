@@ -128,6 +128,21 @@ def complete_task(task_id: int):
     return jsonify(_instance_ref(engine, ref))
 
 
+def _case_instances(engine, reference: str) -> list[dict]:
+    """The case's processes, each running one with the stage it has reached (or None)."""
+    instances = engine.case_instances(reference, actor())
+    positions = engine.stage_positions([i.id for i in instances if i.status == "running"])
+    return [
+        {
+            "id": i.id,
+            "process_key": i.process_key,
+            "status": i.status,
+            "stage": stage_json(positions[i.id]) if i.id in positions else None,
+        }
+        for i in instances
+    ]
+
+
 @bp.get("/cases/<reference>")
 @login_required
 def show_case(reference: str):
@@ -157,10 +172,7 @@ def show_case(reference: str):
                     }
                     for i in view.involvements
                 ],
-                "instances": [
-                    {"id": i.id, "process_key": i.process_key, "status": i.status}
-                    for i in engine.case_instances(reference, actor())
-                ],
+                "instances": _case_instances(engine, reference),
                 "startable": [
                     {"process": p.key, "name": p.name, "subject_kind": p.subject_kind}
                     for p in engine.startable_processes(actor())
@@ -277,6 +289,7 @@ def show_instance(instance_id: int):
                 "started_at": instance.started_at,
                 "ended_at": instance.ended_at,
                 "tasks": [task_json(t) for t in detail["tasks"]],
+                "stage": stage_json(detail["position"]) if detail["position"] else None,
                 "variables": detail["variables"],
                 "history": [
                     {"event": e.event_type, "at": e.at, "actor": e.actor, "task": e.task_name}
