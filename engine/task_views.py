@@ -144,9 +144,9 @@ def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> Task
 
 
 def opening_values(fields: list, camunda_form, properties: dict, data: _LiveData) -> dict:
-    """What a form opens with when the person has no draft: generated forms' defaults, then
-    the current value of each field listed in ``carry_forward`` or shown read-only. Nothing
-    else comes from a same-named variable someone set earlier."""
+    """What a form opens with before the person's own draft is laid over it: generated forms'
+    defaults, then the current value of each field listed in ``carry_forward`` or shown
+    read-only. Nothing else comes from a same-named variable someone set earlier."""
     if camunda_form is not None:
         readonly = {c.key for c in camunda_form.inputs() if c.readonly}
         keys, defaults = [c.key for c in camunda_form.inputs()], {}

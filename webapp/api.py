@@ -18,7 +18,7 @@ from .auth import actor
 from .errors import respond
 from .params import MAX_ID, choice_arg, json_object, page_arg
 from .security import csrf
-from .views import stage_text
+from .views import stage_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -46,20 +46,6 @@ def task_json(task) -> dict:
             "stage": stage_json(task),
         }
     )
-
-
-def stage_json(task) -> dict | None:
-    """Where the task's process stands (``stages``/``stage`` properties), or None."""
-    if not task.stage or not task.stage_name:
-        return None
-    return {
-        "number": task.stage,
-        "name": task.stage_name,
-        "count": task.stage_count,
-        "names": task.stage_names,
-        "moves_at": task.stage_moves_at,
-        "text": stage_text(task),
-    }
 
 
 @bp.before_request

@@ -52,6 +52,20 @@ def stage_text(task) -> str:
     return text
 
 
+def stage_json(task) -> dict | None:
+    """Where the task's process stands (``stages``/``stage`` properties), or None."""
+    if not task.stage or not task.stage_name:
+        return None
+    return {
+        "number": task.stage,
+        "name": task.stage_name,
+        "count": task.stage_count,
+        "names": task.stage_names,
+        "moves_at": task.stage_moves_at,
+        "text": stage_text(task),
+    }
+
+
 def due_tag(task) -> dict | None:
     """A GOV.UK tag for a task that is overdue or due today."""
     if task.due_at is None or task.status not in ("open", "claimed"):
