@@ -484,3 +484,24 @@ def test_a_summary_that_cannot_be_evaluated_stops_the_step_and_names_the_task(ap
     with pytest.raises(ProcessError) as stopped:
         engine.start("summarised", {}, actor=person(engine, "sam"))
     assert stopped.value.element_id == "t" and "nobody" in str(stopped.value)
+
+
+def test_mash_sees_the_referral_above_the_threshold_decision(app, web):
+    engine = engine_of(app)
+    mo = person(engine, "mo")
+    [unborn] = [m for m in engine.case(DEMO_CASE, mo, look=False).members if m.kind == "unborn"]
+    ref = engine.start_on_case("pre-birth-assessment", DEMO_CASE, mo, subject_id=unborn.id)
+    complete(engine, "mo", CONSENT_POSITION, **CONSENT_GIVEN)
+    complete(
+        engine,
+        "mo",
+        "Refer the pregnancy to children's social care",
+        concerns="Mother relapsing",
+        parents_vulnerabilities="Mental ill-health",
+        parents_aware="yes",
+    )
+    threshold = task_named(engine, ref.id, "Make the threshold decision on the pre-birth referral")
+    assert threshold.summary == f"Pre-birth referral for {unborn.name}: threshold decision"
+    before, form = page(web("mia"), f"/tasks/{threshold.id}").split(TASK_FORM)
+    assert "Mother relapsing" in before and "Your concerns for the unborn baby" in before
+    assert "Mother relapsing" not in form
