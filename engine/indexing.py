@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from notifications.outbox import GROUP, USER
 
 from .audit import record
+from .decision_pages.positions import position_of
 from .dialect.conventions import is_urgent
 from .dialect.timers import due_time_of, resolve_due
 from .dialect.user_tasks import AssignableUserTask
@@ -151,6 +152,7 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         approval=(getattr(spec, "extensions", None) or {}).get("approval"),
         urgent=is_urgent(task),
         created_at=now,
+        **position_of(task).columns(),
         **attributes,
     )
     return row

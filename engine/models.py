@@ -136,6 +136,11 @@ class HumanTask(Base):
     priority: Mapped[int] = mapped_column(default=50)
     approval: Mapped[str | None] = mapped_column(String(64))
     urgent: Mapped[bool] = mapped_column(default=False)  # notify_urgency=urgent on the task
+    # engine.decision_pages: the subject, and the stage of the process's declared stages
+    summary: Mapped[str | None] = mapped_column(String(500))
+    stage: Mapped[int | None]
+    stage_names: Mapped[list] = mapped_column(default=list)
+    stage_moves_at: Mapped[datetime | None]  # an interrupting timer moves the work on
     status: Mapped[str] = mapped_column(String(12), default=OPEN)
     created_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
@@ -143,6 +148,16 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(255))
     reminded_due_soon_at: Mapped[datetime | None]
     reminded_overdue_at: Mapped[datetime | None]
+
+    @property
+    def stage_name(self) -> str | None:
+        """The name of the task's stage, when its process declares stages."""
+        return self.stage_names[self.stage - 1] if self.stage and self.stage_names else None
+
+    @property
+    def stage_count(self) -> int:
+        """How many stages the task's process declares (0: none)."""
+        return len(self.stage_names or [])
 
 
 class TaskCandidate(Base):

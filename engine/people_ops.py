@@ -139,6 +139,7 @@ class PeopleOperations:
                 ],
                 "timers": queries.timers(session, instance_id),
                 "history": queries.history(session, instance_id, reader=actor),
+                "position": queries.stage_positions(session, [instance_id]).get(instance_id),
             }
             may_read_variables = ownership.may_administer(session, actor, instance.process_key)
         detail["variables"] = self.instance_variables(instance_id) if may_read_variables else None

@@ -203,3 +203,19 @@ def case_timeline(session: Session, case_ref: str, reader: Actor | None = None) 
     if reader is not None:
         query = query.where(disclosure.readable(AuditEvent, reader))
     return list(session.scalars(query.order_by(AuditEvent.at, AuditEvent.id)))
+
+
+def stage_positions(session: Session, instance_ids: list[int]) -> dict[int, HumanTask]:
+    """Each instance's furthest active task with a stage (``engine.decision_pages``), by
+    instance id; instances with no staged active task are left out."""
+    if not instance_ids:
+        return {}
+    query = select(HumanTask).where(
+        HumanTask.instance_id.in_(instance_ids),
+        HumanTask.status.in_(ACTIVE_TASK_STATES),
+        HumanTask.stage.is_not(None),
+    )
+    found: dict[int, HumanTask] = {}
+    for task in session.scalars(query.order_by(HumanTask.stage, HumanTask.id.desc())):
+        found[task.instance_id] = task  # the highest stage, then the earliest task, wins
+    return found

@@ -24,6 +24,7 @@ from .audit import record
 from .break_glass.operations import BreakGlassOperations
 from .clock import Clock
 from .db import Database
+from .decision_pages.operations import DecisionPageOperations
 from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
 from .disclosure.holders import instance_holder
 from .errors import (
@@ -87,6 +88,7 @@ class Engine(
     AccessAuditOperations,
     InvolvementOperations,
     BreakGlassOperations,
+    DecisionPageOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 

@@ -13,9 +13,11 @@ from .access import NO_SUCH_TASK, ensure_may_see_task
 from .actors import Actor, may_work_on
 from .audit import jsonable
 from .camunda_forms import CamundaForm, parse_form
+from .decision_pages import CARRY_FORWARD, names
+from .decision_pages.context import TaskContext, labels_of, task_context, wants_context
 from .definitions import form_versions
 from .errors import NotFound, NotPermitted
-from .forms import validate_form_submission, validate_submission
+from .forms import has_constraint, validate_form_submission, validate_submission
 from .models import Definition, HumanTask, ProcessInstance, TaskDraft
 from .runtime import spiff_task
 
@@ -31,6 +33,7 @@ class TaskView:
     values: dict[str, Any] = field(default_factory=dict)
     draft_saved_at: Any = None
     may_act: bool = False
+    context: TaskContext = field(default_factory=TaskContext)
 
 
 def visible_task(session: Session, task_id: int, actor: Actor) -> HumanTask:
@@ -108,24 +111,26 @@ def draft_of(session: Session, task_id: int, user_id: str) -> TaskDraft | None:
 
 
 def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> TaskView:
-    """Fields from the deployed spec; values from the draft, else the task's current data."""
+    """Fields from the deployed spec; values from the person's draft, else the form's defaults
+    and only the fields the diagram carries forward (``carry_forward``) or shows read-only;
+    the context the task asks for (``engine.decision_pages``)."""
     instance = session.get(ProcessInstance, task.instance_id)
     spec, subprocess_specs = runtime.specs.get(
         session, instance.definition_id, instance.dependency_ids
     )
+    task_spec = task_spec_of(spec, subprocess_specs, task.element_id)
     fields = form_fields_of(spec, subprocess_specs, task.element_id)
-    camunda_form = camunda_form_of(
-        session, instance, task_spec_of(spec, subprocess_specs, task.element_id)
-    )
-    keys = [c.key for c in camunda_form.inputs()] if camunda_form else [f.id for f in fields]
+    camunda_form = camunda_form_of(session, instance, task_spec)
+    properties = dict(getattr(task_spec, "extensions", None) or {})
+    data = _LiveData(session, runtime, instance, task)
     draft = draft_of(session, task.id, actor.user_id)
-    values: dict[str, Any] = {}
+    values = opening_values(fields, camunda_form, properties, data)
     if draft is not None:
-        values = dict(draft.data)
-    elif keys and task.status in ("open", "claimed"):
-        live = spiff_task(runtime.load(session, instance), task.spiff_task_id)
-        if live is not None:
-            values = {key: live.data[key] for key in keys if live.data.get(key) is not None}
+        values.update(draft.data)  # the person's own answers win; read-only values stay
+    context = TaskContext()
+    if wants_context(properties):
+        labels = labels_of(spec, subprocess_specs)
+        context = task_context(session, instance.id, properties, labels, data.get(), actor)
     return TaskView(
         task=task,
         instance_version=instance.version,
@@ -134,4 +139,41 @@ def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> Task
         values=jsonable(values),
         draft_saved_at=draft.saved_at if draft else None,
         may_act=task.status in ("open", "claimed") and may_work_on(task, actor),
+        context=context,
     )
+
+
+def opening_values(fields: list, camunda_form, properties: dict, data: _LiveData) -> dict:
+    """What a form opens with before the person's own draft is laid over it: generated forms'
+    defaults, then the current value of each field listed in ``carry_forward`` or shown
+    read-only. Nothing else comes from a same-named variable someone set earlier."""
+    if camunda_form is not None:
+        readonly = {c.key for c in camunda_form.inputs() if c.readonly}
+        keys, defaults = [c.key for c in camunda_form.inputs()], {}
+    else:
+        readonly = {f.id for f in fields if has_constraint(f, "readonly")}
+        keys = [f.id for f in fields]
+        defaults = {f.id: f.default_value for f in fields if f.default_value not in (None, "")}
+    carried = (set(names(properties.get(CARRY_FORWARD))) | readonly) & set(keys)
+    if not carried or not data.task_is_open:
+        return defaults
+    current = data.get()
+    return {
+        **defaults,
+        **{k: current[k] for k in keys if k in carried and current.get(k) is not None},
+    }
+
+
+class _LiveData:
+    """The task's data, loaded from the instance the first time something needs it."""
+
+    def __init__(self, session: Session, runtime, instance: ProcessInstance, task: HumanTask):
+        self._load = lambda: spiff_task(runtime.load(session, instance), task.spiff_task_id)
+        self.task_is_open = task.status in ("open", "claimed")
+        self._data: dict | None = None
+
+    def get(self) -> dict:
+        if self._data is None:
+            live = self._load()
+            self._data = dict(live.data) if live is not None else {}
+        return self._data

@@ -18,6 +18,7 @@ from .auth import actor
 from .errors import respond
 from .params import MAX_ID, choice_arg, json_object, page_arg
 from .security import csrf
+from .views import stage_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -41,6 +42,8 @@ def task_json(task) -> dict:
             "created_at": task.created_at,
             "completed_at": task.completed_at,
             "completed_by": task.completed_by,
+            "summary": task.summary,
+            "stage": stage_json(task),
         }
     )
 
@@ -85,6 +88,7 @@ def show_task(task_id: int):
             "instance_version": view.instance_version,
             "form": fields,
             "values": view.values,
+            "context": jsonable(view.context.as_json()),
         }
     )
 
@@ -108,6 +112,21 @@ def complete_task(task_id: int):
     engine = engine_of(current_app)
     ref = engine.complete(task_id, variables, actor(), expected_version=version)
     return jsonify(_instance_ref(engine, ref))
+
+
+def _case_instances(engine, reference: str) -> list[dict]:
+    """The case's processes, each running one with the stage it has reached (or None)."""
+    instances = engine.case_instances(reference, actor())
+    positions = engine.stage_positions([i.id for i in instances if i.status == "running"])
+    return [
+        {
+            "id": i.id,
+            "process_key": i.process_key,
+            "status": i.status,
+            "stage": stage_json(positions[i.id]) if i.id in positions else None,
+        }
+        for i in instances
+    ]
 
 
 @bp.get("/cases/<reference>")
@@ -139,10 +158,7 @@ def show_case(reference: str):
                     }
                     for i in view.involvements
                 ],
-                "instances": [
-                    {"id": i.id, "process_key": i.process_key, "status": i.status}
-                    for i in engine.case_instances(reference, actor())
-                ],
+                "instances": _case_instances(engine, reference),
                 "startable": [
                     {"process": p.key, "name": p.name, "subject_kind": p.subject_kind}
                     for p in engine.startable_processes(actor())
@@ -259,6 +275,7 @@ def show_instance(instance_id: int):
                 "started_at": instance.started_at,
                 "ended_at": instance.ended_at,
                 "tasks": [task_json(t) for t in detail["tasks"]],
+                "stage": stage_json(detail["position"]) if detail["position"] else None,
                 "variables": detail["variables"],
                 "history": [
                     {"event": e.event_type, "at": e.at, "actor": e.actor, "task": e.task_name}

@@ -131,11 +131,15 @@ def access_csv(reference: str):
 
 def _case_page(reference: str, **extra):
     engine = engine_of(current_app)
+    view = engine.case(reference, actor())
+    instances = engine.case_instances(reference, actor())
+    running = [instance.id for instance in instances if instance.status == "running"]
     return render_template(
         "case.html",
         title=f"Case {reference}",
-        view=engine.case(reference, actor()),
-        instances=engine.case_instances(reference, actor()),
+        view=view,
+        instances=instances,
+        positions=engine.stage_positions(running),
         timeline=engine.case_timeline(reference, actor()),
         startable=engine.startable_processes(actor()),
         involvement=engine.involvement(reference, actor()),

@@ -32,6 +32,41 @@ def uk_date(value: date | datetime | None) -> str:
     return value.strftime("%-d %B %Y")
 
 
+def uk_day(value: datetime | None) -> str:
+    """'Fri 4 Dec 2026' in UK time."""
+    return value.astimezone(UK_TIME).strftime("%a %-d %b %Y") if value else ""
+
+
+def stage_text(task) -> str:
+    """'Stage 2 of 4: Senior managers — moves on Fri 4 Dec 2026 if not resolved' (an
+    interrupting timer) or '… — due Fri 4 Dec 2026' (the task's due date); empty when the
+    task's process declares no stages."""
+    if not task or not task.stage or not task.stage_name:
+        return ""
+    text = f"Stage {task.stage} of {task.stage_count}: {task.stage_name}"
+    if task.status not in ("open", "claimed"):
+        return text
+    if task.stage_moves_at:
+        return f"{text} — moves on {uk_day(task.stage_moves_at)} if not resolved"
+    if task.due_at:
+        return f"{text} — due {uk_day(task.due_at)}"
+    return text
+
+
+def stage_json(task) -> dict | None:
+    """Where the task's process stands (``stages``/``stage`` properties), or None."""
+    if not task.stage or not task.stage_name:
+        return None
+    return {
+        "number": task.stage,
+        "name": task.stage_name,
+        "count": task.stage_count,
+        "names": task.stage_names,
+        "moves_at": task.stage_moves_at,
+        "text": stage_text(task),
+    }
+
+
 def due_tag(task) -> dict | None:
     """A GOV.UK tag for a task that is overdue or due today."""
     if task.due_at is None or task.status not in ("open", "claimed"):
@@ -49,6 +84,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         uk_datetime=uk_datetime,
         uk_date=uk_date,
+        uk_day=uk_day,
         agency_name=agency_name,
         role_name=lambda code: ROLES.get(code, code),
         vulnerability_name=lambda code: VULNERABILITIES.get(code, code),
@@ -62,7 +98,7 @@ def init_app(app: Flask) -> None:
         definition_kind=lambda kind: DEFINITION_KINDS.get(kind, kind),
         version_item=lambda d: {"value": d.id, "text": f"Version {d.version}"},
     )
-    app.jinja_env.globals.update(due_tag=due_tag, AGENCIES=AGENCIES)
+    app.jinja_env.globals.update(due_tag=due_tag, stage_text=stage_text, AGENCIES=AGENCIES)
 
     @app.context_processor
     def _navigation() -> dict:

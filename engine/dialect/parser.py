@@ -25,6 +25,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from ..decision_pages.properties import declared_stages
 from ..disclosure.holders import declared_holder
 from ..inputs.timescales import declared_timescales
 from .call_activities import MappedCallActivity, MappedCallActivityParser
@@ -134,13 +135,15 @@ class BoundaryEventParser(DialectEventParser, CamundaBoundaryEventParser):
 
 
 class DialectProcessParser(ProcessParser):
-    """Also keeps the process's declared timescale overrides (``spec.timescales``) and
-    disclosure holder (``spec.disclosure_holder``), and bounds its multi-instance activities."""
+    """Also keeps the process's declared timescale overrides (``spec.timescales``), disclosure
+    holder (``spec.disclosure_holder``) and stage names (``spec.stages``), and bounds its
+    multi-instance activities."""
 
     def create_spec(self):
         spec = super().create_spec()
         spec.timescales = declared_timescales(self.node, self.filename)
         spec.disclosure_holder = declared_holder(self.node)
+        spec.stages = declared_stages(self.node)
         return spec
 
     def add_tasks(self):
