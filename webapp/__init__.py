@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin,
         api,
         api_break_glass,  # noqa: F401 - adds its routes to api.bp before it is registered
+        api_involvement,  # noqa: F401 - likewise
         assets,
         auth,
         break_glass,
