@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from .dialect.conventions import ROUTINE, URGENCY_KEY, URGENT
+from .dialect.extensions import extension_property
 from .dialect.timers import WORKING_DAYS_FROM, parse_cycle, resolve_due, working_day_timer
 from .dialect.user_tasks import FORM_KEY_PREFIX
 from .errors import Problem
@@ -230,16 +231,6 @@ def _collections(tree, filename) -> Iterator[Problem]:
                 loop.getparent(),
                 f"camunda:collection '{collection}' must name a variable, like ${{agencies}}",
             )
-
-
-def extension_property(element, name: str):
-    """The element's own ``camunda:property`` called ``name`` (the XML element), or None."""
-    found = element.xpath(
-        "./bpmn:extensionElements/camunda:properties/camunda:property[@name=$name]",
-        namespaces=NS,
-        name=name,
-    )
-    return found[0] if found else None
 
 
 def _working_day_timers(tree, filename) -> Iterator[Problem]:

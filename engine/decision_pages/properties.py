@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..dialect.extensions import property_text
+
 CONTEXT_RECORDS = "context_records"
 CONTEXT_FIELDS = "context_fields"
 CARRY_FORWARD = "carry_forward"
@@ -13,8 +15,6 @@ STAGE = "stage"
 USER_TASK_ONLY = (CONTEXT_RECORDS, CONTEXT_FIELDS, CARRY_FORWARD, SUMMARY)
 ALL_RECORDS = "*"
 SUMMARY_LIMIT = 500  # the human_task column's width
-CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
 def names(text: str | None, separator: str = ",") -> list[str]:
@@ -24,8 +24,4 @@ def names(text: str | None, separator: str = ",") -> list[str]:
 
 def declared_stages(process: etree._Element) -> list[str]:
     """The process element's own ``stages`` property as a list of names (empty: none)."""
-    found = process.xpath(
-        f"./bpmn:extensionElements/camunda:properties/camunda:property[@name='{STAGES}']",
-        namespaces={"bpmn": BPMN, "camunda": CAMUNDA},
-    )
-    return names(found[0].get("value"), ";") if found else []
+    return names(property_text(process, STAGES), ";")

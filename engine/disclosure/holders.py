@@ -20,24 +20,17 @@ from __future__ import annotations
 from lxml import etree
 
 from ..agencies import AGENCIES
+from ..dialect.extensions import property_text
 from ..errors import ProcessError
 from ..expressions import is_expression
 
 HOLDER = "disclosure_holder"
 DISCLOSURE, OPEN = "disclosure", "open"
-CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
 def declared_holder(process: etree._Element) -> str | None:
     """The process element's own ``disclosure_holder`` property (text, not yet evaluated)."""
-    found = process.xpath(
-        f"./bpmn:extensionElements/camunda:properties/camunda:property[@name='{HOLDER}']",
-        namespaces={"bpmn": BPMN, "camunda": CAMUNDA},
-    )
-    if not found:
-        return None
-    return (found[0].get("value") or "").strip() or None
+    return property_text(process, HOLDER)
 
 
 def holder_of(task) -> str | None:
