@@ -31,21 +31,22 @@ class WithdrawalOperations:
     """The raiser's withdrawal of a running instance, with reasons."""
 
     def withdraw(self, instance_id: int, actor: Actor, reason: str) -> InstanceRef:
-        """Send the instance's withdrawal message as its raiser (NotPermitted for anyone else;
-        NotFound if they cannot see it; Conflict when it is not waiting for one)."""
-        reason = (reason or "").strip()
+        """Send the instance's withdrawal message as its raiser: NotFound if they cannot see
+        it, NotPermitted for anyone but the raiser, Conflict when it waits for none, and
+        InvalidSubmission without a reason - in that order, so nothing is revealed early."""
+        with self.db.reading() as session:
+            instance = access.visible_instance(session, instance_id, actor)
+            message = waiting_withdrawal(session, instance.id)
+            raiser = self._raiser(session, instance, message) if message else instance.started_by
+        if actor.system or actor.user_id != raiser:
+            raise NotPermitted(NOT_THE_RAISER)
+        if message is None:
+            raise Conflict("This can no longer be withdrawn")
+        reason = reason.strip() if isinstance(reason, str) else ""
         if not reason:
             raise InvalidSubmission({"reason": "Enter why you are withdrawing it"})
         if len(reason) > MAX_REASON:
             raise InvalidSubmission({"reason": f"Must be {MAX_REASON} characters or fewer"})
-        with self.db.reading() as session:
-            instance = access.visible_instance(session, instance_id, actor)
-            message = waiting_withdrawal(session, instance.id)
-            if message is None:
-                raise Conflict("This can no longer be withdrawn")
-            raiser = self._raiser(session, instance, message)
-        if actor.system or actor.user_id != raiser:
-            raise NotPermitted(NOT_THE_RAISER)
         variables = {"withdrawal_reason": reason, "withdrawn_by": actor.user_id}
         return self._deliver_message(
             message, instance_id=instance_id, variables=variables, actor=actor

@@ -235,6 +235,14 @@ RULES = [
     ),
     Rule("instances.show", "/instances/<int:instance_id>", "GET", case_data()),
     Rule("instances.diagram", "/instances/<int:instance_id>/diagram", "GET", case_data()),
+    # only the raiser withdraws; Pat's difference is not on the ladder yet, so nothing to withdraw
+    Rule(
+        "instances.withdraw",
+        "/instances/<int:instance_id>/withdraw",
+        "POST",
+        case_data(403, pat=409),
+        body={"reason": "matrix"},
+    ),
     # --- process administration -----------------------------------------------------------
     Rule("admin.processes", "/admin/processes", "GET", owners_only(200)),
     Rule("admin.process", "/admin/processes/<key>", "GET", owners_only(200), values={"key": PD}),
@@ -364,6 +372,14 @@ RULES = [
         "GET",
         case_data(anonymous=401),
         kind="json",
+    ),
+    Rule(
+        "api.withdraw_instance",
+        "/api/v1/instances/<int:instance_id>/withdraw",
+        "POST",
+        case_data(403, anonymous=401, pat=409),
+        kind="json",
+        body={"reason": "matrix"},
     ),
     # --- /engine-rest (Camunda Modeler, HTTP Basic; one 401 for every refusal) ------------
     Rule(

@@ -508,6 +508,36 @@ def test_date_number_readonly_and_optional_fields_render_validate_and_complete(a
     )
 
 
+def test_the_raiser_withdraws_from_the_case_page_with_reasons_and_nobody_else_can(app, web):
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    pat, sam = web("pat"), web("sam")
+    [instance] = engine_of(app).instances_for_case("DEMO-001")
+    withdraw_at = f"/instances/{instance.id}/withdraw"
+    assert f'href="/instances/{instance.id}#withdraw"' in pat.get("/cases/DEMO-001").get_data(
+        as_text=True
+    )
+    assert "#withdraw" not in sam.get("/cases/DEMO-001").get_data(as_text=True)
+    assert withdraw_at not in sam.get(f"/instances/{instance.id}").get_data(as_text=True)
+    assert sam.post(withdraw_at, {"reason": "Not mine to withdraw"}).status_code == 403
+    refused = pat.post(withdraw_at, {"reason": " "})
+    assert refused.status_code == 422
+    assert "Enter why you are withdrawing it" in refused.get_data(as_text=True)
+    assert pat.post(withdraw_at, {"reason": "Agreed at the core group"}).status_code == 302
+    timeline = sam.get("/cases/DEMO-001").get_data(as_text=True)
+    assert "Agreed at the core group" in timeline and "#withdraw" not in timeline
+    assert pat.post(withdraw_at, {"reason": "Again"}).status_code == 409
+
+
+def test_the_raiser_withdraws_through_the_api(app, web):
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    [instance] = engine_of(app).instances_for_case("DEMO-001")
+    url = f"/api/v1/instances/{instance.id}/withdraw"
+    assert web("sam").client.post(url, json={"reason": "No"}).status_code == 403
+    assert web("pat").client.post(url, json={"reason": 7}).status_code == 422
+    done = web("pat").client.post(url, json={"reason": "Resolved by phone"})
+    assert done.status_code == 200 and done.get_json()["instance"]["status"] == "completed"
+
+
 def test_the_api_accepts_a_signed_in_session_too(web):
     response = web("pat").get("/api/v1/tasks")
     assert response.status_code == 200 and response.get_json()["tasks"][0]["assignee"] == "pat"

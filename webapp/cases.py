@@ -131,11 +131,14 @@ def access_csv(reference: str):
 
 def _case_page(reference: str, **extra):
     engine = engine_of(current_app)
+    view = engine.case(reference, actor())
+    instances = engine.case_instances(reference, actor())
     return render_template(
         "case.html",
         title=f"Case {reference}",
-        view=engine.case(reference, actor()),
-        instances=engine.case_instances(reference, actor()),
+        view=view,
+        instances=instances,
+        withdrawable=engine.withdrawable([i.id for i in instances], actor()),
         timeline=engine.case_timeline(reference, actor()),
         startable=engine.startable_processes(actor()),
         involvement=engine.involvement(reference, actor()),
