@@ -304,11 +304,25 @@ def test_a_manager_approves_and_the_process_goes_on(app, web):
     )
 
 
+def held_by_pat_in_amys_team(app, web) -> int:
+    """Pat's "Record the request" (information request), and Pia, another practitioner in
+    Pat's team (amh-north, managed by Amy), who could do it."""
+    engine = engine_of(app)
+    engine.create_user(
+        username="pia",
+        password="another-password-1",
+        display_name="Pia",
+        agency="adult-mental-health",
+        roles=["practitioner"],
+        team="amh-north",
+    )
+    engine.start_on_case("information-request", "DEMO-001", actor_of(app, "pat"))
+    return web("pat").task_id("Record the request")
+
+
 def test_a_manager_reassigns_a_task_to_a_member_of_their_team(app, web):
-    complete(app, "pat", DESCRIBE, **DIFFERENCE)
-    amy = web("amy")
-    task_id = web("pat").task_id(STAGE1)  # pat's, in amy's team
-    assert amy.post(f"/tasks/{task_id}/assign", {"assignee": "amy"}).status_code == 302
+    amy, task_id = web("amy"), held_by_pat_in_amys_team(app, web)
+    assert amy.post(f"/tasks/{task_id}/assign", {"assignee": "pia"}).status_code == 302
     assert web("cal").post(f"/tasks/{task_id}/assign", {"assignee": "cal"}).status_code == 403
 
 
@@ -567,24 +581,13 @@ def test_a_reassigned_task_is_announced_to_its_new_holder(app, web):
 
     from notifications.models import OutboxNotification
 
-    complete(app, "pat", DESCRIBE, **DIFFERENCE)
-    amy = web("amy")
-    task_id = web("pat").task_id(STAGE1)  # pat's, in amy's team
-    engine = engine_of(app)
-    engine.create_user(
-        username="ann",
-        password="another-password-1",
-        display_name="Ann",
-        agency="adult-mental-health",
-        roles=["manager"],
-        team="amh-north",
-    )
-    amy.post(f"/tasks/{task_id}/assign", {"assignee": "ann"})
-    with engine.db.reading() as session:
+    amy, task_id = web("amy"), held_by_pat_in_amys_team(app, web)
+    amy.post(f"/tasks/{task_id}/assign", {"assignee": "pia"})
+    with engine_of(app).db.reading() as session:
         rows = session.scalars(
             select(OutboxNotification).where(
                 OutboxNotification.event_type == "task_assigned",
-                OutboxNotification.recipient == "ann",
+                OutboxNotification.recipient == "pia",
             )
         ).all()
     assert [r.context["task_id"] for r in rows] == [task_id]
