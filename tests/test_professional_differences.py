@@ -2,8 +2,8 @@
 
 Real people of real agencies (engine.demo): pat (adult mental health practitioner) raises a
 difference with sam (children's social care practitioner) about Ruby. Stage 2 is the senior
-managers of both agencies (sue, added here for adult mental health; sen), stage 3 their Heads of
-Service (hal, added here; hos), stage 4 the partnership chair. The clock starts on Monday
+managers of both agencies (sue for adult mental health; sen), stage 3 their Heads of Service
+(hal; hos), stage 4 the partnership chair; dee (drug and alcohol senior manager) is added here. The clock starts on Monday
 23 November 2026 at 09:00; every timescale is in working days.
 """
 
@@ -50,11 +50,7 @@ DIFFERENCE = {
     "supervisor_consulted": "yes",
     "immediate_risk": "no",
 }
-EXTRA_PEOPLE = [
-    ("sue", "Sue Senior Manager", "adult-mental-health", ["senior-manager"]),
-    ("hal", "Hal Head of Service", "adult-mental-health", ["head-of-service"]),
-    ("dee", "Dee Senior Manager", "drug-and-alcohol", ["senior-manager"]),
-]
+EXTRA_PEOPLE = [("dee", "Dee Senior Manager", "drug-and-alcohol", ["senior-manager"])]
 NO_RISK = {"immediate_risk": "no"}
 
 
