@@ -13,7 +13,7 @@ from engine.demo import DEMO_PASSWORD
 from webapp import engine_of
 
 from .helpers import bpmn, flow, resource
-from .test_professional_differences import DIFFERENCE, S1_RAISER
+from .test_professional_differences import DIFFERENCE, S1_OTHER, S1_RAISER
 
 DESCRIBE = "Describe the professional difference"
 STAGE1 = S1_RAISER
@@ -532,6 +532,11 @@ def test_the_raiser_withdraws_from_the_case_page_with_reasons_and_nobody_else_ca
     )
     assert "#withdraw" not in sam.get("/cases/DEMO-001").get_data(as_text=True)
     assert withdraw_at not in sam.get(f"/instances/{instance.id}").get_data(as_text=True)
+    stage1, reply = pat.task_id(STAGE1), sam.task_id(S1_OTHER)
+    assert f"/instances/{instance.id}#withdraw" in pat.get(f"/tasks/{stage1}").get_data(
+        as_text=True
+    )
+    assert "#withdraw" not in sam.get(f"/tasks/{reply}").get_data(as_text=True)
     assert sam.post(withdraw_at, {"reason": "Not mine to withdraw"}).status_code == 403
     refused = pat.post(withdraw_at, {"reason": " "})
     assert refused.status_code == 422
