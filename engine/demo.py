@@ -22,6 +22,9 @@ PEOPLE = [
     # username, name, agency, roles, team
     ("pat", "Pat Practitioner", "adult-mental-health", ["practitioner"], "amh-north"),
     ("amy", "Amy Manager", "adult-mental-health", ["manager"], "amh-north"),
+    # the rungs above a professional difference for adult mental health (Torbay s13)
+    ("sue", "Sue Senior Manager", "adult-mental-health", ["senior-manager"], None),
+    ("hal", "Hal Head of Service", "adult-mental-health", ["head-of-service"], None),
     ("sam", "Sam Social Worker", "childrens-social-care", ["practitioner"], "csc-east"),
     ("cal", "Cal Team Manager", "childrens-social-care", ["manager"], "csc-east"),
     ("mia", "Mia MASH Worker", "childrens-social-care", ["practitioner", "mash"], "mash"),

@@ -50,6 +50,7 @@ from .runtime import InstanceRef, InstanceRuntime, run_safely
 from .signin.operations import SignInOperations
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
+from .withdrawal import WithdrawalOperations, ensure_may_send
 from .workdays import WorkingDayCalendar
 
 
@@ -89,6 +90,7 @@ class Engine(
     InvolvementOperations,
     BreakGlassOperations,
     DecisionPageOperations,
+    WithdrawalOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
@@ -275,7 +277,28 @@ class Engine(
         variables: dict | None = None,
         actor: Actor | None = None,
     ) -> InstanceRef:
-        """Deliver message ``name`` to the one instance waiting for it (by business key)."""
+        """Deliver message ``name`` to the one instance waiting for it (by business key).
+
+        A withdrawal message is refused here for people: only the raiser sends one, through
+        ``withdraw`` (``engine.withdrawal``)."""
+        ensure_may_send(name, actor)
+        return self._deliver_message(
+            name,
+            business_key=business_key,
+            instance_id=instance_id,
+            variables=variables,
+            actor=actor,
+        )
+
+    def _deliver_message(
+        self,
+        name: str,
+        *,
+        business_key: str | None = None,
+        instance_id: int | None = None,
+        variables: dict | None = None,
+        actor: Actor | None = None,
+    ) -> InstanceRef:
         now, who = self.clock.now(), actor.user_id if actor else None
         variables = check_variables(variables)
         with self._recording_errors(who) as step, self.db.unit_of_work() as session:

@@ -40,6 +40,7 @@ from .models import (
     TaskDraft,
 )
 from .runtime import InstanceRef, run_safely, spiff_task
+from .submission_checks import check_submission
 from .task_views import (
     TaskView,
     build_view,
@@ -155,6 +156,7 @@ class TaskOperations:
             self._ensure_not_party(session, instance, task, actor.user_id, True, live)
             cleaned = validate_task_data(session, instance, live.task_spec, data, live.data)
             live.data.update(cleaned)
+            check_submission(session, live, data or {})
             run_safely(workflow, live.run)
             task.status, task.completed_at, task.completed_by = COMPLETED, now, actor.user_id
             withdraw_candidates(session, [task.id])

@@ -33,6 +33,8 @@ EVENTS = {
     "outcome": ("The outcome of a professional difference", True),
     "withdrawn": ("A professional difference has been withdrawn", True),
     "child_protection_action": ("Child protection action has been taken", True),
+    "immediate_risk_raised": ("Immediate risk has been raised in a professional difference", True),
+    "adult_safeguarding_action": ("An adult safeguarding concern has been decided", True),
     # Joint assessments (Torbay s6-s8, s10; Pan-Hampshire transition to adulthood).
     "pre_birth_referral": ("A pre-birth referral needs a threshold decision", True),
     "threshold_decision": ("A threshold decision has been made on your referral", False),
@@ -65,6 +67,8 @@ URGENT_EVENTS = frozenset(
     {
         "difference_raised",  # a child's safety is disputed between agencies
         "child_protection_action",  # MASH acted now under child protection procedures
+        "immediate_risk_raised",  # someone at immediate risk, raised at any stage of a difference
+        "adult_safeguarding_action",  # adult social care acted on an adult safeguarding concern
         "pre_birth_referral",  # a referral to MASH, the children's services front door
     }
 )

@@ -8,7 +8,7 @@ import secrets
 import shutil
 import uuid
 
-# Hashing 21 demo passwords with scrypt in every web test costs seconds; the tests exercise
+# Hashing 23 demo passwords with scrypt in every web test costs seconds; the tests exercise
 # sign-in, not the hash's strength. (Set before engine.accounts is imported.)
 os.environ.setdefault("JOINEDUP_PASSWORD_HASH", "pbkdf2:sha256:1000")
 # create_app refuses to start without a secret key; every test app gets a random one.

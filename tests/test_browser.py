@@ -14,7 +14,7 @@ from engine.demo import DEMO_PASSWORD
 from webapp import engine_of
 
 from .family import CONSENT_REFUSED
-from .test_professional_differences import DIFFERENCE
+from .test_professional_differences import DIFFERENCE, S1_RAISER
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -114,9 +114,7 @@ def test_the_inbox_and_task_pages_have_no_serious_accessibility_problems(app, se
     page = context.new_page()
     sign_in(page, server, "pat")
     assert serious_violations(page) == []
-    page.get_by_role(
-        "link", name="Stage 1: discuss with the other practitioner and record the outcome"
-    ).click()
+    page.get_by_role("link", name=S1_RAISER).click()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Complete").click()  # the page with every error shown
     assert page.locator(".govuk-error-summary").is_visible()

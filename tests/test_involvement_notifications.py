@@ -75,14 +75,22 @@ def test_immediate_risk_on_a_case_without_childrens_social_care_reaches_mash(
         Actor.engine(),
         reference="ADULTS-1",
         family_name="Green",
-        involvements=[{"agency": "adult-mental-health"}, {"agency": "drug-and-alcohol"}],
+        involvements=[
+            {"agency": "adult-mental-health"},
+            {"agency": "drug-and-alcohol", "worker_username": "dan"},
+        ],
     )
     mia = web("mia")
     assert mia.get("/cases/ADULTS-1").status_code == 404
     started = api("POST", "/api/v1/cases/ADULTS-1/start", "pat", json={"process": PD})
     assert started.status_code == 201
     [describe] = started.get_json()["next_tasks"]
-    risk = {**DIFFERENCE, "other_agency": "drug-and-alcohol", "immediate_risk": "yes"}
+    risk = {
+        **DIFFERENCE,
+        "other_agency": "drug-and-alcohol",
+        "other_practitioner": "dan",
+        "immediate_risk": "yes",
+    }
     done = api("POST", f"/api/v1/tasks/{describe['id']}/complete", "pat", json={"variables": risk})
     assert done.status_code == 200, done.get_json()
     # straight away: one delivery run, nothing held for a summary

@@ -91,6 +91,16 @@ def raise_difference(app, **changes):
     engine.complete(task.id, {**DIFFERENCE, **changes}, pat)
 
 
+def resolve_at_stage_one(app):
+    """Both practitioners (pat, and sam of children's social care) say it is resolved."""
+    engine = engine_of(app)
+    for username, side in (("pat", "raiser"), ("sam", "other")):
+        person = actor(app, username)
+        [stage1] = [t for t in engine.inbox(person, "mine").tasks if t.name.startswith("Stage 1")]
+        answers = {"position": "Agreed", "resolved": "yes", "immediate_risk": "no"}
+        engine.complete(stage1.id, {f"s1_{side}_{k}": v for k, v in answers.items()}, person)
+
+
 def outbox_rows(app):
     with engine_of(app).db.reading() as session:
         return list(session.scalars(select(OutboxNotification).order_by(OutboxNotification.id)))
@@ -219,11 +229,7 @@ def test_preferences_off_digest_and_statutory(app, jobs, smtp, clock):
     assert smtp.inbox.to("pat@joinedup.test") == []  # off by email ...
     in_app = notes.recent("pat")  # ... but still in the app
     assert len(in_app) == 2 and {n.title for n in in_app} == {"A task has been assigned to you"}
-    pat = actor(app, "pat")
-    [stage1] = engine.inbox(pat, "mine").tasks
-    engine.complete(
-        stage1.id, {"supervisor_consulted": "yes", "resolved": "yes", "decision": "Agreed"}, pat
-    )
+    resolve_at_stage_one(app)
     smtp.inbox.messages.clear()
     jobs.deliver()
     assert smtp.inbox.to("amy@joinedup.test") == []  # the outcome waits for the digest
@@ -242,11 +248,7 @@ def test_a_statutory_notification_turned_off_in_the_database_is_still_sent(app, 
     with engine.db.unit_of_work() as session:
         session.add(NotificationPreference(username="pat", event_type="outcome", mode="off"))
     raise_difference(app)
-    pat = actor(app, "pat")
-    [stage1] = engine.inbox(pat, "mine").tasks
-    engine.complete(
-        stage1.id, {"supervisor_consulted": "yes", "resolved": "yes", "decision": "Agreed"}, pat
-    )
+    resolve_at_stage_one(app)
     jobs.deliver()
     assert any(
         m["Subject"] == "The outcome of a professional difference"
@@ -259,7 +261,8 @@ def test_due_soon_and_overdue_reminders_go_out_once(app, jobs, smtp, clock):
     jobs.deliver()
     smtp.inbox.messages.clear()
     clock.set("2026-11-27T09:30:00+00:00")  # stage 1 due Monday 30 Nov 09:00: one working day
-    assert jobs.remind() == {"overdue": 0, "due_soon": 1}
+    # pat's stage 1 is due soon; sam's reply (3 working days) is overdue
+    assert jobs.remind() == {"overdue": 1, "due_soon": 1}
     assert jobs.remind() == {"overdue": 0, "due_soon": 0}
     clock.set("2026-11-30T09:00:01+00:00")
     counts = jobs.remind()

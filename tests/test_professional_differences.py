@@ -1,339 +1,573 @@
-"""The Professional Differences escalation ladder (Torbay s13, Pan-Hampshire), path by path.
+"""The Professional Differences ladder as Torbay s13 and DOMAIN.md section 1 say it, rung by rung.
 
-The clock starts on Monday 23 November 2026 at 09:00; all timescales are working days.
+Real people of real agencies (engine.demo): pat (adult mental health practitioner) raises a
+difference with sam (children's social care practitioner) about Ruby. Stage 2 is the senior
+managers of both agencies (sue for adult mental health; sen), stage 3 their Heads of Service
+(hal; hos), stage 4 the partnership chair; dee (drug and alcohol senior manager) is added here. The clock starts on Monday
+23 November 2026 at 09:00; every timescale is in working days.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from engine import queries
+from engine.accounts import User
+from engine.cases import CaseInvolvement
+from engine.demo import DEMO_PASSWORD, PEOPLE
+from engine.errors import Conflict, InvalidSubmission, NotPermitted
+from engine.models import ProcessInstance
 from notifications.models import OutboxNotification
 
+from .helpers import Person
+
+PD = "professional-differences"
+DESCRIBE = "Describe the professional difference"
+S1_RAISER = "Stage 1: talk it through with the other practitioner and record your position"
+S1_OTHER = "Stage 1: reply to the professional difference raised with you"
+S2_RAISER = "Stage 2: record your agency's position (raising agency)"
+S2_OTHER = "Stage 2: record your agency's position (agency challenged)"
+S2_DECISION = "Stage 2: record the joint decision of both agencies' senior managers"
+S2_AGREE = "Stage 2: confirm whether the joint decision resolves the difference"
+S3_RAISER = "Stage 3: record your agency's position (raising agency)"
+S3_OTHER = "Stage 3: record your agency's position (agency challenged)"
+S3_DECISION = "Stage 3: record the joint decision of both agencies' Heads of Service"
+S3_AGREE = "Stage 3: confirm whether the joint decision resolves the difference"
+STAGE4 = "Stage 4: safeguarding partnership decision (final)"
+ACT_NOW = "Act now under child protection procedures"
+ADULT_CONCERN = "Adult safeguarding concern: decide on a Care Act section 42 enquiry"
 DIFFERENCE = {
-    "raiser_agency": "adult-mental-health",
+    "subject_kind": "child",
+    "subject_name": "Ruby Taylor",
     "other_agency": "childrens-social-care",
-    "other_worker": "Sam Jones",
+    "other_practitioner": "sam",
     "concern_type": "threshold",
     "concern": "Children's social care say the threshold for assessment is not met.",
     "tried": "Discussed by phone on Friday; no agreement.",
+    "supervisor_consulted": "yes",
     "immediate_risk": "no",
 }
-STAGE1 = "Stage 1: discuss with the other practitioner and record the outcome"
-RAISER_POSITION = "Stage 2: record the raising agency's position"
-OTHER_POSITION = "Stage 2: record the other agency's position"
-JOINT = "Stage 2: agree a joint decision"
-APPROVE = "Stage 2: approve or decline escalation to the Head of Service"
-STAGE3 = "Stage 3: Head of Service decision"
-STAGE4 = "Stage 4: safeguarding partnership decision (final)"
-PARTIES = {
-    "adult-mental-health:practitioner",
-    "childrens-social-care:practitioner",
-    "adult-mental-health:manager",
-    "childrens-social-care:manager",
-}
+EXTRA_PEOPLE = [("dee", "Dee Senior Manager", "drug-and-alcohol", ["senior-manager"])]
+NO_RISK = {"immediate_risk": "no"}
 
 
 class Ladder:
-    """The people on one difference, and what the case record and outbox say."""
+    """One difference on a real case, driven by real people."""
 
-    def __init__(self, scenario, engine):
-        self.engine = engine
-        self.pat = scenario.as_user("pat", "practitioner", "adult-mental-health:practitioner")
-        self.amy = scenario.as_user("amy", "manager", "adult-mental-health:manager")
-        self.cal = scenario.as_user("cal", "manager", "childrens-social-care:manager")
-        self.hos = scenario.as_user("hos", "head-of-service")
-        self.chair = scenario.as_user("chair", "board-chair")
-        self.mia = scenario.as_user("mia", "mash")
-        self.ref = None
+    def __init__(self, scenario, engine, clock, case="CASE-1"):
+        self.scenario, self.engine, self.clock, self.case = scenario, engine, clock, case
+        self.instance_id = None
 
-    def raise_difference(self, variables=None, **changes):
-        self.ref = self.pat.start(
-            "professional-differences", variables, case_ref="CASE-1", business_key="PD-1"
-        )
-        self.pat.complete("Describe the professional difference", **{**DIFFERENCE, **changes})
+    def __getattr__(self, username: str) -> Person:
+        with self.engine.db.reading() as session:
+            user = session.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            raise AttributeError(username)
+        return Person(self.scenario, user.actor())
+
+    def raise_difference(self, raiser="pat", variables=None, **changes) -> Ladder:
+        person = getattr(self, raiser)
+        ref = self.engine.start_on_case(PD, self.case, person.actor, variables=variables)
+        self.instance_id = ref.id
+        person.complete(DESCRIBE, **{**DIFFERENCE, **changes})
         return self
 
-    def decide(self, person, task, resolved, decision="Agreed: assessment to start", **extra):
-        return person.complete(
-            task,
-            resolved=resolved,
-            decision=decision,
-            agreed_actions="Social worker allocated by Friday",
-            **extra,
+    # each rung, as its people answer
+    def stage1(self, raiser_resolved="no", other_resolved="no", **extra):
+        self.pat.complete(
+            S1_RAISER,
+            s1_raiser_position="Mother's relapse raises the risk to Ruby",
+            s1_raiser_resolved=raiser_resolved,
+            s1_raiser_actions="Joint visit on Thursday",
+            **{"s1_raiser_immediate_risk": "no", **extra.pop("raiser", {})},
+        )
+        return self.sam.complete(
+            S1_OTHER,
+            s1_other_position="Needs are met by early help",
+            s1_other_resolved=other_resolved,
+            **{"s1_other_immediate_risk": "no", **extra.pop("other", {})},
         )
 
-    def reach_stage_two(self):
-        self.decide(
-            self.pat, STAGE1, "no", "Still disagree about threshold", supervisor_consulted="yes"
+    def positions(self, n, raiser, other, **risk):
+        raiser_task, other_task = (S2_RAISER, S2_OTHER) if n == 2 else (S3_RAISER, S3_OTHER)
+        getattr(self, raiser).complete(
+            raiser_task,
+            **{
+                f"s{n}_raiser_position": f"Stage {n}: assessment needed",
+                **_risk(n, "raiser", risk),
+            },
         )
-        self.amy.complete(RAISER_POSITION, raiser_agency_position="Mother's relapse raises risk")
-        self.cal.complete(OTHER_POSITION, other_agency_position="Needs are met by early help")
-
-    def reach_stage_three(self):
-        self.reach_stage_two()
-        self.decide(self.amy, JOINT, "no", "No agreement between managers")
-        self.cal.complete(
-            APPROVE,
-            escalate="yes",
-            escalation_reason="Risk to the children needs a senior decision",
+        getattr(self, other).complete(
+            other_task,
+            **{
+                f"s{n}_other_position": f"Stage {n}: early help is enough",
+                **_risk(n, "other", risk),
+            },
         )
 
-    def status(self):
+    def decide(self, n, writer, confirmer, resolved="yes", agrees="yes"):
+        decision, agree = (S2_DECISION, S2_AGREE) if n == 2 else (S3_DECISION, S3_AGREE)
+        ref = getattr(self, writer).complete(
+            decision,
+            **{
+                f"s{n}_resolved": resolved,
+                f"s{n}_decision": f"Stage {n}: assessment starts; early help continues",
+                f"s{n}_actions": "Social worker allocated by Friday",
+            },
+        )
+        if resolved == "yes":
+            ref = getattr(self, confirmer).complete(
+                agree, **{f"s{n}_agrees": agrees, f"s{n}_agree_comment": "Considered"}
+            )
+        return ref
+
+    def to_stage(self, n):
+        if n >= 2:
+            self.stage1()
+        if n >= 3:
+            self.positions(2, "sue", "sen")
+            self.decide(2, "sue", "sen", resolved="no")
+        if n >= 4:
+            self.positions(3, "hal", "hos")
+            self.decide(3, "hos", "hal", resolved="no")
+        return self
+
+    def at(self, moment: str) -> int:
+        self.clock.set(moment)
+        return self.engine.fire_due_timers()
+
+    def status(self) -> str:
         with self.engine.db.reading() as session:
-            return session.get(type(queries.instances(session)[0]), self.ref.id).status
+            return session.get(ProcessInstance, self.instance_id).status
 
-    def case_records(self):
+    def records(self, entry: str | None = None) -> list[dict]:
         with self.engine.db.reading() as session:
-            return [
-                e.details
-                for e in queries.case_timeline(session, "CASE-1")
-                if e.event_type == "case_record"
-            ]
+            events = queries.case_timeline(session, self.case)
+        found = [e.details for e in events if e.event_type == "case_record"]
+        return [r for r in found if entry in (None, r["entry"])]
 
-    def entries(self):
-        return [record["entry"] for record in self.case_records()]
+    def entries(self) -> list[str]:
+        return [record["entry"] for record in self.records()]
 
-    def outbox(self, template=None):
+    def told(self, template: str) -> set[str]:
         with self.engine.db.reading() as session:
-            rows = session.scalars(select(OutboxNotification).order_by(OutboxNotification.id))
-            return [(r.recipient, r.template) for r in rows if template in (None, r.template)]
+            rows = session.scalars(
+                select(OutboxNotification).where(OutboxNotification.template == template)
+            )
+            return {row.recipient for row in rows}
 
-    def told(self, template):
-        return {recipient for recipient, _ in self.outbox(template)}
+    def agencies(self) -> set[str]:
+        with self.engine.db.reading() as session:
+            query = select(CaseInvolvement.agency).where(CaseInvolvement.case_ref == self.case)
+            return set(session.scalars(query))
+
+    def open_tasks(self) -> list[str]:
+        with self.engine.db.reading() as session:
+            return sorted(t.name for t in queries.active_tasks(session, self.instance_id))
+
+
+def _risk(n, side, risk):
+    return {f"s{n}_{side}_immediate_risk": risk.get(side, "no")}
 
 
 @pytest.fixture
 def ladder(scenario, engine, clock):
     clock.set("2026-11-23T09:00:00+00:00")
     scenario.deploy_shipped()
-    return Ladder(scenario, engine)
+    for username, name, agency, roles, team in PEOPLE:
+        engine.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            agency=agency,
+            roles=roles,
+            team=team,
+        )
+    for username, name, agency, roles in EXTRA_PEOPLE:
+        engine.create_user(
+            username=username, password=DEMO_PASSWORD, display_name=name, agency=agency, roles=roles
+        )
+    ruby = {"name": "Ruby Taylor", "kind": "child", "date_of_birth": date(2019, 5, 2)}
+    jade = {"name": "Jade Taylor", "kind": "adult", "date_of_birth": date(1996, 2, 14)}
+    system = Ladder(scenario, engine, clock).pat.actor
+    for ref, agencies in (
+        ("CASE-1", [("adult-mental-health", "pat"), ("childrens-social-care", "sam")]),
+        ("CASE-2", [("adult-mental-health", "pat"), ("drug-and-alcohol", "dan")]),
+    ):
+        engine.create_case(
+            system,
+            reference=ref,
+            family_name="Taylor",
+            members=[jade, ruby] if ref == "CASE-1" else [jade],
+            involvements=[{"agency": a, "worker_username": w} for a, w in agencies],
+        )
+    return Ladder(scenario, engine, clock)
 
 
-def test_raising_a_difference_records_it_and_tells_both_managers(ladder):
+# --- raising it ---------------------------------------------------------------------------------
+
+
+def test_raising_records_it_and_gives_the_other_practitioner_their_own_task(ladder):
     ladder.raise_difference()
-    [raised] = ladder.case_records()
-    assert raised["entry"] == "raised" and raised["other_worker"] == "Sam Jones"
-    assert raised["immediate_risk"] is False
+    [raised] = ladder.records()
+    assert raised["entry"] == "raised"
+    assert (raised["raiser"], raised["raiser_agency"]) == ("pat", "adult-mental-health")
+    assert (raised["other_practitioner"], raised["other_agency"]) == (
+        "sam",
+        "childrens-social-care",
+    )
     assert ladder.told("difference_raised") == {
         "adult-mental-health:manager",
         "childrens-social-care:manager",
+        "sam",
     }
-    task = ladder.pat.task(STAGE1)
-    assert (task.assignee, task.due_at.isoformat()) == ("pat", "2026-11-30T09:00:00+00:00")
+    mine, theirs = ladder.pat.task(S1_RAISER), ladder.sam.task(S1_OTHER)
+    assert (mine.assignee, theirs.assignee) == ("pat", "sam")
+    assert mine.due_at.isoformat() == "2026-11-30T09:00:00+00:00"  # 5 working days
+    assert theirs.due_at.isoformat() == "2026-11-26T09:00:00+00:00"  # reply within 3
 
 
-def test_resolved_at_stage_one_ends_the_ladder_recorded_and_told_to_all_parties(ladder):
+def test_the_raisers_agency_is_their_own_and_the_other_practitioner_a_real_person_there(ladder):
+    ref = ladder.engine.start_on_case(PD, "CASE-1", ladder.pat.actor)
+    ladder.instance_id = ref.id
+    for changes, field in (
+        ({"other_agency": "adult-mental-health", "other_practitioner": "amy"}, "other_agency"),
+        ({"other_practitioner": "dan"}, "other_practitioner"),  # drug and alcohol, not CSC
+        ({"other_practitioner": "nobody"}, "other_practitioner"),
+    ):
+        with pytest.raises(InvalidSubmission) as caught:
+            ladder.pat.complete(DESCRIBE, **{**DIFFERENCE, **changes})
+        assert set(caught.value.errors) == {field}
+    with pytest.raises(InvalidSubmission) as caught:
+        ladder.pat.complete(DESCRIBE, **DIFFERENCE, raiser_agency="childrens-social-care")
+    assert set(caught.value.errors) == {"raiser_agency"}  # not a field: it is pat's own agency
+    assert ladder.records() == [] and ladder.pat.task(DESCRIBE)
+
+
+def test_a_difference_not_described_in_time_lapses_and_the_raisers_manager_is_told(ladder):
+    ladder.engine.start_on_case(PD, "CASE-1", ladder.pat.actor)
+    assert ladder.at("2026-11-25T09:00:00+00:00") == 1  # 2 working days
+    assert ladder.pat.inbox() == []
+    assert ladder.told("deadline_missed") == {"adult-mental-health:manager", "pat"}
+
+
+# --- resolved at each rung, only by both sides ------------------------------------------------
+
+
+def test_resolved_at_stage_one_only_when_both_practitioners_say_so(ladder):
     ladder.raise_difference()
-    ref = ladder.decide(ladder.pat, STAGE1, "yes", supervisor_consulted="yes")
+    ref = ladder.stage1(raiser_resolved="yes", other_resolved="yes")
     assert ref.status == "completed"
-    assert ladder.entries() == ["raised", "outcome"]
-    outcome = ladder.case_records()[-1]
-    assert (outcome["stage"], outcome["resolved"], outcome["decision"]) == (
-        1,
-        True,
-        "Agreed: assessment to start",
-    )
-    assert outcome["agreed_actions"] == "Social worker allocated by Friday"
-    assert ladder.told("outcome") == PARTIES | {"partnership-business-manager"}
+    assert ladder.entries() == ["raised", "position", "position", "outcome"]
+    outcome = ladder.records("outcome")[0]
+    assert (outcome["stage"], outcome["resolved"]) == (1, True)
+    assert outcome["decision"] == "Mother's relapse raises the risk to Ruby"
+    assert {"pat", "sam", "partnership-business-manager"} <= ladder.told("outcome")
 
 
-def test_resolved_by_the_line_managers_at_stage_two(ladder):
+def test_either_practitioner_saying_not_resolved_moves_it_to_the_senior_managers(ladder):
     ladder.raise_difference()
-    ladder.reach_stage_two()
-    assert ladder.entries() == ["raised", "escalated"]
+    ladder.stage1(raiser_resolved="yes", other_resolved="no")
+    assert ladder.records("escalated")[-1]["stage"] == 2
     assert ladder.told("escalated") == {
-        "adult-mental-health:manager",
-        "childrens-social-care:manager",
+        "adult-mental-health:senior-manager",
+        "childrens-social-care:senior-manager",
         "partnership-business-manager",
     }
-    assert ladder.cal.inbox() == []  # only the raising agency's manager records the joint decision
-    ref = ladder.decide(ladder.amy, JOINT, "yes")
-    assert ref.status == "completed"
-    assert ladder.case_records()[-1]["stage"] == 2
-    assert ladder.told("outcome") == PARTIES | {"partnership-business-manager"}
+    assert [t.name for t in ladder.sue.inbox()] == [S2_RAISER]
+    assert [t.name for t in ladder.sen.inbox()] == [S2_OTHER]
+    assert ladder.amy.inbox() == [] and ladder.cal.inbox() == []  # not line managers
 
 
-def test_managers_decline_escalation_and_their_decision_stands(ladder):
-    ladder.raise_difference()
-    ladder.reach_stage_two()
-    ladder.decide(ladder.amy, JOINT, "no", "Early help plan continues")
-    approval = ladder.amy.task(APPROVE)
-    assert approval.candidate_groups == [
-        "adult-mental-health:manager",
-        "childrens-social-care:manager",
-    ]
-    ref = ladder.amy.complete(
-        APPROVE, escalate="no", escalation_reason="Plan is safe; review in 4 weeks"
+def test_resolved_by_the_senior_managers_when_both_agencies_agree(ladder):
+    ladder.raise_difference().to_stage(2)
+    ladder.positions(2, "sue", "sen")
+    ladder.decide(2, "sue", "sen", resolved="yes", agrees="yes")
+    assert ladder.status() == "completed"
+    positions = [r for r in ladder.records("position") if r["stage"] == 2]
+    assert {r.get("s2_raiser_position") or r.get("s2_other_position") for r in positions} == {
+        "Stage 2: assessment needed",
+        "Stage 2: early help is enough",
+    }
+    outcome = ladder.records("outcome")[0]
+    assert (outcome["stage"], outcome["resolved"], outcome["agreed_actions"]) == (
+        2,
+        True,
+        "Social worker allocated by Friday",
     )
-    assert ref.status == "completed"
-    assert ladder.hos.inbox() == []
-    outcome = ladder.case_records()[-1]
-    assert (outcome["entry"], outcome["stage"], outcome["escalate"]) == ("outcome", 2, False)
-    assert outcome["escalation_reason"] == "Plan is safe; review in 4 weeks"
-    assert "outcome" in {template for _, template in ladder.outbox()}
 
 
-def test_resolved_by_the_head_of_service_at_stage_three(ladder):
-    ladder.raise_difference()
-    ladder.reach_stage_three()
-    assert "head-of-service" in ladder.told("escalated")
-    assert (
-        ladder.hos.task(STAGE3).due_at.isoformat() == "2026-12-07T09:00:00+00:00"
-    )  # 10 working days
-    assert ladder.decide(ladder.hos, STAGE3, "yes", "Assessment to start").status == "completed"
-    assert ladder.case_records()[-1]["stage"] == 3
-    assert ladder.told("outcome") == PARTIES | {"partnership-business-manager"}
+def test_the_challenged_agency_saying_no_at_stage_two_takes_it_to_both_heads_of_service(ladder):
+    ladder.raise_difference().to_stage(2)
+    ladder.positions(2, "sue", "sen")
+    ladder.decide(2, "sue", "sen", resolved="yes", agrees="no")
+    assert ladder.status() == "running"
+    assert ladder.records("agreement")[-1]["s2_agrees"] is False
+    assert {"adult-mental-health:head-of-service", "childrens-social-care:head-of-service"} <= (
+        ladder.told("escalated")
+    )
+    assert [t.name for t in ladder.hal.inbox()] == [S3_RAISER]
+    assert [t.name for t in ladder.hos.inbox()] == [S3_OTHER]
 
 
-def test_unresolved_at_stage_three_goes_to_the_partnership_whose_decision_is_final(ladder):
-    ladder.raise_difference()
-    ladder.reach_stage_three()
-    ladder.decide(ladder.hos, STAGE3, "no", "Heads of service disagree")
+def test_the_head_of_service_of_an_uninvolved_agency_gets_nothing(ladder):
+    ladder.raise_difference().to_stage(3)
+    ladder.engine.create_user(
+        username="hod",
+        password=DEMO_PASSWORD,
+        display_name="Drug and alcohol Head of Service",
+        agency="drug-and-alcohol",
+        roles=["head-of-service"],
+    )
+    assert ladder.hod.inbox() == []
+
+
+def test_resolved_by_the_heads_of_service_the_challenged_agency_writing_first(ladder):
+    ladder.raise_difference().to_stage(3)
+    ladder.positions(3, "hal", "hos")
+    assert [t.name for t in ladder.hos.inbox()] == [S3_DECISION]
+    assert ladder.hal.inbox() == []
+    ladder.decide(3, "hos", "hal", resolved="yes", agrees="yes")
+    assert ladder.status() == "completed"
+    assert ladder.records("outcome")[0]["stage"] == 3
+
+
+def test_unresolved_by_the_heads_of_service_goes_to_the_partnership_whose_decision_is_final(
+    ladder,
+):
+    ladder.raise_difference().to_stage(4)
     assert "board-chair" in ladder.told("escalated")
     ref = ladder.chair.complete(
         STAGE4,
-        decision="Strategy meeting within 5 days",
-        agreed_actions="Chair convenes; both agencies attend",
+        s4_decision="Strategy meeting within 5 days",
+        s4_actions="Chair convenes; both agencies attend",
+        s4_immediate_risk="no",
     )
     assert ref.status == "completed"
-    outcome = ladder.case_records()[-1]
+    outcome = ladder.records("outcome")[0]
     assert (outcome["stage"], outcome["resolved"]) == (4, True)
-    assert ladder.entries() == ["raised", "escalated", "escalated", "escalated", "outcome"]
-    assert ladder.told("outcome") == PARTIES | {"partnership-business-manager"}
+    assert ladder.records("escalated")[-1]["stage"] == 4
 
 
-def test_stage_one_escalates_by_itself_after_five_working_days_with_a_reminder_the_day_before(
-    ladder, engine, clock
-):
-    ladder.raise_difference()
-    clock.set("2026-11-27T09:00:00+00:00")  # Friday: one working day left
-    assert engine.fire_due_timers() == 1
-    assert ladder.outbox("stage_deadline_reminder") == [("pat", "stage_deadline_reminder")]
-    assert ladder.pat.task(STAGE1)  # the reminder does not take the task away
-    clock.set("2026-11-30T09:00:00+00:00")  # Monday: five working days
-    assert engine.fire_due_timers() == 1
-    assert ladder.pat.inbox() == []
-    assert [t.name for t in ladder.amy.inbox()] == [RAISER_POSITION]
-    assert ladder.entries() == ["raised", "escalated"]
-
-
-def test_stage_two_escalates_to_the_head_of_service_when_managers_run_out_of_time(
-    ladder, engine, clock
-):
-    ladder.raise_difference()
-    ladder.decide(ladder.pat, STAGE1, "no", supervisor_consulted="yes")
-    clock.set("2026-11-27T09:00:00+00:00")
-    engine.fire_due_timers()
-    assert ladder.told("stage_deadline_reminder") == {
-        "adult-mental-health:manager",
-        "childrens-social-care:manager",
-    }
-    clock.set("2026-11-30T09:00:00+00:00")
-    engine.fire_due_timers()
-    assert ladder.amy.inbox() == [] and ladder.cal.inbox() == []
-    assert [t.name for t in ladder.hos.inbox()] == [STAGE3]
-
-
-def test_stage_three_goes_to_the_partnership_when_the_head_of_service_runs_out_of_time(
-    ladder, engine, clock
-):
-    ladder.raise_difference()
-    ladder.reach_stage_three()
-    clock.set("2026-12-04T09:00:00+00:00")  # 9 working days: reminder
-    engine.fire_due_timers()
-    assert ("head-of-service", "stage_deadline_reminder") in ladder.outbox()
-    clock.set("2026-12-07T09:00:00+00:00")
-    engine.fire_due_timers()
-    assert ladder.hos.inbox() == []
-    assert [t.name for t in ladder.chair.inbox()] == [STAGE4]
-    clock.set("2026-12-18T09:00:00+00:00")  # 9 working days into stage 4
-    engine.fire_due_timers()
-    assert ("board-chair", "stage_deadline_reminder") in ladder.outbox()
-    assert [t.name for t in ladder.chair.inbox()] == [
-        STAGE4
-    ]  # final stage: reminded, never skipped
-
-
-def test_a_child_at_immediate_risk_goes_to_mash_at_once_while_the_ladder_continues(ladder):
-    ladder.raise_difference(immediate_risk="yes")
-    [task] = ladder.mia.inbox()
-    assert (task.name, task.priority) == ("Act now under child protection procedures", 100)
-    assert task.due_at.isoformat() == "2026-11-23T11:00:00+00:00"
-    assert ladder.pat.task(STAGE1)
-    ladder.mia.complete(
-        task.name, cp_action="section-47", cp_notes="Strategy discussion held; s47 started"
+def test_a_partnership_without_a_fourth_stage_ends_unresolved_at_the_heads_of_service(ladder):
+    # switching the partnership stage off is a timescale choice: for managers
+    ladder.raise_difference(
+        raiser="amy", variables={"partnership_stage": 0}, other_practitioner="sam"
     )
-    assert ladder.entries() == ["raised", "child_protection_action"]
-    assert ladder.case_records()[0]["immediate_risk"] is True
-    assert ladder.told("child_protection_action") == {
-        "adult-mental-health:practitioner",
-        "adult-mental-health:manager",
-    }
+    ladder.amy.complete(
+        S1_RAISER,
+        s1_raiser_position="x" * 20,
+        s1_raiser_resolved="no",
+        s1_raiser_immediate_risk="no",
+    )
+    ladder.sam.complete(
+        S1_OTHER, s1_other_position="y" * 20, s1_other_resolved="no", s1_other_immediate_risk="no"
+    )
+    ladder.positions(2, "sue", "sen")
+    ladder.decide(2, "sue", "sen", resolved="no")
+    ladder.positions(3, "hal", "hos")
+    ladder.decide(3, "hos", "hal", resolved="no")
+    assert ladder.status() == "completed" and ladder.chair.inbox() == []
+    outcome = ladder.records("outcome")[0]
+    assert (outcome["stage"], outcome["resolved"]) == (3, False)
+    assert outcome["decision"] == "Stage 3: assessment starts; early help continues"
+
+
+def test_no_party_to_the_dispute_decides_it_at_a_later_rung(ladder):
+    ladder.engine.create_user(
+        username="sid",
+        password=DEMO_PASSWORD,
+        display_name="Sid Practitioner and Senior Manager",
+        agency="childrens-social-care",
+        roles=["practitioner", "senior-manager"],
+    )
+    ladder.raise_difference(other_practitioner="sid")
+    ladder.pat.complete(
+        S1_RAISER,
+        s1_raiser_position="x" * 20,
+        s1_raiser_resolved="no",
+        s1_raiser_immediate_risk="no",
+    )
+    ladder.sid.complete(
+        S1_OTHER, s1_other_position="y" * 20, s1_other_resolved="no", s1_other_immediate_risk="no"
+    )
+    task = ladder.sid.task(S2_OTHER)
+    with pytest.raises(NotPermitted, match="stage 1"):
+        ladder.engine.complete(
+            task.id,
+            {"s2_other_position": "Mine", "s2_other_immediate_risk": "no"},
+            ladder.sid.actor,
+        )
+    with pytest.raises(NotPermitted):
+        ladder.engine.claim(task.id, ladder.sid.actor)
+
+
+def test_later_stages_open_with_empty_forms_not_earlier_answers(ladder):
+    ladder.raise_difference().to_stage(2)
+    view = ladder.engine.task_view(ladder.sue.task(S2_RAISER).id, ladder.sue.actor)
+    assert not any(view.values.get(f.id) for f in view.fields)
+
+
+# --- time running out at every rung -----------------------------------------------------------
+
+
+def test_every_stage_times_out_up_the_ladder_and_each_position_given_stays_on_the_case(ladder):
+    ladder.raise_difference()
+    ladder.pat.complete(
+        S1_RAISER,
+        s1_raiser_position="Pat's position before the deadline",
+        s1_raiser_resolved="no",
+        s1_raiser_immediate_risk="no",
+    )
+    assert ladder.at("2026-11-27T09:00:00+00:00") == 1  # Friday: reminder to both
+    assert ladder.told("stage_deadline_reminder") == {"pat", "sam"}
+    assert ladder.at("2026-11-30T09:00:00+00:00") == 1  # 5 working days: stage 2
+    assert ladder.sam.inbox() == []
+    assert ladder.entries() == ["raised", "position", "time_limit_reached", "escalated"]
     assert (
-        ladder.decide(ladder.pat, STAGE1, "yes", supervisor_consulted="yes").status == "completed"
+        ladder.records("position")[0]["s1_raiser_position"] == "Pat's position before the deadline"
     )
 
+    ladder.sen.complete(S2_OTHER, s2_other_position="CSC: early help", s2_other_immediate_risk="no")
+    assert ladder.at("2026-12-07T09:00:00+00:00") >= 1  # 5 working days: stage 3
+    assert ladder.sue.inbox() == [] and ladder.sen.inbox() == []
+    assert [t.name for t in ladder.hos.inbox()] == [S3_OTHER]
+    stage2 = [r for r in ladder.records() if r.get("stage") == 2]
+    assert [r["entry"] for r in stage2] == ["escalated", "position", "time_limit_reached"]
+    assert stage2[1]["s2_other_position"] == "CSC: early help"
 
-def test_the_whole_process_waits_for_mash_even_when_the_ladder_is_resolved(ladder):
-    ladder.raise_difference(immediate_risk="yes")
-    assert ladder.decide(ladder.pat, STAGE1, "yes", supervisor_consulted="yes").status == "running"
-    assert ladder.entries() == ["raised", "outcome"]
-    ladder.mia.complete(
-        "Act now under child protection procedures",
-        cp_action="police-referral",
-        cp_notes="Police informed",
+    ladder.hal.complete(S3_RAISER, s3_raiser_position="AMH: assess", s3_raiser_immediate_risk="no")
+    assert ladder.at("2026-12-21T09:00:00+00:00") >= 1  # 10 working days: the partnership
+    assert ladder.hal.inbox() == [] and ladder.hos.inbox() == []
+    assert [t.name for t in ladder.chair.inbox()] == [STAGE4]
+    assert any(r.get("s3_raiser_position") == "AMH: assess" for r in ladder.records("position"))
+
+    # the final rung is chased, never skipped: 10 working days over Christmas
+    assert ladder.at("2027-01-07T09:00:00+00:00") >= 1
+    assert {"board-chair", "childrens-social-care:head-of-service"} <= ladder.told(
+        "deadline_missed"
+    )
+    assert ladder.told("stage_deadline_reminder") >= {"board-chair"}
+    assert [t.name for t in ladder.chair.inbox()] == [STAGE4]
+    ladder.chair.complete(
+        STAGE4, s4_decision="Final", s4_actions="Both act", s4_immediate_risk="no"
     )
     assert ladder.status() == "completed"
 
 
-def test_the_raiser_can_withdraw_before_a_decision_and_the_withdrawal_is_recorded(ladder, engine):
-    ladder.raise_difference()
-    ladder.reach_stage_two()
-    ref = engine.correlate_message(
-        "difference_withdrawn",
-        business_key="PD-1",
-        variables={"withdrawal_reason": "Resolved at a core group meeting"},
-        actor=ladder.pat.actor,
+def test_the_senior_managers_joint_decision_cannot_wait_for_ever(ladder):
+    ladder.raise_difference().to_stage(2)
+    ladder.positions(2, "sue", "sen")
+    ladder.sue.complete(
+        S2_DECISION, s2_resolved="yes", s2_decision="Agreed, we think", s2_actions=""
     )
+    assert [t.name for t in ladder.sen.inbox()] == [S2_AGREE]
+    ladder.at("2026-12-07T09:00:00+00:00")  # nobody confirmed: up to the Heads of Service
+    assert ladder.sen.inbox() == []
+    assert [t.name for t in ladder.hos.inbox()] == [S3_OTHER]
+    assert ladder.records("decision")[-1]["s2_decision"] == "Agreed, we think"
+
+
+# --- withdrawal -------------------------------------------------------------------------------
+
+
+def test_only_the_raiser_can_withdraw_with_reasons_recorded_and_both_agencies_told(ladder):
+    ladder.raise_difference().to_stage(2)
+    engine = ladder.engine
+    for someone in ("sam", "sue", "amy"):
+        with pytest.raises(NotPermitted):
+            engine.withdraw(ladder.instance_id, getattr(ladder, someone).actor, "Not mine")
+    with pytest.raises(NotPermitted):  # nor by sending the message directly
+        engine.correlate_message(
+            "difference_withdrawn", instance_id=ladder.instance_id, actor=ladder.sam.actor
+        )
+    with pytest.raises(InvalidSubmission):
+        engine.withdraw(ladder.instance_id, ladder.pat.actor, "  ")
+    ref = engine.withdraw(ladder.instance_id, ladder.pat.actor, "Resolved at a core group meeting")
     assert ref.status == "completed"
-    assert ladder.amy.inbox() == []
-    # the timeline shows how far the ladder had gone before the withdrawal
-    assert ladder.entries() == ["raised", "escalated", "withdrawn"]
-    assert ladder.case_records()[-1] == {
+    assert ladder.sue.inbox() == [] and ladder.sen.inbox() == []
+    assert ladder.records("withdrawn")[0] == {
         "entry": "withdrawn",
+        "withdrawn_by": "pat",
         "withdrawal_reason": "Resolved at a core group meeting",
     }
-    assert ladder.told("withdrawn") == PARTIES
+    # the timeline shows how far the ladder had gone
+    assert ladder.entries()[-2:] == ["escalated", "withdrawn"]
+    assert {
+        "adult-mental-health:practitioner",
+        "childrens-social-care:practitioner",
+        "adult-mental-health:manager",
+        "childrens-social-care:manager",
+        "sam",
+    } <= ladder.told("withdrawn")
     with engine.db.reading() as session:
-        assert queries.timers(session, ladder.ref.id) == []
+        assert queries.timers(session, ladder.instance_id) == []
+    with pytest.raises(Conflict):
+        engine.withdraw(ladder.instance_id, ladder.pat.actor, "Again")
 
 
-def test_a_partnership_can_set_its_own_timescales_without_editing_the_diagram(ladder):
-    # setting timescales is for managers and process owners (engine.inputs.timescales)
-    ladder.pat = ladder.pat.scenario.as_user(
-        "pat", "practitioner", "manager", "adult-mental-health:practitioner"
+def test_the_withdraw_offer_is_for_the_raiser_only(ladder):
+    ladder.raise_difference()
+    assert ladder.engine.withdrawable([ladder.instance_id], ladder.pat.actor) == {
+        ladder.instance_id
+    }
+    assert ladder.engine.withdrawable([ladder.instance_id], ladder.sam.actor) == set()
+
+
+# --- immediate risk, at any stage ---------------------------------------------------------------
+
+
+def test_immediate_risk_at_stage_two_on_a_case_without_childrens_social_care_reaches_mash(ladder):
+    ladder.case = "CASE-2"
+    ladder.raise_difference(other_agency="drug-and-alcohol", other_practitioner="dan")
+    assert ladder.mia.inbox() == []
+    ladder.pat.complete(
+        S1_RAISER,
+        s1_raiser_position="x" * 20,
+        s1_raiser_resolved="no",
+        s1_raiser_immediate_risk="no",
     )
-    ladder.raise_difference({"stage1_days": 3, "reminder_days": 2})
-    task = ladder.pat.task(STAGE1)
-    assert task.due_at.isoformat() == "2026-11-26T09:00:00+00:00"
-    with ladder.engine.db.reading() as session:
-        due = sorted(t.due_at.isoformat() for t in queries.timers(session, ladder.ref.id))
-    assert due == ["2026-11-24T09:00:00+00:00", "2026-11-26T09:00:00+00:00"]
+    ladder.dan.complete(
+        S1_OTHER, s1_other_position="y" * 20, s1_other_resolved="no", s1_other_immediate_risk="no"
+    )
+    ladder.dee.complete(
+        S2_OTHER,
+        s2_other_position="Dad has relapsed",
+        s2_other_immediate_risk="yes",
+        s2_other_risk_details="Ruby was left alone overnight",
+    )
+    [task] = ladder.mia.inbox()
+    assert (task.name, task.priority) == (ACT_NOW, 100)
+    assert "childrens-social-care" in ladder.agencies()
+    risk = ladder.records("immediate_risk")[0]
+    assert (risk["risk_stage"], risk["risk_details"]) == (2, "Ruby was left alone overnight")
+    assert [t.name for t in ladder.sue.inbox()] == [S2_RAISER]  # the ladder carries on
+    ladder.mia.complete(ACT_NOW, cp_action="section-47", cp_notes="Strategy discussion held")
+    assert ladder.records("child_protection_action")[0]["cp_action"] == "section-47"
+    assert ladder.status() == "running"
 
 
-def test_invalid_answers_are_refused_and_nothing_is_lost(ladder, engine):
-    from engine.errors import InvalidSubmission
+def test_an_adult_at_risk_dispute_raises_an_adult_safeguarding_concern(ladder):
+    ladder.raise_difference(subject_kind="adult", subject_name="Jade Taylor")
+    ladder.stage1(other={"s1_other_immediate_risk": "yes", "s1_other_risk_details": "Jade unsafe"})
+    assert ladder.mia.inbox() == []
+    [task] = ladder.ash.inbox()
+    assert task.name == ADULT_CONCERN
+    assert "adult-social-care" in ladder.agencies()
+    ladder.ash.complete(ADULT_CONCERN, asc_action="section-42", asc_notes="Enquiry opened")
+    assert ladder.records("adult_safeguarding_action")[0]["asc_action"] == "section-42"
+    assert "pat" in ladder.told("adult_safeguarding_action")
+    assert [t.name for t in ladder.sue.inbox()] == [S2_RAISER]
 
-    ladder.ref = ladder.pat.start("professional-differences", case_ref="CASE-1")
-    task = ladder.pat.task("Describe the professional difference")
-    with pytest.raises(InvalidSubmission) as caught:
-        engine.complete(
-            task.id,
-            {**DIFFERENCE, "other_agency": "the council", "concern": "short"},
-            ladder.pat.actor,
-        )
-    assert set(caught.value.errors) == {"other_agency", "concern"}
-    assert ladder.pat.task("Describe the professional difference").id == task.id
-    assert ladder.case_records() == []
+
+def test_immediate_risk_when_raised_goes_to_mash_at_once(ladder):
+    ladder.raise_difference(immediate_risk="yes")
+    [task] = ladder.mia.inbox()
+    assert task.due_at.isoformat() == "2026-11-23T11:00:00+00:00"
+    assert ladder.records("immediate_risk")[0]["risk_stage"] == 0
+    assert ladder.at("2026-11-23T11:00:00+00:00") == 1  # not acted on: MASH managers chased
+    assert "childrens-social-care:manager" in ladder.told("deadline_missed")
+    assert ladder.pat.task(S1_RAISER)

@@ -185,7 +185,7 @@ RULES = [
         "inbox.claim",
         "/tasks/<int:task_id>/claim",
         "POST",
-        case_data(403, pat=302, sam=409),  # held by Pat; Sam is a candidate
+        case_data(403, pat=302),  # Pat's own: only the raiser describes a difference
         body={},
     ),
     Rule("inbox.unclaim", "/tasks/<int:task_id>/unclaim", "POST", case_data(403, pat=302), body={}),
@@ -262,6 +262,14 @@ RULES = [
     ),
     Rule("instances.show", "/instances/<int:instance_id>", "GET", case_data()),
     Rule("instances.diagram", "/instances/<int:instance_id>/diagram", "GET", case_data()),
+    # only the raiser withdraws; Pat's difference is not on the ladder yet, so nothing to withdraw
+    Rule(
+        "instances.withdraw",
+        "/instances/<int:instance_id>/withdraw",
+        "POST",
+        case_data(403, pat=409),
+        body={"reason": "matrix"},
+    ),
     # --- process administration -----------------------------------------------------------
     Rule("admin.processes", "/admin/processes", "GET", owners_only(200)),
     Rule("admin.process", "/admin/processes/<key>", "GET", owners_only(200), values={"key": PD}),
@@ -295,7 +303,7 @@ RULES = [
         "api.claim_task",
         "/api/v1/tasks/<int:task_id>/claim",
         "POST",
-        case_data(403, anonymous=401, pat=200, sam=409),
+        case_data(403, anonymous=401, pat=200),
         kind="json",
         body={},
     ),
@@ -415,6 +423,14 @@ RULES = [
         kind="json",
         body={},
         values={"window_id": "999999"},
+    ),
+    Rule(
+        "api.withdraw_instance",
+        "/api/v1/instances/<int:instance_id>/withdraw",
+        "POST",
+        case_data(403, anonymous=401, pat=409),
+        kind="json",
+        body={"reason": "matrix"},
     ),
     # --- /engine-rest (Camunda Modeler, HTTP Basic; one 401 for every refusal) ------------
     Rule(

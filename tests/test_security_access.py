@@ -25,11 +25,10 @@ from webapp.cli import main
 from .helpers import WORKFLOWS, add_csc_process_owner, bpmn, flow, linear, user_task
 from .test_engine_rest import basic
 from .test_engine_rest import deploy as modeler_deploy
-from .test_professional_differences import DIFFERENCE
-from .test_web import DESCRIBE, STAGE1, actor_of, complete
+from .test_professional_differences import DIFFERENCE, S1_OTHER, S1_RAISER, S2_RAISER
+from .test_web import DESCRIBE, actor_of, complete
 
 PD = "professional-differences"
-APPROVE = "Stage 2: approve or decline escalation to the Head of Service"
 SECRETS = (DEMO_CASE, "Taylor", DESCRIBE, "Pat Practitioner")
 
 
@@ -44,6 +43,13 @@ def break_glass(app, username: str, case_ref: str = DEMO_CASE) -> None:
     engine_of(app).open_break_glass(case_ref, reason, actor_of(app, username))
 
 
+def held_request(app) -> HumanTask:
+    """Pat's "Record the request" (information request on DEMO-001): held by Pat, offered to
+    practitioners (a raiser's own difference is theirs alone, so it is no example)."""
+    engine_of(app).start_on_case("information-request", DEMO_CASE, actor_of(app, "pat"))
+    return held_task(app, "pat", "Record the request")
+
+
 def demo_instance_id(app) -> int:
     return held_task(app, "pat").instance_id
 
@@ -53,7 +59,7 @@ def demo_instance_id(app) -> int:
 
 @pytest.mark.parametrize("manager", ["cal", "chair"])
 def test_a_manager_of_another_team_cannot_unassign_or_take_a_held_task(app, manager):
-    engine, task = engine_of(app), held_task(app, "pat")
+    engine, task = engine_of(app), held_request(app)
     if manager == "chair":  # no work on the case: it does not exist for her until she looks
         with pytest.raises(NotFound):
             engine.assign(task.id, None, actor_of(app, manager))
@@ -64,7 +70,7 @@ def test_a_manager_of_another_team_cannot_unassign_or_take_a_held_task(app, mana
         engine.assign(task.id, "sam", actor_of(app, manager))
     with pytest.raises(TaskAlreadyClaimed):
         engine.claim(task.id, actor_of(app, "sam"))
-    assert held_task(app, "pat").assignee == "pat"
+    assert held_task(app, "pat", task.name).assignee == "pat"
 
 
 def test_the_holders_own_manager_may_unassign_and_reassign(app):
@@ -77,12 +83,12 @@ def test_the_holders_own_manager_may_unassign_and_reassign(app):
 
 
 def test_an_unheld_task_goes_only_to_a_member_of_a_manager_team_who_could_do_it(app):
-    engine, task = engine_of(app), held_task(app, "pat")
+    engine, task = engine_of(app), held_request(app)
     engine.unclaim(task.id, actor_of(app, "pat"))
     with pytest.raises(NotPermitted, match="not in your team"):
         engine.assign(task.id, "pat", actor_of(app, "hos"))
     engine.assign(task.id, "sam", actor_of(app, "cal"))  # csc is involved, sam a practitioner
-    assert held_task(app, "sam").assignee == "sam"
+    assert held_task(app, "sam", task.name).assignee == "sam"
 
 
 @pytest.mark.parametrize(
@@ -181,48 +187,55 @@ def test_someone_who_sees_the_case_but_may_not_act_gets_403_without_the_holders_
     assert "pat" not in response.get_json()["error"]["message"].lower()
 
 
-# --- 3. a party to a difference never decides its escalation ---------------------------------
+# --- 3. a party to a difference never decides it at a later rung -------------------------------
 
 
-def raise_as_manager(app):
-    """Amy (adult mental health manager) raises a difference herself and takes it to the
-    stage 2 escalation approval."""
-    engine, amy = engine_of(app), actor_of(app, "amy")
-    engine.start_on_case(PD, DEMO_CASE, amy)
-    for name, data in (
-        (DESCRIBE, DIFFERENCE),
-        (STAGE1, {"supervisor_consulted": "yes", "resolved": "no", "decision": "Disagree"}),
+def raise_as_senior_manager(app):
+    """Sen (children's social care senior manager) raises a difference with pat herself; stage 1
+    is not resolved, so her own agency's senior managers are asked for its stage 2 position."""
+    engine, sen, pat = engine_of(app), actor_of(app, "sen"), actor_of(app, "pat")
+    engine.start_on_case(PD, DEMO_CASE, sen)
+    other = {"other_agency": "adult-mental-health", "other_practitioner": "pat"}
+    for person, name, data in (
+        (sen, DESCRIBE, {**DIFFERENCE, **other}),
+        (sen, S1_RAISER, {"s1_raiser_position": "Disagree", "s1_raiser_resolved": "no"}),
+        (pat, S1_OTHER, {"s1_other_position": "Disagree", "s1_other_resolved": "no"}),
     ):
-        task = next(t for t in engine.inbox(amy, "mine").tasks if t.name == name)
-        engine.complete(task.id, data, amy)
-    for username, position in (("amy", "raiser_agency_position"), ("cal", "other_agency_position")):
-        actor = actor_of(app, username)
-        [task] = [t for t in engine.inbox(actor, "team").tasks if "position" in t.name]
-        engine.complete(task.id, {position: "Our position"}, actor)
-    [joint] = [t for t in engine.inbox(amy, "team").tasks if "joint" in t.name]
-    engine.complete(joint.id, {"resolved": "no", "decision": "No agreement"}, amy)
-    return next(t for t in engine.inbox(amy, "team").tasks if t.name == APPROVE)
+        task = next(t for t in engine.inbox(person, "mine").tasks if t.name == name)
+        side = "raiser" if name == S1_RAISER else "other"
+        risk = {} if name == DESCRIBE else {f"s1_{side}_immediate_risk": "no"}
+        engine.complete(task.id, {**data, **risk}, person)
+    return next(t for t in engine.inbox(sen, "team").tasks if t.name == S2_RAISER)
 
 
-def test_the_manager_who_raised_a_difference_cannot_decide_its_escalation(app):
-    engine, amy, approval = engine_of(app), actor_of(app, "amy"), raise_as_manager(app)
-    raised = "You raised this difference"
-    with pytest.raises(NotPermitted, match=raised):
-        engine.decide(approval.id, True, "I still think so", amy)
-    with pytest.raises(NotPermitted, match=raised):
-        engine.claim(approval.id, amy)
-    with pytest.raises(NotPermitted, match="amy is a party"):
-        engine.assign(approval.id, "amy", amy)
-    engine.decide(approval.id, True, "A senior view is needed", actor_of(app, "cal"))
+def test_the_senior_manager_who_raised_a_difference_cannot_decide_it_at_stage_two(app):
+    engine, sen, position = engine_of(app), actor_of(app, "sen"), raise_as_senior_manager(app)
+    took_part = "You took part in this difference at stage 1"
+    answer = {"s2_raiser_position": "Mine", "s2_raiser_immediate_risk": "no"}
+    with pytest.raises(NotPermitted, match=took_part):
+        engine.complete(position.id, answer, sen)
+    with pytest.raises(NotPermitted, match=took_part):
+        engine.claim(position.id, sen)
+    engine.create_user(
+        username="sly",
+        password="joinedup-demo-2026",
+        display_name="Sly Senior Manager",
+        agency="childrens-social-care",
+        roles=["senior-manager"],
+    )
+    engine.complete(position.id, answer, actor_of(app, "sly"))
     with engine.db.reading() as session:
-        assert session.get(HumanTask, approval.id).completed_by == "cal"
+        assert session.get(HumanTask, position.id).completed_by == "sly"
 
 
 def test_the_raiser_is_refused_over_http_with_a_clear_message(app, web):
-    approval = raise_as_manager(app)
-    response = web("amy").post(f"/approvals/{approval.id}", {"decision": "approve", "reason": "Y"})
+    position = raise_as_senior_manager(app)
+    response = web("sen").client.post(
+        f"/api/v1/tasks/{position.id}/complete",
+        json={"variables": {"s2_raiser_position": "Mine", "s2_raiser_immediate_risk": "no"}},
+    )
     assert response.status_code == 403
-    assert "You raised this difference" in response.get_data(as_text=True)
+    assert "You took part in this difference" in response.get_json()["error"]["message"]
 
 
 NOT_BY_STAGE = bpmn(

@@ -213,7 +213,16 @@ def test_the_shipped_diagrams_declare_their_timescales(engine, scenario):
         definition = latest_definition(session, "professional-differences", "bpmn")
         spec, _ = engine.runtime.specs.get(session, definition.id, [])
     assert str(spec.timescales["stage1_days"]) == "1..20"
-    assert set(spec.timescales) == {f"stage{n}_days" for n in (1, 2, 3, 4)} | {"reminder_days"}
+    assert set(spec.timescales) == {f"stage{n}_days" for n in (1, 2, 3, 4)} | {
+        "describe_days",
+        "stage1_reply_days",
+        "stage2_position_days",
+        "stage3_plan_days",
+        "reminder_days",
+        "mash_hours",
+        "concern_days",
+        "partnership_stage",
+    }
 
 
 @pytest.mark.parametrize("value", ["20..1", "1-20", "lots"])

@@ -20,6 +20,7 @@ from .helpers import bpmn, flow, resource
 from .test_notifications import actor, jobs, raise_difference, smtp  # noqa: F401 - fixtures
 
 RAISED = "URGENT: A professional difference has been raised"
+RISK = "URGENT: Immediate risk has been raised in a professional difference"
 ACT_NOW = "URGENT: A task is waiting for your team"  # MASH "act now" under CP procedures
 
 
@@ -84,7 +85,7 @@ def test_a_routine_notification_with_digest_waits_for_the_digest(app, jobs, smtp
 def test_the_settings_page_shows_urgent_alerts_as_always_sent_immediately(app, web):
     cal = web("cal")
     page = cal.get("/notifications/settings").get_data(as_text=True)
-    assert page.count("Always sent immediately") == 3
+    assert page.count("Always sent immediately") == 5
     for urgent in ("difference_raised", "child_protection_action", "pre_birth_referral"):
         assert f'name="{urgent}"' not in page  # no choice offered
     assert 'name="task_available"' in page and 'value="digest"' in page
@@ -128,7 +129,8 @@ def test_an_urgent_alert_after_500_routine_rows_goes_out_in_the_first_run(app, j
     first = jobs.deliver()
     assert first.sent == jobs.delivery.batch  # a full batch: the backlog is still there ...
     assert ACT_NOW in subjects(smtp, "mia")  # ... yet the urgent alerts went first
-    assert subjects(smtp, "amy") == [RAISED] and subjects(smtp, "cal") == [RAISED]
+    # both agencies' managers: the difference, and the immediate risk raised with it
+    assert subjects(smtp, "amy") == [RAISED, RISK] and subjects(smtp, "cal") == [RAISED, RISK]
     while jobs.deliver().sent:
         pass
     with engine.db.reading() as session:

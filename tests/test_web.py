@@ -12,10 +12,14 @@ import pytest
 from engine.demo import DEMO_PASSWORD
 from webapp import engine_of
 
-from .test_professional_differences import DIFFERENCE
+from .helpers import bpmn, flow, resource
+from .test_professional_differences import DIFFERENCE, S1_OTHER, S1_RAISER
 
 DESCRIBE = "Describe the professional difference"
-STAGE1 = "Stage 1: discuss with the other practitioner and record the outcome"
+STAGE1 = S1_RAISER
+
+
+NO_RISK = {"s1_raiser_immediate_risk": "no"}
 
 
 def actor_of(app, username):
@@ -29,23 +33,37 @@ def complete(app, username, task_name, **data):
     return engine.complete(task.id, data, actor)
 
 
+PLAN_APPROVAL = bpmn(
+    "plan-approval",
+    '<bpmn:startEvent id="start" camunda:initiator="initiator"/>'
+    '<bpmn:userTask id="approve_plan" name="Approve the plan" '
+    'camunda:candidateGroups="adult-mental-health:manager"><bpmn:extensionElements>'
+    "<camunda:properties>"
+    '<camunda:property name="approval" value="plan"/>'
+    '<camunda:property name="approval_field" value="approved"/>'
+    '<camunda:property name="reason_field" value="approval_reason"/>'
+    "</camunda:properties><camunda:formData>"
+    '<camunda:formField id="approved" label="Approve?" type="boolean"/>'
+    '<camunda:formField id="approval_reason" label="Reason" type="string"/>'
+    "</camunda:formData></bpmn:extensionElements></bpmn:userTask>"
+    '<bpmn:sendTask id="record_decision"><bpmn:extensionElements><camunda:properties>'
+    '<camunda:property name="record" value="decision"/>'
+    '<camunda:property name="record_fields" value="approved, approval_reason"/>'
+    "</camunda:properties></bpmn:extensionElements></bpmn:sendTask>"
+    '<bpmn:endEvent id="end"/>'
+    + flow("start", "approve_plan")
+    + flow("approve_plan", "record_decision")
+    + flow("record_decision", "end"),
+    name="Plan approval",
+)
+
+
 def to_approval(app):
-    """Drive the demo difference to the stage 2 escalation approval."""
-    complete(app, "pat", DESCRIBE, **{**DIFFERENCE, "other_agency": "childrens-social-care"})
-    complete(
-        app, "pat", STAGE1, supervisor_consulted="yes", resolved="no", decision="Still disagree"
-    )
+    """Pat asks adult mental health's managers to approve a plan on the demo case (the
+    Approvals page: approve or decline with a reason)."""
     engine = engine_of(app)
-    for username, name, field in (
-        ("amy", "raising", "raiser_agency_position"),
-        ("cal", "other", "other_agency_position"),
-    ):
-        actor = actor_of(app, username)
-        [task] = [t for t in engine.inbox(actor, "team").tasks if name in t.name]
-        engine.complete(task.id, {field: "Our position"}, actor)
-    amy = actor_of(app, "amy")
-    [joint] = engine.inbox(amy, "team").tasks
-    engine.complete(joint.id, {"resolved": "no", "decision": "No agreement"}, amy)
+    engine.deploy([resource("plan-approval.bpmn", PLAN_APPROVAL)], deployed_by="owner")
+    engine.start("plan-approval", actor=actor_of(app, "pat"), case_ref="DEMO-001")
 
 
 # --- signing in --------------------------------------------------------------------------
@@ -143,7 +161,7 @@ def test_a_task_form_shows_every_error_keeps_answers_saves_drafts_and_completes(
     pat = web("pat")
     task_id = pat.task_id(DESCRIBE)
     page = pat.get(f"/tasks/{task_id}").get_data(as_text=True)
-    assert 'name="raiser_agency"' in page and 'type="radio"' in page and "Save draft" in page
+    assert 'name="other_agency"' in page and 'type="radio"' in page and "Save draft" in page
     version = pat.version_of(task_id)
     response = pat.post(
         f"/tasks/{task_id}",
@@ -151,7 +169,7 @@ def test_a_task_form_shows_every_error_keeps_answers_saves_drafts_and_completes(
             "action": "complete",
             "version": version,
             "concern": "Too short",
-            "other_worker": "Sam Jones",
+            "other_practitioner": "Sam Jones",
         },
     )
     html = response.get_data(as_text=True)
@@ -160,7 +178,8 @@ def test_a_task_form_shows_every_error_keeps_answers_saves_drafts_and_completes(
     assert "Must be at least 10 characters" in html and 'value="Sam Jones"' in html
 
     pat.post(
-        f"/tasks/{task_id}", {"action": "draft", "other_worker": "Sam Jones", "tried": "Phoned"}
+        f"/tasks/{task_id}",
+        {"action": "draft", "other_practitioner": "Sam Jones", "tried": "Phoned"},
     )
     again = pat.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert "Showing your draft" in again and 'value="Sam Jones"' in again
@@ -190,7 +209,7 @@ def test_a_stale_page_is_a_409_and_changes_nothing(app, web):
     mia = web("mia")
     task_id = mia.task_id("Act now under child protection procedures", tab="team")
     version = mia.version_of(task_id)
-    complete(app, "pat", STAGE1, supervisor_consulted="yes", resolved="yes", decision="Agreed")
+    complete(app, "pat", STAGE1, s1_raiser_position="Agreed", s1_raiser_resolved="yes", **NO_RISK)
     response = mia.post(
         f"/tasks/{task_id}",
         {
@@ -231,7 +250,7 @@ def test_the_case_page_shows_the_family_agencies_processes_and_timeline(app, web
         "Adult mental health: Pat Practitioner",
         "Professional differences (escalation)",
         "Raised",
-        "Sam Jones",
+        "Ruby Taylor",  # who the difference is about, on the case record
     ):
         assert text in html, text
     assert "Start: Professional differences (escalation)" in html
@@ -252,50 +271,58 @@ def test_the_instance_page_shows_state_tasks_timers_and_history(app, web):
     assert "stage1_days" not in html  # raw variables: process owners and administrators
 
 
-def test_a_manager_declines_an_escalation_with_a_required_reason(app, web):
+def test_a_manager_declines_with_a_required_reason(app, web):
     to_approval(app)
-    cal = web("cal")
-    page = cal.get("/approvals").get_data(as_text=True)
-    assert "Stage 2: approve or decline escalation" in page
+    amy = web("amy")
+    page = amy.get("/approvals").get_data(as_text=True)
+    assert "Approve the plan" in page
     task_id = int(page.split('action="/approvals/')[1].split('"')[0])
-    response = cal.post(f"/approvals/{task_id}", {"decision": "decline", "reason": " "})
+    response = amy.post(f"/approvals/{task_id}", {"decision": "decline", "reason": " "})
     assert (
         response.status_code == 422
         and "Enter the reason for your decision" in response.get_data(as_text=True)
     )
-    response = cal.post(
+    response = amy.post(
         f"/approvals/{task_id}", {"decision": "decline", "reason": "Early help plan is safe"}
     )
     assert response.status_code == 302
-    assert "Nothing is waiting for your decision" in cal.get("/approvals").get_data(as_text=True)
+    assert "Nothing is waiting for your decision" in amy.get("/approvals").get_data(as_text=True)
     timeline = web("sam").get("/cases/DEMO-001").get_data(as_text=True)
     assert "Early help plan is safe" in timeline
 
 
-def test_a_manager_approves_an_escalation_and_it_reaches_the_head_of_service(app, web):
+def test_a_manager_approves_and_the_process_goes_on(app, web):
     to_approval(app)
     amy = web("amy")
     page = amy.get("/approvals").get_data(as_text=True)
     task_id = int(page.split('action="/approvals/')[1].split('"')[0])
-    assert (
-        amy.post(
-            f"/approvals/{task_id}", {"decision": "approve", "reason": "Senior view needed"}
-        ).status_code
-        == 302
-    )
-    assert "Stage 3: Head of Service decision" in web("hos").get("/inbox?tab=team").get_data(
+    response = amy.post(f"/approvals/{task_id}", {"decision": "approve", "reason": "Sound plan"})
+    assert response.status_code == 302
+    assert "Sound plan" in web("sam").get("/cases/DEMO-001").get_data(as_text=True)
+    assert "Nothing is waiting for your decision" in web("cal").get("/approvals").get_data(
         as_text=True
     )
 
 
-def test_a_manager_reassigns_a_task_to_a_member_of_their_team(app, web):
-    complete(app, "pat", DESCRIBE, **DIFFERENCE)
-    complete(
-        app, "pat", STAGE1, supervisor_consulted="yes", resolved="no", decision="Still disagree"
+def held_by_pat_in_amys_team(app, web) -> int:
+    """Pat's "Record the request" (information request), and Pia, another practitioner in
+    Pat's team (amh-north, managed by Amy), who could do it."""
+    engine = engine_of(app)
+    engine.create_user(
+        username="pia",
+        password="another-password-1",
+        display_name="Pia",
+        agency="adult-mental-health",
+        roles=["practitioner"],
+        team="amh-north",
     )
-    amy = web("amy")
-    task_id = amy.task_id("Stage 2: record the raising agency's position", tab="team")
-    assert amy.post(f"/tasks/{task_id}/assign", {"assignee": "amy"}).status_code == 302
+    engine.start_on_case("information-request", "DEMO-001", actor_of(app, "pat"))
+    return web("pat").task_id("Record the request")
+
+
+def test_a_manager_reassigns_a_task_to_a_member_of_their_team(app, web):
+    amy, task_id = web("amy"), held_by_pat_in_amys_team(app, web)
+    assert amy.post(f"/tasks/{task_id}/assign", {"assignee": "pia"}).status_code == 302
     assert web("cal").post(f"/tasks/{task_id}/assign", {"assignee": "cal"}).status_code == 403
 
 
@@ -497,6 +524,41 @@ def test_date_number_readonly_and_optional_fields_render_validate_and_complete(a
     )
 
 
+def test_the_raiser_withdraws_from_the_case_page_with_reasons_and_nobody_else_can(app, web):
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    pat, sam = web("pat"), web("sam")
+    [instance] = engine_of(app).instances_for_case("DEMO-001")
+    withdraw_at = f"/instances/{instance.id}/withdraw"
+    assert f'href="/instances/{instance.id}#withdraw"' in pat.get("/cases/DEMO-001").get_data(
+        as_text=True
+    )
+    assert "#withdraw" not in sam.get("/cases/DEMO-001").get_data(as_text=True)
+    assert withdraw_at not in sam.get(f"/instances/{instance.id}").get_data(as_text=True)
+    stage1, reply = pat.task_id(STAGE1), sam.task_id(S1_OTHER)
+    assert f"/instances/{instance.id}#withdraw" in pat.get(f"/tasks/{stage1}").get_data(
+        as_text=True
+    )
+    assert "#withdraw" not in sam.get(f"/tasks/{reply}").get_data(as_text=True)
+    assert sam.post(withdraw_at, {"reason": "Not mine to withdraw"}).status_code == 403
+    refused = pat.post(withdraw_at, {"reason": " "})
+    assert refused.status_code == 422
+    assert "Enter why you are withdrawing it" in refused.get_data(as_text=True)
+    assert pat.post(withdraw_at, {"reason": "Agreed at the core group"}).status_code == 302
+    timeline = sam.get("/cases/DEMO-001").get_data(as_text=True)
+    assert "Agreed at the core group" in timeline and "#withdraw" not in timeline
+    assert pat.post(withdraw_at, {"reason": "Again"}).status_code == 409
+
+
+def test_the_raiser_withdraws_through_the_api(app, web):
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    [instance] = engine_of(app).instances_for_case("DEMO-001")
+    url = f"/api/v1/instances/{instance.id}/withdraw"
+    assert web("sam").client.post(url, json={"reason": "No"}).status_code == 403
+    assert web("pat").client.post(url, json={"reason": 7}).status_code == 422
+    done = web("pat").client.post(url, json={"reason": "Resolved by phone"})
+    assert done.status_code == 200 and done.get_json()["instance"]["status"] == "completed"
+
+
 def test_the_api_accepts_a_signed_in_session_too(web):
     response = web("pat").get("/api/v1/tasks")
     assert response.status_code == 200 and response.get_json()["tasks"][0]["assignee"] == "pat"
@@ -506,10 +568,10 @@ def test_the_raiser_is_told_when_a_manager_decides(app, web):
     from notifications.models import OutboxNotification
 
     to_approval(app)
-    cal = web("cal")
-    page = cal.get("/approvals").get_data(as_text=True)
+    amy = web("amy")
+    page = amy.get("/approvals").get_data(as_text=True)
     task_id = int(page.split('action="/approvals/')[1].split('"')[0])
-    cal.post(f"/approvals/{task_id}", {"decision": "approve", "reason": "Senior view needed"})
+    amy.post(f"/approvals/{task_id}", {"decision": "approve", "reason": "Senior view needed"})
     with engine_of(app).db.reading() as session:
         from sqlalchemy import select
 
@@ -517,7 +579,7 @@ def test_the_raiser_is_told_when_a_manager_decides(app, web):
             select(OutboxNotification).where(OutboxNotification.event_type == "decision_made")
         ).all()
     assert [(r.recipient, r.context["step"]) for r in rows] == [
-        ("pat", "Stage 2: approve or decline escalation to the Head of Service: approved")
+        ("pat", "Approve the plan: approved")
     ]
 
 
@@ -526,34 +588,20 @@ def test_a_reassigned_task_is_announced_to_its_new_holder(app, web):
 
     from notifications.models import OutboxNotification
 
-    complete(app, "pat", DESCRIBE, **DIFFERENCE)
-    complete(
-        app, "pat", STAGE1, supervisor_consulted="yes", resolved="no", decision="Still disagree"
-    )
-    amy = web("amy")
-    task_id = amy.task_id("Stage 2: record the raising agency's position", tab="team")
-    engine = engine_of(app)
-    engine.create_user(
-        username="ann",
-        password="another-password-1",
-        display_name="Ann",
-        agency="adult-mental-health",
-        roles=["manager"],
-        team="amh-north",
-    )
-    amy.post(f"/tasks/{task_id}/assign", {"assignee": "ann"})
-    with engine.db.reading() as session:
+    amy, task_id = web("amy"), held_by_pat_in_amys_team(app, web)
+    amy.post(f"/tasks/{task_id}/assign", {"assignee": "pia"})
+    with engine_of(app).db.reading() as session:
         rows = session.scalars(
             select(OutboxNotification).where(
                 OutboxNotification.event_type == "task_assigned",
-                OutboxNotification.recipient == "ann",
+                OutboxNotification.recipient == "pia",
             )
         ).all()
     assert [r.context["task_id"] for r in rows] == [task_id]
 
 
 def test_the_health_check_counts_running_work_without_signing_in(app):
-    # demo: one professional difference, waiting on pat's "Describe" task (no timers yet)
+    # demo: one professional difference, waiting on pat's "Describe" task (and its deadline)
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"running_instances": 1, "open_tasks": 1, "waiting_timers": 0}
+    assert response.get_json() == {"running_instances": 1, "open_tasks": 1, "waiting_timers": 1}

@@ -216,6 +216,15 @@ def show_instance(instance_id: int):
     )
 
 
+@bp.post("/instances/<int:instance_id>/withdraw")
+@login_required
+def withdraw_instance(instance_id: int):
+    """The raiser withdraws it: ``{"reason": TEXT}`` (403 for anyone else)."""
+    engine = engine_of(current_app)
+    ref = engine.withdraw(instance_id, actor(), json_object().get("reason"))
+    return jsonify(_instance_ref(engine, ref))
+
+
 @bp.post("/cases/<reference>/start")
 @login_required
 def start_process(reference: str):

@@ -1,9 +1,21 @@
-"""The process instance page: state, current tasks, timers, variables (read-only), history."""
+"""The process instance page: state, current tasks, timers, variables (read-only), history;
+and the raiser's withdrawal of what they raised."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
+
+from engine.errors import InvalidSubmission
 
 from . import engine_of
 from .auth import actor
@@ -14,9 +26,21 @@ bp = Blueprint("instances", __name__)
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def show(instance_id: int):
-    detail = engine_of(current_app).instance_detail(instance_id, actor())
-    title = detail["instance"].process_name or detail["instance"].process_key
-    return render_template("instance.html", title=title, **detail)
+    return _instance_page(instance_id)
+
+
+@bp.post("/instances/<int:instance_id>/withdraw")
+@login_required
+def withdraw(instance_id: int):
+    """The raiser withdraws it, with reasons (recorded on the case; both agencies are told)."""
+    engine = engine_of(current_app)
+    try:
+        engine.withdraw(instance_id, actor(), request.form.get("reason", ""))
+    except InvalidSubmission as error:
+        errors = [{"text": text, "href": "#withdraw-reason"} for text in error.errors.values()]
+        return _instance_page(instance_id, withdraw_errors=errors), 422
+    flash("You have withdrawn it. Your reasons are on the case and both agencies have been told.")
+    return redirect(url_for("instances.show", instance_id=instance_id))
 
 
 @bp.get("/instances/<int:instance_id>/diagram")
@@ -24,3 +48,13 @@ def show(instance_id: int):
 def diagram(instance_id: int):
     """The diagram XML with completed elements, active tasks and waiting timers to highlight."""
     return jsonify(engine_of(current_app).instance_diagram(instance_id, actor()))
+
+
+def _instance_page(instance_id: int, **extra):
+    engine = engine_of(current_app)
+    detail = engine.instance_detail(instance_id, actor())
+    title = detail["instance"].process_name or detail["instance"].process_key
+    may_withdraw = instance_id in engine.withdrawable([instance_id], actor())
+    return render_template(
+        "instance.html", title=title, may_withdraw=may_withdraw, **detail, **extra
+    )

@@ -27,8 +27,15 @@ def _render(view, values: dict, errors: dict, status: int = 200):
     else:
         fields = widgets(view.fields, values, errors)
     error_list = [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
+    may_withdraw = view.task.instance_id in engine.withdrawable([view.task.instance_id], actor())
     return render_template(
-        "task.html", title=view.task.name, view=view, case=case, fields=fields, errors=error_list
+        "task.html",
+        title=view.task.name,
+        view=view,
+        case=case,
+        fields=fields,
+        errors=error_list,
+        may_withdraw=may_withdraw,
     ), status
 
 
