@@ -14,7 +14,15 @@ from engine.demo import DEMO_PASSWORD
 from webapp import engine_of
 
 from .family import CONSENT_REFUSED
-from .test_professional_differences import DIFFERENCE, S1_RAISER
+from .test_professional_differences import (
+    DIFFERENCE,
+    S1_OTHER,
+    S1_RAISER,
+    S2_DECISION,
+    S2_OTHER,
+    S2_RAISER,
+    S3_OTHER,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -284,3 +292,55 @@ def test_the_diagram_draws_under_the_apps_content_security_policy(app, server, b
     page.goto(f"{server}/admin/processes/pre-birth-assessment")
     page.wait_for_selector(".app-diagram[data-diagram-state=ready]")
     assert [text for text in violations if "Content Security Policy" in text] == []
+
+
+def test_the_head_of_service_sees_what_is_being_decided_at_stage_3(app, server, browser):
+    """Issue 14: at stage 3 the Head of Service's page shows the concern and both agencies'
+    stage 2 positions above an empty form, and where the difference stands on the ladder."""
+    engine = engine_of(app)
+
+    def act(username, name, **data):
+        person = engine.authenticate(username, DEMO_PASSWORD).actor()
+        [task] = [t for t in engine.tasks_for_user(person) if t.name == name]
+        engine.complete(task.id, data, person)
+
+    act("pat", "Describe the professional difference", **DIFFERENCE)
+    act(
+        "pat",
+        S1_RAISER,
+        s1_raiser_position="Relapse raises the risk",
+        s1_raiser_resolved="no",
+        s1_raiser_actions="Joint visit",
+        s1_raiser_immediate_risk="no",
+    )
+    act(
+        "sam",
+        S1_OTHER,
+        s1_other_position="Early help is enough",
+        s1_other_resolved="no",
+        s1_other_immediate_risk="no",
+    )
+    act(
+        "sue",
+        S2_RAISER,
+        s2_raiser_position="AMH: a statutory assessment is needed",
+        s2_raiser_immediate_risk="no",
+    )
+    act(
+        "sen",
+        S2_OTHER,
+        s2_other_position="CSC: early help meets Ruby's needs",
+        s2_other_immediate_risk="no",
+    )
+    act("sue", S2_DECISION, s2_resolved="no", s2_decision="Not agreed", s2_actions="Refer up")
+
+    page = browser.new_page()
+    sign_in(page, server, "hos")
+    open_task(page, server, app, "hos", S3_OTHER)
+    context = page.locator(".app-context").inner_text()
+    assert DIFFERENCE["concern"] in context
+    assert "AMH: a statutory assessment is needed" in context
+    assert "early help meets Ruby" in context
+    assert "Stage 3 of 4" in page.content()
+    assert page.get_by_label("Your agency's position, as its Head of Service").input_value() == ""
+    page.close()
