@@ -38,8 +38,8 @@ def uk_day(value: datetime | None) -> str:
 
 
 def stage_text(task) -> str:
-    """'Stage 2 of 4: Senior managers — moves on Fri 4 Dec 2026 if not resolved' (an
-    interrupting timer) or '… — due Fri 4 Dec 2026' (the task's due date); empty when the
+    """'Stage 2 of 4: Senior managers — moves to Heads of Service on Fri 4 Dec 2026 if not
+    resolved' (an interrupting timer; the last stage just "moves on") or '… — due Fri 4 Dec 2026' (the task's due date); empty when the
     task's process declares no stages."""
     if not task or not task.stage or not task.stage_name:
         return ""
@@ -47,7 +47,9 @@ def stage_text(task) -> str:
     if task.status not in ("open", "claimed"):
         return text
     if task.stage_moves_at:
-        return f"{text} — moves on {uk_day(task.stage_moves_at)} if not resolved"
+        later = task.stage_names[task.stage] if task.stage < task.stage_count else None
+        to = f" to {later}" if later else ""
+        return f"{text} — moves{to} on {uk_day(task.stage_moves_at)} if not resolved"
     if task.due_at:
         return f"{text} — due {uk_day(task.due_at)}"
     return text
