@@ -42,6 +42,11 @@ ROLES = {
     "mash": "MASH (front door) duty worker",
     "board-chair": "Safeguarding partnership chair",
     "partnership-business-manager": "Partnership business manager",
+    "conference-chair": "Child protection conference chair (independent of the case)",
+    "iro": "Independent Reviewing Officer (IRO)",
+    "nominated-officer": "Nominated Officer (approves a s20 child leaving care after 20+ WD)",
+    "dcs": "Director of Children's Services",
+    "named-midwife": "Named safeguarding midwife",
 }
 MANAGER_ROLES = frozenset({"manager", "senior-manager", "head-of-service", "board-chair"})
 

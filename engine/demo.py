@@ -1,4 +1,4 @@
-"""Demo data: one person per agency and role, and one family case, so the app can be tried.
+"""Demo data: one person per agency and role, and two family cases, so the app can be tried.
 
 Every demo account's password is ``DEMO_PASSWORD`` (documented in the README). Running it
 again changes nothing that already exists.
@@ -17,6 +17,7 @@ from .cases import FamilyCase
 
 DEMO_PASSWORD = "joinedup-demo-2026"  # noqa: S105 - documented demo credential
 DEMO_CASE = "DEMO-001"
+LOOKED_AFTER_CASE = "DEMO-002"
 
 PEOPLE = [
     # username, name, agency, roles, team
@@ -50,6 +51,16 @@ PEOPLE = [
     ),
     ("owner", "Olu Process Owner", "safeguarding-partnership", ["process-owner"], None),
     ("admin", "Ade Administrator", "safeguarding-partnership", ["admin"], None),
+    # the roles DOMAIN.md section 10 lists that return home, conferences and pre-birth need
+    ("ira", "Ira Independent Reviewing Officer", "childrens-social-care", ["iro"], None),
+    ("nora", "Nora Nominated Officer", "childrens-social-care", ["nominated-officer"], None),
+    ("dee", "Dee Director of Children's Services", "childrens-social-care", ["dcs"], None),
+    ("cora", "Cora Conference Chair", "childrens-social-care", ["conference-chair"], None),
+    ("nell", "Nell Named Midwife", "midwifery", ["named-midwife"], None),
+    ("amal", "Amal Adult Social Care Manager", "adult-social-care", ["manager"], None),
+    ("hamh", "Hugo Head of Adult Mental Health", "adult-mental-health", ["head-of-service"], None),
+    ("hasc", "Hope Head of Adult Social Care", "adult-social-care", ["head-of-service"], None),
+    ("hhv", "Hal Head of Health Visiting", "health-visiting", ["head-of-service"], None),
 ]
 
 FAMILY = {
@@ -119,14 +130,74 @@ FAMILY = {
 }
 
 
+# A looked-after child (section 20) whose return home can be planned from the browser: start
+# "Return home" on Kai as sam; the adult services contribute, cal/nora/dee/ira approve.
+LOOKED_AFTER = {
+    "reference": LOOKED_AFTER_CASE,
+    "family_name": "Okafor",
+    "summary": "Kai (15) accommodated under section 20 since his mother's admission to a "
+    "mental health ward; she is now home and the plan is for Kai to return. Mother's partner "
+    "has a learning disability and receives adult social care.",
+    "members": [
+        {
+            "name": "Grace Okafor",
+            "kind": "adult",
+            "relationship": "Mother",
+            "date_of_birth": date(1988, 6, 30),
+            "vulnerabilities": ["parental-mental-ill-health"],
+        },
+        {
+            "name": "Tom Reid",
+            "kind": "adult",
+            "relationship": "Mother's partner",
+            "date_of_birth": date(1985, 1, 12),
+            "vulnerabilities": ["learning-disability"],
+        },
+        {
+            "name": "Kai Okafor",
+            "kind": "child",
+            "relationship": "Son (looked after, section 20)",
+            "date_of_birth": date(2011, 8, 19),
+            "vulnerabilities": [],
+        },
+    ],
+    "involvements": [
+        {
+            "agency": "childrens-social-care",
+            "worker_username": "sam",
+            "worker_name": "Sam Social Worker",
+        },
+        {
+            "agency": "adult-mental-health",
+            "worker_username": "pat",
+            "worker_name": "Pat Practitioner",
+        },
+        {
+            "agency": "adult-social-care",
+            "worker_username": "ash",
+            "worker_name": "Ash Adult Social Worker",
+        },
+        {
+            "agency": "education",
+            "worker_username": "eve",
+            "worker_name": "Eve Designated Safeguarding Lead",
+        },
+    ],
+}
+
+
+def _has_case(session, reference: str) -> bool:
+    query = select(FamilyCase.id).where(FamilyCase.reference == reference)
+    return session.scalars(query).first() is not None
+
+
 def load_demo(engine) -> list[str]:
     """Create what is missing; returns a line per thing created."""
     created = []
     with engine.db.reading() as session:
         existing = set(session.scalars(select(User.username)))
-        has_case = session.scalars(
-            select(FamilyCase).where(FamilyCase.reference == DEMO_CASE)
-        ).first()
+        has_case = _has_case(session, DEMO_CASE)
+        has_looked_after = _has_case(session, LOOKED_AFTER_CASE)
     for username, name, agency, roles, team in PEOPLE:
         if username not in existing:
             engine.create_user(
@@ -146,4 +217,9 @@ def load_demo(engine) -> list[str]:
         created.append(f"case {DEMO_CASE} (Taylor family)")
         ref = engine.start_on_case("professional-differences", DEMO_CASE, actor)
         created.append(f"professional difference raised by pat (instance {ref.id})")
+    if not has_looked_after:
+        sam = next(u for u in PEOPLE if u[0] == "sam")
+        actor = Actor("sam", groups_for(sam[2], sam[3]), agency=sam[2], team=sam[4])
+        engine.create_case(actor, **LOOKED_AFTER)
+        created.append(f"case {LOOKED_AFTER_CASE} (Okafor family: Kai, looked after)")
     return created

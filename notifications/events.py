@@ -47,6 +47,7 @@ EVENTS = {
     "birth_recorded": ("A baby on a pre-birth plan has been born", True),
     "return_decision": ("A decision on a child's return home", True),
     "returned_home": ("A child has returned home", True),
+    "unplanned_return": ("A child has returned home without a plan", True),
     "plan_review": ("A plan has been reviewed", False),
     "transition_started": ("Transition planning has started for a young person", False),
     "transition_plan": ("A transition plan has been agreed", False),

@@ -300,7 +300,7 @@ def test_the_return_home_decision_shows_the_contributions_assessment_and_plan(ap
     engine = engine_of(app)
     instance_id = return_home_case(engine, CONSENT_GIVEN)
     contribute = task_named(engine, instance_id, "Contribute to the joint assessment")
-    assert (contribute.stage, contribute.stage_name) == (2, "Joint assessment")  # called
+    assert (contribute.stage, contribute.stage_name) == (3, "Joint assessment")  # called
     complete(
         engine,
         "dan",
@@ -328,12 +328,27 @@ def test_the_return_home_decision_shows_the_contributions_assessment_and_plan(ap
     assert "Grandmother nearby" in html.split(TASK_FORM)[1]  # carried forward to edit
     complete(engine, "sam", JOINT_ASSESSMENT, **jra)
     complete(engine, "cal", AUTHORISE, jra_authorised="yes", authorisation_notes="Agreed")
+    complete(
+        engine,
+        "sam",
+        "Ask the child's wishes and feelings about going home",
+        child_seen_alone="yes",
+        wishes_feelings="I miss my mum",
+    )
+    complete(
+        engine,
+        "ira",
+        "Give the IRO's view and bring the looked-after review forward",
+        iro_opinion="Agree, with weekly visits",
+        review_brought_forward_to="2027-01-06",
+    )
     decide = task_named(engine, instance_id, "Decide whether the child returns home")
-    assert decide.summary == "Return home of Ali Hill from care: decision"
+    assert decide.summary == "Return home of Ali Hill from care: team manager approval"
     context = page(cal, f"/tasks/{decide.id}").split(TASK_FORM)[0]
     assert CONTRIBUTION in context and "Return with daily support" in context
     assert "Home with daily support" in context  # the plan (context_fields)
-    assert "Stage 3 of 5: Decision — due" in context
+    assert "I miss my mum" in context and "Agree, with weekly visits" in context
+    assert "Stage 4 of 6: Approval — due" in context
 
 
 def test_the_young_persons_views_are_asked_afresh_at_each_step(app, web):

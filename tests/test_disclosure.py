@@ -234,10 +234,11 @@ def return_home_case(engine, consent: dict) -> int:
         engine,
         "sam",
         "Plan the return home",
+        return_route="planned",
         return_from="care",
         legal_status="section-20",
+        accommodated_since="2026-12-01",
         plan_summary="Home with daily support",
-        iro_consulted="yes",
     )
     complete(engine, "dan", CONSENT_POSITION, **consent)
     return ref.id
