@@ -58,7 +58,6 @@ PEOPLE = [
     ("cora", "Cora Conference Chair", "childrens-social-care", ["conference-chair"], None),
     ("nell", "Nell Named Midwife", "midwifery", ["named-midwife"], None),
     ("amal", "Amal Adult Social Care Manager", "adult-social-care", ["manager"], None),
-    ("hamh", "Hugo Head of Adult Mental Health", "adult-mental-health", ["head-of-service"], None),
     ("hasc", "Hope Head of Adult Social Care", "adult-social-care", ["head-of-service"], None),
     ("hhv", "Hal Head of Health Visiting", "health-visiting", ["head-of-service"], None),
 ]

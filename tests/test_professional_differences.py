@@ -3,7 +3,7 @@
 Real people of real agencies (engine.demo): pat (adult mental health practitioner) raises a
 difference with sam (children's social care practitioner) about Ruby. Stage 2 is the senior
 managers of both agencies (sue for adult mental health; sen), stage 3 their Heads of Service
-(hal; hos), stage 4 the partnership chair; dee (drug and alcohol senior manager) is added here. The clock starts on Monday
+(hal; hos), stage 4 the partnership chair; dora (drug and alcohol senior manager) is added here. The clock starts on Monday
 23 November 2026 at 09:00; every timescale is in working days.
 """
 
@@ -50,7 +50,7 @@ DIFFERENCE = {
     "supervisor_consulted": "yes",
     "immediate_risk": "no",
 }
-EXTRA_PEOPLE = [("dee", "Dee Senior Manager", "drug-and-alcohol", ["senior-manager"])]
+EXTRA_PEOPLE = [("dora", "Dora Senior Manager", "drug-and-alcohol", ["senior-manager"])]
 NO_RISK = {"immediate_risk": "no"}
 
 
@@ -533,7 +533,7 @@ def test_immediate_risk_at_stage_two_on_a_case_without_childrens_social_care_rea
     ladder.dan.complete(
         S1_OTHER, s1_other_position="y" * 20, s1_other_resolved="no", s1_other_immediate_risk="no"
     )
-    ladder.dee.complete(
+    ladder.dora.complete(
         S2_OTHER,
         s2_other_position="Dad has relapsed",
         s2_other_immediate_risk="yes",

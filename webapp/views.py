@@ -39,8 +39,8 @@ def uk_day(value: datetime | None) -> str:
 
 def stage_text(task) -> str:
     """'Stage 2 of 4: Senior managers — moves to Heads of Service on Fri 4 Dec 2026 if not
-    resolved' (an interrupting timer; the last stage just "moves on") or '… — due Fri 4 Dec 2026' (the task's due date); empty when the
-    task's process declares no stages."""
+    resolved' (an interrupting timer; at the last stage it just "moves on"), or '… — due
+    Fri 4 Dec 2026' (the task's due date); empty when the task's process declares no stages."""
     if not task or not task.stage or not task.stage_name:
         return ""
     text = f"Stage {task.stage} of {task.stage_count}: {task.stage_name}"
