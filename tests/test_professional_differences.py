@@ -300,6 +300,28 @@ def test_resolved_by_the_senior_managers_when_both_agencies_agree(ladder):
     )
 
 
+def test_the_confirming_manager_decides_from_approvals_where_the_card_names_the_difference(
+    ladder,
+):
+    ladder.raise_difference().to_stage(2)
+    ladder.positions(2, "sue", "sen")
+    ladder.sue.complete(
+        S2_DECISION,
+        s2_resolved="yes",
+        s2_decision="Assessment starts; early help continues",
+        s2_actions="Social worker allocated by Friday",
+    )
+    sen = ladder.sen.actor
+    [card] = ladder.engine.approvals(sen)
+    assert card.name == S2_AGREE
+    assert "about Ruby Taylor" in card.summary and "threshold" in card.summary.lower()
+    ladder.engine.decide(card.id, False, "The actions do not meet Ruby's needs", sen)
+    assert "Stage 3" in " ".join(ladder.open_tasks())  # declined: up to the Heads of Service
+    [agreement] = ladder.records("agreement")
+    assert agreement["s2_agrees"] is False
+    assert agreement["s2_agree_comment"] == "The actions do not meet Ruby's needs"
+
+
 def test_the_challenged_agency_saying_no_at_stage_two_takes_it_to_both_heads_of_service(ladder):
     ladder.raise_difference().to_stage(2)
     ladder.positions(2, "sue", "sen")
