@@ -26,6 +26,7 @@ from .dialect.timers import due_time_of, resolve_due
 from .dialect.user_tasks import AssignableUserTask
 from .disclosure.holders import holder_of
 from .effects import notify
+from .escalation import escalation_of
 from .expressions import is_expression
 from .models import (
     ACTIVE_TASK_STATES,
@@ -153,6 +154,7 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         urgent=is_urgent(task),
         created_at=now,
         **position_of(task).columns(),
+        **escalation_of(task),
         **attributes,
     )
     return row

@@ -1,0 +1,103 @@
+"""Nothing stalls: a user task's missed deadline is escalated to the group it names, once."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engine.demo import DEMO_CASE, DEMO_PASSWORD
+from engine.errors import ProcessError
+from engine.models import AuditEvent, HumanTask
+from notifications.models import InAppNotification, OutboxNotification
+from notifications.scheduler import BackgroundJobs
+from notifications.settings import SmtpSettings
+from webapp import engine_of
+
+from .helpers import bpmn, flow, resource
+
+ESCALATING = """
+<bpmn:userTask id="visit" name="Visit the family" camunda:candidateGroups="childrens-social-care:practitioner" camunda:dueDate="${working_days(2)}">
+  <bpmn:extensionElements><camunda:properties>
+    <camunda:property name="escalate_to" value="${started_by_agency}:manager"/>
+    <camunda:property name="escalate_after_days" value="%s"/>
+  </camunda:properties></bpmn:extensionElements>
+</bpmn:userTask>"""
+STARTERS = 'camunda:candidateStarterGroups="childrens-social-care:practitioner"'
+
+
+def visit_process(after_days="1") -> str:
+    body = '<bpmn:startEvent id="start"/>' + ESCALATING % after_days + '<bpmn:endEvent id="end"/>'
+    text = bpmn("home-visit", body + flow("start", "visit") + flow("visit", "end"), "Home visit")
+    return text.replace('isExecutable="true"', 'isExecutable="true" ' + STARTERS)
+
+
+@pytest.fixture
+def jobs(app):
+    return BackgroundJobs(engine_of(app), SmtpSettings(host=""))
+
+
+def start_visit(app, after_days="1"):
+    engine = engine_of(app)
+    engine.deploy([resource("home-visit.bpmn", visit_process(after_days))], deployed_by="owner")
+    sam = engine.authenticate("sam", DEMO_PASSWORD).actor()
+    return engine.start_on_case("home-visit", DEMO_CASE, sam)
+
+
+def rows(app, model, *where):
+    with engine_of(app).db.reading() as session:
+        return list(session.scalars(select(model).where(*where).order_by(model.id)))
+
+
+def test_the_escalation_group_is_evaluated_and_stored_when_the_task_is_created(app):
+    start_visit(app)
+    [task] = rows(app, HumanTask, HumanTask.element_id == "visit")
+    assert task.escalate_to == ["childrens-social-care:manager"]
+    assert task.escalate_after_days == 1 and task.escalated_at is None
+    assert task.due_at.isoformat() == "2026-11-25T09:00:00+00:00"
+
+
+def test_a_missed_deadline_tells_the_manager_once_after_the_grace_days(app, jobs, clock):
+    ref = start_visit(app)
+    clock.set("2026-11-26T08:59:00+00:00")  # due Wed 09:00; one working day's grace to Thu 09:00
+    assert jobs.remind()["escalated"] == 0
+    clock.set("2026-11-26T09:00:00+00:00")
+    assert jobs.remind()["escalated"] == 1
+    assert jobs.remind()["escalated"] == 0
+    [row] = rows(app, OutboxNotification, OutboxNotification.event_type == "task_escalated")
+    assert (row.recipient_kind, row.recipient, row.urgent) == (
+        "group",
+        "childrens-social-care:manager",
+        False,
+    )
+    assert row.context["step"] == "Visit the family" and row.instance_id == ref.id
+    [entry] = rows(app, AuditEvent, AuditEvent.event_type == "case_record")
+    assert entry.details["entry"] == "deadline_missed"
+    assert entry.details["escalated_to"] == ["childrens-social-care:manager"]
+    assert (entry.case_ref, entry.task_name, entry.held_by) == (DEMO_CASE, "Visit the family", None)
+    jobs.deliver()
+    [told] = rows(app, InAppNotification, InAppNotification.event_type == "task_escalated")
+    assert told.username == "cal"  # the children's social care team manager, by name
+    assert told.title == "A task has missed its deadline and is escalated to you"
+    assert "Visit the family" in told.body and DEMO_CASE in told.body
+    assert "held by nobody" in told.body
+
+
+def test_without_grace_days_the_manager_is_told_as_soon_as_it_is_overdue(app, jobs, clock):
+    start_visit(app, after_days="0")
+    clock.set("2026-11-25T09:00:00+00:00")
+    assert jobs.remind()["escalated"] == 1
+
+
+def test_a_task_completed_in_time_is_never_escalated(app, jobs, clock):
+    start_visit(app)
+    engine = engine_of(app)
+    sam = engine.authenticate("sam", DEMO_PASSWORD).actor()
+    [task] = rows(app, HumanTask, HumanTask.element_id == "visit")
+    engine.complete(task.id, {}, sam)
+    clock.set("2027-01-29T12:00:00+00:00")
+    assert jobs.remind()["escalated"] == 0
+
+
+def test_escalate_after_days_must_be_a_whole_number(app):
+    with pytest.raises(ProcessError, match="escalate_after_days"):
+        start_visit(app, after_days="soon")
