@@ -94,10 +94,17 @@ def deploy(ctx: click.Context, path: Path | None, deployed_by: str | None) -> No
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, path: Path | None) -> None:
-    """Check .bpmn/.dmn/.form files as a deploy would, without deploying anything."""
+    """Check .bpmn/.dmn/.form files as a deploy would, without deploying anything; warn about
+    user tasks without a deadline and an escalation (a warning does not stop a deploy)."""
+    from .deadline_checks import deadline_warnings
     from .service import read_path
 
-    problems = _engine(ctx).validate(read_path(path or DEFAULT_WORKFLOWS))
+    resources = read_path(path or DEFAULT_WORKFLOWS)
+    for resource in resources:
+        if resource.kind == "bpmn" and resource.tree is not None:
+            for warning in deadline_warnings(resource.tree, resource.filename):
+                click.echo(f"WARNING: {warning}")
+    problems = _engine(ctx).validate(resources)
     if problems:
         lines = "\n".join(f"  - {problem}" for problem in problems)
         raise click.ClickException(f"{len(problems)} problem(s):\n{lines}")
