@@ -15,8 +15,9 @@ from webapp import engine_of
 
 from .helpers import bpmn, flow, resource
 
+# as the "Deadline and escalation" element template writes it
 ESCALATING = """
-<bpmn:userTask id="visit" name="Visit the family" camunda:candidateGroups="childrens-social-care:practitioner" camunda:dueDate="${working_days(2)}">
+<bpmn:userTask id="visit" name="Visit the family" camunda:modelerTemplate="joinedup.deadline-and-escalation" camunda:modelerTemplateVersion="1" camunda:candidateGroups="childrens-social-care:practitioner" camunda:dueDate="${working_days(2)}">
   <bpmn:extensionElements><camunda:properties>
     <camunda:property name="escalate_to" value="${started_by_agency}:manager"/>
     <camunda:property name="escalate_after_days" value="%s"/>
