@@ -18,6 +18,7 @@ from .db import Database
 from .errors import EngineError, InvalidDefinition
 from .schema import upgrade
 from .service import Engine
+from .workdays import WorkingDayCalendar, parse_end_of_day
 
 DEFAULT_WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 
@@ -33,10 +34,17 @@ def database_url() -> str:
 
 
 def open_engine(url: str | None = None) -> Engine:
-    """An engine on an up-to-date schema."""
+    """An engine on an up-to-date schema, its deadlines ending at ``JOINEDUP_END_OF_DAY``."""
     database = Database(url or database_url())
     upgrade(database.engine)
-    return Engine(database)
+    return Engine(database, calendar=working_day_calendar())
+
+
+def working_day_calendar(end_of_day: str | None = None) -> WorkingDayCalendar:
+    """The England & Wales calendar with the end of the working day from the argument or
+    ``JOINEDUP_END_OF_DAY`` (default 17:00 UK time)."""
+    text = end_of_day if end_of_day is not None else os.environ.get("JOINEDUP_END_OF_DAY")
+    return WorkingDayCalendar(end_of_day=parse_end_of_day(text))
 
 
 class EngineErrors(click.Group):

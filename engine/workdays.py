@@ -7,24 +7,40 @@ one list of bank holidays, so the ``ENG`` subdivision stands for both.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
 
 UK_TIME = ZoneInfo("Europe/London")
+DEFAULT_END_OF_DAY = time(17, 0)  # JOINEDUP_END_OF_DAY: when a date-only deadline falls due
 # About ten years: counting walks day by day, so an absurd count must be refused, not walked.
 MAX_WORKING_DAYS = 2_610
 
 
 class WorkingDayCalendar:
-    """Counts working days in local (UK) time; results keep the start's time of day."""
+    """Counts working days in local (UK) time; results keep the start's time of day.
 
-    def __init__(self, country: str = "GB", subdivision: str = "ENG", timezone=UK_TIME):
+    ``end_of_day`` is when a deadline given as a day (a date, or ``working_days(n)``) falls due
+    on that day (``engine.dialect.timers.resolve_deadline``).
+    """
+
+    def __init__(
+        self,
+        country: str = "GB",
+        subdivision: str = "ENG",
+        timezone=UK_TIME,
+        end_of_day: time = DEFAULT_END_OF_DAY,
+    ):
         self.country = country
         self.subdivision = subdivision
         self.timezone = timezone
+        self.end_of_day = end_of_day
+
+    def end_of(self, day: date) -> datetime:
+        """The end of the working day on ``day``, local time (aware)."""
+        return datetime.combine(day, self.end_of_day, self.timezone)
 
     @cached_property
     def _bank_holidays(self) -> holidays.HolidayBase:
@@ -64,6 +80,18 @@ class WorkingDayCalendar:
             day += timedelta(days=1)
             days += self.is_working_day(day)
         return days
+
+
+def parse_end_of_day(text: str | None) -> time:
+    """``JOINEDUP_END_OF_DAY`` (``17:00``, UK time) as a time; empty gives the default."""
+    if not (text or "").strip():
+        return DEFAULT_END_OF_DAY
+    try:
+        return time.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"JOINEDUP_END_OF_DAY is '{text}': set it to a time of day such as 17:00"
+        ) from None
 
 
 def to_local(moment: datetime | date, timezone=UK_TIME) -> datetime:

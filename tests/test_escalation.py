@@ -54,14 +54,14 @@ def test_the_escalation_group_is_evaluated_and_stored_when_the_task_is_created(a
     [task] = rows(app, HumanTask, HumanTask.element_id == "visit")
     assert task.escalate_to == ["childrens-social-care:manager"]
     assert task.escalate_after_days == 1 and task.escalated_at is None
-    assert task.due_at.isoformat() == "2026-11-25T09:00:00+00:00"
+    assert task.due_at.isoformat() == "2026-11-25T17:00:00+00:00"  # the end of the working day
 
 
 def test_a_missed_deadline_tells_the_manager_once_after_the_grace_days(app, jobs, clock):
     ref = start_visit(app)
-    clock.set("2026-11-26T08:59:00+00:00")  # due Wed 09:00; one working day's grace to Thu 09:00
+    clock.set("2026-11-26T16:59:00+00:00")  # due Wed 17:00; one working day's grace to Thu 17:00
     assert jobs.remind()["escalated"] == 0
-    clock.set("2026-11-26T09:00:00+00:00")
+    clock.set("2026-11-26T17:00:00+00:00")
     assert jobs.remind()["escalated"] == 1
     assert jobs.remind()["escalated"] == 0
     [row] = rows(app, OutboxNotification, OutboxNotification.event_type == "task_escalated")
@@ -85,7 +85,9 @@ def test_a_missed_deadline_tells_the_manager_once_after_the_grace_days(app, jobs
 
 def test_without_grace_days_the_manager_is_told_as_soon_as_it_is_overdue(app, jobs, clock):
     start_visit(app, after_days="0")
-    clock.set("2026-11-25T09:00:00+00:00")
+    clock.set("2026-11-25T16:59:00+00:00")
+    assert jobs.remind()["escalated"] == 0
+    clock.set("2026-11-25T17:00:00+00:00")
     assert jobs.remind()["escalated"] == 1
 
 
