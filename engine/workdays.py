@@ -101,3 +101,24 @@ def to_local(moment: datetime | date, timezone=UK_TIME) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone)
     return moment.astimezone(timezone)
+
+
+def due_in_words(due: datetime, now: datetime, calendar: WorkingDayCalendar) -> str:
+    """'due Tue 29 Dec (5 working days)', 'due today', 'overdue by 2 working days': working
+    days counted from today, in UK time; a time other than the end of the working day is
+    named ('due today at 09:00'), and a year other than this one."""
+    local, today = to_local(due, calendar.timezone), to_local(now, calendar.timezone).date()
+    at = "" if local.time() == calendar.end_of_day else f" at {local:%H:%M}"
+    day = f"{local:%a %-d %b}" + ("" if local.year == today.year else f" {local.year}")
+    if due <= now:
+        late = calendar.count_between(local.date(), today)
+        if not late:
+            return f"overdue (due today{at})"
+        return f"overdue by {_working_days(late)} (due {day})"
+    if local.date() == today:
+        return f"due today{at}"
+    return f"due {day}{at} ({_working_days(calendar.count_between(today, local.date()))})"
+
+
+def _working_days(count: int) -> str:
+    return f"{count} working day{'' if count == 1 else 's'}"

@@ -5,7 +5,7 @@ The clock stands at Wednesday 23 December 2026, 10:00 UTC (conftest)."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 
 import pytest
 
@@ -105,3 +105,23 @@ def test_an_intermediate_timer_is_a_milestone_at_the_start_of_its_day(scenario, 
     ref = pat.start("wait")
     [timer] = engine.instance_detail(ref.id, pat.actor)["timers"]
     assert timer.due_at.isoformat() == "2027-01-05T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("now", "due", "words"),
+    [
+        ("2026-12-21T09:00", "2026-12-29T17:00", "due Tue 29 Dec (4 working days)"),
+        ("2026-12-24T09:00", "2026-12-29T17:00", "due Tue 29 Dec (1 working day)"),
+        ("2026-12-29T09:00", "2026-12-29T17:00", "due today"),
+        ("2026-12-29T09:00", "2026-12-29T16:00", "due today at 16:00"),
+        ("2026-12-29T17:30", "2026-12-29T17:00", "overdue (due today)"),
+        ("2027-01-04T09:00", "2026-12-29T17:00", "overdue by 3 working days (due Tue 29 Dec 2026)"),
+        ("2026-12-29T09:00", "2027-01-05T17:00", "due Tue 5 Jan 2027 (4 working days)"),
+    ],
+)
+def test_due_dates_in_words_count_working_days_from_today(now, due, words):
+    from engine.workdays import WorkingDayCalendar, due_in_words, to_local
+
+    calendar = WorkingDayCalendar()
+    moment = to_local(datetime.fromisoformat(due))
+    assert due_in_words(moment, to_local(datetime.fromisoformat(now)), calendar) == words

@@ -104,3 +104,17 @@ def test_a_task_completed_in_time_is_never_escalated(app, jobs, clock):
 def test_escalate_after_days_must_be_a_whole_number(app):
     with pytest.raises(ProcessError, match="escalate_after_days"):
         start_visit(app, after_days="soon")
+
+
+def test_pages_say_when_a_task_is_due_in_working_days(app, web, clock):
+    start_visit(app)  # Monday 23 November 2026, 09:00; due in two working days
+    sam = web("sam")
+    task_id = sam.task_id("Visit the family", tab="team")
+    assert "due Wed 25 Nov (2 working days)" in sam.get("/inbox?tab=team").get_data(as_text=True)
+    page = sam.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "This task is due Wed 25 Nov (2 working days) (25 Nov 2026, 17:00)" in page
+    clock.set("2026-11-25T10:00:00+00:00")
+    assert "due today" in sam.get("/inbox?tab=team").get_data(as_text=True)
+    clock.set("2026-11-27T10:00:00+00:00")
+    overdue = sam.get("/inbox?tab=team").get_data(as_text=True)
+    assert "overdue by 2 working days (due Wed 25 Nov)" in overdue
