@@ -9,8 +9,11 @@ file, element and line, and a deploy still goes ahead.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import etree
 
+from .dialect.timers import MILESTONE
 from .errors import Problem
 from .validation import NS, extension_property, problem_at
 
@@ -79,3 +82,39 @@ def _tells(node: etree._Element) -> bool:
         for name in _TELLS
         if (prop := extension_property(node, name)) is not None
     )
+
+
+def check_properties(tree: etree._Element, filename: str) -> Iterator[Problem]:
+    """Errors (the deploy is refused): ``escalate_to`` and ``escalate_after_days`` only on a
+    user task, their ``${...}`` compiling, a literal ``escalate_after_days`` a whole number
+    within bounds; ``milestone`` only on a boundary timer, ``true`` or ``false``."""
+    from .escalation import ESCALATE_AFTER_DAYS, MAX_ESCALATE_AFTER_DAYS
+    from .validation import expression_problem
+
+    names = (ESCALATE_TO, ESCALATE_AFTER_DAYS, MILESTONE)
+    path = ".//camunda:property[" + " or ".join(f"@name='{name}'" for name in names) + "]"
+    for prop in tree.xpath(path, namespaces=NS):
+        name, value = prop.get("name"), (prop.get("value") or "").strip()
+        owner = prop.getparent().getparent().getparent()
+        kind = etree.QName(owner).localname
+        if name == MILESTONE:
+            if kind != "boundaryEvent" or owner.find("bpmn:timerEventDefinition", NS) is None:
+                yield problem_at(filename, prop, f"{MILESTONE} belongs on a boundary timer")
+            elif value.lower() not in ("true", "false"):
+                yield problem_at(filename, prop, f"{MILESTONE} is 'true' or 'false', not '{value}'")
+        elif kind != "userTask":
+            yield problem_at(filename, prop, f"{name} belongs on a user task")
+        elif "${" in value:
+            if message := expression_problem(value, template=True):
+                yield problem_at(filename, prop, f"property '{name}': {message}")
+        elif (
+            name == ESCALATE_AFTER_DAYS
+            and value
+            and (not value.isdigit() or int(value) > MAX_ESCALATE_AFTER_DAYS)
+        ):
+            yield problem_at(
+                filename,
+                prop,
+                f"{ESCALATE_AFTER_DAYS} '{value}' is not a whole number of working days from 0 "
+                f"to {MAX_ESCALATE_AFTER_DAYS}",
+            )

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.demo import DEMO_CASE, DEMO_PASSWORD
-from engine.errors import ProcessError
+from engine.errors import InvalidDefinition, ProcessError
 from engine.models import AuditEvent, HumanTask
 from notifications.models import InAppNotification, OutboxNotification
 from notifications.scheduler import BackgroundJobs
@@ -23,6 +23,11 @@ ESCALATING = """
     <camunda:property name="escalate_after_days" value="%s"/>
   </camunda:properties></bpmn:extensionElements>
 </bpmn:userTask>"""
+END_WITH_ESCALATION = (
+    '<bpmn:endEvent id="end"><bpmn:extensionElements><camunda:properties>'
+    '<camunda:property name="escalate_to" value="manager"/>'
+    "</camunda:properties></bpmn:extensionElements></bpmn:endEvent>"
+)
 STARTERS = 'camunda:candidateStarterGroups="childrens-social-care:practitioner"'
 
 
@@ -101,9 +106,9 @@ def test_a_task_completed_in_time_is_never_escalated(app, jobs, clock):
     assert jobs.remind()["escalated"] == 0
 
 
-def test_escalate_after_days_must_be_a_whole_number(app):
-    with pytest.raises(ProcessError, match="escalate_after_days"):
-        start_visit(app, after_days="soon")
+def test_an_escalate_after_days_expression_must_give_a_whole_number(app):
+    with pytest.raises(ProcessError, match="escalate_after_days must be a whole number"):
+        start_visit(app, after_days="${family_name}")
 
 
 def test_pages_say_when_a_task_is_due_in_working_days(app, web, clock):
@@ -118,3 +123,28 @@ def test_pages_say_when_a_task_is_due_in_working_days(app, web, clock):
     clock.set("2026-11-27T10:00:00+00:00")
     overdue = sam.get("/inbox?tab=team").get_data(as_text=True)
     assert "overdue by 2 working days (due Wed 25 Nov)" in overdue
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (visit_process("soon"), "escalate_after_days 'soon' is not a whole number"),
+        (visit_process("${working_days(}"), "property 'escalate_after_days'"),
+        (
+            visit_process().replace(
+                "${started_by_agency}:manager", "${started_by_agency +}:manager"
+            ),
+            "property 'escalate_to'",
+        ),
+        (
+            visit_process().replace('<bpmn:endEvent id="end"/>', END_WITH_ESCALATION),
+            "escalate_to belongs on a user task",
+        ),
+    ],
+)
+def test_a_deploy_with_a_wrong_escalation_is_refused_naming_the_element(app, text, message):
+    with pytest.raises(InvalidDefinition) as refused:
+        engine_of(app).deploy([resource("home-visit.bpmn", text)], deployed_by="owner")
+    assert any(message in p.message and p.line for p in refused.value.problems), [
+        str(p) for p in refused.value.problems
+    ]
