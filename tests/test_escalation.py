@@ -148,3 +148,26 @@ def test_a_deploy_with_a_wrong_escalation_is_refused_naming_the_element(app, tex
     assert any(message in p.message and p.line for p in refused.value.problems), [
         str(p) for p in refused.value.problems
     ]
+
+
+def test_a_missed_deadline_in_a_held_process_is_recorded_under_its_holder(app, jobs, clock):
+    """Transition to adulthood records under the agency that started it: the missed deadline
+    is that agency's record, and another involved agency does not read it."""
+    engine = engine_of(app)
+    sam = engine.authenticate("sam", DEMO_PASSWORD).actor()
+    [child] = [m.id for m in engine.case(DEMO_CASE, sam, look=False).members if m.kind == "child"]
+    engine.start_on_case("transition-to-adulthood", DEMO_CASE, sam, subject_id=child)
+    clock.set("2026-12-01T17:00:00+00:00")  # identifying the needs was due Mon 30 Nov, 17:00
+    assert jobs.remind()["escalated"] == 1
+    [entry] = rows(app, AuditEvent, AuditEvent.event_type == "case_record")
+    assert entry.details["entry"] == "deadline_missed"
+    assert entry.held_by == "childrens-social-care"
+    assert entry.details["escalated_to"] == ["childrens-social-care:manager"]
+
+    def missed(username):
+        reader = engine.authenticate(username, DEMO_PASSWORD).actor()
+        timeline = engine.case_timeline(DEMO_CASE, reader)
+        return [e.id for e in timeline if (e.details or {}).get("entry") == "deadline_missed"]
+
+    assert missed("cal") == [entry.id]
+    assert missed("pat") == []  # adult mental health: involved, but not shared with
