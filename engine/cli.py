@@ -18,6 +18,7 @@ from .db import Database
 from .errors import EngineError, InvalidDefinition
 from .schema import upgrade
 from .service import Engine
+from .workdays import WorkingDayCalendar, parse_end_of_day
 
 DEFAULT_WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 
@@ -33,10 +34,17 @@ def database_url() -> str:
 
 
 def open_engine(url: str | None = None) -> Engine:
-    """An engine on an up-to-date schema."""
+    """An engine on an up-to-date schema, its deadlines ending at ``JOINEDUP_END_OF_DAY``."""
     database = Database(url or database_url())
     upgrade(database.engine)
-    return Engine(database)
+    return Engine(database, calendar=working_day_calendar())
+
+
+def working_day_calendar(end_of_day: str | None = None) -> WorkingDayCalendar:
+    """The England & Wales calendar with the end of the working day from the argument or
+    ``JOINEDUP_END_OF_DAY`` (default 17:00 UK time)."""
+    text = end_of_day if end_of_day is not None else os.environ.get("JOINEDUP_END_OF_DAY")
+    return WorkingDayCalendar(end_of_day=parse_end_of_day(text))
 
 
 class EngineErrors(click.Group):
@@ -94,10 +102,17 @@ def deploy(ctx: click.Context, path: Path | None, deployed_by: str | None) -> No
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, path: Path | None) -> None:
-    """Check .bpmn/.dmn/.form files as a deploy would, without deploying anything."""
+    """Check .bpmn/.dmn/.form files as a deploy would, without deploying anything; warn about
+    user tasks without a deadline and an escalation (a warning does not stop a deploy)."""
+    from .deadline_checks import deadline_warnings
     from .service import read_path
 
-    problems = _engine(ctx).validate(read_path(path or DEFAULT_WORKFLOWS))
+    resources = read_path(path or DEFAULT_WORKFLOWS)
+    for resource in resources:
+        if resource.kind == "bpmn" and resource.tree is not None:
+            for warning in deadline_warnings(resource.tree, resource.filename):
+                click.echo(f"WARNING: {warning}")
+    problems = _engine(ctx).validate(resources)
     if problems:
         lines = "\n".join(f"  - {problem}" for problem in problems)
         raise click.ClickException(f"{len(problems)} problem(s):\n{lines}")

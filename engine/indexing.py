@@ -22,10 +22,11 @@ from notifications.outbox import GROUP, USER
 from .audit import record
 from .decision_pages.positions import position_of
 from .dialect.conventions import is_urgent
-from .dialect.timers import due_time_of, resolve_due
+from .dialect.timers import due_time_of, resolve_deadline
 from .dialect.user_tasks import AssignableUserTask
 from .disclosure.holders import holder_of
 from .effects import notify
+from .escalation import escalation_of
 from .expressions import is_expression
 from .models import (
     ACTIVE_TASK_STATES,
@@ -153,6 +154,7 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         urgent=is_urgent(task),
         created_at=now,
         **position_of(task).columns(),
+        **escalation_of(task),
         **attributes,
     )
     return row
@@ -221,7 +223,7 @@ def evaluate_assignment(task, now: datetime) -> dict[str, Any]:
         return engine.evaluate(task, text) if is_expression(text) else text
 
     def moment(text):
-        return resolve_due(value(text), now, engine.calendar) if text else None
+        return resolve_deadline(value(text), now, engine.calendar) if text else None
 
     groups = _names(value(assignment.candidate_groups)) or _names(assignment.lane)
     priority = value(assignment.priority)

@@ -148,6 +148,10 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(255))
     reminded_due_soon_at: Mapped[datetime | None]
     reminded_overdue_at: Mapped[datetime | None]
+    # engine.reminders: who is told when the deadline is missed, and when they were told
+    escalate_to: Mapped[list] = mapped_column(default=list)
+    escalate_after_days: Mapped[int] = mapped_column(default=0)
+    escalated_at: Mapped[datetime | None]
 
     @property
     def stage_name(self) -> str | None:

@@ -1,4 +1,5 @@
-"""Due-soon and overdue reminders for human tasks, each sent once per task.
+"""Due-soon and overdue reminders for human tasks, each sent once per task, and the
+escalation of a missed deadline to the task's ``escalate_to`` group (``engine.escalation``).
 
 Reads the indexed ``human_task`` table by due date (never instance state); the notifications
 go through the outbox in the same transaction that marks the task reminded, so a reminder is
@@ -10,13 +11,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .db import Database, claiming
+from .escalation import escalate_missed
 from .indexing import announce_task
 from .models import ACTIVE_TASK_STATES, HumanTask, ProcessInstance
 from .workdays import WorkingDayCalendar
 
 
 def send_reminders(db: Database, clock, calendar: WorkingDayCalendar, batch: int = 500) -> dict:
-    """Remind about tasks due within one working day, and about overdue tasks."""
+    """Remind about tasks due within one working day and about overdue tasks; tell the
+    escalation group of each task overdue by its ``escalate_after_days``."""
     now = clock.now()
     soon = calendar.add(now, 1)
     counts = {}
@@ -46,4 +49,6 @@ def send_reminders(db: Database, clock, calendar: WorkingDayCalendar, batch: int
                 instance = session.get(ProcessInstance, task.instance_id)
                 announce_task(session, instance, task, now, event=event)
             counts[kind] = len(tasks)
+    with db.unit_of_work() as session:
+        counts["escalated"] = escalate_missed(session, now, calendar, batch)
     return counts

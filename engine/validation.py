@@ -46,6 +46,7 @@ _TIMER_CHECK_START = datetime(2000, 1, 3, tzinfo=UTC)
 
 def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     """All problems found in one BPMN document (empty when it is fine)."""
+    from .deadline_checks import check_properties as _deadlines
     from .decision_pages.checks import check_properties as _decision_pages
     from .disclosure.checks import check_properties as _disclosure
     from .involvement.conventions import check_properties as _involvement
@@ -65,6 +66,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _involvement,
         _disclosure,
         _decision_pages,
+        _deadlines,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

@@ -57,6 +57,8 @@ EVENTS = {
     "deadline_reminder": ("A deadline is approaching", False),
     # A missed protocol deadline goes to a manager: escalation cannot be switched off.
     "deadline_missed": ("A protocol deadline has been missed", True),
+    # A user task's escalate_to group: nobody acted by the deadline (engine.escalation).
+    "task_escalated": ("A task has missed its deadline and is escalated to you", True),
     # Someone outside a case opened it (break-glass): its lead agency's managers must know.
     "break_glass_opened": ("Someone outside the case has opened it (break-glass)", True),
 }

@@ -48,7 +48,8 @@ def summary(row: OutboxNotification) -> str:
     context = row.context or {}
     step = context.get("step") or title_of(row.event_type)
     text = f"{step} – {context.get('process') or 'JoinedUp'}"
-    return text + (f" (case {row.case_ref})" if row.case_ref else "")
+    text += f" (case {row.case_ref})" if row.case_ref else ""
+    return text + (f", held by {context['holder']}" if context.get("holder") else "")
 
 
 def link_path(row: OutboxNotification) -> str:

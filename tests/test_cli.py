@@ -76,11 +76,52 @@ def test_issue_token_prints_a_token_and_refuses_unknown_users(run):
     assert unknown.exit_code == 1 and "No user 'nobody'" in unknown.output
 
 
+# Being rewritten in parallel: their deadlines and escalations come with that work.
+NOT_YET_ESCALATING = ("professional-differences.bpmn", "return-home.bpmn")
+
+
 def test_validate_reports_file_element_line_and_reason_and_deploys_nothing(run, tmp_path):
-    assert run("validate", str(WORKFLOWS)).output == "No problems found.\n"
+    output = run("validate", str(WORKFLOWS)).output
+    assert output.endswith("No problems found.\n")
+    warnings = [line for line in output.splitlines() if line.startswith("WARNING")]
+    assert all(line.split()[1].rstrip(",") in NOT_YET_ESCALATING for line in warnings), warnings
     broken = tmp_path / "broken.bpmn"
     broken.write_text((WORKFLOWS / "information-request.bpmn").read_text().replace("${", "${)", 1))
     checked = run("validate", str(broken))
     assert checked.exit_code == 1
     assert "broken.bpmn, element '" in checked.output and "does not compile" in checked.output
     assert run("definitions").output == "Nothing is deployed yet; run `joinedup deploy`.\n"
+
+
+def test_validate_warns_about_a_user_task_without_a_deadline_or_an_escalation(run, tmp_path):
+    """A warning, not an error: the file still deploys."""
+    text = (WORKFLOWS / "joint-risk-assessment.bpmn").read_text()
+    text = text.replace(' camunda:dueDate="${jra_due}"', "", 1)
+    text = text.replace(
+        '<camunda:property name="escalate_to" value="childrens-social-care:manager"/>', ""
+    )
+    (tmp_path / "jra.bpmn").write_text(text)
+    checked = run("validate", str(tmp_path / "jra.bpmn"))
+    assert checked.exit_code == 0 and checked.output.endswith("No problems found.\n")
+    assert checked.output.splitlines()[:2] == [
+        "WARNING: jra.bpmn, element 'assess', line 8: the user task has no due date",
+        "WARNING: jra.bpmn, element 'assess', line 8: the user task has no escalation: set "
+        "escalate_to (the 'Deadline and escalation' template) or a boundary timer that tells "
+        "someone",
+    ]
+    assert len(checked.output.splitlines()) == 3
+    assert "deployed  joint-risk-assessment v1" in run("deploy", str(tmp_path / "jra.bpmn")).output
+
+
+def test_a_boundary_timer_that_tells_a_manager_counts_as_an_escalation():
+    """Agency contribution's "Contribution missed" timer tells the manager: no warning, though
+    its task has no escalate_to; without the timer's notification there is one."""
+    from engine.deadline_checks import deadline_warnings
+    from engine.resources import parse_xml
+
+    text = (WORKFLOWS / "agency-contribution.bpmn").read_text()
+    assert "escalate_to" not in text
+    assert deadline_warnings(parse_xml(text), "a.bpmn") == []
+    silent = text.replace('name="notify"', 'name="not_notify"')
+    [warning] = deadline_warnings(parse_xml(silent), "a.bpmn")
+    assert warning.element_id == "contribute" and "no escalation" in warning.message

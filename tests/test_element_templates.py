@@ -40,6 +40,7 @@ def test_the_shipped_templates_are_valid_camunda_7_element_templates():
         "Disclose to agencies (sharing decision)",
         "Decision page",
         "Process stage",
+        "Deadline and escalation",
     }
     assert template_errors(*TEMPLATES) == {str(path): [] for path in TEMPLATES}
     for path in TEMPLATES:
@@ -104,3 +105,16 @@ def test_the_notify_template_offers_urgency_routine_by_default():
     assert urgency["binding"] == {"type": "camunda:property", "name": "notify_urgency"}
     assert urgency["value"] == "routine"
     assert {choice["value"] for choice in urgency["choices"]} == {"routine", "urgent"}
+
+
+def test_the_deadline_template_writes_what_the_engine_and_validate_read():
+    """camunda:dueDate is an attribute (a "property" binding); the escalation is properties."""
+    [deadline] = [p for p in TEMPLATES if p.name == "deadline-and-escalation.json"]
+    template = json.loads(deadline.read_text())
+    bindings = {(p["binding"]["type"], p["binding"]["name"]) for p in template["properties"]}
+    assert bindings == {
+        ("property", "camunda:dueDate"),
+        ("camunda:property", "escalate_to"),
+        ("camunda:property", "escalate_after_days"),
+    }
+    assert template["appliesTo"] == ["bpmn:UserTask"]

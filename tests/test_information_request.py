@@ -22,7 +22,8 @@ def request_raised(scenario):
 def test_the_agency_answers_and_the_raiser_reviews(scenario, engine, request_raised):
     probation = scenario.as_user("bob", "probation")
     task = probation.task("Provide the information")
-    assert task.due_at.isoformat() == "2027-01-04T10:00:00+00:00"  # 5 working days over Christmas
+    # 5 working days over Christmas, at the end of the working day (17:00 UK)
+    assert task.due_at.isoformat() == "2027-01-04T17:00:00+00:00"
     probation.complete(
         "Provide the information", answered="true", response="On licence until 2027."
     )
@@ -43,9 +44,9 @@ def test_a_declined_request_ends_without_review(scenario, request_raised):
 def test_an_unanswered_request_goes_to_a_manager_after_five_working_days(
     scenario, engine, clock, request_raised
 ):
-    clock.set("2027-01-04T09:59:00+00:00")
+    clock.set("2027-01-04T16:59:00+00:00")  # the answer is due at 17:00, the end of the day
     assert engine.fire_due_timers() == 0
-    clock.set("2027-01-04T10:00:00+00:00")
+    clock.set("2027-01-04T17:00:00+00:00")
     assert engine.fire_due_timers() == 1
     manager = scenario.as_user("mo", "manager")
     manager.complete("Chase the overdue request", chase_note="Rang the probation duty officer")
@@ -67,4 +68,4 @@ def test_an_urgent_request_is_due_in_two_working_days_with_higher_priority(scena
         urgent="true",
     )
     [task] = scenario.as_user("hana", "adult-mental-health").inbox()
-    assert (task.due_at.isoformat(), task.priority) == ("2026-12-29T10:00:00+00:00", 80)
+    assert (task.due_at.isoformat(), task.priority) == ("2026-12-29T17:00:00+00:00", 80)

@@ -102,9 +102,9 @@ def test_a_partnership_can_set_its_own_timescales_without_editing_the_diagram(fa
 
 def test_a_missed_threshold_decision_is_escalated_to_the_manager(family):
     case = family().refer()
-    case.at("2026-12-29T09:00:00+00:00")
+    case.at("2026-12-29T16:59:00+00:00")  # due at the end of the working day, 17:00 UK
     assert "deadline_missed" not in case.entries()
-    case.at("2026-12-29T10:00:00+00:00")
+    case.at("2026-12-29T17:00:00+00:00")
     assert "deadline_missed" in case.entries()
     assert case.told("deadline_missed") == {"childrens-social-care:manager"}
     assert case.open_tasks() == [THRESHOLD]  # still MASH's to decide
@@ -180,15 +180,19 @@ def test_contribution_and_assessment_deadlines_remind_then_escalate(family):
     case.threshold("statutory-assessment")
     pete = case.person("pete", "probation", "practitioner")
     pete.complete(CONSENT_POSITION, **CONSENT_GIVEN)
-    case.at("2027-02-23T09:00:00+00:00")  # two working days before contributions are due
+    case.at("2027-02-23T16:59:00+00:00")  # dates fall due at 17:00 UK, the end of the day
+    assert case.told("deadline_reminder") == set()
+    case.at("2027-02-23T17:00:00+00:00")  # two working days before contributions are due
     assert case.told("deadline_reminder") == {"probation:practitioner"}
-    case.at("2027-02-25T00:30:00+00:00")
+    case.at("2027-02-25T16:59:00+00:00")
+    assert case.told("deadline_missed") == set()
+    case.at("2027-02-25T17:00:00+00:00")
     assert case.told("deadline_missed") == {"probation:manager"}
-    case.at("2027-03-04T00:30:00+00:00")  # five working days' grace, then go ahead without
+    case.at("2027-03-04T17:00:00+00:00")  # five working days' grace, then go ahead without
     [missing] = case.records("contribution_missing")
     assert missing["agency"] == "probation"
     assert case.open_tasks() == [JOINT_ASSESSMENT]
-    case.at("2027-03-11T00:30:00+00:00")  # the assessment itself is late: 28 weeks
+    case.at("2027-03-11T17:00:00+00:00")  # the assessment itself is late: 28 weeks
     assert case.told("deadline_missed") == {
         "probation:manager",
         "childrens-social-care:manager",

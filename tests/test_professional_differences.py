@@ -226,8 +226,8 @@ def test_raising_records_it_and_gives_the_other_practitioner_their_own_task(ladd
     }
     mine, theirs = ladder.pat.task(S1_RAISER), ladder.sam.task(S1_OTHER)
     assert (mine.assignee, theirs.assignee) == ("pat", "sam")
-    assert mine.due_at.isoformat() == "2026-11-30T09:00:00+00:00"  # 5 working days
-    assert theirs.due_at.isoformat() == "2026-11-26T09:00:00+00:00"  # reply within 3
+    assert mine.due_at.isoformat() == "2026-11-30T17:00:00+00:00"  # 5 working days
+    assert theirs.due_at.isoformat() == "2026-11-26T17:00:00+00:00"  # reply within 3
 
 
 def test_the_raisers_agency_is_their_own_and_the_other_practitioner_a_real_person_there(ladder):
@@ -249,7 +249,7 @@ def test_the_raisers_agency_is_their_own_and_the_other_practitioner_a_real_perso
 
 def test_a_difference_not_described_in_time_lapses_and_the_raisers_manager_is_told(ladder):
     ladder.engine.start_on_case(PD, "CASE-1", ladder.pat.actor)
-    assert ladder.at("2026-11-25T09:00:00+00:00") == 1  # 2 working days
+    assert ladder.at("2026-11-25T17:00:00+00:00") == 1  # 2 working days
     assert ladder.pat.inbox() == []
     assert ladder.told("deadline_missed") == {"adult-mental-health:manager", "pat"}
 
@@ -444,9 +444,9 @@ def test_every_stage_times_out_up_the_ladder_and_each_position_given_stays_on_th
         s1_raiser_resolved="no",
         s1_raiser_immediate_risk="no",
     )
-    assert ladder.at("2026-11-27T09:00:00+00:00") == 1  # Friday: reminder to both
+    assert ladder.at("2026-11-27T17:00:00+00:00") == 1  # Friday: reminder to both
     assert ladder.told("stage_deadline_reminder") == {"pat", "sam"}
-    assert ladder.at("2026-11-30T09:00:00+00:00") == 1  # 5 working days: stage 2
+    assert ladder.at("2026-11-30T17:00:00+00:00") == 1  # 5 working days: stage 2
     assert ladder.sam.inbox() == []
     assert ladder.entries() == ["raised", "position", "time_limit_reached", "escalated"]
     assert (
@@ -454,7 +454,7 @@ def test_every_stage_times_out_up_the_ladder_and_each_position_given_stays_on_th
     )
 
     ladder.sen.complete(S2_OTHER, s2_other_position="CSC: early help", s2_other_immediate_risk="no")
-    assert ladder.at("2026-12-07T09:00:00+00:00") >= 1  # 5 working days: stage 3
+    assert ladder.at("2026-12-07T17:00:00+00:00") >= 1  # 5 working days: stage 3
     assert ladder.sue.inbox() == [] and ladder.sen.inbox() == []
     assert [t.name for t in ladder.hos.inbox()] == [S3_OTHER]
     stage2 = [r for r in ladder.records() if r.get("stage") == 2]
@@ -462,13 +462,13 @@ def test_every_stage_times_out_up_the_ladder_and_each_position_given_stays_on_th
     assert stage2[1]["s2_other_position"] == "CSC: early help"
 
     ladder.hal.complete(S3_RAISER, s3_raiser_position="AMH: assess", s3_raiser_immediate_risk="no")
-    assert ladder.at("2026-12-21T09:00:00+00:00") >= 1  # 10 working days: the partnership
+    assert ladder.at("2026-12-21T17:00:00+00:00") >= 1  # 10 working days: the partnership
     assert ladder.hal.inbox() == [] and ladder.hos.inbox() == []
     assert [t.name for t in ladder.chair.inbox()] == [STAGE4]
     assert any(r.get("s3_raiser_position") == "AMH: assess" for r in ladder.records("position"))
 
     # the final rung is chased, never skipped: 10 working days over Christmas
-    assert ladder.at("2027-01-07T09:00:00+00:00") >= 1
+    assert ladder.at("2027-01-07T17:00:00+00:00") >= 1
     assert {"board-chair", "childrens-social-care:head-of-service"} <= ladder.told(
         "deadline_missed"
     )
@@ -487,7 +487,7 @@ def test_the_senior_managers_joint_decision_cannot_wait_for_ever(ladder):
         S2_DECISION, s2_resolved="yes", s2_decision="Agreed, we think", s2_actions=""
     )
     assert [t.name for t in ladder.sen.inbox()] == [S2_AGREE]
-    ladder.at("2026-12-07T09:00:00+00:00")  # nobody confirmed: up to the Heads of Service
+    ladder.at("2026-12-07T17:00:00+00:00")  # nobody confirmed: up to the Heads of Service
     assert ladder.sen.inbox() == []
     assert [t.name for t in ladder.hos.inbox()] == [S3_OTHER]
     assert ladder.records("decision")[-1]["s2_decision"] == "Agreed, we think"

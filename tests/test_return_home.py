@@ -238,9 +238,9 @@ def test_unplanned_return_without_concerns_goes_straight_to_the_assessment(case)
 
 def test_a_missed_safety_visit_is_urgent_for_the_manager_and_head_of_service(case):
     case.plan(route="unplanned")
-    case.at("2026-11-24T08:59:00+00:00")
+    case.at("2026-11-24T16:59:00+00:00")
     assert case.told("deadline_missed") == set()
-    case.at("2026-11-24T09:00:00+00:00")
+    case.at("2026-11-24T17:00:00+00:00")
     assert case.told("deadline_missed") == {
         "childrens-social-care:manager",
         "childrens-social-care:head-of-service",
@@ -296,17 +296,17 @@ def test_a_failed_plan_goes_back_to_reassessment(case):
 
 
 def test_when_nobody_plans_or_assesses_a_named_manager_is_told_of_each_deadline(case):
-    case.at("2026-11-30T08:59:00+00:00")
+    case.at("2026-11-30T16:59:00+00:00")
     assert case.told("deadline_missed") == set()
-    case.at("2026-11-30T09:00:00+00:00")  # the plan was due
+    case.at("2026-11-30T17:00:00+00:00")  # the plan was due
     assert case.told("deadline_missed") == {"childrens-social-care:manager"}
     case.plan(since=OVER_20_DAYS)
-    case.at("2026-12-07T09:00:00+00:00")  # the child's wishes and the IRO's view were due
+    case.at("2026-12-07T17:00:00+00:00")  # the child's wishes and the IRO's view were due
     assert case.told("deadline_missed") == {
         "childrens-social-care:manager",
         "childrens-social-care:head-of-service",
     }
-    case.at("2026-12-14T09:00:00+00:00")  # the joint assessment was due: no contribution yet
+    case.at("2026-12-14T17:00:00+00:00")  # the joint assessment was due: no contribution yet
     assert "drug-and-alcohol:manager" in case.told("deadline_missed")
     assert case.records("deadline_missed")[-1]["jra_due"].startswith("2026-12-14")
     assert len(case.records("deadline_missed")) == 4  # plan, wishes, IRO, contributions
@@ -318,7 +318,7 @@ def test_an_approver_who_does_not_decide_is_chased_and_so_are_missed_visits_and_
     case.assess()
     decision_made_by = date(2026, 11, 30)
     assert case.due(case.nora, DECIDE) == decision_made_by
-    case.at("2026-11-30T09:00:00+00:00")
+    case.at("2026-11-30T17:00:00+00:00")
     assert case.told("deadline_missed") == {
         "childrens-social-care:head-of-service",
         "childrens-social-care:manager",
@@ -326,10 +326,12 @@ def test_an_approver_who_does_not_decide_is_chased_and_so_are_missed_visits_and_
     case.decide(case.nora)
     case.sam.complete(CONFIRM, return_date="2026-11-30", support_plan="Daily visits")
     before = len(case.records("deadline_missed"))
-    case.at("2026-12-08T00:00:00+00:00")  # the day after the first visit was due
+    case.at("2026-12-07T16:59:00+00:00")
+    assert len(case.records("deadline_missed")) == before  # due by the end of the day
+    case.at("2026-12-07T17:00:00+00:00")  # the end of the day the first visit was due
     [missed] = case.records("deadline_missed")[before:]
     assert missed["visit_due"] == "2026-12-07"
     case.sam.complete(VISIT, child_seen="yes", visit_notes="Late but seen")
-    case.at("2027-01-12T00:00:00+00:00")  # the day after the review was due
+    case.at("2027-01-11T17:00:00+00:00")  # the end of the day the review was due
     assert case.records("deadline_missed")[-1]["review_due"] == "2027-01-11"
     assert case.open_tasks() == [REVIEW]  # still there, and the manager knows

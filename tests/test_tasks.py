@@ -74,7 +74,8 @@ def test_a_ready_user_task_is_indexed_with_its_camunda_attributes(engine, raised
     assert task.candidate_groups == ["practitioner", "social-worker"]
     assert task.candidate_users == ["sam"]
     assert task.priority == 70
-    assert task.due_at.isoformat() == "2026-12-29T10:00:00+00:00"  # 24 Dec, then 29 Dec
+    # 24 Dec, then 29 Dec, at the end of the working day (JOINEDUP_END_OF_DAY, 17:00 UK)
+    assert task.due_at.isoformat() == "2026-12-29T17:00:00+00:00"
     assert task.follow_up_at.isoformat() == "2026-12-24T10:00:00+00:00"
     assert (task.case_ref, task.business_key, task.process_name) == (
         "CASE-9",

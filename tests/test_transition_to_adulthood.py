@@ -143,7 +143,9 @@ def test_at_eighteen_without_an_adult_plan_childrens_services_continue(transitio
     case = transition().begin()
     case.through_assessment()
     case.asm.complete(ELIGIBILITY, eligible="yes", eligibility_reasons="Needs", **VIEWS)
-    case.at("2030-02-14T09:00:00+00:00")
+    case.at("2030-02-14T16:59:00+00:00")  # a date falls due at 17:00 UK, the end of the day
+    assert case.told("deadline_reminder") == set()
+    case.at("2030-02-14T17:00:00+00:00")
     assert case.told("deadline_reminder") >= {"adult-social-care:practitioner"}
     case.at("2030-02-28T00:00:00+00:00")
     assert case.entries()[-1] == "services_continue"
@@ -154,9 +156,11 @@ def test_at_eighteen_without_an_adult_plan_childrens_services_continue(transitio
 
 def test_a_missed_planning_meeting_reminds_the_lead_then_tells_their_manager(transition):
     case = transition().begin()
-    case.at("2028-02-15T09:00:00+00:00")
+    case.at("2028-02-15T17:00:00+00:00")  # dates fall due at 17:00 UK, the end of the day
     assert case.told("deadline_reminder") == {"sam"}
-    case.at("2028-02-29T00:00:00+00:00")
+    case.at("2028-02-29T16:59:00+00:00")
+    assert case.told("deadline_missed") == set()
+    case.at("2028-02-29T17:00:00+00:00")
     assert case.told("deadline_missed") == {"childrens-social-care:manager"}
     assert case.entries()[-1] == "deadline_missed"
 

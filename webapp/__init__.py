@@ -10,7 +10,7 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from engine.cli import database_url
+from engine.cli import database_url, working_day_calendar
 from engine.db import Base, Database, configure_sqlite, normalise_url
 from engine.schema import upgrade
 from engine.service import Engine
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SIGNIN_ACCOUNT_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
         SIGNIN_ADDRESS_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
         JOINEDUP_BREAK_GLASS_MINUTES=int(os.environ.get("JOINEDUP_BREAK_GLASS_MINUTES", 120)),
+        JOINEDUP_END_OF_DAY=os.environ.get("JOINEDUP_END_OF_DAY", "17:00"),
         JOINEDUP_AUDIT_LOOKS=True,  # not from the environment: off only to measure its cost
     )
     if test_config:
@@ -53,7 +54,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         configure_sqlite(db.engine)  # before its first connection: writers queue, not fail
         if app.config["JOINEDUP_AUTO_MIGRATE"]:
             upgrade(db.engine)
-        engine = Engine(Database(db.engine), clock=app.config.get("JOINEDUP_CLOCK"))
+        engine = Engine(
+            Database(db.engine),
+            clock=app.config.get("JOINEDUP_CLOCK"),
+            calendar=working_day_calendar(app.config["JOINEDUP_END_OF_DAY"]),
+        )
         engine.signin_limits = signin_limits(app)
         engine.audit_looks = bool(app.config["JOINEDUP_AUDIT_LOOKS"])
         engine.break_glass_minutes = break_glass_minutes(app)

@@ -11,7 +11,7 @@ from engine.admin_ops import PROCESS_OWNER_ROLES
 from engine.agencies import AGENCIES, ROLES, agency_name
 from engine.break_glass.rules import may_use as may_break_glass
 from engine.cases import MEMBER_KINDS, VULNERABILITIES
-from engine.workdays import UK_TIME
+from engine.workdays import UK_TIME, due_in_words
 
 from . import engine_of
 
@@ -69,6 +69,14 @@ def stage_json(task) -> dict | None:
     }
 
 
+def due_text(value: datetime | None) -> str:
+    """'due Tue 29 Dec (5 working days)', 'due today', 'overdue by 2 working days'."""
+    if value is None:
+        return ""
+    engine = engine_of(current_app)
+    return due_in_words(value, engine.clock.now(), engine.calendar)
+
+
 def due_tag(task) -> dict | None:
     """A GOV.UK tag for a task that is overdue or due today."""
     if task.due_at is None or task.status not in ("open", "claimed"):
@@ -87,6 +95,7 @@ def init_app(app: Flask) -> None:
         uk_datetime=uk_datetime,
         uk_date=uk_date,
         uk_day=uk_day,
+        due_text=due_text,
         agency_name=agency_name,
         role_name=lambda code: ROLES.get(code, code),
         vulnerability_name=lambda code: VULNERABILITIES.get(code, code),

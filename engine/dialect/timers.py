@@ -9,10 +9,11 @@ timer starts waiting, and kept in the task's ``event_value`` so the timer index 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -32,6 +33,7 @@ MAX_TIMER_SPAN = timedelta(days=366 * MAX_TIMER_YEARS)
 MIN_CYCLE_SECONDS = 60
 # the "Working-day timer" element template's properties on a timer event
 WORKING_DAYS, WORKING_DAYS_FROM = "working_days", "working_days_from"
+MILESTONE = "milestone"  # on a boundary timer: a date is the start of that day, not its end
 
 
 def parse_duration(text: str) -> relativedelta:
@@ -70,6 +72,38 @@ def resolve_due(value, start: datetime, calendar: WorkingDayCalendar) -> datetim
             f"the timer is due {due:%d %B %Y}, more than {MAX_TIMER_YEARS} years away"
         )
     return due
+
+
+def resolve_deadline(value, start: datetime, calendar: WorkingDayCalendar) -> datetime:
+    """:func:`resolve_due` for a deadline people read as a day: ``working_days(n)``, a date,
+    a date-only ISO text or a moment at exactly midnight UK time (what date arithmetic on a
+    date gives) falls due at the calendar's end of the working day (``JOINEDUP_END_OF_DAY``,
+    17:00 UK time) on that day. Durations and date-times with a time keep theirs."""
+    due = resolve_due(value, start, calendar)
+    if isinstance(value, WorkingDays) or _is_a_day(value, due):
+        return calendar.end_of(to_local(due).date()).astimezone(UTC)
+    return due
+
+
+def _is_a_day(value, due: datetime) -> bool:
+    if isinstance(value, timedelta | relativedelta):
+        return False
+    if isinstance(value, str) and value.strip().upper().startswith("P"):
+        return False
+    return to_local(due).time() == time(0)
+
+
+def is_deadline_timer(my_task) -> bool:
+    """A timer on the boundary of an activity measures that activity's deadline (a task's
+    reminder or "missed" escalation, a stage's time limit), so it falls due when the task
+    due on the same day does; other timers (intermediate catches: "from the 16th birthday")
+    are milestones that start at the start of their day, and so is a boundary timer with the
+    property ``milestone`` = ``true`` (the 18th birthday: "by 18" means before it begins)."""
+    properties = getattr(my_task.task_spec, "extensions", None) or {}
+    if (properties.get(MILESTONE) or "").strip().lower() == "true":
+        return False
+    split = my_task.parent
+    return split is not None and isinstance(split.task_spec, BoundaryEventSplit)
 
 
 def _resolve(value, start: datetime, calendar: WorkingDayCalendar) -> datetime:
@@ -135,7 +169,8 @@ class ClockedTimer:
         engine = my_task.workflow.script_engine
         due = my_task._get_internal_data("event_value")
         if due is None:
-            due = self.computed(my_task, resolve_due).isoformat()
+            resolve = resolve_deadline if is_deadline_timer(my_task) else resolve_due
+            due = self.computed(my_task, resolve).isoformat()
             my_task._set_internal_data(event_value=due)
         if datetime.fromisoformat(due) <= engine.now():
             my_task._set_internal_data(event_fired=True)

@@ -1,0 +1,134 @@
+"""Nothing stalls, by construction: with nobody acting, every shipped process either finishes
+or has told a named manager group about every task still open — it never just waits.
+
+Each process is started on the demo case by the demo person who would start it; the clock then
+jumps from one due timer to the next (firing it) and past every deadline, running the reminder
+job at each stop, years ahead (transition milestones run to the child's 18th birthday).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.demo import DEMO_CASE, DEMO_PASSWORD
+from engine.models import ACTIVE_TASK_STATES, HumanTask, ProcessInstance, Timer
+from notifications.models import OutboxNotification
+from notifications.scheduler import BackgroundJobs
+from notifications.settings import SmtpSettings
+from webapp import engine_of
+
+from .family import CONSENT_GIVEN, CONSENT_POSITION
+from .test_disclosure import complete
+
+MANAGERS = ("manager", "senior-manager", "head-of-service")
+FAR_AHEAD = datetime.fromisoformat("2040-01-01T12:00:00+00:00")
+
+REFERRAL = {"concerns": "Mother relapsing", "parents_vulnerabilities": "Mental ill-health"}
+REFERRED = [
+    ("mo", CONSENT_POSITION, CONSENT_GIVEN),
+    ("mo", "Refer the pregnancy to children's social care", {"parents_aware": "yes", **REFERRAL}),
+]
+THRESHOLD = "Make the threshold decision on the pre-birth referral"
+ASSESSING = [
+    *REFERRED,
+    ("mia", THRESHOLD, {"threshold": "statutory-assessment", "threshold_reasons": "-"}),
+]
+IDENTIFIED = [
+    (
+        "sam",
+        "Identify the young person's transition needs",
+        {
+            "transition_reason": "care-and-support",
+            "needs_summary": "Autism",
+            "young_person_views": "I want to live near my friends",
+        },
+    ),
+    ("sam", CONSENT_POSITION, CONSENT_GIVEN),
+]
+ASKED = [
+    (
+        "pat",
+        "Record the request",
+        {"agency": "probation", "question": "Is the father on licence?", "urgent": "false"},
+    )
+]
+# process key, who starts it, the family member it is about (kind), what is done before
+# everybody stops acting
+STARTS = {
+    "pre-birth, nothing done": ("pre-birth-assessment", "mo", "unborn", []),
+    "pre-birth, referred": ("pre-birth-assessment", "mo", "unborn", REFERRED),
+    "pre-birth, assessing": ("pre-birth-assessment", "mo", "unborn", ASSESSING),
+    "transition, nothing done": ("transition-to-adulthood", "sam", "child", []),
+    "transition, identified": ("transition-to-adulthood", "sam", "child", IDENTIFIED),
+    "information request, nothing done": ("information-request", "pat", None, []),
+    "information request, asked": ("information-request", "pat", None, ASKED),
+}
+
+
+def start(engine, key: str, username: str, subject_kind: str | None):
+    person = engine.authenticate(username, DEMO_PASSWORD).actor()
+    subject = None
+    if subject_kind:
+        members = engine.case(DEMO_CASE, person, look=False).members
+        [subject] = [m.id for m in members if m.kind == subject_kind]
+    return engine.start_on_case(key, DEMO_CASE, person, subject_id=subject)
+
+
+def run_the_clock(engine, jobs, clock, until: datetime) -> int:
+    """Fire every timer in due order and remind at each stop; returns the stops made."""
+    for stop in range(1, 1000):
+        jobs.remind()
+        with engine.db.reading() as session:
+            due = session.scalar(select(func.min(Timer.due_at)))
+        if due is None or due > until:
+            clock.set(until)
+            jobs.remind()
+            return stop
+        clock.set(max(due, clock.now()) + timedelta(seconds=1))
+        engine.fire_due_timers(limit=1000)
+    raise AssertionError("the clock never ran out of timers")
+
+
+def managers_told(session, task: HumanTask) -> list[str]:
+    """Manager groups told about this open task: its escalation, or a notification to a
+    manager group from its instance since it was created (a boundary timer's path)."""
+    rows = session.scalars(
+        select(OutboxNotification).where(
+            OutboxNotification.instance_id == task.instance_id,
+            OutboxNotification.recipient_kind == "group",
+            OutboxNotification.created_at >= task.created_at,
+        )
+    )
+    return [
+        row.recipient
+        for row in rows
+        if row.recipient.rsplit(":", 1)[-1] in MANAGERS
+        and (row.event_type != "task_escalated" or row.context.get("escalated_task_id") == task.id)
+    ]
+
+
+@pytest.mark.parametrize("story", STARTS)
+def test_with_nobody_acting_a_process_finishes_or_a_named_manager_is_told(app, clock, story):
+    key, starter, subject, steps = STARTS[story]
+    engine = engine_of(app)
+    jobs = BackgroundJobs(engine, SmtpSettings(host=""))
+    ref = start(engine, key, starter, subject)
+    for username, task_name, data in steps:
+        complete(engine, username, task_name, **data)
+    run_the_clock(engine, jobs, clock, FAR_AHEAD)
+    with engine.db.reading() as session:
+        instance = session.get(ProcessInstance, ref.id)
+        open_tasks = list(
+            session.scalars(
+                select(HumanTask).where(
+                    HumanTask.instance_id == ref.id, HumanTask.status.in_(ACTIVE_TASK_STATES)
+                )
+            )
+        )
+        assert instance.status == "completed" or open_tasks, f"{key} just waits"
+        for task in open_tasks:
+            assert task.due_at is not None, f"{key}: '{task.name}' has no deadline"
+            assert managers_told(session, task), f"{key}: no manager told of '{task.name}'"
