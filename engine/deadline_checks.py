@@ -42,16 +42,24 @@ def deadline_warnings(tree: etree._Element, filename: str) -> list[Problem]:
 
 
 def _escalates(task: etree._Element) -> bool:
+    """``escalate_to`` on the task, or a telling boundary timer on the task or on a subprocess
+    around it (a stage's time limit covers every task in the stage)."""
     prop = extension_property(task, ESCALATE_TO)
     if prop is not None and (prop.get("value") or "").strip():
         return True
-    process = task.getparent()
-    timers = process.xpath(
-        "./bpmn:boundaryEvent[@attachedToRef=$id][bpmn:timerEventDefinition]",
-        namespaces=NS,
-        id=task.get("id"),
-    )
-    return any(_path_tells(process, timer) for timer in timers)
+    activity = task
+    while activity is not None:
+        container = activity.getparent()
+        timers = container.xpath(
+            "./bpmn:boundaryEvent[@attachedToRef=$id][bpmn:timerEventDefinition]",
+            namespaces=NS,
+            id=activity.get("id"),
+        )
+        if any(_path_tells(container, timer) for timer in timers):
+            return True
+        kind = etree.QName(container).localname
+        activity = container if kind in ("subProcess", "transaction") else None
+    return False
 
 
 def _path_tells(process: etree._Element, start: etree._Element) -> bool:
