@@ -105,7 +105,7 @@ def validate(ctx: click.Context, path: Path | None) -> None:
     """Check .bpmn/.dmn/.form files as a deploy would, without deploying anything; warn about
     user tasks without a deadline and an escalation (a warning does not stop a deploy)."""
     from .deadline_checks import deadline_warnings
-    from .service import read_path
+    from .deployment_ops import read_path
 
     resources = read_path(path or DEFAULT_WORKFLOWS)
     for resource in resources:

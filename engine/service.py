@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
@@ -19,17 +18,17 @@ from . import definitions as defs
 from . import ownership, queries
 from .access_audit.operations import AccessAuditOperations
 from .actors import Actor
-from .admin_ops import ProcessAdministration, ensure_process_owner
+from .admin_ops import ProcessAdministration
 from .audit import record
 from .break_glass.operations import BreakGlassOperations
 from .clock import Clock
 from .db import Database
 from .decision_pages.operations import DecisionPageOperations
+from .deployment_ops import DeploymentOperations
 from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
 from .disclosure.holders import instance_holder
 from .errors import (
     Conflict,
-    InvalidDefinition,
     MessageNotCorrelated,
     NotFound,
     ProcessError,
@@ -45,33 +44,12 @@ from .models import (
     ProcessInstance,
 )
 from .people_ops import PeopleOperations
-from .resources import DEFINITION_SUFFIXES, Resource, read_resource
 from .runtime import InstanceRef, InstanceRuntime, run_safely
 from .signin.operations import SignInOperations
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .withdrawal import WithdrawalOperations, ensure_may_send
 from .workdays import WorkingDayCalendar
-
-
-class _DryRun(Exception):
-    """Rolls back a validation run's unit of work."""
-
-
-def read_path(path: str | Path) -> list[Resource]:
-    """One definition file, or every .bpmn/.dmn/.form file under a folder, read and parsed."""
-    path = Path(path)
-    if not path.exists():
-        raise NotFound(f"{path} does not exist")
-    files = (
-        sorted(p for p in path.rglob("*") if p.suffix in DEFINITION_SUFFIXES)
-        if path.is_dir()
-        else [path]
-    )
-    if not files:
-        raise NotFound(f"No .bpmn, .dmn or .form files under {path}")
-    root = path if path.is_dir() else path.parent
-    return [read_resource(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
 
 
 @dataclass
@@ -82,6 +60,7 @@ class _Step:
 
 
 class Engine(
+    DeploymentOperations,
     TaskOperations,
     PeopleOperations,
     ProcessAdministration,
@@ -108,79 +87,6 @@ class Engine(
         self.specs = defs.SpecCache(spec_cache_size)
         self.runtime = InstanceRuntime(self.clock, self.calendar, self.specs)
         self.timers = TimerSweep(self.db, self.runtime, self.clock)
-
-    # --- definitions -------------------------------------------------------------------
-
-    def deploy(
-        self,
-        resources: list[Resource],
-        *,
-        name: str = "deployment",
-        source: str = "api",
-        deployed_by: str | None = None,
-        changed_only: bool = True,
-        actor: Actor | None = None,
-    ) -> defs.DeployResult:
-        """Deploy parsed files together; unchanged ones are skipped, changed ones get N+1.
-
-        With an ``actor`` (web upload, Modeler) each new version needs an owner of its key
-        (``engine.ownership``); without one (the operator's CLI) nothing is restricted.
-        """
-        if not resources:
-            raise InvalidDefinition([defs.Problem(name, "there are no files to deploy")])
-        if actor is not None:
-            ensure_process_owner(actor)
-            deployed_by = deployed_by or actor.user_id
-        with self.db.unit_of_work() as session:
-            result = defs.deploy(
-                session,
-                resources,
-                name=name,
-                source=source,
-                deployed_by=deployed_by,
-                now=self.clock.now(),
-                changed_only=changed_only,
-            )
-            ownership.check_deployment(session, actor, result.deployed, self.clock.now())
-            for definition in result.deployed:
-                record(
-                    session,
-                    "definition_deployed",
-                    deployed_by,
-                    self.clock.now(),
-                    element_id=definition.key,
-                    details={
-                        "version": definition.version,
-                        "resource": definition.resource_name,
-                        "deployment_id": result.deployment_id,
-                        "source": source,
-                    },
-                )
-            return result
-
-    def deploy_path(self, path: str | Path, **kwargs: Any) -> defs.DeployResult:
-        """Deploy one file, or every .bpmn/.dmn/.form file under a folder, as one deployment."""
-        kwargs.setdefault("name", Path(path).name)
-        return self.deploy(read_path(path), **kwargs)
-
-    def validate(self, resources: list[Resource]) -> list[defs.Problem]:
-        """Every problem deploying these files would meet; nothing is stored either way."""
-        try:
-            with self.db.unit_of_work() as session:
-                defs.deploy(
-                    session,
-                    resources,
-                    name="validation",
-                    source="validation",
-                    deployed_by=None,
-                    now=self.clock.now(),
-                    changed_only=False,
-                )
-                raise _DryRun
-        except _DryRun:
-            return []
-        except InvalidDefinition as error:
-            return list(error.problems)
 
     # --- instances ---------------------------------------------------------------------
 
