@@ -52,6 +52,7 @@ DIFFERENCE = {
 }
 EXTRA_PEOPLE = [("dora", "Dora Senior Manager", "drug-and-alcohol", ["senior-manager"])]
 NO_RISK = {"immediate_risk": "no"}
+AT_RISK = {"s1_other_immediate_risk": "yes"}
 
 
 class Ladder:
@@ -560,6 +561,7 @@ def test_immediate_risk_at_stage_two_on_a_case_without_childrens_social_care_rea
         s2_other_position="Dad has relapsed",
         s2_other_immediate_risk="yes",
         s2_other_risk_details="Ruby was left alone overnight",
+        s2_other_risk_to="child",
     )
     [task] = ladder.mia.inbox()
     assert (task.name, task.priority) == (ACT_NOW, 100)
@@ -574,7 +576,9 @@ def test_immediate_risk_at_stage_two_on_a_case_without_childrens_social_care_rea
 
 def test_an_adult_at_risk_dispute_raises_an_adult_safeguarding_concern(ladder):
     ladder.raise_difference(subject_kind="adult", subject_name="Jade Taylor")
-    ladder.stage1(other={"s1_other_immediate_risk": "yes", "s1_other_risk_details": "Jade unsafe"})
+    ladder.stage1(
+        other={**AT_RISK, "s1_other_risk_details": "Jade unsafe", "s1_other_risk_to": "adult"}
+    )
     assert ladder.mia.inbox() == []
     [task] = ladder.ash.inbox()
     assert task.name == ADULT_CONCERN
@@ -586,10 +590,42 @@ def test_an_adult_at_risk_dispute_raises_an_adult_safeguarding_concern(ladder):
 
 
 def test_immediate_risk_when_raised_goes_to_mash_at_once(ladder):
-    ladder.raise_difference(immediate_risk="yes")
+    ladder.raise_difference(immediate_risk="yes", raised_risk_to="child")
     [task] = ladder.mia.inbox()
     assert task.due_at.isoformat() == "2026-11-23T11:00:00+00:00"
     assert ladder.records("immediate_risk")[0]["risk_stage"] == 0
     assert ladder.at("2026-11-23T11:00:00+00:00") == 1  # not acted on: MASH managers chased
     assert "childrens-social-care:manager" in ladder.told("deadline_missed")
     assert ladder.pat.task(S1_RAISER)
+
+
+def test_a_risk_to_a_child_in_a_dispute_about_a_parent_goes_to_mash_not_adult_safeguarding(ladder):
+    ladder.raise_difference(subject_kind="adult", subject_name="Jade Taylor")
+    ladder.stage1(
+        other={**AT_RISK, "s1_other_risk_details": "Ruby alone", "s1_other_risk_to": "child"}
+    )
+    [task] = ladder.mia.inbox()
+    assert task.name == ACT_NOW
+    assert ladder.ash.inbox() == []
+    assert ladder.records("immediate_risk")[0]["risk_to"] == "child"
+
+
+def test_a_risk_to_a_child_and_an_adult_goes_both_to_mash_and_adult_social_care(ladder):
+    ladder.raise_difference(subject_kind="adult", subject_name="Jade Taylor")
+    ladder.stage1(
+        other={**AT_RISK, "s1_other_risk_details": "Both unsafe", "s1_other_risk_to": "both"}
+    )
+    assert [t.name for t in ladder.mia.inbox()] == [ACT_NOW]
+    assert [t.name for t in ladder.ash.inbox()] == [ADULT_CONCERN]
+    assert {"childrens-social-care", "adult-social-care"} <= ladder.agencies()
+
+
+def test_whoever_raises_a_risk_must_say_who_is_at_risk(ladder):
+    ladder.raise_difference()
+    with pytest.raises(InvalidSubmission) as caught:
+        ladder.sam.complete(S1_OTHER, s1_other_position="y" * 20, s1_other_resolved="no", **AT_RISK)
+    assert set(caught.value.errors) == {"s1_other_risk_to"}
+    ladder.engine.start_on_case(PD, "CASE-1", ladder.pat.actor)
+    with pytest.raises(InvalidSubmission) as caught:
+        ladder.pat.complete(DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes"})
+    assert set(caught.value.errors) == {"raised_risk_to"}
