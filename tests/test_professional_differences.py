@@ -255,6 +255,17 @@ def test_a_difference_not_described_in_time_lapses_and_the_raisers_manager_is_to
     assert ladder.told("deadline_missed") == {"adult-mental-health:manager", "pat"}
 
 
+def test_the_challenged_agency_is_involved_in_the_case_so_its_practitioner_is_heard(ladder):
+    assert "drug-and-alcohol" not in ladder.agencies()
+    ladder.raise_difference(other_agency="drug-and-alcohol", other_practitioner="dan")
+    assert "drug-and-alcohol" in ladder.agencies()
+    assert [t.name for t in ladder.dan.inbox()] == [S1_OTHER]
+    ladder.dan.complete(
+        S1_OTHER, s1_other_position="y" * 20, s1_other_resolved="no", s1_other_immediate_risk="no"
+    )
+    assert ladder.records("position")[0]["other_practitioner"] == "dan"
+
+
 # --- resolved at each rung, only by both sides ------------------------------------------------
 
 
