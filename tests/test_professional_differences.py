@@ -20,6 +20,7 @@ from engine.cases import CaseInvolvement
 from engine.demo import DEMO_PASSWORD, PEOPLE
 from engine.errors import Conflict, InvalidSubmission, NotPermitted
 from engine.models import ProcessInstance
+from engine.reminders import send_reminders
 from notifications.models import OutboxNotification
 
 from .helpers import Person
@@ -490,6 +491,22 @@ def test_every_stage_times_out_up_the_ladder_and_each_position_given_stays_on_th
         STAGE4, s4_decision="Final", s4_actions="Both act", s4_immediate_risk="no"
     )
     assert ladder.status() == "completed"
+
+
+def test_a_missed_reply_or_position_reminds_its_holder_and_tells_their_manager(ladder):
+    ladder.raise_difference()
+    engine = ladder.engine
+    ladder.clock.set("2026-11-26T17:05:00+00:00")  # sam's 3 working days to reply have passed
+    send_reminders(engine.db, engine.clock, engine.calendar)
+    assert ladder.told("task_escalated") == {"childrens-social-care:manager"}
+    assert "sam" in ladder.told("task_overdue")
+    ladder.stage1()
+    ladder.clock.set("2026-12-02T17:05:00+00:00")  # positions were due in 2 working days
+    send_reminders(engine.db, engine.clock, engine.calendar)
+    assert ladder.told("task_escalated") >= {
+        "adult-mental-health:head-of-service",
+        "childrens-social-care:head-of-service",
+    }
 
 
 def test_the_senior_managers_joint_decision_cannot_wait_for_ever(ladder):
