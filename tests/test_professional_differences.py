@@ -254,6 +254,9 @@ def test_a_difference_not_described_in_time_lapses_and_the_raisers_manager_is_to
     assert ladder.at("2026-11-25T17:00:00+00:00") == 1  # 2 working days
     assert ladder.pat.inbox() == []
     assert ladder.told("deadline_missed") == {"adult-mental-health:manager", "pat"}
+    [lapsed] = ladder.records("time_limit_reached")
+    assert (lapsed["stage"], lapsed["raiser"]) == (0, "pat")
+    assert lapsed["not_answered"] == "The raiser: the difference was not described"
 
 
 def test_the_challenged_agency_is_involved_in_the_case_so_its_practitioner_is_heard(ladder):
