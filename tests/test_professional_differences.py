@@ -284,6 +284,15 @@ def test_resolved_at_stage_one_only_when_both_practitioners_say_so(ladder):
     assert {"pat", "sam", "partnership-business-manager"} <= ladder.told("outcome")
 
 
+def test_an_outcome_at_stage_one_tells_both_heads_of_service_but_not_the_partnership_chair(
+    ladder,
+):
+    ladder.raise_difference().stage1(raiser_resolved="yes", other_resolved="yes")
+    told = ladder.told("outcome")
+    assert {"adult-mental-health:head-of-service", "childrens-social-care:head-of-service"} <= told
+    assert "board-chair" not in told
+
+
 def test_either_practitioner_saying_not_resolved_moves_it_to_the_senior_managers(ladder):
     ladder.raise_difference()
     ladder.stage1(raiser_resolved="yes", other_resolved="no")
@@ -292,6 +301,8 @@ def test_either_practitioner_saying_not_resolved_moves_it_to_the_senior_managers
         "adult-mental-health:senior-manager",
         "childrens-social-care:senior-manager",
         "partnership-business-manager",
+        "pat",  # both practitioners are told it has gone up a rung
+        "sam",
     }
     assert [t.name for t in ladder.sue.inbox()] == [S2_RAISER]
     assert [t.name for t in ladder.sen.inbox()] == [S2_OTHER]
@@ -388,6 +399,15 @@ def test_unresolved_by_the_heads_of_service_goes_to_the_partnership_whose_decisi
     outcome = ladder.records("outcome")[0]
     assert (outcome["stage"], outcome["resolved"]) == (4, True)
     assert ladder.records("escalated")[-1]["stage"] == 4
+    assert {
+        "adult-mental-health:head-of-service",
+        "childrens-social-care:head-of-service",
+        "partnership-business-manager",
+        "board-chair",
+        "pat",
+        "sam",
+    } <= ladder.told("outcome")
+    assert {"pat", "sam"} <= ladder.told("escalated")
 
 
 def test_a_partnership_without_a_fourth_stage_ends_unresolved_at_the_heads_of_service(ladder):
@@ -547,6 +567,7 @@ def test_only_the_raiser_can_withdraw_with_reasons_recorded_and_both_agencies_to
         "entry": "withdrawn",
         "withdrawn_by": "pat",
         "withdrawal_reason": "Resolved at a core group meeting",
+        "withdrawn_at_stage": 2,
     }
     # the timeline shows how far the ladder had gone
     assert ladder.entries()[-2:] == ["escalated", "withdrawn"]
@@ -555,6 +576,9 @@ def test_only_the_raiser_can_withdraw_with_reasons_recorded_and_both_agencies_to
         "childrens-social-care:practitioner",
         "adult-mental-health:manager",
         "childrens-social-care:manager",
+        "adult-mental-health:head-of-service",
+        "childrens-social-care:head-of-service",
+        "partnership-business-manager",
         "sam",
     } <= ladder.told("withdrawn")
     with engine.db.reading() as session:
