@@ -651,7 +651,45 @@ def test_immediate_risk_when_raised_goes_to_mash_at_once(ladder):
     assert ladder.records("immediate_risk")[0]["risk_stage"] == 0
     assert ladder.at("2026-11-23T11:00:00+00:00") == 1  # not acted on: MASH managers chased
     assert "childrens-social-care:manager" in ladder.told("deadline_missed")
+    assert "childrens-social-care:head-of-service" not in ladder.told("deadline_missed")
     assert ladder.pat.task(S1_RAISER)
+    assert ladder.at("2026-11-23T13:00:00+00:00") == 1  # still not: their Head of Service
+    assert "childrens-social-care:head-of-service" in ladder.told("deadline_missed")
+    ladder.mia.complete(ACT_NOW, cp_action="strategy-discussion", cp_notes="Held at 13:30")
+    assert "pat" in ladder.told("child_protection_action")  # the raiser hears what was done
+
+
+def test_a_party_to_the_dispute_does_not_decide_the_protective_response(ladder):
+    ladder.raise_difference(other_practitioner="mia")  # a MASH worker is the one challenged
+    ladder.pat.complete(
+        S1_RAISER,
+        s1_raiser_position="x" * 20,
+        s1_raiser_resolved="no",
+        s1_raiser_immediate_risk="yes",
+        s1_raiser_risk_to="child",
+        s1_raiser_risk_details="Ruby alone overnight",
+    )
+    task = ladder.mia.task(ACT_NOW)
+    with pytest.raises(NotPermitted, match="party to this professional difference"):
+        ladder.engine.complete(
+            task.id, {"cp_action": "other", "cp_notes": "No action"}, ladder.mia.actor
+        )
+
+
+def test_an_adult_safeguarding_concern_not_decided_is_chased_then_goes_to_the_head_of_service(
+    ladder,
+):
+    ladder.raise_difference(
+        subject_kind="adult",
+        subject_name="Jade Taylor",
+        immediate_risk="yes",
+        raised_risk_to="adult",
+    )
+    assert ladder.at("2026-11-24T17:00:00+00:00") >= 1  # 1 working day: managers
+    told = ladder.told("deadline_missed")
+    assert "adult-social-care:manager" in told and "adult-social-care:head-of-service" not in told
+    assert ladder.at("2026-11-25T17:00:00+00:00") >= 1  # a day later: the Head of Service
+    assert "adult-social-care:head-of-service" in ladder.told("deadline_missed")
 
 
 def test_a_risk_to_a_child_in_a_dispute_about_a_parent_goes_to_mash_not_adult_safeguarding(ladder):
