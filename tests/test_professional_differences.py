@@ -722,3 +722,35 @@ def test_whoever_raises_a_risk_must_say_who_is_at_risk(ladder):
     with pytest.raises(InvalidSubmission) as caught:
         ladder.pat.complete(DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes"})
     assert set(caught.value.errors) == {"raised_risk_to"}
+
+
+def _decide_with_risk(ladder, n, writer, confirmer, on, risk_to):
+    decision, agree = (S2_DECISION, S2_AGREE) if n == 2 else (S3_DECISION, S3_AGREE)
+    risk = {
+        f"s{n}_{on}_immediate_risk": "yes",
+        f"s{n}_{on}_risk_to": risk_to,
+        f"s{n}_{on}_risk_details": "Seen with bruising",
+    }
+    decided = {f"s{n}_resolved": "yes", f"s{n}_decision": "Assess", f"s{n}_actions": "Allocate"}
+    getattr(ladder, writer).complete(decision, **decided, **(risk if on == "decision" else {}))
+    agreed = {f"s{n}_agrees": "yes", f"s{n}_agree_comment": "Agreed"}
+    getattr(ladder, confirmer).complete(agree, **agreed, **(risk if on == "agree" else {}))
+
+
+def test_immediate_risk_can_be_raised_on_the_senior_managers_joint_decision(ladder):
+    ladder.raise_difference().to_stage(2)
+    ladder.positions(2, "sue", "sen")
+    _decide_with_risk(ladder, 2, "sue", "sen", on="decision", risk_to="child")
+    assert [t.name for t in ladder.mia.inbox()] == [ACT_NOW]
+    [risk] = ladder.records("immediate_risk")
+    assert (risk["risk_stage"], risk["risk_to"]) == (2, "child")
+    assert ladder.records("outcome")[0]["resolved"] is True
+
+
+def test_immediate_risk_can_be_raised_when_confirming_the_heads_of_services_decision(ladder):
+    ladder.raise_difference().to_stage(3)
+    ladder.positions(3, "hal", "hos")
+    _decide_with_risk(ladder, 3, "hos", "hal", on="agree", risk_to="adult")
+    assert [t.name for t in ladder.ash.inbox()] == [ADULT_CONCERN]
+    [risk] = ladder.records("immediate_risk")
+    assert (risk["risk_stage"], risk["risk_to"]) == (3, "adult")
