@@ -754,3 +754,18 @@ def test_immediate_risk_can_be_raised_when_confirming_the_heads_of_services_deci
     assert [t.name for t in ladder.ash.inbox()] == [ADULT_CONCERN]
     [risk] = ladder.records("immediate_risk")
     assert (risk["risk_stage"], risk["risk_to"]) == (3, "adult")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="SpiffWorkflow fires a non-interrupting boundary event once: the ladder's immediate "
+    "risk catch does not re-arm, so a second risk raised in the same difference is not routed",
+)
+def test_a_second_immediate_risk_in_the_same_difference_is_routed_too(ladder):
+    ladder.raise_difference()
+    ladder.stage1(
+        raiser={"s1_raiser_immediate_risk": "yes", "s1_raiser_risk_to": "child"},
+        other={"s1_other_immediate_risk": "yes", "s1_other_risk_to": "adult"},
+    )
+    assert len(ladder.records("immediate_risk")) == 2
+    assert [t.name for t in ladder.ash.inbox()] == [ADULT_CONCERN]
