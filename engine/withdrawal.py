@@ -4,8 +4,9 @@ A process lets its raiser withdraw by catching a withdrawal message (``WITHDRAWA
 a message boundary event on the part that may be withdrawn). Only the raiser may send it: the
 instance's ``raiser`` variable (as the waiting event sees it), or whoever started the instance
 when the diagram names no raiser. The reasons and who withdrew arrive as the variables
-``withdrawal_reason`` and ``withdrawn_by``; the diagram records them on the case and tells both
-agencies. Nobody else may deliver the message, through this or ``correlate_message``.
+``withdrawal_reason`` and ``withdrawn_by``, with ``withdrawn_at_stage``: the furthest stage its
+open tasks had reached (0 when none declares one); the diagram records them on the case and tells
+both agencies. Nobody else may deliver the message, through this or ``correlate_message``.
 
 A mixin of ``Engine``: one transaction per call.
 """
@@ -16,7 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access
+from . import access, queries
 from .actors import Actor
 from .errors import Conflict, InvalidSubmission, NotPermitted
 from .models import MessageSubscription, ProcessInstance
@@ -38,6 +39,8 @@ class WithdrawalOperations:
             instance = access.visible_instance(session, instance_id, actor)
             message = waiting_withdrawal(session, instance.id)
             raiser = self._raiser(session, instance, message) if message else instance.started_by
+            open_tasks = queries.active_tasks(session, instance.id)
+            stage_reached = max((task.stage or 0 for task in open_tasks), default=0)
         if actor.system or actor.user_id != raiser:
             raise NotPermitted(NOT_THE_RAISER)
         if message is None:
@@ -47,7 +50,11 @@ class WithdrawalOperations:
             raise InvalidSubmission({"reason": "Enter why you are withdrawing it"})
         if len(reason) > MAX_REASON:
             raise InvalidSubmission({"reason": f"Must be {MAX_REASON} characters or fewer"})
-        variables = {"withdrawal_reason": reason, "withdrawn_by": actor.user_id}
+        variables = {
+            "withdrawal_reason": reason,
+            "withdrawn_by": actor.user_id,
+            "withdrawn_at_stage": stage_reached,
+        }
         return self._deliver_message(
             message, instance_id=instance_id, variables=variables, actor=actor
         )

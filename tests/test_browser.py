@@ -66,7 +66,9 @@ def raise_with_immediate_risk(app):
     engine = engine_of(app)
     pat = engine.authenticate("pat", DEMO_PASSWORD).actor()
     [task] = engine.inbox(pat, "mine").tasks
-    engine.complete(task.id, {**DIFFERENCE, "immediate_risk": "yes"}, pat)
+    engine.complete(
+        task.id, {**DIFFERENCE, "immediate_risk": "yes", "raised_risk_to": "child"}, pat
+    )
 
 
 def sign_in(page, server, username):

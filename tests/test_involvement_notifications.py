@@ -90,6 +90,7 @@ def test_immediate_risk_on_a_case_without_childrens_social_care_reaches_mash(
         "other_agency": "drug-and-alcohol",
         "other_practitioner": "dan",
         "immediate_risk": "yes",
+        "raised_risk_to": "child",
     }
     done = api("POST", f"/api/v1/tasks/{describe['id']}/complete", "pat", json={"variables": risk})
     assert done.status_code == 200, done.get_json()

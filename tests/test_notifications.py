@@ -261,8 +261,9 @@ def test_due_soon_and_overdue_reminders_go_out_once(app, jobs, smtp, clock):
     jobs.deliver()
     smtp.inbox.messages.clear()
     clock.set("2026-11-27T17:30:00+00:00")  # stage 1 due Monday 30 Nov 17:00: one working day
-    # pat's stage 1 is due soon; sam's reply (3 working days, Thursday 17:00) is overdue
-    assert jobs.remind() == {"overdue": 1, "due_soon": 1, "escalated": 0}
+    # pat's stage 1 is due soon; sam's reply (3 working days, Thursday 17:00) is overdue, and
+    # children's social care's manager is told (the reply's escalate_to)
+    assert jobs.remind() == {"overdue": 1, "due_soon": 1, "escalated": 1}
     assert jobs.remind() == {"overdue": 0, "due_soon": 0, "escalated": 0}
     clock.set("2026-11-30T17:00:01+00:00")
     counts = jobs.remind()

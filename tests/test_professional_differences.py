@@ -20,6 +20,7 @@ from engine.cases import CaseInvolvement
 from engine.demo import DEMO_PASSWORD, PEOPLE
 from engine.errors import Conflict, InvalidSubmission, NotPermitted
 from engine.models import ProcessInstance
+from engine.reminders import send_reminders
 from notifications.models import OutboxNotification
 
 from .helpers import Person
@@ -52,6 +53,7 @@ DIFFERENCE = {
 }
 EXTRA_PEOPLE = [("dora", "Dora Senior Manager", "drug-and-alcohol", ["senior-manager"])]
 NO_RISK = {"immediate_risk": "no"}
+AT_RISK = {"s1_other_immediate_risk": "yes"}
 
 
 class Ladder:
@@ -252,6 +254,20 @@ def test_a_difference_not_described_in_time_lapses_and_the_raisers_manager_is_to
     assert ladder.at("2026-11-25T17:00:00+00:00") == 1  # 2 working days
     assert ladder.pat.inbox() == []
     assert ladder.told("deadline_missed") == {"adult-mental-health:manager", "pat"}
+    [lapsed] = ladder.records("time_limit_reached")
+    assert (lapsed["stage"], lapsed["raiser"]) == (0, "pat")
+    assert lapsed["not_answered"] == "The raiser: the difference was not described"
+
+
+def test_the_challenged_agency_is_involved_in_the_case_so_its_practitioner_is_heard(ladder):
+    assert "drug-and-alcohol" not in ladder.agencies()
+    ladder.raise_difference(other_agency="drug-and-alcohol", other_practitioner="dan")
+    assert "drug-and-alcohol" in ladder.agencies()
+    assert [t.name for t in ladder.dan.inbox()] == [S1_OTHER]
+    ladder.dan.complete(
+        S1_OTHER, s1_other_position="y" * 20, s1_other_resolved="no", s1_other_immediate_risk="no"
+    )
+    assert ladder.records("position")[0]["other_practitioner"] == "dan"
 
 
 # --- resolved at each rung, only by both sides ------------------------------------------------
@@ -268,6 +284,15 @@ def test_resolved_at_stage_one_only_when_both_practitioners_say_so(ladder):
     assert {"pat", "sam", "partnership-business-manager"} <= ladder.told("outcome")
 
 
+def test_an_outcome_at_stage_one_tells_both_heads_of_service_but_not_the_partnership_chair(
+    ladder,
+):
+    ladder.raise_difference().stage1(raiser_resolved="yes", other_resolved="yes")
+    told = ladder.told("outcome")
+    assert {"adult-mental-health:head-of-service", "childrens-social-care:head-of-service"} <= told
+    assert "board-chair" not in told
+
+
 def test_either_practitioner_saying_not_resolved_moves_it_to_the_senior_managers(ladder):
     ladder.raise_difference()
     ladder.stage1(raiser_resolved="yes", other_resolved="no")
@@ -276,6 +301,8 @@ def test_either_practitioner_saying_not_resolved_moves_it_to_the_senior_managers
         "adult-mental-health:senior-manager",
         "childrens-social-care:senior-manager",
         "partnership-business-manager",
+        "pat",  # both practitioners are told it has gone up a rung
+        "sam",
     }
     assert [t.name for t in ladder.sue.inbox()] == [S2_RAISER]
     assert [t.name for t in ladder.sen.inbox()] == [S2_OTHER]
@@ -372,6 +399,15 @@ def test_unresolved_by_the_heads_of_service_goes_to_the_partnership_whose_decisi
     outcome = ladder.records("outcome")[0]
     assert (outcome["stage"], outcome["resolved"]) == (4, True)
     assert ladder.records("escalated")[-1]["stage"] == 4
+    assert {
+        "adult-mental-health:head-of-service",
+        "childrens-social-care:head-of-service",
+        "partnership-business-manager",
+        "board-chair",
+        "pat",
+        "sam",
+    } <= ladder.told("outcome")
+    assert {"pat", "sam"} <= ladder.told("escalated")
 
 
 def test_a_partnership_without_a_fourth_stage_ends_unresolved_at_the_heads_of_service(ladder):
@@ -480,6 +516,22 @@ def test_every_stage_times_out_up_the_ladder_and_each_position_given_stays_on_th
     assert ladder.status() == "completed"
 
 
+def test_a_missed_reply_or_position_reminds_its_holder_and_tells_their_manager(ladder):
+    ladder.raise_difference()
+    engine = ladder.engine
+    ladder.clock.set("2026-11-26T17:05:00+00:00")  # sam's 3 working days to reply have passed
+    send_reminders(engine.db, engine.clock, engine.calendar)
+    assert ladder.told("task_escalated") == {"childrens-social-care:manager"}
+    assert "sam" in ladder.told("task_overdue")
+    ladder.stage1()
+    ladder.clock.set("2026-12-02T17:05:00+00:00")  # positions were due in 2 working days
+    send_reminders(engine.db, engine.clock, engine.calendar)
+    assert ladder.told("task_escalated") >= {
+        "adult-mental-health:head-of-service",
+        "childrens-social-care:head-of-service",
+    }
+
+
 def test_the_senior_managers_joint_decision_cannot_wait_for_ever(ladder):
     ladder.raise_difference().to_stage(2)
     ladder.positions(2, "sue", "sen")
@@ -515,6 +567,7 @@ def test_only_the_raiser_can_withdraw_with_reasons_recorded_and_both_agencies_to
         "entry": "withdrawn",
         "withdrawn_by": "pat",
         "withdrawal_reason": "Resolved at a core group meeting",
+        "withdrawn_at_stage": 2,
     }
     # the timeline shows how far the ladder had gone
     assert ladder.entries()[-2:] == ["escalated", "withdrawn"]
@@ -523,6 +576,9 @@ def test_only_the_raiser_can_withdraw_with_reasons_recorded_and_both_agencies_to
         "childrens-social-care:practitioner",
         "adult-mental-health:manager",
         "childrens-social-care:manager",
+        "adult-mental-health:head-of-service",
+        "childrens-social-care:head-of-service",
+        "partnership-business-manager",
         "sam",
     } <= ladder.told("withdrawn")
     with engine.db.reading() as session:
@@ -560,6 +616,7 @@ def test_immediate_risk_at_stage_two_on_a_case_without_childrens_social_care_rea
         s2_other_position="Dad has relapsed",
         s2_other_immediate_risk="yes",
         s2_other_risk_details="Ruby was left alone overnight",
+        s2_other_risk_to="child",
     )
     [task] = ladder.mia.inbox()
     assert (task.name, task.priority) == (ACT_NOW, 100)
@@ -574,7 +631,9 @@ def test_immediate_risk_at_stage_two_on_a_case_without_childrens_social_care_rea
 
 def test_an_adult_at_risk_dispute_raises_an_adult_safeguarding_concern(ladder):
     ladder.raise_difference(subject_kind="adult", subject_name="Jade Taylor")
-    ladder.stage1(other={"s1_other_immediate_risk": "yes", "s1_other_risk_details": "Jade unsafe"})
+    ladder.stage1(
+        other={**AT_RISK, "s1_other_risk_details": "Jade unsafe", "s1_other_risk_to": "adult"}
+    )
     assert ladder.mia.inbox() == []
     [task] = ladder.ash.inbox()
     assert task.name == ADULT_CONCERN
@@ -586,10 +645,127 @@ def test_an_adult_at_risk_dispute_raises_an_adult_safeguarding_concern(ladder):
 
 
 def test_immediate_risk_when_raised_goes_to_mash_at_once(ladder):
-    ladder.raise_difference(immediate_risk="yes")
+    ladder.raise_difference(immediate_risk="yes", raised_risk_to="child")
     [task] = ladder.mia.inbox()
     assert task.due_at.isoformat() == "2026-11-23T11:00:00+00:00"
     assert ladder.records("immediate_risk")[0]["risk_stage"] == 0
     assert ladder.at("2026-11-23T11:00:00+00:00") == 1  # not acted on: MASH managers chased
     assert "childrens-social-care:manager" in ladder.told("deadline_missed")
+    assert "childrens-social-care:head-of-service" not in ladder.told("deadline_missed")
     assert ladder.pat.task(S1_RAISER)
+    assert ladder.at("2026-11-23T13:00:00+00:00") == 1  # still not: their Head of Service
+    assert "childrens-social-care:head-of-service" in ladder.told("deadline_missed")
+    ladder.mia.complete(ACT_NOW, cp_action="strategy-discussion", cp_notes="Held at 13:30")
+    assert "pat" in ladder.told("child_protection_action")  # the raiser hears what was done
+
+
+def test_a_party_to_the_dispute_does_not_decide_the_protective_response(ladder):
+    ladder.raise_difference(other_practitioner="mia")  # a MASH worker is the one challenged
+    ladder.pat.complete(
+        S1_RAISER,
+        s1_raiser_position="x" * 20,
+        s1_raiser_resolved="no",
+        s1_raiser_immediate_risk="yes",
+        s1_raiser_risk_to="child",
+        s1_raiser_risk_details="Ruby alone overnight",
+    )
+    task = ladder.mia.task(ACT_NOW)
+    with pytest.raises(NotPermitted, match="party to this professional difference"):
+        ladder.engine.complete(
+            task.id, {"cp_action": "other", "cp_notes": "No action"}, ladder.mia.actor
+        )
+
+
+def test_an_adult_safeguarding_concern_not_decided_is_chased_then_goes_to_the_head_of_service(
+    ladder,
+):
+    ladder.raise_difference(
+        subject_kind="adult",
+        subject_name="Jade Taylor",
+        immediate_risk="yes",
+        raised_risk_to="adult",
+    )
+    assert ladder.at("2026-11-24T17:00:00+00:00") >= 1  # 1 working day: managers
+    told = ladder.told("deadline_missed")
+    assert "adult-social-care:manager" in told and "adult-social-care:head-of-service" not in told
+    assert ladder.at("2026-11-25T17:00:00+00:00") >= 1  # a day later: the Head of Service
+    assert "adult-social-care:head-of-service" in ladder.told("deadline_missed")
+
+
+def test_a_risk_to_a_child_in_a_dispute_about_a_parent_goes_to_mash_not_adult_safeguarding(ladder):
+    ladder.raise_difference(subject_kind="adult", subject_name="Jade Taylor")
+    ladder.stage1(
+        other={**AT_RISK, "s1_other_risk_details": "Ruby alone", "s1_other_risk_to": "child"}
+    )
+    [task] = ladder.mia.inbox()
+    assert task.name == ACT_NOW
+    assert ladder.ash.inbox() == []
+    assert ladder.records("immediate_risk")[0]["risk_to"] == "child"
+
+
+def test_a_risk_to_a_child_and_an_adult_goes_both_to_mash_and_adult_social_care(ladder):
+    ladder.raise_difference(subject_kind="adult", subject_name="Jade Taylor")
+    ladder.stage1(
+        other={**AT_RISK, "s1_other_risk_details": "Both unsafe", "s1_other_risk_to": "both"}
+    )
+    assert [t.name for t in ladder.mia.inbox()] == [ACT_NOW]
+    assert [t.name for t in ladder.ash.inbox()] == [ADULT_CONCERN]
+    assert {"childrens-social-care", "adult-social-care"} <= ladder.agencies()
+
+
+def test_whoever_raises_a_risk_must_say_who_is_at_risk(ladder):
+    ladder.raise_difference()
+    with pytest.raises(InvalidSubmission) as caught:
+        ladder.sam.complete(S1_OTHER, s1_other_position="y" * 20, s1_other_resolved="no", **AT_RISK)
+    assert set(caught.value.errors) == {"s1_other_risk_to"}
+    ladder.engine.start_on_case(PD, "CASE-1", ladder.pat.actor)
+    with pytest.raises(InvalidSubmission) as caught:
+        ladder.pat.complete(DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes"})
+    assert set(caught.value.errors) == {"raised_risk_to"}
+
+
+def _decide_with_risk(ladder, n, writer, confirmer, on, risk_to):
+    decision, agree = (S2_DECISION, S2_AGREE) if n == 2 else (S3_DECISION, S3_AGREE)
+    risk = {
+        f"s{n}_{on}_immediate_risk": "yes",
+        f"s{n}_{on}_risk_to": risk_to,
+        f"s{n}_{on}_risk_details": "Seen with bruising",
+    }
+    decided = {f"s{n}_resolved": "yes", f"s{n}_decision": "Assess", f"s{n}_actions": "Allocate"}
+    getattr(ladder, writer).complete(decision, **decided, **(risk if on == "decision" else {}))
+    agreed = {f"s{n}_agrees": "yes", f"s{n}_agree_comment": "Agreed"}
+    getattr(ladder, confirmer).complete(agree, **agreed, **(risk if on == "agree" else {}))
+
+
+def test_immediate_risk_can_be_raised_on_the_senior_managers_joint_decision(ladder):
+    ladder.raise_difference().to_stage(2)
+    ladder.positions(2, "sue", "sen")
+    _decide_with_risk(ladder, 2, "sue", "sen", on="decision", risk_to="child")
+    assert [t.name for t in ladder.mia.inbox()] == [ACT_NOW]
+    [risk] = ladder.records("immediate_risk")
+    assert (risk["risk_stage"], risk["risk_to"]) == (2, "child")
+    assert ladder.records("outcome")[0]["resolved"] is True
+
+
+def test_immediate_risk_can_be_raised_when_confirming_the_heads_of_services_decision(ladder):
+    ladder.raise_difference().to_stage(3)
+    ladder.positions(3, "hal", "hos")
+    _decide_with_risk(ladder, 3, "hos", "hal", on="agree", risk_to="adult")
+    assert [t.name for t in ladder.ash.inbox()] == [ADULT_CONCERN]
+    [risk] = ladder.records("immediate_risk")
+    assert (risk["risk_stage"], risk["risk_to"]) == (3, "adult")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="SpiffWorkflow fires a non-interrupting boundary event once: the ladder's immediate "
+    "risk catch does not re-arm, so a second risk raised in the same difference is not routed",
+)
+def test_a_second_immediate_risk_in_the_same_difference_is_routed_too(ladder):
+    ladder.raise_difference()
+    ladder.stage1(
+        raiser={"s1_raiser_immediate_risk": "yes", "s1_raiser_risk_to": "child"},
+        other={"s1_other_immediate_risk": "yes", "s1_other_risk_to": "adult"},
+    )
+    assert len(ladder.records("immediate_risk")) == 2
+    assert [t.name for t in ladder.ash.inbox()] == [ADULT_CONCERN]

@@ -205,7 +205,9 @@ def test_completing_a_task_someone_else_just_completed_gives_a_clear_409(app, we
 
 
 def test_a_stale_page_is_a_409_and_changes_nothing(app, web):
-    complete(app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes"})
+    complete(
+        app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes", "raised_risk_to": "child"}
+    )
     mia = web("mia")
     task_id = mia.task_id("Act now under child protection procedures", tab="team")
     version = mia.version_of(task_id)
@@ -226,7 +228,9 @@ def test_a_stale_page_is_a_409_and_changes_nothing(app, web):
 
 
 def test_claim_and_unclaim_from_the_inbox(app, web):
-    complete(app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes"})
+    complete(
+        app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes", "raised_risk_to": "child"}
+    )
     mia = web("mia")
     task_id = mia.task_id("Act now under child protection procedures", tab="team")
     assert mia.post(f"/tasks/{task_id}/claim").status_code == 302
@@ -435,7 +439,9 @@ def test_who_may_do_what(web, username, action, status):
     ("username", "status"), [("mia", 302), ("sam", 302), ("pc", 404), ("dan", 403)]
 )
 def test_who_may_claim_a_mash_task(app, web, username, status):
-    complete(app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes"})
+    complete(
+        app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes", "raised_risk_to": "child"}
+    )
     task = next(t for t in engine_of(app).inbox(actor_of(app, "mia"), "team").tasks)
     if username == "sam":
         status = 403  # a practitioner of the right agency, but not the MASH duty
