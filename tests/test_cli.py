@@ -124,14 +124,17 @@ def test_a_boundary_timer_that_tells_a_manager_counts_as_an_escalation():
 
 
 def test_a_stage_time_limit_on_the_subprocess_around_a_task_counts_as_its_escalation():
-    """The ladder's stage 2 tasks have no timer of their own: the stage subprocess's time limit
-    (which moves the difference up a rung) covers them, so none is warned about; with the
-    stage's timers gone, each is."""
+    """Without their own escalate_to, the ladder's stage 2 tasks are still covered by the stage
+    subprocess's time limit (which moves the difference up a rung); with neither, each is
+    warned about."""
     from engine.deadline_checks import deadline_warnings
     from engine.resources import parse_xml
 
     text = (WORKFLOWS / "professional-differences.bpmn").read_text()
     assert deadline_warnings(parse_xml(text), "pd.bpmn") == []
-    untimed = text.replace('attachedToRef="stage2"', 'attachedToRef="stage2_start"')
+    covered = text.replace('name="escalate_to"', 'name="not_escalate_to"')
+    stage2 = {"stage2_raiser_position", "stage2_other_position"}
+    assert not stage2 & {w.element_id for w in deadline_warnings(parse_xml(covered), "pd.bpmn")}
+    untimed = covered.replace('attachedToRef="stage2"', 'attachedToRef="stage2_start"')
     warned = {w.element_id for w in deadline_warnings(parse_xml(untimed), "pd.bpmn")}
-    assert {"stage2_raiser_position", "stage2_other_position"} <= warned
+    assert stage2 <= warned
