@@ -19,10 +19,9 @@ from engine.accounts import User
 from engine.cases import CaseInvolvement
 from engine.demo import DEMO_PASSWORD, PEOPLE
 from engine.errors import Conflict, InvalidSubmission, NotPermitted
-from engine.models import ProcessInstance
 from engine.reminders import send_reminders
-from notifications.models import OutboxNotification
 
+from .family import Family
 from .helpers import Person
 
 PD = "professional-differences"
@@ -56,12 +55,11 @@ NO_RISK = {"immediate_risk": "no"}
 AT_RISK = {"s1_other_immediate_risk": "yes"}
 
 
-class Ladder:
+class Ladder(Family):
     """One difference on a real case, driven by real people."""
 
     def __init__(self, scenario, engine, clock, case="CASE-1"):
-        self.scenario, self.engine, self.clock, self.case = scenario, engine, clock, case
-        self.instance_id = None
+        super().__init__(scenario, engine, clock, case)
 
     def __getattr__(self, username: str) -> Person:
         with self.engine.db.reading() as session:
@@ -72,7 +70,7 @@ class Ladder:
 
     def raise_difference(self, raiser="pat", variables=None, **changes) -> Ladder:
         person = getattr(self, raiser)
-        ref = self.engine.start_on_case(PD, self.case, person.actor, variables=variables)
+        ref = self.engine.start_on_case(PD, self.ref, person.actor, variables=variables)
         self.instance_id = ref.id
         person.complete(DESCRIBE, **{**DIFFERENCE, **changes})
         return self
@@ -137,38 +135,10 @@ class Ladder:
             self.decide(3, "hos", "hal", resolved="no")
         return self
 
-    def at(self, moment: str) -> int:
-        self.clock.set(moment)
-        return self.engine.fire_due_timers()
-
-    def status(self) -> str:
-        with self.engine.db.reading() as session:
-            return session.get(ProcessInstance, self.instance_id).status
-
-    def records(self, entry: str | None = None) -> list[dict]:
-        with self.engine.db.reading() as session:
-            events = queries.case_timeline(session, self.case)
-        found = [e.details for e in events if e.event_type == "case_record"]
-        return [r for r in found if entry in (None, r["entry"])]
-
-    def entries(self) -> list[str]:
-        return [record["entry"] for record in self.records()]
-
-    def told(self, template: str) -> set[str]:
-        with self.engine.db.reading() as session:
-            rows = session.scalars(
-                select(OutboxNotification).where(OutboxNotification.template == template)
-            )
-            return {row.recipient for row in rows}
-
     def agencies(self) -> set[str]:
         with self.engine.db.reading() as session:
-            query = select(CaseInvolvement.agency).where(CaseInvolvement.case_ref == self.case)
+            query = select(CaseInvolvement.agency).where(CaseInvolvement.case_ref == self.ref)
             return set(session.scalars(query))
-
-    def open_tasks(self) -> list[str]:
-        with self.engine.db.reading() as session:
-            return sorted(t.name for t in queries.active_tasks(session, self.instance_id))
 
 
 def _risk(n, side, risk):
@@ -599,7 +569,7 @@ def test_the_withdraw_offer_is_for_the_raiser_only(ladder):
 
 
 def test_immediate_risk_at_stage_two_on_a_case_without_childrens_social_care_reaches_mash(ladder):
-    ladder.case = "CASE-2"
+    ladder.ref = "CASE-2"
     ladder.raise_difference(other_agency="drug-and-alcohol", other_practitioner="dan")
     assert ladder.mia.inbox() == []
     ladder.pat.complete(
