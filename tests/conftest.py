@@ -131,3 +131,20 @@ def web(app):
     from .webclient import WebClient
 
     return lambda username=None: WebClient(app).sign_in(username) if username else WebClient(app)
+
+
+@pytest.fixture
+def api(app):
+    """Call the JSON API as a person: ``api("GET", url, "pat")`` with pat's bearer token.
+    (Modules testing the API itself define their own ``api``.)"""
+    from webapp import engine_of
+
+    tokens, client = {}, app.test_client()
+
+    def call(method, url, user, **kwargs):
+        if user not in tokens:
+            tokens[user] = engine_of(app).issue_token(user)
+        headers = {"Authorization": f"Bearer {tokens[user]}"}
+        return client.open(url, method=method, headers=headers, **kwargs)
+
+    return call

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
+from engine.accounts import User
 from engine.actors import Actor
 from engine.models import HumanTask
 from engine.resources import read_resource
@@ -169,3 +172,9 @@ class Person:
 
     def claim(self, name: str):
         return self.engine.claim(self.task(name).id, self.actor)
+
+
+def person(engine: Engine, username: str) -> Actor:
+    """The signed-in actor of a real user (their agency, roles and groups)."""
+    with engine.db.reading() as session:
+        return session.scalars(select(User).where(User.username == username)).one().actor()

@@ -17,14 +17,13 @@ import pytest
 from sqlalchemy import select
 
 from engine import queries
-from engine.accounts import User
 from engine.demo import DEMO_CASE
 from engine.errors import InvalidDefinition, ProcessError
 from engine.models import HumanTask
 from webapp import engine_of
 
 from .family import AUTHORISE, CONSENT_GIVEN, CONSENT_POSITION, JOINT_ASSESSMENT
-from .helpers import WORKFLOWS, bpmn, flow, resource, user_task
+from .helpers import WORKFLOWS, bpmn, flow, person, resource, user_task
 from .test_browser import browser, serious_violations, server, sign_in  # noqa: F401 - fixtures
 from .test_camunda_forms import CONCERN_FORM
 from .test_disclosure import CONTRIBUTION, VIEWS, complete, return_home_case, transition_case
@@ -113,11 +112,6 @@ def concern_process(decide_properties: dict | None = None) -> str:
   </bpmn:process>
 </bpmn:definitions>
 """
-
-
-def person(engine, username: str):
-    with engine.db.reading() as session:
-        return session.scalars(select(User).where(User.username == username)).one().actor()
 
 
 def task_named(engine, instance_id: int, name: str) -> HumanTask:

@@ -14,7 +14,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from engine.accounts import User
 from engine.actors import Actor
 from engine.disclosure.models import DisclosureGrant
 from engine.errors import InvalidDefinition
@@ -22,7 +21,7 @@ from notifications.models import InAppNotification, OutboxNotification
 from webapp import engine_of
 
 from .family import CONSENT_GIVEN, CONSENT_POSITION, CONSENT_REFUSED
-from .helpers import bpmn, flow, resource, user_task
+from .helpers import bpmn, flow, person, resource, user_task
 from .test_notifications import jobs, smtp  # noqa: F401 - fixtures
 
 TRANSITION = "TA-9"
@@ -45,24 +44,6 @@ def engine_(app):
         password="Correct horse battery staple 42",
     )
     return engine
-
-
-@pytest.fixture
-def api(app, engine_):
-    tokens, client = {}, app.test_client()
-
-    def call(method, url, user, **kwargs):
-        if user not in tokens:
-            tokens[user] = engine_.issue_token(user)
-        headers = {"Authorization": f"Bearer {tokens[user]}"}
-        return client.open(url, method=method, headers=headers, **kwargs)
-
-    return call
-
-
-def person(engine, username: str) -> Actor:
-    with engine.db.reading() as session:
-        return session.scalars(select(User).where(User.username == username)).one().actor()
 
 
 def complete(engine, username: str, name: str, **data) -> int:

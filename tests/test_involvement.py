@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from engine import queries
 from engine.access_audit.models import AccessEvent
-from engine.accounts import User
 from engine.actors import Actor
 from engine.demo import DEMO_CASE
 from engine.errors import InvalidDefinition
@@ -25,7 +24,7 @@ from engine.involvement.models import InvolvementPeriod
 from webapp import engine_of
 from webapp.cli import main
 
-from .helpers import bpmn, flow, resource, then_task, user_task
+from .helpers import bpmn, flow, person, resource, then_task, user_task
 
 CASE = f"/cases/{DEMO_CASE}"
 HISTORY = "Involvement history"
@@ -34,25 +33,6 @@ HISTORY = "Involvement history"
 @pytest.fixture
 def engine_(app):
     return engine_of(app)
-
-
-@pytest.fixture
-def api(app, engine_):
-    tokens = {}
-    client = app.test_client()
-
-    def call(method, url, user, **kwargs):
-        if user not in tokens:
-            tokens[user] = engine_.issue_token(user)
-        headers = {"Authorization": f"Bearer {tokens[user]}"}
-        return client.open(url, method=method, headers=headers, **kwargs)
-
-    return call
-
-
-def person(engine, username: str) -> Actor:
-    with engine.db.reading() as session:
-        return session.scalars(select(User).where(User.username == username)).one().actor()
 
 
 def start_task_for(engine, group: str, name: str, case_ref: str = DEMO_CASE) -> int:

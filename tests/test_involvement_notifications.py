@@ -16,7 +16,7 @@ from engine.demo import DEMO_CASE
 from notifications.service import Notifications
 from webapp import engine_of
 
-from .test_involvement import api, engine_, involve, start_task_for  # noqa: F401 - fixtures too
+from .test_involvement import engine_, involve, start_task_for  # noqa: F401 - a fixture too
 from .test_notifications import jobs, smtp  # noqa: F401 - fixtures
 from .test_professional_differences import DIFFERENCE
 

@@ -24,8 +24,6 @@ from engine.involvement.models import InvolvementPeriod
 from webapp import engine_of
 from webapp.cli import main
 
-from .test_involvement import api  # noqa: F401 - fixture
-
 CASE = f"/cases/{DEMO_CASE}"
 WORKERS = f"/api/v1{CASE}/involvement"
 
