@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
+from SpiffWorkflow.bpmn.parser.task_parsers import GatewayParser
 from SpiffWorkflow.bpmn.specs.defaults import (
-    BoundaryEvent,
     CallActivity,
     EndEvent,
     IntermediateCatchEvent,
@@ -28,8 +28,10 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from ..decision_pages.properties import declared_stages
 from ..disclosure.holders import declared_holder
 from ..inputs.timescales import declared_timescales
+from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
+from .gateways import TokenSafeParallelGateway
 from .multi_instance import CollectionByName, bound_instances
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
@@ -162,7 +164,8 @@ class DialectParser(CamundaParser):
         full_tag("endEvent"): (EndEventParser, EndEvent),
         full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
-        full_tag("boundaryEvent"): (BoundaryEventParser, BoundaryEvent),
+        full_tag("boundaryEvent"): (BoundaryEventParser, CamundaBoundaryEvent),
+        full_tag("parallelGateway"): (GatewayParser, TokenSafeParallelGateway),
         full_tag("subProcess"): (EmbeddedSubprocessParser, CallActivity),
         full_tag("callActivity"): (CallParser, MappedCallActivity),
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
