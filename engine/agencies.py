@@ -46,6 +46,7 @@ ROLES = {
     "iro": "Independent Reviewing Officer (IRO)",
     "nominated-officer": "Nominated Officer (approves a s20 child leaving care after 20+ WD)",
     "dcs": "Director of Children's Services",
+    "dass": "Director of Adult Social Services",
     "named-midwife": "Named safeguarding midwife",
 }
 MANAGER_ROLES = frozenset({"manager", "senior-manager", "head-of-service", "board-chair"})

@@ -55,6 +55,7 @@ PEOPLE = [
     ("ira", "Ira Independent Reviewing Officer", "childrens-social-care", ["iro"], None),
     ("nora", "Nora Nominated Officer", "childrens-social-care", ["nominated-officer"], None),
     ("dee", "Dee Director of Children's Services", "childrens-social-care", ["dcs"], None),
+    ("dax", "Dax Director of Adult Social Services", "adult-social-care", ["dass"], None),
     ("cora", "Cora Conference Chair", "childrens-social-care", ["conference-chair"], None),
     ("nell", "Nell Named Midwife", "midwifery", ["named-midwife"], None),
     ("amal", "Amal Adult Social Care Manager", "adult-social-care", ["manager"], None),

@@ -343,6 +343,6 @@ def test_the_head_of_service_sees_what_is_being_decided_at_stage_3(app, server, 
     assert DIFFERENCE["concern"] in context
     assert "AMH: a statutory assessment is needed" in context
     assert "early help meets Ruby" in context
-    assert "Stage 3 of 4: Heads of Service — moves to Partnership on" in page.content()
+    assert "Stage 3 of 4: Heads of Service — moves to Final decision on" in page.content()
     assert page.get_by_label("Your agency's position, as its Head of Service").input_value() == ""
     page.close()

@@ -22,7 +22,7 @@ from engine.errors import Conflict, InvalidSubmission, NotPermitted
 from engine.reminders import send_reminders
 
 from .family import Family
-from .helpers import Person
+from .helpers import WORKFLOWS, Person
 
 PD = "professional-differences"
 DESCRIBE = "Describe the professional difference"
@@ -36,7 +36,7 @@ S3_RAISER = "Stage 3: record your agency's position (raising agency)"
 S3_OTHER = "Stage 3: record your agency's position (agency challenged)"
 S3_DECISION = "Stage 3: record the joint decision of both agencies' Heads of Service"
 S3_AGREE = "Stage 3: confirm whether the joint decision resolves the difference"
-STAGE4 = "Stage 4: safeguarding partnership decision (final)"
+STAGE4 = "Stage 4: final decision"
 ACT_NOW = "Act now under child protection procedures"
 ADULT_CONCERN = "Adult safeguarding concern: decide on a Care Act section 42 enquiry"
 DIFFERENCE = {
@@ -380,28 +380,49 @@ def test_unresolved_by_the_heads_of_service_goes_to_the_partnership_whose_decisi
     assert {"pat", "sam"} <= ladder.told("escalated")
 
 
-def test_a_partnership_without_a_fourth_stage_ends_unresolved_at_the_heads_of_service(ladder):
-    # switching the partnership stage off is a timescale choice: for managers
-    ladder.raise_difference(
-        raiser="amy", variables={"partnership_stage": 0}, other_practitioner="sam"
+def without_partnership_stage(ladder):
+    """The area's process owner switches the partnership stage off in the diagram."""
+    text = (WORKFLOWS / f"{PD}.bpmn").read_text()
+    assert text.count("var('partnership_stage', 1)") == 1
+    ladder.scenario.deploy(f"{PD}.bpmn", text.replace("var('partnership_stage', 1)", "0"))
+    return ladder
+
+
+def test_a_party_may_not_switch_the_partnership_stage_or_protective_deadlines_off_at_start(
+    ladder,
+):
+    for variables in ({"partnership_stage": 0}, {"mash_hours": 24}, {"concern_days": 5}):
+        with pytest.raises(NotPermitted, match="partnership's setting"):
+            ladder.raise_difference(raiser="amy", variables=variables)
+    assert ladder.amy.inbox() == []
+
+
+@pytest.mark.parametrize(
+    ("subject_kind", "director", "group"),
+    [("child", "dee", "childrens-social-care:dcs"), ("adult", "dax", "adult-social-care:dass")],
+)
+def test_without_a_partnership_stage_a_director_who_took_no_part_makes_the_final_decision(
+    ladder, subject_kind, director, group
+):
+    without_partnership_stage(ladder).raise_difference(subject_kind=subject_kind).to_stage(4)
+    assert ladder.chair.inbox() == []
+    assert group in ladder.told("escalated")
+    [task] = getattr(ladder, director).inbox()
+    assert task.name == STAGE4
+    for party in ("pat", "sam", "sue", "sen", "hal", "hos"):
+        assert STAGE4 not in [t.name for t in getattr(ladder, party).inbox()]
+    getattr(ladder, director).complete(
+        STAGE4,
+        s4_decision="Assessment starts this week",
+        s4_actions="Children's social care allocate by Friday",
+        s4_immediate_risk="no",
     )
-    ladder.amy.complete(
-        S1_RAISER,
-        s1_raiser_position="x" * 20,
-        s1_raiser_resolved="no",
-        s1_raiser_immediate_risk="no",
-    )
-    ladder.sam.complete(
-        S1_OTHER, s1_other_position="y" * 20, s1_other_resolved="no", s1_other_immediate_risk="no"
-    )
-    ladder.positions(2, "sue", "sen")
-    ladder.decide(2, "sue", "sen", resolved="no")
-    ladder.positions(3, "hal", "hos")
-    ladder.decide(3, "hos", "hal", resolved="no")
-    assert ladder.status() == "completed" and ladder.chair.inbox() == []
+    assert ladder.status() == "completed"
     outcome = ladder.records("outcome")[0]
-    assert (outcome["stage"], outcome["resolved"]) == (3, False)
-    assert outcome["decision"] == "Stage 3: assessment starts; early help continues"
+    assert (outcome["stage"], outcome["resolved"]) == (4, True)
+    assert outcome["decision"] == "Assessment starts this week"
+    assert {group, "pat", "sam", "partnership-business-manager"} <= ladder.told("outcome")
+    assert "board-chair" not in ladder.told("outcome")
 
 
 def test_no_party_to_the_dispute_decides_it_at_a_later_rung(ladder):
@@ -458,6 +479,8 @@ def test_every_stage_times_out_up_the_ladder_and_each_position_given_stays_on_th
     assert (
         ladder.records("position")[0]["s1_raiser_position"] == "Pat's position before the deadline"
     )
+    [lapsed] = ladder.records("time_limit_reached")
+    assert lapsed["not_answered"] == "the other practitioner (Children's social care)"
 
     ladder.sen.complete(S2_OTHER, s2_other_position="CSC: early help", s2_other_immediate_risk="no")
     assert ladder.at("2026-12-07T17:00:00+00:00") >= 1  # 5 working days: stage 3
@@ -466,12 +489,20 @@ def test_every_stage_times_out_up_the_ladder_and_each_position_given_stays_on_th
     stage2 = [r for r in ladder.records() if r.get("stage") == 2]
     assert [r["entry"] for r in stage2] == ["escalated", "position", "time_limit_reached"]
     assert stage2[1]["s2_other_position"] == "CSC: early help"
+    assert stage2[2]["not_answered"] == (
+        "the raising agency's senior manager, position (Adult mental health); "
+        "the joint decision (Adult mental health); "
+        "confirmation of the joint decision (Children's social care)"
+    )
 
     ladder.hal.complete(S3_RAISER, s3_raiser_position="AMH: assess", s3_raiser_immediate_risk="no")
     assert ladder.at("2026-12-21T17:00:00+00:00") >= 1  # 10 working days: the partnership
     assert ladder.hal.inbox() == [] and ladder.hos.inbox() == []
     assert [t.name for t in ladder.chair.inbox()] == [STAGE4]
     assert any(r.get("s3_raiser_position") == "AMH: assess" for r in ladder.records("position"))
+    assert ladder.records("time_limit_reached")[-1]["not_answered"].startswith(
+        "the challenged agency's Head of Service, position (Children's social care); "
+    )
 
     # the final rung is chased, never skipped: 10 working days over Christmas
     assert ladder.at("2027-01-07T17:00:00+00:00") >= 1
@@ -726,11 +757,6 @@ def test_immediate_risk_can_be_raised_when_confirming_the_heads_of_services_deci
     assert (risk["risk_stage"], risk["risk_to"]) == (3, "adult")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SpiffWorkflow fires a non-interrupting boundary event once: the ladder's immediate "
-    "risk catch does not re-arm, so a second risk raised in the same difference is not routed",
-)
 def test_a_second_immediate_risk_in_the_same_difference_is_routed_too(ladder):
     ladder.raise_difference()
     ladder.stage1(

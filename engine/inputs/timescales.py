@@ -6,7 +6,10 @@ deployed (to refuse a malformed one) and when it is parsed (onto the spec)::
     <camunda:property name="timescale:stage1_days" value="1..20"/>
 
 A start variable with a declared name must be a whole number within its bounds, and only
-managers, process owners and administrators (or the system) may set one at all.
+managers, process owners and administrators (or the system) may set one at all. A range may
+name the roles that alone may set it, for a setting a party to the case must not choose::
+
+    <camunda:property name="timescale:partnership_stage" value="0..1 process-owner admin"/>
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from ..validation import NS
 
 PREFIX = "timescale:"
 TIMESCALE_SETTERS = MANAGER_ROLES | {"process-owner", "admin"}
-_RANGE = re.compile(r"^\s*(\d{1,6})\s*\.\.\s*(\d{1,6})\s*$")
+_RANGE = re.compile(r"^\s*(\d{1,6})\s*\.\.\s*(\d{1,6})((?:\s+[a-z][a-z-]{0,59}){0,5})\s*$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 _PROPERTIES = "./bpmn:extensionElements/camunda:properties/camunda:property"
 
@@ -33,6 +36,7 @@ class Bounds:
 
     low: int
     high: int
+    setters: frozenset[str] = TIMESCALE_SETTERS
 
     def __str__(self) -> str:
         return f"{self.low}..{self.high}"
@@ -54,7 +58,8 @@ def declared_timescales(process, filename: str = "") -> dict[str, Bounds]:
             )
             problems.append(_problem(filename, process, prop, message))
         else:
-            found[variable] = Bounds(int(match[1]), int(match[2]))
+            roles = frozenset(match[3].split()) or TIMESCALE_SETTERS
+            found[variable] = Bounds(int(match[1]), int(match[2]), roles)
     if problems:
         raise InvalidDefinition(problems)
     return found
@@ -70,6 +75,13 @@ def check_overrides(timescales: dict[str, Bounds], variables: dict[str, Any], ac
             f"Only managers and process owners may set timescales ({', '.join(chosen)}); "
             "start the process without them to use the timescales in its diagram"
         )
+    if isinstance(actor, Actor):
+        reserved = [name for name in chosen if not actor.has_role(*timescales[name].setters)]
+        if reserved:
+            raise NotPermitted(
+                f"Only {', '.join(sorted(timescales[reserved[0]].setters))} may set "
+                f"{', '.join(reserved)}; it is the partnership's setting in the diagram"
+            )
     errors = {}
     for name in chosen:
         value, bounds = variables[name], timescales[name]
