@@ -18,6 +18,7 @@ from .access_audit import INSTANCE_VIEWED
 from .actors import Actor
 from .audit import record
 from .definitions import resolve_dependencies
+from .dialect.call_activities import MappedCallActivity
 from .errors import Conflict, MigrationBlocked, NotFound, NotPermitted
 from .models import CANCELLED, ENDED, ERROR, RUNNING, Definition, ProcessInstance
 from .resources import BPMN
@@ -127,9 +128,9 @@ class ProcessAdministration:
             instance_id=instance.id,
             what=f"{instance.process_name or instance.process_key} (diagram)",
         )
-        top_level = workflow.get_tasks(skip_subprocesses=True)
-        completed = {t.task_spec.bpmn_id for t in top_level if t.state == TaskState.COMPLETED}
-        active = {t.task_spec.bpmn_id for t in top_level if t.state & migration.ACTIVE}
+        drawn = drawn_tasks(workflow)
+        completed = {t.task_spec.bpmn_id for t in drawn if t.state == TaskState.COMPLETED}
+        active = {t.task_spec.bpmn_id for t in drawn if t.state & migration.ACTIVE}
         return {
             "definition_id": definition.id,
             "version": definition.version,
@@ -198,3 +199,22 @@ def _check_versions(source: Definition | None, target: Definition | None) -> Non
             f"Instances can only move to a later version of the same process "
             f"({source.key} v{source.version} -> {target.key} v{target.version})"
         )
+
+
+def drawn_tasks(workflow) -> list:
+    """The tasks drawn on the instance's own diagram: the process's and those inside its
+    embedded subprocesses (a called process has a diagram of its own)."""
+    tasks = list(workflow.get_tasks(skip_subprocesses=True))
+    for subprocess in workflow.subprocesses.values():
+        if _embedded(workflow, subprocess):
+            tasks.extend(subprocess.get_tasks(skip_subprocesses=True))
+    return tasks
+
+
+def _embedded(workflow, subprocess) -> bool:
+    while subprocess is not workflow:
+        parent = workflow.get_task_from_id(subprocess.parent_task_id)
+        if parent is None or isinstance(parent.task_spec, MappedCallActivity):
+            return False
+        subprocess = parent.workflow
+    return True

@@ -317,3 +317,24 @@ def test_disclosure_properties_are_checked_at_deploy(engine_):
         assert message in str(refused.value), str(refused.value)
         assert "held.bpmn" in str(refused.value)
     deploy(prop("disclosure_holder", "${started_by_agency}"), prop("disclose_to", "education"))
+
+
+def test_a_professional_difference_is_read_by_its_parties_and_the_partnership_only(
+    engine_, web, api
+):
+    from .test_professional_differences import DIFFERENCE
+
+    concern = "The relapse is known to adult mental health; the threshold is not met"
+    pat = person(engine_, "pat")
+    [describe] = engine_.tasks_for_user(pat)  # the demo's difference on DEMO-001
+    engine_.complete(describe.id, {**DIFFERENCE, "concern": concern}, pat)
+    [reply] = [t for t in engine_.tasks_for_user(person(engine_, "sam")) if "Stage 1" in t.name]
+    for reader in ("pat", "amy", "sam", "cal"):  # both parties
+        assert concern in page(web(reader), "/cases/DEMO-001"), reader
+    for outsider in ("eve", "dan"):  # involved in the family's case, not in the difference
+        client = web(outsider)
+        assert concern not in page(client, "/cases/DEMO-001")
+        instance_page = page(client, f"/instances/{describe.instance_id}")
+        assert concern not in instance_page and "talk it through" not in instance_page
+        assert client.get(f"/tasks/{reply.id}").status_code == 404
+        assert api("GET", f"/api/v1/tasks/{reply.id}", outsider).status_code == 404

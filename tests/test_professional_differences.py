@@ -359,6 +359,12 @@ def test_unresolved_by_the_heads_of_service_goes_to_the_partnership_whose_decisi
 ):
     ladder.raise_difference().to_stage(4)
     assert "board-chair" in ladder.told("escalated")
+    # the partnership reads what it decides on: the difference is shared with it when raised
+    chair = ladder.chair
+    context = ladder.engine.task_view(chair.task(STAGE4).id, chair.actor).context
+    kinds = [record.kind for record in context.records]
+    assert kinds.count("position") == 6 and "raised" in kinds
+    assert any(DIFFERENCE["concern"] in str(record.fields) for record in context.records)
     ref = ladder.chair.complete(
         STAGE4,
         s4_decision="Strategy meeting within 5 days",
