@@ -53,6 +53,47 @@ HARM_SUSPECTED = [
         {"threshold": "statutory-assessment", "significant_harm": "yes", "threshold_reasons": "-"},
     ),
 ]
+ASSESSED = [
+    *ASSESSING,
+    *[(who, CONSENT_POSITION, CONSENT_REFUSED) for who in ("pat", "dan", "pete", "mo", "hv")],
+    (
+        "lee",
+        "Assess the parent's capacity to care for the baby (adult learning disability)",
+        {
+            "ld_cognitive_capacity": "-",
+            "ld_care_capacity": "-",
+            "ld_support_needed": "-",
+            "ld_risk_view": "medium",
+            "ld_joint": "yes",
+        },
+    ),
+    (
+        "sam",
+        "Complete the focused parenting capacity assessment with adult learning disability",
+        {"capacity_to_parent": "-", "parenting_support": "-", "parenting_joint": "yes"},
+    ),
+    (
+        "sam",
+        "Complete the joint risk assessment",
+        {
+            "risk_level": "medium",
+            "risk_factors": "-",
+            "protective_factors": "-",
+            "family_views": "-",
+            "recommendation": "-",
+        },
+    ),
+    (
+        "cal",
+        "Authorise the joint risk assessment",
+        {"jra_authorised": "yes", "authorisation_notes": "-"},
+    ),
+    (
+        "cal",
+        "Decide the outcome of the pre-birth assessment",
+        {"outcome": "conference-and-legal-planning", "outcome_reasons": "-"},
+    ),
+]
 IDENTIFIED = [
     (
         "sam",
@@ -80,6 +121,7 @@ STARTS = {
     "pre-birth, assessing": ("pre-birth-assessment", "mo", "unborn", ASSESSING),
     "pre-birth, may not share": ("pre-birth-assessment", "mo", "unborn", NOT_SHARED),
     "pre-birth, significant harm": ("pre-birth-assessment", "mo", "unborn", HARM_SUSPECTED),
+    "pre-birth, conference and legal planning": ("pre-birth-assessment", "mo", "unborn", ASSESSED),
     "transition, nothing done": ("transition-to-adulthood", "sam", "child", []),
     "transition, identified": ("transition-to-adulthood", "sam", "child", IDENTIFIED),
     "information request, nothing done": ("information-request", "pat", None, []),
