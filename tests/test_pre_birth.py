@@ -20,6 +20,7 @@ from .family import (
     Family,
     assess_jointly,
 )
+from .helpers import WORKFLOWS
 
 DUE = date(2027, 6, 3)  # week N of pregnancy = due date - (40 - N) weeks
 REFER = "Refer the pregnancy to children's social care"
@@ -666,3 +667,11 @@ def test_a_case_without_an_unborn_baby_cannot_start_a_pre_birth_assessment(scena
     case = Family(scenario, engine, clock, "PB-2").create([], ["midwifery"])
     with pytest.raises(InvalidSubmission, match="no unborn baby"):
         case.start(case.person("mo", "midwifery", "practitioner"), "pre-birth-assessment")
+
+
+def test_every_pre_birth_task_has_a_due_date_and_a_next_step():
+    from engine.deadline_checks import deadline_warnings
+    from engine.resources import parse_xml
+
+    text = (WORKFLOWS / "pre-birth-assessment.bpmn").read_text()
+    assert deadline_warnings(parse_xml(text), "pre-birth-assessment.bpmn") == []
