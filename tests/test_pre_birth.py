@@ -60,11 +60,12 @@ EVERY_PRACTITIONER = {"midwifery:practitioner", "childrens-social-care:practitio
 
 
 class PreBirth(Family):
-    def __init__(self, scenario, engine, clock, agencies):
+    def __init__(self, scenario, engine, clock, agencies, mother_vulnerabilities=()):
         super().__init__(scenario, engine, clock, "PB-1")
+        mother = {"name": "Jo Test", "kind": "adult", "relationship": "Mother"}
         self.create(
             [
-                {"name": "Jo Test", "kind": "adult", "relationship": "Mother"},
+                {**mother, "vulnerabilities": list(mother_vulnerabilities)},
                 {"name": "Baby Test", "kind": "unborn", "expected_due_date": DUE},
             ],
             ["midwifery", "childrens-social-care", *agencies],
@@ -141,7 +142,7 @@ class PreBirth(Family):
 def family(scenario, engine, clock):
     clock.set("2026-12-24T10:00:00+00:00")  # Thursday before Christmas
     scenario.deploy_shipped()
-    return lambda *agencies: PreBirth(scenario, engine, clock, agencies)
+    return lambda *agencies, **family: PreBirth(scenario, engine, clock, agencies, **family)
 
 
 # ------------------------------------------------------------------ referral and sharing
@@ -439,6 +440,14 @@ def test_a_parent_with_a_learning_disability_gets_a_focused_joint_capacity_asses
     assert case.records("parenting_capacity")[0]["parenting_joint"] is True
     case.health_contributes()
     assert case.open_tasks() == sorted([BIRTH_OR_LOSS, JOINT_ASSESSMENT])
+
+
+def test_a_learning_disability_recorded_on_the_case_is_enough(family):
+    case = family(mother_vulnerabilities=["learning-disability", "domestic-abuse"]).refer()
+    assert case.variables()["adult_vulnerabilities"] == ["domestic-abuse", "learning-disability"]
+    case.threshold("statutory-assessment")
+    assert [t.name for t in case.lee.inbox()] == [LD_ASSESSMENT]
+    assert PARENTING in [t.name for t in case.sam.inbox()]
 
 
 def test_an_involved_learning_disability_service_is_enough_and_its_silence_is_recorded(family):
