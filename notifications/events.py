@@ -53,7 +53,10 @@ EVENTS = {
     "legal_planning": ("A legal planning meeting has decided", True),
     "pre_birth_overtaken": ("A baby was born before the pre-birth plan was complete", True),
     "discharge_plan": ("A hospital discharge plan has been agreed", True),
-    "pregnancy_loss": ("Sad news: a pregnancy you were supporting has ended", True),
+    "pregnancy_loss": (
+        "A pregnancy you were supporting has ended: please take care in contact with the family",
+        True,
+    ),
     "review_escalated": ("A manager has acted on a review's escalation", True),
     "return_decision": ("A decision on a child's return home", True),
     "returned_home": ("A child has returned home", True),
