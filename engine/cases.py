@@ -161,7 +161,8 @@ def case_variables(
     session: Session, case: FamilyCase, subject_kind: str | None, subject_id: int | None
 ) -> dict:
     """What a process started on this case knows from the start: the family's involved
-    agencies and, for a process about one member, who that is and the date it counts from."""
+    agencies, the vulnerability factors recorded for its adults and, for a process about one
+    member, who that is and the date it counts from."""
     agencies = list(
         session.scalars(
             select(CaseInvolvement.agency)
@@ -169,11 +170,15 @@ def case_variables(
             .order_by(CaseInvolvement.id)
         )
     )
+    adults = members_of_kind(session, case, "adult")
     variables = {
         "case_ref": case.reference,
         "family_name": case.family_name,
         "involved_agencies": agencies,
         "adult_services": [agency for agency in agencies if agency in ADULT_SERVICES],
+        "adult_vulnerabilities": sorted(
+            {v for adult in adults for v in adult.vulnerabilities or []}
+        ),
     }
     if subject_kind:
         subject = _subject(session, case, subject_kind, subject_id)

@@ -507,6 +507,7 @@ def test_mash_sees_the_referral_above_the_threshold_decision(app, web):
         "Refer the pregnancy to children's social care",
         concerns="Mother relapsing",
         parents_vulnerabilities="Mental ill-health",
+        parent_learning_disability="no",
         parents_aware="yes",
     )
     threshold = task_named(engine, ref.id, "Make the threshold decision on the pre-birth referral")

@@ -20,7 +20,7 @@ from notifications.scheduler import BackgroundJobs
 from notifications.settings import SmtpSettings
 from webapp import engine_of
 
-from .family import CONSENT_GIVEN, CONSENT_POSITION
+from .family import CONSENT_GIVEN, CONSENT_POSITION, CONSENT_REFUSED
 from .test_disclosure import complete
 
 MANAGERS = ("manager", "senior-manager", "head-of-service")
@@ -29,12 +29,70 @@ FAR_AHEAD = datetime.fromisoformat("2040-01-01T12:00:00+00:00")
 REFERRAL = {"concerns": "Mother relapsing", "parents_vulnerabilities": "Mental ill-health"}
 REFERRED = [
     ("mo", CONSENT_POSITION, CONSENT_GIVEN),
-    ("mo", "Refer the pregnancy to children's social care", {"parents_aware": "yes", **REFERRAL}),
+    (
+        "mo",
+        "Refer the pregnancy to children's social care",
+        {"parents_aware": "yes", "parent_learning_disability": "yes", **REFERRAL},
+    ),
 ]
+NOT_SHARED = [("mo", CONSENT_POSITION, CONSENT_REFUSED)]
 THRESHOLD = "Make the threshold decision on the pre-birth referral"
 ASSESSING = [
     *REFERRED,
-    ("mia", THRESHOLD, {"threshold": "statutory-assessment", "threshold_reasons": "-"}),
+    (
+        "mia",
+        THRESHOLD,
+        {"threshold": "statutory-assessment", "significant_harm": "no", "threshold_reasons": "-"},
+    ),
+]
+HARM_SUSPECTED = [
+    *REFERRED,
+    (
+        "mia",
+        THRESHOLD,
+        {"threshold": "statutory-assessment", "significant_harm": "yes", "threshold_reasons": "-"},
+    ),
+]
+ASSESSED = [
+    *ASSESSING,
+    *[(who, CONSENT_POSITION, CONSENT_REFUSED) for who in ("pat", "dan", "pete", "mo", "hv")],
+    (
+        "lee",
+        "Assess the parent's capacity to care for the baby (adult learning disability)",
+        {
+            "ld_cognitive_capacity": "-",
+            "ld_care_capacity": "-",
+            "ld_support_needed": "-",
+            "ld_risk_view": "medium",
+            "ld_joint": "yes",
+        },
+    ),
+    (
+        "sam",
+        "Complete the focused parenting capacity assessment with adult learning disability",
+        {"capacity_to_parent": "-", "parenting_support": "-", "parenting_joint": "yes"},
+    ),
+    (
+        "sam",
+        "Complete the joint risk assessment",
+        {
+            "risk_level": "medium",
+            "risk_factors": "-",
+            "protective_factors": "-",
+            "family_views": "-",
+            "recommendation": "-",
+        },
+    ),
+    (
+        "cal",
+        "Authorise the joint risk assessment",
+        {"jra_authorised": "yes", "authorisation_notes": "-"},
+    ),
+    (
+        "cal",
+        "Decide the outcome of the pre-birth assessment",
+        {"outcome": "conference-and-legal-planning", "outcome_reasons": "-"},
+    ),
 ]
 IDENTIFIED = [
     (
@@ -61,6 +119,9 @@ STARTS = {
     "pre-birth, nothing done": ("pre-birth-assessment", "mo", "unborn", []),
     "pre-birth, referred": ("pre-birth-assessment", "mo", "unborn", REFERRED),
     "pre-birth, assessing": ("pre-birth-assessment", "mo", "unborn", ASSESSING),
+    "pre-birth, may not share": ("pre-birth-assessment", "mo", "unborn", NOT_SHARED),
+    "pre-birth, significant harm": ("pre-birth-assessment", "mo", "unborn", HARM_SUSPECTED),
+    "pre-birth, conference and legal planning": ("pre-birth-assessment", "mo", "unborn", ASSESSED),
     "transition, nothing done": ("transition-to-adulthood", "sam", "child", []),
     "transition, identified": ("transition-to-adulthood", "sam", "child", IDENTIFIED),
     "information request, nothing done": ("information-request", "pat", None, []),
