@@ -47,6 +47,7 @@ from .task_views import (
     draft_of,
     ensure_may_act,
     properties_of,
+    user_task_spec,
     validate_task_data,
     visible_task,
 )
@@ -96,10 +97,7 @@ class TaskOperations:
 
     def _ensure_not_party(self, session, instance, task, username: str, acting: bool, live=None):
         """NotPermitted when ``username`` is a party the task's ``not_by`` properties exclude."""
-        spec, subprocess_specs = self.runtime.specs.get(
-            session, instance.definition_id, instance.dependency_ids
-        )
-        properties = properties_of(spec, subprocess_specs, task.element_id)
+        properties = properties_of(user_task_spec(session, self.runtime, instance, task))
         if not parties.restricts(properties):
             return
         if live is None:
@@ -232,10 +230,7 @@ class TaskOperations:
         with self.db.reading() as session:
             task = visible_task(session, task_id, actor)
             instance = session.get(ProcessInstance, task.instance_id)
-            spec, subprocess_specs = self.runtime.specs.get(
-                session, instance.definition_id, instance.dependency_ids
-            )
-        properties = properties_of(spec, subprocess_specs, task.element_id)
+            properties = properties_of(user_task_spec(session, self.runtime, instance, task))
         if not task.approval or "approval_field" not in properties:
             raise NotPermitted(f"'{task.name}' is not an approval")
         data = {properties["approval_field"]: approved}

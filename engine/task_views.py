@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.defaults import UserTask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -53,18 +54,27 @@ def ensure_may_act(session: Session, task: HumanTask, actor: Actor) -> None:
         raise NotPermitted("This task is not yours to work on")
 
 
-def task_spec_of(spec, subprocess_specs: dict, element_id: str):
-    """The spec of element ``element_id``, at the top level or in any subprocess."""
-    for process in (spec, *subprocess_specs.values()):
-        task_spec = process.task_specs.get(element_id) if process else None
-        if task_spec is not None:
-            return task_spec
-    return None
+def user_task_spec(session: Session, runtime, instance: ProcessInstance, task: HumanTask):
+    """The spec of the user task behind ``task``. Element ids are unique within a file, not
+    across the processes it calls (a called process may use an id the caller gives a call
+    activity or another user task): the one user task with that id, else the live task's own."""
+    spec, subprocess_specs = runtime.specs.get(
+        session, instance.definition_id, instance.dependency_ids
+    )
+    found = [
+        process.task_specs[task.element_id]
+        for process in (spec, *subprocess_specs.values())
+        if process is not None and task.element_id in process.task_specs
+    ]
+    user_tasks = [task_spec for task_spec in found if isinstance(task_spec, UserTask)]
+    if len(user_tasks) == 1:
+        return user_tasks[0]
+    live = spiff_task(runtime.load(session, instance), task.spiff_task_id)
+    return live.task_spec if live is not None else (user_tasks or found or [None])[0]
 
 
-def form_fields_of(spec, subprocess_specs: dict, element_id: str) -> list:
-    """The camunda:formData fields of the user task ``element_id``."""
-    task_spec = task_spec_of(spec, subprocess_specs, element_id)
+def form_fields_of(task_spec) -> list:
+    """The camunda:formData fields of a user task."""
     return list(task_spec.form.fields) if hasattr(task_spec, "form") else []
 
 
@@ -96,9 +106,8 @@ def validate_task_data(session, instance, task_spec, submitted: dict, current: d
     return validate_submission(getattr(task_spec, "form", None), submitted, current)
 
 
-def properties_of(spec, subprocess_specs: dict, element_id: str) -> dict:
+def properties_of(task_spec) -> dict:
     """The ``camunda:properties`` of a user task."""
-    task_spec = task_spec_of(spec, subprocess_specs, element_id)
     return dict(getattr(task_spec, "extensions", None) or {})
 
 
@@ -115,13 +124,10 @@ def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> Task
     and only the fields the diagram carries forward (``carry_forward``) or shows read-only;
     the context the task asks for (``engine.decision_pages``)."""
     instance = session.get(ProcessInstance, task.instance_id)
-    spec, subprocess_specs = runtime.specs.get(
-        session, instance.definition_id, instance.dependency_ids
-    )
-    task_spec = task_spec_of(spec, subprocess_specs, task.element_id)
-    fields = form_fields_of(spec, subprocess_specs, task.element_id)
+    task_spec = user_task_spec(session, runtime, instance, task)
+    fields = form_fields_of(task_spec)
     camunda_form = camunda_form_of(session, instance, task_spec)
-    properties = dict(getattr(task_spec, "extensions", None) or {})
+    properties = properties_of(task_spec)
     data = _LiveData(session, runtime, instance, task)
     draft = draft_of(session, task.id, actor.user_id)
     values = opening_values(fields, camunda_form, properties, data)
@@ -129,7 +135,8 @@ def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> Task
         values.update(draft.data)  # the person's own answers win; read-only values stay
     context = TaskContext()
     if wants_context(properties):
-        labels = labels_of(spec, subprocess_specs)
+        specs = runtime.specs.get(session, instance.definition_id, instance.dependency_ids)
+        labels = labels_of(*specs)
         context = task_context(session, instance.id, properties, labels, data.get(), actor)
     return TaskView(
         task=task,
