@@ -44,6 +44,8 @@ from .models import (
     ProcessInstance,
 )
 from .people_ops import PeopleOperations
+from .risk_reports import RiskReportOperations
+from .risk_reports import ensure_may_send as ensure_may_send_report
 from .runtime import InstanceRef, InstanceRuntime, run_safely
 from .signin.operations import SignInOperations
 from .sweep import TimerSweep
@@ -70,6 +72,7 @@ class Engine(
     BreakGlassOperations,
     DecisionPageOperations,
     WithdrawalOperations,
+    RiskReportOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
@@ -188,6 +191,7 @@ class Engine(
         A withdrawal message is refused here for people: only the raiser sends one, through
         ``withdraw`` (``engine.withdrawal``)."""
         ensure_may_send(name, actor)
+        ensure_may_send_report(name, actor)
         return self._deliver_message(
             name,
             business_key=business_key,

@@ -17,10 +17,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access, queries
+from . import access
 from .actors import Actor
 from .errors import Conflict, InvalidSubmission, NotPermitted
 from .models import MessageSubscription, ProcessInstance
+from .risk_reports import stage_reached, waiting_for
 from .runtime import InstanceRef
 
 WITHDRAWAL_MESSAGES = ("difference_withdrawn",)
@@ -39,8 +40,7 @@ class WithdrawalOperations:
             instance = access.visible_instance(session, instance_id, actor)
             message = waiting_withdrawal(session, instance.id)
             raiser = self._raiser(session, instance, message) if message else instance.started_by
-            open_tasks = queries.active_tasks(session, instance.id)
-            stage_reached = max((task.stage or 0 for task in open_tasks), default=0)
+            stage = stage_reached(session, instance.id)
         if actor.system or actor.user_id != raiser:
             raise NotPermitted(NOT_THE_RAISER)
         if message is None:
@@ -53,7 +53,7 @@ class WithdrawalOperations:
         variables = {
             "withdrawal_reason": reason,
             "withdrawn_by": actor.user_id,
-            "withdrawn_at_stage": stage_reached,
+            "withdrawn_at_stage": stage,
         }
         return self._deliver_message(
             message, instance_id=instance_id, variables=variables, actor=actor
@@ -88,11 +88,7 @@ class WithdrawalOperations:
 
 def waiting_withdrawal(session: Session, instance_id: int) -> str | None:
     """The withdrawal message the instance waits for now, if any."""
-    query = select(MessageSubscription.message_name).where(
-        MessageSubscription.instance_id == instance_id,
-        MessageSubscription.message_name.in_(WITHDRAWAL_MESSAGES),
-    )
-    return session.scalars(query).first()
+    return waiting_for(session, instance_id, WITHDRAWAL_MESSAGES)
 
 
 def ensure_may_send(name: str, actor: Actor | None) -> None:

@@ -69,7 +69,14 @@ def test_claiming_and_the_agency_rule(api):
     api(
         "POST",
         "/api/v1/tasks/1/complete",
-        json={"variables": {**DIFFERENCE, "immediate_risk": "yes", "raised_risk_to": "child"}},
+        json={
+            "variables": {
+                **DIFFERENCE,
+                "immediate_risk": "yes",
+                "raised_risk_to": "child",
+                "raised_risk_who": "Ruby",
+            }
+        },
     )
     [mash] = api("GET", "/api/v1/tasks?tab=team", user="mia").get_json()["tasks"]
     assert api("POST", f"/api/v1/tasks/{mash['id']}/claim", user="pc", json={}).status_code == 404

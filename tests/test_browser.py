@@ -67,7 +67,14 @@ def raise_with_immediate_risk(app):
     pat = engine.authenticate("pat", DEMO_PASSWORD).actor()
     [task] = engine.inbox(pat, "mine").tasks
     engine.complete(
-        task.id, {**DIFFERENCE, "immediate_risk": "yes", "raised_risk_to": "child"}, pat
+        task.id,
+        {
+            **DIFFERENCE,
+            "immediate_risk": "yes",
+            "raised_risk_to": "child",
+            "raised_risk_who": "Ruby",
+        },
+        pat,
     )
 
 

@@ -91,6 +91,7 @@ def test_immediate_risk_on_a_case_without_childrens_social_care_reaches_mash(
         "other_practitioner": "dan",
         "immediate_risk": "yes",
         "raised_risk_to": "child",
+        "raised_risk_who": "Ruby",
     }
     done = api("POST", f"/api/v1/tasks/{describe['id']}/complete", "pat", json={"variables": risk})
     assert done.status_code == 200, done.get_json()

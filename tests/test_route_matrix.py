@@ -270,6 +270,14 @@ RULES = [
         case_data(403, pat=409),
         body={"reason": "matrix"},
     ),
+    # only a party reports an immediate risk; Pat's difference is not on the ladder yet
+    Rule(
+        "instances.report_risk",
+        "/instances/<int:instance_id>/immediate-risk",
+        "POST",
+        case_data(403, pat=409),
+        body={"risk_to": "child", "risk_who": "matrix", "risk_details": "matrix"},
+    ),
     # --- process administration -----------------------------------------------------------
     Rule("admin.processes", "/admin/processes", "GET", owners_only(200)),
     Rule("admin.process", "/admin/processes/<key>", "GET", owners_only(200), values={"key": PD}),
@@ -431,6 +439,14 @@ RULES = [
         case_data(403, anonymous=401, pat=409),
         kind="json",
         body={"reason": "matrix"},
+    ),
+    Rule(
+        "api.report_immediate_risk",
+        "/api/v1/instances/<int:instance_id>/immediate-risk",
+        "POST",
+        case_data(403, anonymous=401, pat=409),
+        kind="json",
+        body={"risk_to": "child", "risk_who": "matrix", "risk_details": "matrix"},
     ),
     # --- /engine-rest (Camunda Modeler, HTTP Basic; one 401 for every refusal) ------------
     Rule(

@@ -183,18 +183,33 @@ def test_a_practitioner_may_not_set_timescales(api):
     assert "Only managers and process owners may set timescales (stage1_days)" in error["message"]
 
 
-def test_a_manager_sets_timescales_only_within_the_diagrams_bounds(api):
+def test_a_manager_sets_timescales_only_within_the_diagrams_bounds(app, api):
+    timed = TWO_STEPS.replace(
+        '<bpmn:startEvent id="start"/>',
+        "<bpmn:extensionElements><camunda:properties>"
+        '<camunda:property name="timescale:look_days" value="1..20"/>'
+        '<camunda:property name="timescale:reminder_days" value="0..10"/>'
+        '</camunda:properties></bpmn:extensionElements><bpmn:startEvent id="start"/>',
+    ).replace('candidateStarterGroups="practitioner"', 'candidateStarterGroups="manager"')
+    engine_of(app).deploy([read_resource("two-steps.bpmn", timed)], deployed_by="owner")
     for value, says in (
-        (1_000_000, "the diagram's timescale:stage1_days is 1..20), not 1000000"),
+        (1_000_000, "the diagram's timescale:look_days is 1..20), not 1000000"),
         (0, "must be from 1 to 20"),
         ("3", "must be a whole number from 1 to 20"),
     ):
-        response = start(api, "professional-differences", user="cal", stage1_days=value)
+        response = start(api, user="cal", look_days=value)
         error = response.get_json()["error"]
-        assert response.status_code == 422 and says in error["details"]["stage1_days"]
-        assert "variable 'stage1_days'" in error["message"]
-    ok = start(api, "professional-differences", user="cal", stage1_days=20, reminder_days=0)
+        assert response.status_code == 422 and says in error["details"]["look_days"]
+        assert "variable 'look_days'" in error["message"]
+    ok = start(api, user="cal", look_days=20, reminder_days=0)
     assert ok.status_code == 201, ok.get_json()
+
+
+def test_a_party_may_not_set_the_ladders_timescales(api):
+    # a manager who raises a difference must not shorten the other side's time to answer
+    response = start(api, "professional-differences", user="cal", stage1_reply_days=1)
+    assert response.status_code == 403
+    assert "stage1_reply_days" in response.get_json()["error"]["message"]
 
 
 def test_a_process_owner_is_held_to_the_bounds_through_engine_rest(app, api):
@@ -220,9 +235,10 @@ def test_the_shipped_diagrams_declare_their_timescales(engine, scenario):
         "stage3_plan_days",
         "reminder_days",
         "mash_hours",
-        "concern_days",
+        "concern_hours",
         "partnership_stage",
     }
+    assert all(bounds.setters == {"process-owner", "admin"} for bounds in spec.timescales.values())
 
 
 @pytest.mark.parametrize("value", ["20..1", "1-20", "lots"])

@@ -42,7 +42,7 @@ def subjects(smtp, username: str) -> list[str]:  # noqa: F811 - the smtp fixture
 @pytest.mark.parametrize("mode", ["off", "digest"])
 def test_a_mash_act_now_alert_reaches_mash_at_once_whatever_they_chose(app, jobs, smtp, mode):  # noqa: F811
     notes(app).set_preferences("mia", {"task_available": mode})  # routine kinds may be silenced
-    raise_difference(app, immediate_risk="yes", raised_risk_to="child")
+    raise_difference(app, immediate_risk="yes", raised_risk_to="child", raised_risk_who="Ruby")
     report = jobs.deliver()
     assert report.errors == [] and report.digested == 0
     [email] = [m for m in smtp.inbox.to("mia@joinedup.test") if m["Subject"] == ACT_NOW]
@@ -125,7 +125,7 @@ def test_an_urgent_alert_after_500_routine_rows_goes_out_in_the_first_run(app, j
                 context={"step": f"Review {number}"},
             )
     clock.advance(minutes=1)
-    raise_difference(app, immediate_risk="yes", raised_risk_to="child")
+    raise_difference(app, immediate_risk="yes", raised_risk_to="child", raised_risk_who="Ruby")
     first = jobs.deliver()
     assert first.sent == jobs.delivery.batch  # a full batch: the backlog is still there ...
     assert ACT_NOW in subjects(smtp, "mia")  # ... yet the urgent alerts went first

@@ -206,7 +206,15 @@ def test_completing_a_task_someone_else_just_completed_gives_a_clear_409(app, we
 
 def test_a_stale_page_is_a_409_and_changes_nothing(app, web):
     complete(
-        app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes", "raised_risk_to": "child"}
+        app,
+        "pat",
+        DESCRIBE,
+        **{
+            **DIFFERENCE,
+            "immediate_risk": "yes",
+            "raised_risk_to": "child",
+            "raised_risk_who": "Ruby",
+        },
     )
     mia = web("mia")
     task_id = mia.task_id("Act now under child protection procedures", tab="team")
@@ -229,7 +237,15 @@ def test_a_stale_page_is_a_409_and_changes_nothing(app, web):
 
 def test_claim_and_unclaim_from_the_inbox(app, web):
     complete(
-        app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes", "raised_risk_to": "child"}
+        app,
+        "pat",
+        DESCRIBE,
+        **{
+            **DIFFERENCE,
+            "immediate_risk": "yes",
+            "raised_risk_to": "child",
+            "raised_risk_who": "Ruby",
+        },
     )
     mia = web("mia")
     task_id = mia.task_id("Act now under child protection procedures", tab="team")
@@ -442,7 +458,15 @@ def test_who_may_do_what(web, username, action, status):
 )
 def test_who_may_claim_a_mash_task(app, web, username, status):
     complete(
-        app, "pat", DESCRIBE, **{**DIFFERENCE, "immediate_risk": "yes", "raised_risk_to": "child"}
+        app,
+        "pat",
+        DESCRIBE,
+        **{
+            **DIFFERENCE,
+            "immediate_risk": "yes",
+            "raised_risk_to": "child",
+            "raised_risk_who": "Ruby",
+        },
     )
     task = next(t for t in engine_of(app).inbox(actor_of(app, "mia"), "team").tasks)
     if username == "sam":
@@ -613,3 +637,28 @@ def test_the_health_check_counts_running_work_without_signing_in(app):
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"running_instances": 1, "open_tasks": 1, "waiting_timers": 1}
+
+
+def test_a_party_reports_an_immediate_risk_from_the_instance_page(app, web):
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    sam = web("sam")  # named as the other practitioner: a party, whose reply is still open
+    instance_id = engine_of(app).tasks_for_user(actor_of(app, "sam"))[0].instance_id
+    page = sam.get(f"/instances/{instance_id}").get_data(as_text=True)
+    assert "Report an immediate risk" in page
+    assert "Report an immediate risk" in sam.get("/cases/DEMO-001").get_data(as_text=True)
+    refused = sam.post(f"/instances/{instance_id}/immediate-risk", {"risk_to": "child"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Name the person at risk" in html and "Say what the risk is" in html
+    done = sam.post(
+        f"/instances/{instance_id}/immediate-risk",
+        {"risk_to": "child", "risk_who": "Ruby Taylor", "risk_details": "Left alone overnight"},
+    )
+    assert done.status_code == 302
+    mia = engine_of(app).inbox(actor_of(app, "mia"), "team").tasks
+    assert [t.summary for t in mia] == [
+        "Immediate risk to Ruby Taylor raised in a professional difference"
+    ]
+    assert "Report an immediate risk" not in web("dan").get("/cases/DEMO-001").get_data(
+        as_text=True
+    )

@@ -225,6 +225,19 @@ def withdraw_instance(instance_id: int):
     return jsonify(_instance_ref(engine, ref))
 
 
+@bp.post("/instances/<int:instance_id>/immediate-risk")
+@login_required
+def report_immediate_risk(instance_id: int):
+    """A party reports an immediate risk: ``{"risk_to": "child"|"adult"|"both", "risk_who":
+    NAME, "risk_details": TEXT}`` (403 for anyone not taking part)."""
+    engine = engine_of(current_app)
+    body = json_object()
+    ref = engine.report_immediate_risk(
+        instance_id, actor(), body.get("risk_to"), body.get("risk_who"), body.get("risk_details")
+    )
+    return jsonify(_instance_ref(engine, ref))
+
+
 @bp.post("/cases/<reference>/start")
 @login_required
 def start_process(reference: str):

@@ -141,6 +141,7 @@ def _case_page(reference: str, **extra):
         instances=instances,
         positions=engine.stage_positions(running),
         withdrawable=engine.withdrawable([i.id for i in instances], actor()),
+        risk_reportable=engine.risk_reportable([i.id for i in instances], actor()),
         timeline=engine.case_timeline(reference, actor()),
         startable=engine.startable_processes(actor()),
         involvement=engine.involvement(reference, actor()),

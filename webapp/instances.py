@@ -1,5 +1,5 @@
 """The process instance page: state, current tasks, timers, variables (read-only), history;
-and the raiser's withdrawal of what they raised."""
+the raiser's withdrawal of what they raised, and a party's report of an immediate risk."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from flask import (
 from flask_login import login_required
 
 from engine.errors import InvalidSubmission
+from engine.risk_reports import RISK_TO
 
 from . import engine_of
 from .auth import actor
@@ -43,6 +44,25 @@ def withdraw(instance_id: int):
     return redirect(url_for("instances.show", instance_id=instance_id))
 
 
+@bp.post("/instances/<int:instance_id>/immediate-risk")
+@login_required
+def report_risk(instance_id: int):
+    """A party reports an immediate risk: MASH or adult social care act at once."""
+    engine = engine_of(current_app)
+    form = request.form
+    try:
+        answers = [form.get(name) for name in ("risk_to", "risk_who", "risk_details")]
+        engine.report_immediate_risk(instance_id, actor(), *answers)
+    except InvalidSubmission as error:
+        errors = [{"text": text, "href": f"#{name}"} for name, text in error.errors.items()]
+        return _instance_page(instance_id, risk_errors=errors, risk_form=form), 422
+    flash(
+        "You have reported an immediate risk. It is recorded on the case and has gone at once "
+        "to MASH for a child or to adult social care for an adult; you will be told what they do."
+    )
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
 @bp.get("/instances/<int:instance_id>/diagram")
 @login_required
 def diagram(instance_id: int):
@@ -55,6 +75,13 @@ def _instance_page(instance_id: int, **extra):
     detail = engine.instance_detail(instance_id, actor())
     title = detail["instance"].process_name or detail["instance"].process_key
     may_withdraw = instance_id in engine.withdrawable([instance_id], actor())
+    may_report_risk = instance_id in engine.risk_reportable([instance_id], actor())
     return render_template(
-        "instance.html", title=title, may_withdraw=may_withdraw, **detail, **extra
+        "instance.html",
+        title=title,
+        may_withdraw=may_withdraw,
+        may_report_risk=may_report_risk,
+        risk_to=RISK_TO,
+        **detail,
+        **extra,
     )

@@ -28,6 +28,9 @@ def _render(view, values: dict, errors: dict, status: int = 200):
         fields = widgets(view.fields, values, errors)
     error_list = [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
     may_withdraw = view.task.instance_id in engine.withdrawable([view.task.instance_id], actor())
+    may_report_risk = view.task.instance_id in engine.risk_reportable(
+        [view.task.instance_id], actor()
+    )
     return render_template(
         "task.html",
         title=view.task.name,
@@ -36,6 +39,7 @@ def _render(view, values: dict, errors: dict, status: int = 200):
         fields=fields,
         errors=error_list,
         may_withdraw=may_withdraw,
+        may_report_risk=may_report_risk,
     ), status
 
 
