@@ -375,9 +375,9 @@ def test_an_agency_that_never_records_its_consent_position_does_not_stall_the_as
     case.refer()
     case.threshold("statutory-assessment")
     case.health_contributes()  # mental health never answers at all
-    case.at("2027-03-04T23:59:00+00:00")
+    case.at("2027-03-04T16:59:00+00:00")
     assert JOINT_ASSESSMENT not in case.open_tasks()
-    case.at("2027-03-05T00:00:00+00:00")  # when the fifth working day's grace after 25 Feb ends
+    case.at("2027-03-04T17:00:00+00:00")  # the end of the fifth working day's grace after 25 Feb
     [missing] = case.records("contribution_missing")
     assert missing["agency"] == "adult-mental-health"
     assert "adult-mental-health:manager" in case.told("deadline_missed")

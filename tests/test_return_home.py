@@ -11,7 +11,14 @@ import pytest
 
 from engine.errors import NotPermitted
 
-from .family import AUTHORISE, CONSENT_GIVEN, CONSENT_POSITION, Family, assess_jointly
+from .family import (
+    AUTHORISE,
+    CONSENT_GIVEN,
+    CONSENT_POSITION,
+    JOINT_ASSESSMENT,
+    Family,
+    assess_jointly,
+)
 
 PLAN = "Plan the return home"
 SAFETY_VISIT = "Visit the child at home to check they are safe"
@@ -309,8 +316,12 @@ def test_when_nobody_plans_or_assesses_a_named_manager_is_told_of_each_deadline(
     case.at("2026-12-14T17:00:00+00:00")  # the joint assessment was due: no contribution yet
     assert "drug-and-alcohol:manager" in case.told("deadline_missed")
     assert case.records("deadline_missed")[-1]["jra_due"].startswith("2026-12-14")
-    assert len(case.records("deadline_missed")) == 4  # plan, wishes, IRO, contributions
-    assert case.open_tasks() == sorted([CONSENT_POSITION, WISHES, IRO])  # still there, chased
+    # drug and alcohol never decided whether it may share: after its grace the assessment goes
+    # ahead without it (recorded), already late, so the joint assessment's own miss is told too
+    [missing] = case.records("contribution_missing")
+    assert missing["agency"] == "drug-and-alcohol"
+    assert len(case.records("deadline_missed")) == 5  # plan, wishes, IRO, contributions, JRA
+    assert case.open_tasks() == sorted([JOINT_ASSESSMENT, WISHES, IRO])  # chased, not stalled
 
 
 def test_an_approver_who_does_not_decide_is_chased_and_so_are_missed_visits_and_reviews(case):
@@ -335,3 +346,17 @@ def test_an_approver_who_does_not_decide_is_chased_and_so_are_missed_visits_and_
     case.at("2027-01-11T17:00:00+00:00")  # the end of the day the review was due
     assert case.records("deadline_missed")[-1]["review_due"] == "2027-01-11"
     assert case.open_tasks() == [REVIEW]  # still there, and the manager knows
+
+
+def test_an_adult_service_that_never_decides_whether_to_share_does_not_hold_up_the_return(case):
+    # contributions due in 5 working days (30 Nov), then 5 more of grace (7 Dec)
+    case.plan()
+    assert CONSENT_POSITION in case.inbox_names(case.dan)
+    case.at("2026-12-07T17:00:00+00:00")
+    assert CONSENT_POSITION not in case.inbox_names(case.dan)
+    [missing] = case.records("contribution_missing")
+    assert missing["agency"] == "drug-and-alcohol"
+    assert {"drug-and-alcohol:manager", "childrens-social-care:manager"} <= case.told(
+        "deadline_missed"
+    )
+    assert JOINT_ASSESSMENT in case.inbox_names(case.sam)  # goes ahead
