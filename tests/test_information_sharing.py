@@ -295,3 +295,13 @@ def test_consent_not_yet_sought_with_no_exception_means_go_and_ask(table):
     for can in (True, False):
         result = table({**NOBODY_SAYS_YES, "can_consent": can, "consent_by": "best_interests"})
         assert result["decision"] == "seek_consent", can
+
+
+def test_every_input_entry_is_a_unary_test_camunda_and_our_engine_read_alike():
+    """Our engine compares an entry with ``==``: a FEEL list ("a","b") or not("a") would
+    silently never match, so the table keeps to -, true, false and one quoted text."""
+    ns = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
+    root = etree.parse(str(DMN_FILE)).getroot()
+    entries = [node.text for node in root.iterfind(".//dmn:inputEntry/dmn:text", ns)]
+    quoted = [e for e in entries if e.startswith('"') and e.endswith('"') and e.count('"') == 2]
+    assert sorted(set(entries) - set(quoted)) == ["-", "false", "true"]

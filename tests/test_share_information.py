@@ -245,3 +245,20 @@ def test_a_partnership_sets_its_own_time_to_tell(sharing):
     case = sharing(("practitioner", "manager"), tell_days=3).position(statutory_duty="yes")
     [task] = case.mo.inbox()
     assert task.due_at.isoformat().startswith("2026-12-30T17:00")  # 3 working days on
+
+
+def test_whoever_decided_for_the_person_is_named_in_the_consent_position(sharing):
+    case = sharing()
+    position = {**NO_EXCEPTION, "can_consent": "no", "consent": "given"}
+    with pytest.raises(InvalidSubmission) as unnamed:
+        case.mo.complete(CONSENT_POSITION, **position, consent_by="best_interests")
+    assert unnamed.value.errors == {
+        "consent_decided_by": "Say who decided for the person: their name and relationship or role"
+    }
+    case.mo.complete(
+        CONSENT_POSITION,
+        **position,
+        consent_by="best_interests",
+        consent_decided_by="Sam Lee, social worker (best-interests decision)",
+    )
+    assert case.decision()["consent_from"] == "best_interests"
