@@ -19,10 +19,12 @@ NO_EXCEPTION = {
     "statutory_duty": "no",
     "seeking_consent_increases_risk": "no",
     "would_prejudice_crime": "no",
-    "would_cause_delay": "no",
+    "would_delay_investigation": "no",
     "consent_unobtainable": "no",
     "safeguarding_purpose": "no",
     "safety_at_risk": "no",
+    "telling_unsafe": "no",
+    "can_consent": "yes",  # an adult is assumed to have capacity (MCA)
 }
 CONSENT_GIVEN = {**NO_EXCEPTION, "consent": "given"}
 CONSENT_REFUSED = {**NO_EXCEPTION, "consent": "refused"}

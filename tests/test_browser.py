@@ -161,14 +161,33 @@ def answer(page, choices=(), **texts):
 
 
 CONSENT_GIVEN_ANSWERS = [
-    ("Consent from the person (or their parent) to share", "Given"),
+    ("Consent to share: the answer of the person, or of whoever decides for them", "Given"),
+    (
+        "Can the person decide about sharing themselves? An adult (16 or over) is assumed to have "
+        "capacity for this decision unless it is assessed otherwise (Mental Capacity Act); a child "
+        "under 16 must be competent to decide (Gillick)",
+        "Yes",
+    ),
     ("Is there a statutory duty or court order to share?", "No"),
     ("Would seeking consent place a child at greater risk of significant harm?", "No"),
     ("Would seeking consent prejudice the prevention, detection or prosecution of a crime?", "No"),
-    ("Would seeking consent cause unjustifiable delay?", "No"),
-    ("Is it impossible to obtain consent reasonably?", "No"),
+    (
+        "Would seeking consent cause unjustifiable delay in an investigation (such as a section 47 "
+        "enquiry or a police investigation)? Inconvenience is not enough",
+        "No",
+    ),
+    (
+        "Can consent not reasonably be obtained (for example, nobody who can give it can be "
+        "reached)?",
+        "No",
+    ),
     ("Is sharing for a safeguarding purpose?", "No"),
     ("Is anyone's safety at risk if the information is not shared?", "No"),
+    (
+        "Would telling the person, or whoever decides for them, put a child or adult at risk or "
+        "prejudice a criminal investigation?",
+        "No",
+    ),
 ]
 
 

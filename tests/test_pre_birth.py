@@ -196,7 +196,8 @@ def test_a_missed_threshold_decision_is_escalated_to_the_manager(family):
 def test_may_not_share_goes_to_the_named_midwife_who_can_confirm_it(family):
     case = family().refer(CONSENT_REFUSED)
     [sharing] = case.records("information_sharing")
-    assert sharing["decision"] == "do_not_share" and sharing["tell_person"] is True
+    # the mother was asked and said no: nobody has anything further to tell her
+    assert sharing["decision"] == "do_not_share" and sharing["tell_person"] is False
     assert case.status() == "running"  # not a silent end
     assert [t.name for t in case.mo.inbox()] == []  # the referrer does not review it
     # two working days, skipping Christmas Day and the Boxing Day substitute
@@ -243,17 +244,15 @@ def test_the_referrer_cannot_review_their_own_decision_not_to_share(family, engi
         engine.complete(task.id, {"lead_decision": "share", "lead_reasons": "-"}, lead.actor)
 
 
-def test_in_doubt_the_referrer_seeks_advice_without_naming_the_family(family):
+def test_consent_not_yet_sought_sends_the_referrer_to_ask_and_the_decision_is_taken_again(family):
     case = family().refer({**NO_EXCEPTION, "consent": "not_sought"})
+    assert "pre_birth_referral" not in case.entries()  # no ground yet: nothing is shared
     case.mo.complete(
-        "Seek advice on sharing without naming the person",
-        advice_from="MASH consultation line",
-        share_after_advice="yes",
-        advice_basis="Risk to the unborn baby",
+        "Ask for consent to share information", can_consent="yes", consent_answer="given"
     )
     [sharing] = case.records("information_sharing")
-    assert sharing["decision"] == "share_without_consent"
-    assert sharing["basis"].startswith("After advice from MASH consultation line")
+    assert sharing["decision"] == "share_proportionately"
+    assert sharing["consent"] == "given" and sharing["consent_from"] == "person"
     assert [t.name for t in case.mo.inbox()] == [REFER]
 
 
