@@ -46,6 +46,7 @@ from .models import (
 from .people_ops import PeopleOperations
 from .runtime import InstanceRef, InstanceRuntime, run_safely
 from .signin.operations import SignInOperations
+from .submission_checks import check_start
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .withdrawal import WithdrawalOperations, ensure_may_send
@@ -115,6 +116,7 @@ class Engine(
             check_overrides(getattr(workflow.spec, "timescales", {}), variables, actor)
             if (name := initiator_variable(workflow.spec)) and who:
                 workflow.task_tree.data[name] = who
+            check_start(workflow, variables)
             instance = ProcessInstance(
                 definition_id=definition.id,
                 dependency_ids=dependency_ids,
