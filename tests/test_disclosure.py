@@ -27,6 +27,7 @@ from .test_notifications import jobs, smtp  # noqa: F401 - fixtures
 TRANSITION = "TA-9"
 NEEDS = "Autism and anxiety in crowds, told to the social worker in confidence"
 IDENTIFY = "Identify the young person's transition needs"
+CONSENT = "Ask the young person's consent to a transition assessment"
 REVISIT = "Revisit consent with the young person"
 MEETING = "Hold the transition planning meeting"
 VIEWS = {"young_person_views": "Please keep this between us for now"}
@@ -72,6 +73,7 @@ def transition_case(engine) -> int:
     complete(
         engine, "sam", IDENTIFY, transition_reason="care-and-support", needs_summary=NEEDS, **VIEWS
     )
+    complete(engine, "sam", CONSENT, assessment_consent="given", **VIEWS)
     return ref.id
 
 
@@ -128,15 +130,10 @@ def test_a_consent_refused_transition_is_unreadable_by_adult_social_care(
     assert api("GET", f"/api/v1/instances/{instance_id}", "ash").status_code == 404
     assert api("GET", f"/api/v1/tasks/{identify_task}", "ash").status_code == 404
 
-    # "transition started" was addressed to adult social care's managers before the decision:
-    # it is held back, by email and in the app, and says why
+    # nothing was even addressed to adult social care before the decision (issue 16)
     with engine_.db.reading() as session:
-        started = session.scalars(
-            select(OutboxNotification).where(OutboxNotification.template == "transition_started")
-        ).all()
-    assert [(row.recipient, row.audience) for row in started] == [
-        ("adult-social-care:manager", ["childrens-social-care"])
-    ]
+        addressed = session.scalars(select(OutboxNotification.recipient)).all()
+    assert [r for r in addressed if r.startswith("adult-social-care") or r == "ash"] == []
     for username in ("asm", "ash", "eve"):
         assert emails_about(smtp, username, TRANSITION) == []
         assert [n for n in in_app(engine_, username) if TRANSITION in n.body] == []
@@ -171,8 +168,10 @@ def test_what_was_recorded_before_consent_is_read_once_the_decision_allows_it(
         "sam",
         MEETING,
         meeting_date="2027-06-01",
+        attendees="Robin, Sam, Eve (school), the school nurse, Ash",
+        health_attended="yes",
+        education_attended="yes",
         transition_plan="College, then supported living",
-        chc_screening_needed="no",
         **VIEWS,
     )
     jobs.deliver()  # the plan goes to involved practitioners: adult social care only
