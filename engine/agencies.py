@@ -9,6 +9,8 @@ AGENCIES = {
     "adult-social-care": "Adult social care",
     "learning-disability": "Adult learning disability",
     "health-visiting": "Health visiting",
+    # NHS community health and the integrated care board: continuing healthcare (transition)
+    "health": "Health (NHS community health and continuing healthcare)",
     "midwifery": "Midwifery",
     "probation": "Probation",
     "youth-offending": "Youth offending",

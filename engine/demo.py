@@ -61,6 +61,9 @@ PEOPLE = [
     ("amal", "Amal Adult Social Care Manager", "adult-social-care", ["manager"], None),
     ("hasc", "Hope Head of Adult Social Care", "adult-social-care", ["head-of-service"], None),
     ("hhv", "Hal Head of Health Visiting", "health-visiting", ["head-of-service"], None),
+    # NHS continuing healthcare screening at 16-17 (transition to adulthood)
+    ("nina", "Nina Continuing Healthcare Nurse", "health", ["practitioner"], None),
+    ("hugo", "Hugo Health Team Manager", "health", ["manager"], None),
 ]
 
 FAMILY = {

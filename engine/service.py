@@ -48,6 +48,7 @@ from .risk_reports import RiskReportOperations
 from .risk_reports import ensure_may_send as ensure_may_send_report
 from .runtime import InstanceRef, InstanceRuntime, run_safely
 from .signin.operations import SignInOperations
+from .submission_checks import check_start
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .withdrawal import WithdrawalOperations, ensure_may_send
@@ -118,6 +119,7 @@ class Engine(
             check_overrides(getattr(workflow.spec, "timescales", {}), variables, actor)
             if (name := initiator_variable(workflow.spec)) and who:
                 workflow.task_tree.data[name] = who
+            check_start(workflow, variables)
             instance = ProcessInstance(
                 definition_id=definition.id,
                 dependency_ids=dependency_ids,

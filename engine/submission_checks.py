@@ -9,7 +9,9 @@ Process owners add them in Camunda Modeler's "Extension properties" on the user 
   task's data with the submitted values; ``check_message:FIELD`` says what to do instead.
 
 A failing check is an ``InvalidSubmission`` naming the field, like any form error; nothing of
-the step is saved.
+the step is saved. ``check:NAME`` on a **start event** does the same for a start: evaluated on
+the start variables and the case's facts, a false check refuses the start (transition to
+adulthood: a child too young for it needs the reason it was asked for, ``request_reason``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,28 @@ def check_submission(session: Session, task, submitted: dict) -> None:
             continue
         if message:
             errors[field] = message
+    if errors:
+        raise InvalidSubmission(errors, dict(submitted))
+
+
+def check_start(workflow, submitted: dict) -> None:
+    """InvalidSubmission listing every failed ``check:`` of the new ``workflow``'s start
+    events, evaluated on its start data: the start is refused and nothing is saved."""
+    errors: dict[str, str] = {}
+    for spec in workflow.spec.task_specs.values():
+        if type(spec).__name__ != "StartEvent":
+            continue
+        extensions = getattr(spec, "extensions", None) or {}
+        for key, text in extensions.items():
+            if not key.startswith(CHECK) or "${" not in (text or ""):
+                continue
+            try:
+                passed = workflow.script_engine.evaluate(workflow.task_tree, text)
+            except Exception as error:  # the sandbox's own errors say what went wrong
+                raise ProcessError(f"{key} '{text}': {error}", spec.bpmn_id) from None
+            if not passed:
+                field = key[len(CHECK) :]
+                errors[field] = extensions.get(CHECK_MESSAGE + field) or DEFAULT_MESSAGE
     if errors:
         raise InvalidSubmission(errors, dict(submitted))
 

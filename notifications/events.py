@@ -67,6 +67,14 @@ EVENTS = {
     "transition_assessment": ("A Care Act transition assessment has been recorded", False),
     "eligibility": ("An eligibility decision for adult care and support", False),
     "handover": ("A young person has been handed over to adult services", True),
+    "services_continue": ("Children's services continue past 18: no adult plan yet (s66)", True),
+    "assessment_refused": ("A transition assessment was refused: reasons sent in writing", True),
+    "chc_screening": ("NHS continuing healthcare screening has been recorded", False),
+    "marm_referral": ("A young person's high risk needs a MARM meeting", True),
+    "marm_meeting": ("A Multi-Agency Risk Management meeting has been held", True),
+    # Mental Capacity Act 2005 (DOMAIN.md section 9): one decision at a time.
+    "decision_stands": ("A person has capacity for a decision: their decision stands", False),
+    "best_interests_decision": ("A best-interests decision has been made", True),
     "deadline_reminder": ("A deadline is approaching", False),
     # A missed protocol deadline goes to a manager: escalation cannot be switched off.
     "deadline_missed": ("A protocol deadline has been missed", True),

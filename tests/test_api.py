@@ -137,11 +137,16 @@ def test_starting_a_process_about_one_family_member(api, app):
     ruby = next(m for m in case["members"] if m["name"] == "Ruby Taylor")
     startable = {p["process"]: p["subject_kind"] for p in case["startable"]}
     assert startable["transition-to-adulthood"] == "child"
+    start = {"process": "transition-to-adulthood", "subject": ruby["id"]}
+    too_young = api("POST", "/api/v1/cases/DEMO-001/start", user="sam", json=start)
+    assert too_young.status_code == 422  # Ruby is 7: transition needs the reason it was asked
+    assert "request_reason" in too_young.get_json()["error"]["details"]
+    asked = {"request_reason": "Her parents asked: planning early for a complex condition"}
     started = api(
         "POST",
         "/api/v1/cases/DEMO-001/start",
         user="sam",
-        json={"process": "transition-to-adulthood", "subject": ruby["id"]},
+        json={**start, "variables": asked},
     )
     assert started.status_code == 201
     [first] = started.get_json()["next_tasks"]

@@ -27,6 +27,7 @@ from .test_notifications import jobs, smtp  # noqa: F401 - fixtures
 TRANSITION = "TA-9"
 NEEDS = "Autism and anxiety in crowds, told to the social worker in confidence"
 IDENTIFY = "Identify the young person's transition needs"
+CONSENT = "Ask the young person's consent to a transition assessment"
 REVISIT = "Revisit consent with the young person"
 MEETING = "Hold the transition planning meeting"
 VIEWS = {"young_person_views": "Please keep this between us for now"}
@@ -54,14 +55,15 @@ def complete(engine, username: str, name: str, **data) -> int:
     return task.id
 
 
-def transition_case(engine) -> int:
-    """A 14-year-old known to children's social care, in a family adult social care and the
-    school already work with; sam identifies the transition needs. Returns the instance id."""
+def transition_case(engine, consent: str | None = "given", born: date = date(2012, 6, 1)) -> int:
+    """A 14-year-old (by default) known to children's social care, in a family adult social
+    care and the school already work with; sam identifies the transition needs and records the
+    young person's answer to a transition assessment (``consent``). Returns the instance id."""
     engine.create_case(
         Actor.engine(),
         reference=TRANSITION,
         family_name="Morgan",
-        members=[{"name": "Robin Morgan", "kind": "child", "date_of_birth": date(2012, 6, 1)}],
+        members=[{"name": "Robin Morgan", "kind": "child", "date_of_birth": born}],
         involvements=[
             {"agency": "childrens-social-care", "worker_username": "sam"},
             {"agency": "adult-social-care", "worker_username": "ash"},
@@ -72,7 +74,28 @@ def transition_case(engine) -> int:
     complete(
         engine, "sam", IDENTIFY, transition_reason="care-and-support", needs_summary=NEEDS, **VIEWS
     )
+    if consent:
+        complete(engine, "sam", CONSENT, assessment_consent=consent, **VIEWS)
     return ref.id
+
+
+def nothing_reaches_adult_social_care(engine, web, api, outbox, mailbox, instance_id: int) -> None:
+    """ash and amal (adult social care), involved in the case, read none of the transition: not
+    in pages, the API or any notification, by email or in the app."""
+    outbox.deliver()
+    with engine.db.reading() as session:
+        assert session.scalars(select(DisclosureGrant)).all() == []
+        addressed = session.scalars(select(OutboxNotification.recipient)).all()
+    assert [r for r in addressed if r.startswith("adult-social-care") or r in ("ash", "amal")] == []
+    for username in ("ash", "amal"):
+        reader = web(username)
+        text = page(reader, f"/cases/{TRANSITION}")
+        assert NEEDS not in text and f"/instances/{instance_id}" not in text
+        assert reader.get(f"/instances/{instance_id}").status_code == 404
+        assert api("GET", f"/api/v1/instances/{instance_id}", username).status_code == 404
+        assert NEEDS not in api("GET", f"/api/v1/cases/{TRANSITION}", username).get_data(True)
+        assert emails_about(mailbox, username, TRANSITION) == []
+        assert [n for n in in_app(engine, username) if TRANSITION in n.body] == []
 
 
 def page(client, url: str) -> str:
@@ -128,15 +151,10 @@ def test_a_consent_refused_transition_is_unreadable_by_adult_social_care(
     assert api("GET", f"/api/v1/instances/{instance_id}", "ash").status_code == 404
     assert api("GET", f"/api/v1/tasks/{identify_task}", "ash").status_code == 404
 
-    # "transition started" was addressed to adult social care's managers before the decision:
-    # it is held back, by email and in the app, and says why
+    # nothing was even addressed to adult social care before the decision (issue 16)
     with engine_.db.reading() as session:
-        started = session.scalars(
-            select(OutboxNotification).where(OutboxNotification.template == "transition_started")
-        ).all()
-    assert [(row.recipient, row.audience) for row in started] == [
-        ("adult-social-care:manager", ["childrens-social-care"])
-    ]
+        addressed = session.scalars(select(OutboxNotification.recipient)).all()
+    assert [r for r in addressed if r.startswith("adult-social-care") or r == "ash"] == []
     for username in ("asm", "ash", "eve"):
         assert emails_about(smtp, username, TRANSITION) == []
         assert [n for n in in_app(engine_, username) if TRANSITION in n.body] == []
@@ -171,13 +189,72 @@ def test_what_was_recorded_before_consent_is_read_once_the_decision_allows_it(
         "sam",
         MEETING,
         meeting_date="2027-06-01",
+        attendees="Robin, Sam, Eve (school), the school nurse, Ash",
+        health_attended="yes",
+        education_attended="yes",
         transition_plan="College, then supported living",
-        chc_screening_needed="no",
         **VIEWS,
     )
     jobs.deliver()  # the plan goes to involved practitioners: adult social care only
     assert emails_about(smtp, "ash", TRANSITION) != []
     assert emails_about(smtp, "eve", TRANSITION) == []
+
+
+def test_a_young_person_refusing_the_assessment_keeps_it_from_adult_social_care(
+    engine_,
+    web,
+    api,
+    jobs,  # noqa: F811
+    smtp,  # noqa: F811
+):
+    instance_id = transition_case(engine_, consent="refused")
+    complete(engine_, "sam", REVISIT, consent_now_given="no", **VIEWS)
+    nothing_reaches_adult_social_care(engine_, web, api, jobs, smtp, instance_id)
+    assert NEEDS in page(web("sam"), f"/cases/{TRANSITION}")
+
+
+def test_a_best_interests_decision_not_to_assess_keeps_it_from_adult_social_care(
+    engine_,
+    web,
+    api,
+    jobs,  # noqa: F811
+    smtp,  # noqa: F811
+):
+    instance_id = transition_case(engine_, "capacity_in_question", born=date(2010, 6, 1))
+    complete(
+        engine_,
+        "sam",
+        "Assess capacity for this one decision",
+        reason_for_doubt="Severe learning disability",
+        practicable_steps="Easy-read booklet, two visits",
+        impairment="yes",
+        understands="no",
+        retains="no",
+        weighs="no",
+        communicates="yes",
+        capacity_evidence="-",
+        person_views="Scared of new people",
+    )
+    complete(
+        engine_,
+        "sam",
+        "Consult the people who know them",
+        consultees="Mum",
+        anyone_to_consult="yes",
+    )
+    complete(
+        engine_,
+        "sam",
+        "Make the best-interests decision",
+        person_wishes="Familiar people only",
+        options_considered="Assess now; wait until he is settled at college",
+        least_restrictive_option="Wait: chosen",
+        best_interests_decision="Wait until he is settled",
+        best_interests_proceed="no",
+        mca_reconsider_on="2027-03-01",
+    )
+    nothing_reaches_adult_social_care(engine_, web, api, jobs, smtp, instance_id)
+    assert "Wait until he is settled" in page(web("cal"), f"/cases/{TRANSITION}")
 
 
 def _task_id(engine, instance_id: int, name: str) -> int:

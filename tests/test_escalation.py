@@ -156,7 +156,10 @@ def test_a_missed_deadline_in_a_held_process_is_recorded_under_its_holder(app, j
     engine = engine_of(app)
     sam = engine.authenticate("sam", DEMO_PASSWORD).actor()
     [child] = [m.id for m in engine.case(DEMO_CASE, sam, look=False).members if m.kind == "child"]
-    engine.start_on_case("transition-to-adulthood", DEMO_CASE, sam, subject_id=child)
+    asked = {"request_reason": "Her parents asked: planning early for a complex condition"}
+    engine.start_on_case(
+        "transition-to-adulthood", DEMO_CASE, sam, subject_id=child, variables=asked
+    )
     clock.set("2026-12-01T17:00:00+00:00")  # identifying the needs was due Mon 30 Nov, 17:00
     assert jobs.remind()["escalated"] == 1
     [entry] = rows(app, AuditEvent, AuditEvent.event_type == "case_record")

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.demo import DEMO_CASE, DEMO_PASSWORD
+from engine.demo import DEMO_CASE, DEMO_PASSWORD, LOOKED_AFTER_CASE
 from engine.models import ACTIVE_TASK_STATES, HumanTask, ProcessInstance, Timer
 from notifications.models import OutboxNotification
 from notifications.scheduler import BackgroundJobs
@@ -94,17 +94,42 @@ ASSESSED = [
         {"outcome": "conference-and-legal-planning", "outcome_reasons": "-"},
     ),
 ]
+VIEWS = {"young_person_views": "I want to live near my friends"}
+CONSENT = "Ask the young person's consent to a transition assessment"
+IDENTIFY = (
+    "sam",
+    "Identify the young person's transition needs",
+    {"transition_reason": "care-and-support", "needs_summary": "Autism", **VIEWS},
+)
 IDENTIFIED = [
+    IDENTIFY,
+    ("sam", CONSENT, {"assessment_consent": "given", **VIEWS}),
+    ("sam", CONSENT_POSITION, CONSENT_GIVEN),
+]
+# Kai (DEMO-002) turns 16 on 19 August 2027: from then his capacity may be assessed (the
+# mental capacity assessment, a called process), and nobody acts on it
+CAPACITY_IN_QUESTION = [
+    ("clock", "2027-08-19T12:00:00+00:00", {}),
+    IDENTIFY,
+    ("sam", CONSENT, {"assessment_consent": "capacity_in_question", **VIEWS}),
+]
+CAPACITY_LACKING = [
+    *CAPACITY_IN_QUESTION,
     (
         "sam",
-        "Identify the young person's transition needs",
+        "Assess capacity for this one decision",
         {
-            "transition_reason": "care-and-support",
-            "needs_summary": "Autism",
-            "young_person_views": "I want to live near my friends",
+            "reason_for_doubt": "Learning disability",
+            "practicable_steps": "Easy-read booklet",
+            "impairment": "yes",
+            "understands": "no",
+            "retains": "yes",
+            "weighs": "no",
+            "communicates": "yes",
+            "capacity_evidence": "-",
+            "person_views": "-",
         },
     ),
-    ("sam", CONSENT_POSITION, CONSENT_GIVEN),
 ]
 ASKED = [
     (
@@ -114,7 +139,7 @@ ASKED = [
     )
 ]
 # process key, who starts it, the family member it is about (kind), what is done before
-# everybody stops acting
+# everybody stops acting; transition is about Kai (15) in DEMO-002, as Ruby (7) is too young
 STARTS = {
     "pre-birth, nothing done": ("pre-birth-assessment", "mo", "unborn", []),
     "pre-birth, referred": ("pre-birth-assessment", "mo", "unborn", REFERRED),
@@ -124,6 +149,13 @@ STARTS = {
     "pre-birth, conference and legal planning": ("pre-birth-assessment", "mo", "unborn", ASSESSED),
     "transition, nothing done": ("transition-to-adulthood", "sam", "child", []),
     "transition, identified": ("transition-to-adulthood", "sam", "child", IDENTIFIED),
+    "transition, capacity in question": (
+        "transition-to-adulthood",
+        "sam",
+        "child",
+        CAPACITY_IN_QUESTION,
+    ),
+    "transition, lacks capacity": ("transition-to-adulthood", "sam", "child", CAPACITY_LACKING),
     "information request, nothing done": ("information-request", "pat", None, []),
     "information request, asked": ("information-request", "pat", None, ASKED),
 }
@@ -131,11 +163,12 @@ STARTS = {
 
 def start(engine, key: str, username: str, subject_kind: str | None):
     person = engine.authenticate(username, DEMO_PASSWORD).actor()
+    case = LOOKED_AFTER_CASE if key == "transition-to-adulthood" else DEMO_CASE
     subject = None
     if subject_kind:
-        members = engine.case(DEMO_CASE, person, look=False).members
+        members = engine.case(case, person, look=False).members
         [subject] = [m.id for m in members if m.kind == subject_kind]
-    return engine.start_on_case(key, DEMO_CASE, person, subject_id=subject)
+    return engine.start_on_case(key, case, person, subject_id=subject)
 
 
 def run_the_clock(engine, jobs, clock, until: datetime) -> int:
@@ -178,6 +211,10 @@ def test_with_nobody_acting_a_process_finishes_or_a_named_manager_is_told(app, c
     jobs = BackgroundJobs(engine, SmtpSettings(host=""))
     ref = start(engine, key, starter, subject)
     for username, task_name, data in steps:
+        if username == "clock":  # time passes before anyone acts
+            clock.set(datetime.fromisoformat(task_name))
+            engine.fire_due_timers()
+            continue
         complete(engine, username, task_name, **data)
     run_the_clock(engine, jobs, clock, FAR_AHEAD)
     with engine.db.reading() as session:

@@ -61,3 +61,31 @@ def test_a_failed_check_is_a_form_error_naming_the_field(naming, answers, errors
 def test_a_real_person_of_the_agency_passes(naming):
     ref = naming.complete("Name someone", agency="childrens-social-care", worker="sam")
     assert ref.status == "completed"
+
+
+START_CHECKED = bpmn(
+    "start-checked",
+    '<bpmn:startEvent id="start"><bpmn:extensionElements><camunda:properties>'
+    "<camunda:property name=\"check:reason\" value=\"${age &gt;= 14 or len(var('reason', '')) &gt; 0}\"/>"
+    '<camunda:property name="check_message:reason" value="Under 14: say why"/>'
+    "</camunda:properties></bpmn:extensionElements></bpmn:startEvent>"
+    '<bpmn:userTask id="work" name="Work" camunda:candidateGroups="practitioner"/>'
+    '<bpmn:endEvent id="end"/>' + flow("start", "work") + flow("work", "end"),
+)
+
+
+def test_a_check_on_the_start_event_refuses_a_start_and_saves_nothing(scenario, engine):
+    from sqlalchemy import func, select
+
+    from engine.models import ProcessInstance
+
+    scenario.deploy("start-checked.bpmn", START_CHECKED)
+    person = scenario.as_user("pat", "practitioner")
+    with pytest.raises(InvalidSubmission) as refused:
+        person.start("start-checked", {"age": 7})
+    assert refused.value.errors == {"reason": "Under 14: say why"}
+    with engine.db.reading() as session:
+        assert session.scalar(select(func.count(ProcessInstance.id))) == 0
+    person.start("start-checked", {"age": 7, "reason": "Asked for by the family"})
+    person.start("start-checked", {"age": 15})
+    assert [t.name for t in person.inbox()] == ["Work", "Work"]

@@ -1,24 +1,55 @@
-"""Transition to adulthood (Pan-Hampshire; Care Act 2014 s58-66; Mental Capacity Act 2005):
-milestones from the date of birth, the young person's views at every step, and no cliff edge
-at 18."""
+"""Transition to adulthood (Pan-Hampshire; DOMAIN.md section 4; Care Act 2014 s58-66; Mental
+Capacity Act 2005): identified at 14 or on request, consent or a best-interests decision before
+anything reaches adult services, milestones from the date of birth, the young person's views at
+every step, and no cliff edge at 18 whatever step the work has reached."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from sqlalchemy import select
+
+from engine.disclosure.models import DisclosureGrant
+from engine.errors import InvalidSubmission
 
 from .family import CONSENT_GIVEN, CONSENT_POSITION, CONSENT_REFUSED, Family
 
 BORN = date(2012, 2, 29)  # a leap-day birthday: the hardest date arithmetic there is
 IDENTIFY = "Identify the young person's transition needs"
+CONSENT = "Ask the young person's consent to a transition assessment"
+REVISIT = "Revisit consent with the young person"
 MEETING = "Hold the transition planning meeting"
-MCA = "Consider the young person's mental capacity"
+CHC = "Screen for NHS continuing healthcare"
 ASSESSMENT = "Carry out the Care Act transition assessment"
+REASONS = "Send the young person the written reasons for refusing an assessment"
+MARM = "Hold the Multi-Agency Risk Management (MARM) meeting"
 ELIGIBILITY = "Decide eligibility for adult care and support"
 ADULT_PLAN = "Agree the adult care and support plan"
 HANDOVER = "Hand over to adult services"
+ASSESS_CAPACITY = "Assess capacity for this one decision"
+CONSULT = "Consult the people who know them"
+BEST_INTERESTS = "Make the best-interests decision"
 VIEWS = {"young_person_views": "I want to live near my friends"}
+MEETING_HELD = {
+    "meeting_date": "2027-06-01",
+    "attendees": "Max, his mum, Sam (social care), Eve (school), Nina (NHS), Ash (adults)",
+    "health_attended": "yes",
+    "education_attended": "yes",
+    "transition_plan": "College, supported living",
+    **VIEWS,
+}
+CANNOT_WEIGH = {
+    "reason_for_doubt": "Severe learning disability",
+    "practicable_steps": "Easy-read booklet, two visits, his key worker with him",
+    "impairment": "yes",
+    "understands": "yes",
+    "retains": "yes",
+    "weighs": "no",
+    "communicates": "yes",
+    "capacity_evidence": "Could not weigh what an assessment would mean",
+    "person_views": "I don't like new people",
+}
 
 
 class Transition(Family):
@@ -26,36 +57,40 @@ class Transition(Family):
         super().__init__(scenario, engine, clock, "TA-1")
         self.create(
             [{"name": "Max Test", "kind": "child", "date_of_birth": born}],
-            ["childrens-social-care", "adult-social-care", "learning-disability"],
+            ["childrens-social-care", "adult-social-care", "learning-disability", "education"],
         )
         self.sam = self.person("sam", "childrens-social-care", "practitioner")
         self.ash = self.person("ash", "adult-social-care", "practitioner")
         self.asm = self.person("asm", "adult-social-care", "manager")
+        self.nina = self.person("nina", "health", "practitioner")
 
-    def begin(self, consent=CONSENT_GIVEN):
-        self.start(self.sam, "transition-to-adulthood")
-        self.sam.complete(
-            IDENTIFY, transition_reason="care-and-support", needs_summary="Autism", **VIEWS
-        )
+    def begin(self, consent=CONSENT_GIVEN, **start_variables):
+        self.start(self.sam, "transition-to-adulthood", **start_variables)
+        self.identify()
+        self.sam.complete(CONSENT, assessment_consent="given", **VIEWS)
         self.sam.complete(CONSENT_POSITION, **consent)
         return self
 
-    def plan(self):
+    def identify(self):
         self.sam.complete(
-            MEETING,
-            meeting_date="2027-06-01",
-            transition_plan="College, supported living",
-            chc_screening_needed="no",
+            IDENTIFY, transition_reason="care-and-support", needs_summary="Autism", **VIEWS
+        )
+
+    def plan(self):
+        self.sam.complete(MEETING, **MEETING_HELD)
+
+    def assess(self, decision="assessed", adult_risk="none"):
+        self.ash.complete(
+            ASSESSMENT,
+            assessment_decision=decision,
+            assessment_summary="Needs support with daily living",
+            adult_risk=adult_risk,
             **VIEWS,
         )
 
-    def through_assessment(self, decision="assessed"):
+    def through_assessment(self, decision="assessed", adult_risk="none"):
         self.plan()
-        self.at("2028-02-29T00:00:00+00:00")
-        self.sam.complete(MCA, has_capacity="yes", capacity_notes="Decides daily living", **VIEWS)
-        self.ash.complete(
-            ASSESSMENT, assessment_decision=decision, assessment_summary="Needs support", **VIEWS
-        )
+        self.assess(decision, adult_risk)
 
 
 @pytest.fixture
@@ -68,8 +103,10 @@ def transition(scenario, engine, clock):
 def test_milestones_are_counted_from_a_leap_day_birthday(transition):
     case = transition().begin()
     variables = case.variables()
+    assert variables["identify_from"] == date(2026, 2, 28)  # 14: no 29 February
     assert variables["planning_due"] == date(2028, 2, 29)  # 16: a leap year again
-    assert variables["assessment_due"] == date(2029, 2, 28)  # 17: no 29 February
+    assert variables["chc_due"] == date(2029, 2, 28)  # 17
+    assert variables["assessment_due"] == date(2029, 2, 28)  # 17
     assert variables["eligibility_due"] == date(2029, 8, 29)  # 17 and a half
     assert variables["adult_plan_due"] == date(2030, 2, 28)  # 18
     assert case.due(case.sam, MEETING) == date(2028, 2, 29)
@@ -80,10 +117,31 @@ def test_a_month_end_birthday_keeps_to_the_month(transition):
     assert case.variables()["eligibility_due"] == date(2029, 2, 28)  # 210 months on
 
 
-def test_the_whole_way_to_adult_services_with_the_young_persons_views_each_step(transition):
+def test_started_at_fourteen_the_whole_way_to_adult_services(transition):
     case = transition().begin()
-    case.through_assessment()
+    assert case.entries() == [
+        "transition_identified",
+        "assessment_consent",
+        "information_sharing",
+        "transition_referral",
+    ]
+    assert case.told("transition_started") == {"adult-social-care:manager"}
+    case.plan()
+    # health and education were at the meeting; continuing healthcare waits for 16
+    [plan] = case.records("transition_plan")
+    assert plan["health_attended"] is True and plan["education_attended"] is True
+    assert "Nina (NHS)" in plan["attendees"]
+    assert case.open_tasks() == [ASSESSMENT]
+    case.assess()
     assert case.due(case.asm, ELIGIBILITY) == date(2029, 8, 29)
+    case.at("2028-02-29T00:00:00+00:00")  # the 16th birthday: health screens
+    assert case.told("chc_screening") == {"health:practitioner"}
+    assert case.due(case.nina, CHC) == date(2029, 2, 28)
+    assert case.nina.task(CHC).escalate_to == ["health:manager"]
+    case.nina.complete(
+        CHC, chc_checklist_done="yes", chc_outcome="not-needed", chc_notes="Needs are social"
+    )
+    assert case.told("chc_screening") == {"health:practitioner", "sam"}
     case.asm.complete(ELIGIBILITY, eligible="yes", eligibility_reasons="Care Act needs", **VIEWS)
     case.ash.complete(
         ADULT_PLAN, adult_plan_text="Supported living", young_person_agrees="yes", **VIEWS
@@ -93,65 +151,270 @@ def test_the_whole_way_to_adult_services_with_the_young_persons_views_each_step(
     )
     assert case.entries() == [
         "transition_identified",
+        "assessment_consent",
         "information_sharing",
+        "transition_referral",
         "transition_plan",
-        "mental_capacity",
         "transition_assessment",
+        "chc_screening",
         "eligibility",
+        "adult_plan",
         "handover",
     ]
-    steps = [r for r in case.records() if r["entry"] != "information_sharing"]
+    steps = [r for r in case.records() if "young_person_views" in r]
+    assert len(steps) == 8
     assert all(r["young_person_views"] == VIEWS["young_person_views"] for r in steps)
     assert case.told("handover") >= {
         "adult-social-care:practitioner",
         "learning-disability:practitioner",
     }
+    case.at("2030-02-28T00:00:00+00:00")  # 18, with the plan in place: nothing to say
+    assert case.told("services_continue") == set()
     assert case.status() == "completed"
 
 
-def test_mental_capacity_is_considered_from_the_sixteenth_birthday(transition):
-    case = transition().begin()
-    case.plan()
-    case.at("2028-02-28T23:00:00+00:00")  # midnight UK time on the 29th is 00:00 UTC (GMT)
+def test_a_child_too_young_is_refused_without_the_reason_it_was_asked_for(transition):
+    case = transition(born=date(2019, 5, 1))  # seven
+    with pytest.raises(InvalidSubmission) as refused:
+        case.start(case.sam, "transition-to-adulthood")
+    assert "request_reason" in refused.value.errors
+    assert "14" in refused.value.errors["request_reason"]
+    assert case.instance_id is None
+
+
+def test_on_request_at_any_age_with_the_reason_recorded(transition):
+    case = transition(born=date(2019, 5, 1))
+    why = "Parents asked: a life-limiting condition, planning for adult health care early"
+    case.start(case.sam, "transition-to-adulthood", request_reason=why)
+    assert case.open_tasks() == [IDENTIFY]  # now, not at 14
+    assert case.sam.task(IDENTIFY).due_at is not None
+    case.identify()
+    assert case.records("transition_identified")[0]["request_reason"] == why
+
+
+def test_started_shortly_before_fourteen_it_waits_for_the_year_9_review(transition):
+    case = transition(born=date(2013, 3, 10))  # 13 years 8 months
+    case.start(case.sam, "transition-to-adulthood")
     assert case.open_tasks() == []
-    case.at("2028-02-29T00:00:00+00:00")
-    assert case.open_tasks() == [MCA]
+    case.at("2027-03-09T23:59:00+00:00")
+    assert case.open_tasks() == []
+    case.at("2027-03-10T00:00:00+00:00")  # the 14th birthday (GMT: midnight UK time)
+    assert case.open_tasks() == [IDENTIFY]
 
 
-def test_a_refusal_is_respected_and_revisited(transition):
+def test_started_at_sixteen_the_past_milestones_catch_up(transition):
+    case = transition(born=date(2010, 11, 1)).begin()
+    variables = case.variables()
+    assert variables["planning_due"] == date(2026, 12, 21)  # 20 working days, not in the past
+    assert variables["assessment_due"] == date(2027, 11, 1)  # 17 is still ahead
+    case.plan()
+    assert case.open_tasks() == [ASSESSMENT, CHC]  # past 16: screening straight away
+    assert case.told("deadline_missed") == set()
+
+
+def test_at_eighteen_with_the_assessment_still_open_childrens_services_continue(transition):
+    case = transition(born=date(2010, 11, 1)).begin()  # started at 16
+    case.plan()
+    case.nina.complete(CHC, chc_checklist_done="yes", chc_outcome="not-needed", chc_notes="-")
+    case.at("2028-10-31T23:59:00+00:00")
+    assert case.told("services_continue") == set()
+    case.at("2028-11-01T00:00:00+00:00")  # the 18th birthday, assessment not done
+    [record] = case.records("services_continue")
+    assert record["adult_plan_due"] in (date(2028, 11, 1), "2028-11-01")
+    assert case.told("services_continue") == {
+        "sam",
+        "childrens-social-care:manager",
+        "adult-social-care:manager",
+    }
+    assert case.open_tasks() == [ASSESSMENT]  # the process goes on until the plan is in place
+    case.assess()
+    case.asm.complete(ELIGIBILITY, eligible="yes", eligibility_reasons="Needs", **VIEWS)
+    case.ash.complete(ADULT_PLAN, adult_plan_text="Flat", young_person_agrees="yes", **VIEWS)
+    assert case.open_tasks() == [HANDOVER]
+    assert len(case.records("services_continue")) == 1
+
+
+def test_at_eighteen_with_the_plan_agreed_but_not_yet_handed_over_nothing_fires(transition):
+    case = transition(born=date(2010, 11, 1)).begin()
+    case.through_assessment()
+    case.asm.complete(ELIGIBILITY, eligible="yes", eligibility_reasons="Needs", **VIEWS)
+    case.ash.complete(ADULT_PLAN, adult_plan_text="Flat", young_person_agrees="yes", **VIEWS)
+    case.at("2028-11-01T00:00:00+00:00")
+    assert case.told("services_continue") == set()
+    assert case.open_tasks() == [HANDOVER, CHC]
+
+
+def test_started_at_seventeen_years_ten_months_s66_fires_from_the_consent_step(transition):
+    case = transition(born=date(2009, 1, 20))  # 17 years 10 months
+    case.start(case.sam, "transition-to-adulthood")
+    case.identify()
+    assert case.due(case.sam, CONSENT) == date(2026, 12, 7)  # 10 working days
+    case.at("2027-01-20T00:00:00+00:00")  # 18 while consent is still being sought
+    assert case.entries()[-1] == "services_continue"
+    assert case.told("services_continue") >= {"sam", "childrens-social-care:manager"}
+    assert case.open_tasks() == [CONSENT]
+    assert case.status() == "running"
+
+
+def test_lacking_capacity_a_best_interests_decision_and_the_assessment_comes_back(transition):
+    case = transition(born=date(2010, 6, 1))  # 16
+    case.start(case.sam, "transition-to-adulthood")
+    case.identify()
+    case.sam.complete(CONSENT, assessment_consent="capacity_in_question", **VIEWS)
+    assert case.open_tasks() == [ASSESS_CAPACITY]
+    assert case.sam.task(ASSESS_CAPACITY).assignee == "sam"
+    case.sam.complete(ASSESS_CAPACITY, **CANNOT_WEIGH)
+    case.sam.complete(
+        CONSULT,
+        consultees="His mum: wants the assessment; his uncle agrees",
+        anyone_to_consult="yes",
+    )
+    case.sam.complete(
+        BEST_INTERESTS,
+        person_wishes="Likes routine and his own room",
+        options_considered="Assess now; wait a year",
+        least_restrictive_option="Assess now, at home, with his mum there: chosen",
+        best_interests_decision="Assess now so support is ready at 18",
+        best_interests_proceed="yes",
+        mca_reconsider_on="2027-05-24",
+    )
+    [decision] = case.records("best_interests")
+    assert decision["consultees"].startswith("His mum")
+    assert decision["least_restrictive_option"].startswith("Assess now, at home")
+    assert case.open_tasks() == [CONSENT_POSITION]  # on to the sharing decision
+    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    assert case.open_tasks() == [MEETING]
+    case.at("2027-05-23T22:59:00+00:00")
+    assert case.open_tasks() == [MEETING]
+    case.at("2027-05-24T00:00:00+01:00")  # the date to reconsider (midnight UK): it is back
+    assert case.open_tasks() == [ASSESS_CAPACITY, MEETING]
+    case.sam.complete(ASSESS_CAPACITY, **{**CANNOT_WEIGH, "weighs": "yes"})
+    assert [r["mca_outcome"] for r in case.records("capacity_assessment")] == [
+        "lacks_capacity",
+        "has_capacity",
+    ]
+    assert case.entries()[-1] == "decision_stands"
+    assert case.open_tasks() == [MEETING]
+
+
+def test_the_reconsideration_comes_round_a_bounded_number_of_times(transition):
+    case = transition(born=date(2010, 6, 1))
+    cal = case.person("cal", "childrens-social-care", "practitioner", "manager")  # may set it
+    case.start(cal, "transition-to-adulthood", mca_reviews=1)
+    cal.complete(IDENTIFY, transition_reason="both", needs_summary="Autism", **VIEWS)
+    cal.complete(CONSENT, assessment_consent="capacity_in_question", **VIEWS)
+    for reconsider_on in ("2027-01-11", "2027-03-01"):
+        cal.complete(ASSESS_CAPACITY, **CANNOT_WEIGH)
+        cal.complete(CONSULT, consultees="No one", anyone_to_consult="no")
+        cal.complete(
+            "Instruct an independent mental capacity advocate (IMCA)",
+            imca_name="Kim, Advocacy Hub",
+            imca_representations="He wants to stay near school",
+        )
+        cal.complete(
+            BEST_INTERESTS,
+            person_wishes="-",
+            options_considered="-",
+            least_restrictive_option="-",
+            best_interests_decision="-",
+            best_interests_proceed="yes",
+            mca_reconsider_on=reconsider_on,
+        )
+        if reconsider_on == "2027-01-11":
+            cal.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+        case.at(f"{reconsider_on}T00:00:00+00:00")
+    assert case.open_tasks() == [MEETING]  # one reconsideration, as the partnership set
+    assert len(case.records("best_interests")) == 2
+    assert [r["imca_name"] for r in case.records("best_interests")] == ["Kim, Advocacy Hub"] * 2
+
+
+def test_under_sixteen_capacity_is_not_the_test(transition):
+    case = transition()
+    case.start(case.sam, "transition-to-adulthood")
+    case.identify()
+    with pytest.raises(InvalidSubmission) as refused:
+        case.sam.complete(CONSENT, assessment_consent="capacity_in_question", **VIEWS)
+    assert "16" in refused.value.errors["assessment_consent"]
+
+
+def test_consent_refused_nothing_reaches_adult_services(transition):
+    case = transition()
+    case.start(case.sam, "transition-to-adulthood")
+    case.identify()
+    case.sam.complete(CONSENT, assessment_consent="refused", **VIEWS)
+    assert case.open_tasks() == [REVISIT]
+    case.sam.complete(REVISIT, consent_now_given="no", **VIEWS)
+    assert case.status() == "completed"
+    assert case.told("transition_started") == set()
+    with case.engine.db.reading() as session:
+        assert session.scalars(select(DisclosureGrant)).all() == []
+
+
+def test_a_refusal_to_share_is_respected_and_revisited(transition):
     case = transition().begin(CONSENT_REFUSED)
-    assert case.open_tasks() == ["Revisit consent with the young person"]
-    case.sam.complete("Revisit consent with the young person", consent_now_given="yes", **VIEWS)
+    assert case.open_tasks() == [REVISIT]
+    assert case.told("transition_started") == set()
+    case.sam.complete(REVISIT, consent_now_given="yes", **VIEWS)
+    case.sam.complete(CONSENT, assessment_consent="given", **VIEWS)
     case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
     assert [r["decision"] for r in case.records("information_sharing")] == [
         "do_not_share",
         "share_proportionately",
     ]
     assert case.open_tasks() == [MEETING]
+    assert case.told("transition_started") == {"adult-social-care:manager"}
 
 
-def test_a_refused_transition_assessment_ends_with_written_reasons(transition):
+def test_health_and_education_at_the_meeting_or_the_reason_why(transition):
+    case = transition().begin()
+    with pytest.raises(InvalidSubmission) as refused:
+        case.sam.complete(MEETING, **{**MEETING_HELD, "health_attended": "no"})
+    assert "missing_agencies" in refused.value.errors
+    case.sam.complete(
+        MEETING, **{**MEETING_HELD, "health_attended": "no", "missing_agencies": "GP sent a report"}
+    )
+    assert case.records("transition_plan")[0]["missing_agencies"] == "GP sent a report"
+
+
+def test_a_refused_transition_assessment_sends_written_reasons_to_the_young_person(transition):
     case = transition().begin()
     case.through_assessment("refused")
-    [assessment] = case.records("transition_assessment")
-    assert assessment["assessment_decision"] == "refused" and assessment["assessment_summary"]
     assert case.told("transition_assessment") == {"sam"}
-    assert case.status() == "completed"
+    task = case.ash.task(REASONS)
+    assert task.escalate_to == ["adult-social-care:manager"]
+    assert case.due(case.ash, REASONS) == date(2026, 11, 30)  # 5 working days
+    case.ash.complete(
+        REASONS,
+        assessment_summary="No likely needs for care and support after 18",
+        reasons_sent_on="2026-11-25",
+        reasons_sent_how="Easy-read letter, read through with him by Sam",
+    )
+    [refusal] = case.records("assessment_refused")
+    assert refusal["reasons_sent_how"].startswith("Easy-read letter")
+    assert case.told("assessment_refused") == {"sam"}
+    assert case.open_tasks() == []
 
 
-def test_at_eighteen_without_an_adult_plan_childrens_services_continue(transition):
+def test_high_risk_outside_s42_goes_to_a_marm_meeting(transition):
     case = transition().begin()
-    case.through_assessment()
-    case.asm.complete(ELIGIBILITY, eligible="yes", eligibility_reasons="Needs", **VIEWS)
-    case.at("2030-02-14T16:59:00+00:00")  # a date falls due at 17:00 UK, the end of the day
-    assert case.told("deadline_reminder") == set()
-    case.at("2030-02-14T17:00:00+00:00")
-    assert case.told("deadline_reminder") >= {"adult-social-care:practitioner"}
-    case.at("2030-02-28T00:00:00+00:00")
-    assert case.entries()[-1] == "services_continue"
-    assert case.told("deadline_missed") >= {"childrens-social-care:manager", "sam"}
-    assert case.open_tasks() == [ADULT_PLAN]  # the process does not end at 18
-    assert case.status() == "running"
+    case.through_assessment(adult_risk="marm")
+    assert case.told("marm_referral") == {
+        "adult-social-care:manager",
+        "childrens-social-care:manager",
+    }
+    assert case.open_tasks() == [ELIGIBILITY, MARM]  # the assessment carries on meanwhile
+    assert case.due(case.asm, MARM) == date(2026, 12, 7)
+    assert case.asm.task(MARM).escalate_to == ["adult-social-care:head-of-service"]
+    case.asm.complete(
+        MARM,
+        marm_date="2026-12-01",
+        marm_agencies="Adult social care, police, education, children's social care",
+        risk_plan="Weekly check-ins; safe-place plan",
+        marm_review_date="2027-03-01",
+        **VIEWS,
+    )
+    assert case.entries()[-2:] == ["marm_referral", "marm_meeting"]
+    assert case.told("marm_meeting") >= {"sam", "adult-social-care:practitioner"}
 
 
 def test_a_missed_planning_meeting_reminds_the_lead_then_tells_their_manager(transition):
@@ -166,8 +429,9 @@ def test_a_missed_planning_meeting_reminds_the_lead_then_tells_their_manager(tra
 
 
 def test_not_eligible_ends_with_the_reasons_recorded(transition):
-    case = transition().begin()
+    case = transition(born=date(2010, 11, 1)).begin()
     case.through_assessment()
+    case.nina.complete(CHC, chc_checklist_done="yes", chc_outcome="not-needed", chc_notes="-")
     case.asm.complete(ELIGIBILITY, eligible="no", eligibility_reasons="Needs met", **VIEWS)
     assert case.records("eligibility")[0]["eligible"] is False
     assert case.status() == "completed"
