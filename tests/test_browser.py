@@ -184,8 +184,8 @@ CONSENT_GIVEN_ANSWERS = [
     ("Is sharing for a safeguarding purpose?", "No"),
     ("Is anyone's safety at risk if the information is not shared?", "No"),
     (
-        "Would telling the person, or whoever decides for them, put a child or adult at risk or "
-        "prejudice a criminal investigation?",
+        "Would telling the person put a child or adult at risk, or prejudice an investigation (a "
+        "criminal investigation, a section 47 or section 42 enquiry)?",
         "No",
     ),
 ]

@@ -232,6 +232,7 @@ def test_a_best_interests_decision_not_to_assess_keeps_it_from_adult_social_care
         retains="no",
         weighs="no",
         communicates="yes",
+        because_of_impairment="yes",
         capacity_evidence="-",
         person_views="Scared of new people",
     )

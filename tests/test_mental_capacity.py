@@ -49,8 +49,12 @@ STEPS_TAKEN = {
     "reason_for_doubt": "Severe learning disability; struggled with a tenancy before",
     "practicable_steps": "Easy-read leaflet, two visits, her support worker present",
 }
-CAN_DECIDE = dict.fromkeys(("understands", "retains", "weighs", "communicates"), "yes")
-CANNOT_WEIGH = {**CAN_DECIDE, "weighs": "no"}
+CAN_DECIDE = {
+    **dict.fromkeys(("understands", "retains", "weighs", "communicates"), "yes"),
+    "because_of_impairment": "no",  # there is no inability to attribute
+}
+# the causative nexus (s2(1)): the inability is because of the impairment
+CANNOT_WEIGH = {**CAN_DECIDE, "weighs": "no", "because_of_impairment": "yes"}
 VIEWS = {"person_views": "I want to live with my friend Jo"}
 
 
@@ -117,11 +121,27 @@ def test_no_impairment_means_capacity_whatever_stage_two_says(capacity):
     assert case.open_tasks() == [NEXT]
 
 
+def test_an_inability_not_caused_by_the_impairment_is_not_incapacity(capacity):
+    case = capacity()
+    # impairment, and she cannot weigh it, but because of pressure from her family, not
+    # because of the impairment: the s2(1) test fails, so her decision stands
+    case.assess("yes", {**CANNOT_WEIGH, "because_of_impairment": "no"})
+    [assessment] = case.records("capacity_assessment")
+    assert assessment["mca_outcome"] == "has_capacity"
+    assert assessment["impairment"] is True and assessment["weighs"] is False
+    assert assessment["because_of_impairment"] is False
+    assert case.entries() == ["capacity_assessment", "decision_stands"]
+    assert case.told("decision_stands") == {"cal"}
+    assert case.variables()["mca_outcome"] == "has_capacity"
+    assert case.open_tasks() == [NEXT]
+
+
 def test_lacking_capacity_the_named_decision_maker_consults_then_decides(capacity):
     case = capacity()
     case.assess("yes", CANNOT_WEIGH)
     [assessment] = case.records("capacity_assessment")
     assert assessment["mca_outcome"] == "lacks_capacity"
+    assert assessment["because_of_impairment"] is True
     assert assessment["practicable_steps"] == STEPS_TAKEN["practicable_steps"]
     assert case.open_tasks() == [CONSULT]
     task = case.cal.task(CONSULT)

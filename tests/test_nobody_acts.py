@@ -126,6 +126,7 @@ CAPACITY_LACKING = [
             "retains": "yes",
             "weighs": "no",
             "communicates": "yes",
+            "because_of_impairment": "yes",
             "capacity_evidence": "-",
             "person_views": "-",
         },

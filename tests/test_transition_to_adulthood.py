@@ -47,6 +47,7 @@ CANNOT_WEIGH = {
     "retains": "yes",
     "weighs": "no",
     "communicates": "yes",
+    "because_of_impairment": "yes",
     "capacity_evidence": "Could not weigh what an assessment would mean",
     "person_views": "I don't like new people",
 }
@@ -288,7 +289,9 @@ def test_lacking_capacity_a_best_interests_decision_and_the_assessment_comes_bac
     assert case.open_tasks() == [MEETING]
     case.at("2027-05-24T00:00:00+01:00")  # the date to reconsider (midnight UK): it is back
     assert case.open_tasks() == [ASSESS_CAPACITY, MEETING]
-    case.sam.complete(ASSESS_CAPACITY, **{**CANNOT_WEIGH, "weighs": "yes"})
+    case.sam.complete(
+        ASSESS_CAPACITY, **{**CANNOT_WEIGH, "weighs": "yes", "because_of_impairment": "no"}
+    )
     assert [r["mca_outcome"] for r in case.records("capacity_assessment")] == [
         "lacks_capacity",
         "has_capacity",
