@@ -45,6 +45,27 @@ ASSESSING = [
         {"threshold": "statutory-assessment", "significant_harm": "no", "threshold_reasons": "-"},
     ),
 ]
+# the midwife doubts Jade can agree to the birth and discharge plan: the mental capacity
+# assessment (a called process) is about her, and nobody acts on it
+PARENT_CAPACITY_IN_DOUBT = [
+    ("mo", CONSENT_POSITION, CONSENT_GIVEN),
+    (
+        "mo",
+        "Refer the pregnancy to children's social care",
+        {
+            "parents_aware": "yes",
+            "parent_learning_disability": "yes",
+            "parent_capacity_doubt": "yes",
+            "parent_name": "Jade Taylor",
+            **REFERRAL,
+        },
+    ),
+    (
+        "mia",
+        THRESHOLD,
+        {"threshold": "statutory-assessment", "significant_harm": "no", "threshold_reasons": "-"},
+    ),
+]
 HARM_SUSPECTED = [
     *REFERRED,
     (
@@ -147,6 +168,12 @@ STARTS = {
     "pre-birth, assessing": ("pre-birth-assessment", "mo", "unborn", ASSESSING),
     "pre-birth, may not share": ("pre-birth-assessment", "mo", "unborn", NOT_SHARED),
     "pre-birth, significant harm": ("pre-birth-assessment", "mo", "unborn", HARM_SUSPECTED),
+    "pre-birth, parent's capacity in doubt": (
+        "pre-birth-assessment",
+        "mo",
+        "unborn",
+        PARENT_CAPACITY_IN_DOUBT,
+    ),
     "pre-birth, conference and legal planning": ("pre-birth-assessment", "mo", "unborn", ASSESSED),
     "transition, nothing done": ("transition-to-adulthood", "sam", "child", []),
     "transition, identified": ("transition-to-adulthood", "sam", "child", IDENTIFIED),

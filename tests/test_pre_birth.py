@@ -39,6 +39,10 @@ BIRTH_OR_LOSS = "Record the baby's birth or a pregnancy loss"
 DISCHARGE = "Hold the hospital discharge planning meeting"
 REVIEW = "Hold the first review after the birth"
 ACT = "Act on the review's escalation"
+ASSESS_CAPACITY = "Assess capacity for this one decision"
+CONSULT = "Consult the people who know them"
+BEST_INTERESTS = "Make the best-interests decision"
+PLAN_DECISION = "Agreeing to the birth and hospital discharge plan for the baby"
 REFERRAL = {"concerns": "Mother relapsing", "parents_vulnerabilities": "Mental ill-health"}
 CONTRIBUTION = {
     "involvement": "Antenatal care",
@@ -683,3 +687,148 @@ def test_every_pre_birth_task_has_a_due_date_and_a_next_step():
 
     text = (WORKFLOWS / "pre-birth-assessment.bpmn").read_text()
     assert deadline_warnings(parse_xml(text), "pre-birth-assessment.bpmn") == []
+
+
+# ------------------------------------------------------------------ a parent's mental capacity
+
+
+def capacity_in_doubt(family):
+    """Jo has a learning disability, and the midwife doubts she can agree to the plans for the
+    birth and the baby's discharge: the referral says so and names her."""
+    case = family()
+    case.start(case.mo, "pre-birth-assessment")
+    case.mo.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    case.mo.complete(
+        REFER,
+        parents_aware="yes",
+        parent_learning_disability="yes",
+        parent_capacity_doubt="yes",
+        parent_name="Jo Test",
+        **REFERRAL,
+    )
+    case.threshold("statutory-assessment")
+    return case
+
+
+def assess_capacity(case, weighs):
+    case.mo.complete(
+        ASSESS_CAPACITY,
+        reason_for_doubt="Learning disability; could not repeat back the discharge plan",
+        practicable_steps="Easy-read plan with pictures, two visits, her mum present",
+        impairment="yes",
+        understands="yes",
+        retains="yes",
+        weighs=weighs,
+        because_of_impairment="no" if weighs == "yes" else "yes",
+        communicates="yes",
+        capacity_evidence="-",
+        person_views="I want to take my baby home to Mum's",
+    )
+
+
+def joint_work_done(case):
+    """The focused capacity-to-parent work, health's contributions and the joint assessment."""
+    case.lee.complete(
+        LD_ASSESSMENT,
+        ld_cognitive_capacity="Understands routines with pictures",
+        ld_care_capacity="Good enough with daily support",
+        ld_support_needed="Parenting support worker",
+        ld_risk_view="medium",
+        ld_joint="yes",
+    )
+    case.sam.complete(
+        PARENTING,
+        capacity_to_parent="Can meet needs with support",
+        parenting_support="Daily visits for six weeks",
+        parenting_joint="yes",
+    )
+    case.health_contributes()
+
+
+def decider_sees(engine, person, name) -> set[str]:
+    task = person.task(name)
+    return {record.kind for record in engine.task_view(task.id, person.actor).context.records}
+
+
+def test_a_parent_whose_capacity_is_in_doubt_is_assessed_by_name_not_the_baby(family, engine):
+    case = capacity_in_doubt(family)
+    task = case.mo.task(ASSESS_CAPACITY)  # the midwife who referred assesses
+    assert task.assignee == "mo"
+    assert task.summary == f"Mental capacity of Jo Test: {PLAN_DECISION}"
+    assert "Baby Test" not in task.summary
+    assert task.escalate_to == ["childrens-social-care:manager"]
+    assert case.records("pre_birth_referral")[0]["parent_name"] == "Jo Test"
+    joint_work_done(case)
+    assert JOINT_ASSESSMENT not in case.open_tasks()  # the assessment waits for her capacity
+    assess_capacity(case, weighs="yes")
+    [outcome] = case.records("parent_capacity")
+    assert (outcome["parent_name"], outcome["mca_outcome"]) == ("Jo Test", "has_capacity")
+    assert outcome["mca_decision"] == PLAN_DECISION
+    assert case.records("decision_stands")[0]["person_views"].startswith("I want")
+    assert case.open_tasks() == sorted([BIRTH_OR_LOSS, JOINT_ASSESSMENT])
+    case.assess("medium")
+    assert {"parent_capacity", "decision_stands"} <= decider_sees(engine, case.cal, OUTCOME)
+    case.cal.complete(OUTCOME, outcome="child-protection-conference", outcome_reasons="-")
+    assert {"parent_capacity", "decision_stands"} <= decider_sees(engine, case.cora, CONFERENCE)
+    case.chair("2027-03-25")  # she has capacity: nothing more to say about best interests
+    assert case.records("conference")[0]["best_interests_followed"] is None
+
+
+def test_lacking_capacity_the_best_interests_decision_is_followed_by_the_conference(family, engine):
+    case = capacity_in_doubt(family)
+    joint_work_done(case)
+    assess_capacity(case, weighs="no")
+    assert case.mo.task(CONSULT).summary == (
+        f"Best interests of Jo Test: {PLAN_DECISION} (consultation)"
+    )
+    case.mo.complete(CONSULT, consultees="Her mum: will live with her", anyone_to_consult="yes")
+    case.mo.complete(
+        BEST_INTERESTS,
+        person_wishes="To take the baby home to her mum's",
+        options_considered="Home to her mum's with support; mother and baby placement",
+        least_restrictive_option="Home to her mum's with daily support",
+        best_interests_decision="Discharge home to her mum's with daily visits",
+        best_interests_proceed="yes",
+        mca_reconsider_on="2027-06-17",
+    )
+    [outcome] = case.records("parent_capacity")
+    assert (outcome["mca_outcome"], outcome["best_interests_proceed"]) == ("lacks_capacity", True)
+    case.assess("medium")
+    case.cal.complete(OUTCOME, outcome="child-protection-conference", outcome_reasons="-")
+    seen = decider_sees(engine, case.cora, CONFERENCE)
+    assert {"parent_capacity", "capacity_assessment", "best_interests"} <= seen
+    with pytest.raises(InvalidSubmission) as refused:  # the chair must follow it, and say how
+        case.chair("2027-03-25")
+    assert "best_interests_followed" in refused.value.errors
+    case.chair("2027-03-25", best_interests_followed="Discharge to her mum's, as decided")
+    [conference] = case.records("conference")
+    assert conference["best_interests_followed"] == "Discharge to her mum's, as decided"
+    assert case.records("birth_plan")[0]["best_interests_followed"].startswith("Discharge")
+
+
+def test_a_parent_in_doubt_must_be_named_and_capacity_is_otherwise_assumed(family):
+    case = family()
+    case.start(case.mo, "pre-birth-assessment")
+    case.mo.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    with pytest.raises(InvalidSubmission) as refused:
+        case.mo.complete(
+            REFER,
+            parents_aware="yes",
+            parent_learning_disability="yes",
+            parent_capacity_doubt="yes",
+            **REFERRAL,
+        )
+    assert "parent_name" in refused.value.errors
+    case.complete_referral(learning_disability="yes")  # a learning disability alone: no doubt
+    case.threshold("statutory-assessment")
+    assert ASSESS_CAPACITY not in case.open_tasks()
+
+
+def test_a_capacity_assessment_not_settled_by_the_contribution_deadline_is_chased(family):
+    case = capacity_in_doubt(family)
+    joint_work_done(case)
+    case.at("2027-02-25T16:59:00+00:00")
+    assert case.told("deadline_missed") == set()
+    case.at("2027-02-25T17:00:00+00:00")  # the end of the day contributions were due
+    assert "childrens-social-care:manager" in case.told("deadline_missed")
+    assert ASSESS_CAPACITY in case.open_tasks()  # still hers to do, and the manager knows

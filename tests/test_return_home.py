@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from engine.errors import NotPermitted
+from engine.errors import InvalidSubmission, NotPermitted
 
 from .family import (
     AUTHORISE,
@@ -30,6 +30,11 @@ DECIDE = "Decide whether the child returns home"
 CONFIRM = "Confirm the child has returned home"
 VISIT = "Visit the child at home"
 REVIEW = "Review the return home plan"
+ASSESS_CAPACITY = "Assess capacity for this one decision"
+CONSULT = "Consult the people who know them"
+BEST_INTERESTS = "Make the best-interests decision"
+RETURN_DECISION = "Agreeing to the return home plan"
+CAPACITY_RECORDS = ["capacity_assessment", "decision_stands", "best_interests", "parent_capacity"]
 CSC_PRACTITIONERS = {"childrens-social-care:practitioner", "drug-and-alcohol:practitioner"}
 # Monday 23 November 2026, 09:00: accommodated since 2 November is under 20 working days
 UNDER_20_DAYS, OVER_20_DAYS = "2026-11-02", "2026-09-01"
@@ -360,3 +365,121 @@ def test_an_adult_service_that_never_decides_whether_to_share_does_not_hold_up_t
         "deadline_missed"
     )
     assert JOINT_ASSESSMENT in case.inbox_names(case.sam)  # goes ahead
+
+
+class CapacityInDoubt:
+    """Kim's capacity to agree to Ali's return is in doubt: the mental capacity assessment is
+    called for that one decision, about Kim (not Ali), by the social worker."""
+
+    STEPS = {
+        "reason_for_doubt": "Kim has an acquired brain injury and struggled to follow the plan",
+        "practicable_steps": "Easy-read plan, two visits, her sister present",
+        "capacity_evidence": "-",
+        "person_views": "I want Ali home with me",
+    }
+
+    def __init__(self, case: ReturnHome):
+        self.case = case
+        case.plan(parent_capacity_doubt="yes", parent_name="Kim Test")
+        case.assess()
+
+    def assess(self, weighs: str):
+        self.case.sam.complete(
+            ASSESS_CAPACITY,
+            impairment="yes",
+            understands="yes",
+            retains="yes",
+            weighs=weighs,
+            because_of_impairment="no" if weighs == "yes" else "yes",
+            communicates="yes",
+            **self.STEPS,
+        )
+
+    def best_interests(self, proceed: str):
+        self.case.sam.complete(
+            CONSULT, consultees="Her sister: supports Ali going home", anyone_to_consult="yes"
+        )
+        self.case.sam.complete(
+            BEST_INTERESTS,
+            person_wishes="Wants Ali home",
+            options_considered="Return with daily support; stay in foster care for now",
+            least_restrictive_option="Return with daily support",
+            best_interests_decision="Return with daily support"
+            if proceed == "yes"
+            else "Not this plan: Kim needs more support in place first",
+            best_interests_proceed=proceed,
+            mca_reconsider_on="2027-03-01",
+        )
+
+
+def shown_to(engine, person, task) -> list[str]:
+    """The kinds of the records the decider sees above the form."""
+    return [record.kind for record in engine.task_view(task.id, person.actor).context.records]
+
+
+def test_a_parent_whose_capacity_is_in_doubt_is_assessed_before_the_approval(case, engine):
+    doubt = CapacityInDoubt(case)
+    assert case.open_tasks() == [ASSESS_CAPACITY]  # the approver waits for it
+    task = case.sam.task(ASSESS_CAPACITY)
+    assert task.assignee == "sam"
+    assert task.summary == f"Mental capacity of Kim Test: {RETURN_DECISION}"  # not the child
+    assert task.escalate_to == ["childrens-social-care:manager"]
+    assert case.due(case.sam, ASSESS_CAPACITY) == date(2026, 12, 7)  # 10 working days
+    doubt.assess(weighs="yes")
+    [outcome] = case.records("parent_capacity")
+    assert outcome["parent_name"] == "Kim Test"
+    assert (outcome["mca_outcome"], outcome["mca_decision"]) == ("has_capacity", RETURN_DECISION)
+    assert case.records("decision_stands")[0]["person_views"] == "I want Ali home with me"
+    decide = case.cal.task(DECIDE)  # her decision stands: the approval goes ahead
+    seen = shown_to(engine, case.cal, decide)
+    assert {"capacity_assessment", "decision_stands", "parent_capacity"} <= set(seen)
+    case.decide(case.cal)
+    assert case.open_tasks() == [CONFIRM]
+
+
+def test_lacking_capacity_a_best_interests_decision_to_proceed_goes_to_approval(case, engine):
+    doubt = CapacityInDoubt(case)
+    doubt.assess(weighs="no")
+    assert case.open_tasks() == [CONSULT]
+    assert case.sam.task(CONSULT).summary == (
+        f"Best interests of Kim Test: {RETURN_DECISION} (consultation)"
+    )
+    doubt.best_interests(proceed="yes")
+    [outcome] = case.records("parent_capacity")
+    assert (outcome["mca_outcome"], outcome["best_interests_proceed"]) == ("lacks_capacity", True)
+    decide = case.cal.task(DECIDE)
+    seen = shown_to(engine, case.cal, decide)
+    assert {"capacity_assessment", "best_interests", "parent_capacity"} <= set(seen)
+    assert [e for e in case.entries() if e in CAPACITY_RECORDS] == [
+        "capacity_assessment",
+        "best_interests",
+        "parent_capacity",
+    ]
+
+
+def test_lacking_capacity_a_best_interests_decision_not_to_proceed_goes_back_to_planning(case):
+    doubt = CapacityInDoubt(case)
+    doubt.assess(weighs="no")
+    doubt.best_interests(proceed="no")
+    [outcome] = case.records("parent_capacity")
+    assert (outcome["mca_outcome"], outcome["best_interests_proceed"]) == ("lacks_capacity", False)
+    assert case.open_tasks() == [PLAN]  # not to the approver: a new plan
+    assert DECIDE not in case.inbox_names(case.cal)
+    assert case.due(case.sam, PLAN) == date(2026, 11, 30)
+    case.plan()  # a new plan, Kim's capacity no longer in doubt for it
+    case.assess()
+    assert case.open_tasks() == [DECIDE]
+
+
+def test_a_parent_in_doubt_must_be_named(case):
+    with pytest.raises(InvalidSubmission) as refused:
+        case.plan(parent_capacity_doubt="yes")
+    assert "parent_name" in refused.value.errors
+    assert case.open_tasks() == [PLAN]
+
+
+def test_capacity_is_assumed_when_the_plan_says_nothing(case):
+    case.plan()
+    case.assess()
+    assert case.open_tasks() == [DECIDE]
+    assert case.records("parent_capacity") == []
