@@ -435,3 +435,48 @@ def test_not_eligible_ends_with_the_reasons_recorded(transition):
     case.asm.complete(ELIGIBILITY, eligible="no", eligibility_reasons="Needs met", **VIEWS)
     assert case.records("eligibility")[0]["eligible"] is False
     assert case.status() == "completed"
+
+
+def best_interests(person, proceed: str, reconsider_on: str) -> None:
+    """The lead worker finds the young person lacks capacity, consults their mum and decides."""
+    person.complete(ASSESS_CAPACITY, **CANNOT_WEIGH)
+    person.complete(CONSULT, consultees="His mum", anyone_to_consult="yes")
+    person.complete(
+        BEST_INTERESTS,
+        person_wishes="Familiar people only",
+        options_considered="Assess now; wait until he is settled at college",
+        least_restrictive_option="Wait: chosen" if proceed == "no" else "Assess now: chosen",
+        best_interests_decision="Wait until he is settled" if proceed == "no" else "Assess now",
+        best_interests_proceed=proceed,
+        mca_reconsider_on=reconsider_on,
+    )
+
+
+def lacking_capacity(transition):
+    case = transition(born=date(2010, 6, 1))  # 16
+    case.start(case.sam, "transition-to-adulthood")
+    case.identify()
+    case.sam.complete(CONSENT, assessment_consent="capacity_in_question", **VIEWS)
+    return case
+
+
+def test_not_in_their_best_interests_now_is_recorded_and_comes_back_on_the_date(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "no", "2027-03-01")
+    [record] = case.records("assessment_not_in_best_interests")
+    assert record["best_interests_decision"] == "Wait until he is settled"
+    assert record["mca_reconsider_on"] in (date(2027, 3, 1), "2027-03-01")
+    assert case.status() == "running"  # the date to reconsider is kept
+    assert case.open_tasks() == []
+    assert case.told("transition_started") == set()
+    case.at("2027-03-01T00:00:00+00:00")  # the date to reconsider: it is back
+    assert case.open_tasks() == [ASSESS_CAPACITY]
+    best_interests(case.sam, "yes", "2027-06-01")  # now it goes ahead: the planning starts
+    assert case.open_tasks() == [CONSENT_POSITION]
+    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    assert case.open_tasks() == [MEETING]
+    assert case.told("transition_started") == {"adult-social-care:manager"}
+    case.at("2027-06-01T00:00:00+01:00")  # and it still comes back round, once planning runs
+    assert case.open_tasks() == [ASSESS_CAPACITY, MEETING]
+    best_interests(case.sam, "yes", "2027-09-01")
+    assert case.open_tasks() == [MEETING]  # planning is not started twice
