@@ -27,6 +27,7 @@ MARM = "Hold the Multi-Agency Risk Management (MARM) meeting"
 ELIGIBILITY = "Decide eligibility for adult care and support"
 ADULT_PLAN = "Agree the adult care and support plan"
 HANDOVER = "Hand over to adult services"
+REGAINED = "Ask their consent now they have capacity"
 ASSESS_CAPACITY = "Assess capacity for this one decision"
 CONSULT = "Consult the people who know them"
 BEST_INTERESTS = "Make the best-interests decision"
@@ -294,7 +295,12 @@ def test_lacking_capacity_a_best_interests_decision_and_the_assessment_comes_bac
         "has_capacity",
     ]
     assert case.entries()[-1] == "decision_stands"
-    assert case.open_tasks() == [MEETING]
+    assert case.open_tasks() == [REGAINED, MEETING]  # they are asked themselves now
+    assert case.sam.task(REGAINED).escalate_to == ["childrens-social-care:manager"]
+    assert case.due(case.sam, REGAINED) == date(2027, 6, 8)  # consent_days, 10 working days
+    case.sam.complete(REGAINED, assessment_consent="given", **VIEWS)
+    assert case.records("assessment_consent")[-1]["assessment_consent"] == "given"
+    assert case.open_tasks() == [MEETING]  # the planning goes on, with their consent
 
 
 def test_the_reconsideration_comes_round_a_bounded_number_of_times(transition):
@@ -480,3 +486,32 @@ def test_not_in_their_best_interests_now_is_recorded_and_comes_back_on_the_date(
     assert case.open_tasks() == [ASSESS_CAPACITY, MEETING]
     best_interests(case.sam, "yes", "2027-09-01")
     assert case.open_tasks() == [MEETING]  # planning is not started twice
+
+
+def test_regaining_capacity_they_are_asked_and_their_refusal_stops_the_work(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "yes", "2027-03-01")
+    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    assert case.open_tasks() == [MEETING]
+    case.at("2027-03-01T00:00:00+00:00")
+    case.sam.complete(ASSESS_CAPACITY, **{**CANNOT_WEIGH, "weighs": "yes"})
+    assert case.open_tasks() == [REGAINED, MEETING]
+    case.sam.complete(REGAINED, assessment_consent="refused", young_person_views="Not now")
+    [stopped] = case.records("transition_stopped")
+    assert stopped["assessment_consent"] == "refused"
+    assert stopped["young_person_views"] == "Not now"
+    assert case.told("transition_stopped") == {"sam"}
+    assert case.open_tasks() == []  # the planning meeting is no longer asked for
+    assert case.status() == "completed"
+
+
+def test_regaining_capacity_before_the_planning_their_consent_starts_it(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "no", "2027-03-01")
+    case.at("2027-03-01T00:00:00+00:00")
+    case.sam.complete(ASSESS_CAPACITY, **{**CANNOT_WEIGH, "weighs": "yes"})
+    assert case.open_tasks() == [REGAINED]
+    case.sam.complete(REGAINED, assessment_consent="given", **VIEWS)
+    assert case.open_tasks() == [CONSENT_POSITION]
+    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    assert case.open_tasks() == [MEETING]
