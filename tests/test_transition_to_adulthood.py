@@ -515,3 +515,18 @@ def test_regaining_capacity_before_the_planning_their_consent_starts_it(transiti
     assert case.open_tasks() == [CONSENT_POSITION]
     case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
     assert case.open_tasks() == [MEETING]
+
+
+def test_a_later_best_interests_decision_not_to_go_ahead_stops_the_planning(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "yes", "2027-03-01")
+    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    assert case.open_tasks() == [MEETING]
+    case.at("2027-03-01T00:00:00+00:00")
+    best_interests(case.sam, "no", "2027-09-01")  # still lacks capacity: now, do not go ahead
+    [stopped] = case.records("transition_stopped")
+    assert stopped["best_interests_decision"] == "Wait until he is settled"
+    assert stopped["best_interests_proceed"] is False
+    assert case.told("transition_stopped") == {"sam"}
+    assert case.open_tasks() == []  # no planning meeting, no assessment on the old basis
+    assert case.status() == "completed"
