@@ -40,6 +40,12 @@ MEETING_HELD = {
     "transition_plan": "College, supported living",
     **VIEWS,
 }
+FOR_HIM = {  # the sharing consent after he was found to lack capacity for this very decision
+    **CONSENT_GIVEN,
+    "can_consent": "no",
+    "consent_by": "best_interests",
+    "consent_decided_by": "Sam, lead worker: the best-interests decision",
+}
 CANNOT_WEIGH = {
     "reason_for_doubt": "Severe learning disability",
     "practicable_steps": "Easy-read booklet, two visits, his key worker with him",
@@ -283,7 +289,7 @@ def test_lacking_capacity_a_best_interests_decision_and_the_assessment_comes_bac
     assert decision["consultees"].startswith("His mum")
     assert decision["least_restrictive_option"].startswith("Assess now, at home")
     assert case.open_tasks() == [CONSENT_POSITION]  # on to the sharing decision
-    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
     assert case.open_tasks() == [MEETING]
     case.at("2027-05-23T22:59:00+00:00")
     assert case.open_tasks() == [MEETING]
@@ -327,7 +333,7 @@ def test_the_reconsideration_comes_round_a_bounded_number_of_times(transition):
             mca_reconsider_on=reconsider_on,
         )
         if reconsider_on == "2027-01-11":
-            cal.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+            cal.complete(CONSENT_POSITION, **FOR_HIM)
         case.at(f"{reconsider_on}T00:00:00+00:00")
     assert case.open_tasks() == [MEETING]  # one reconsideration, as the partnership set
     assert len(case.records("best_interests")) == 2
@@ -479,7 +485,7 @@ def test_not_in_their_best_interests_now_is_recorded_and_comes_back_on_the_date(
     assert case.open_tasks() == [ASSESS_CAPACITY]
     best_interests(case.sam, "yes", "2027-06-01")  # now it goes ahead: the planning starts
     assert case.open_tasks() == [CONSENT_POSITION]
-    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
     assert case.open_tasks() == [MEETING]
     assert case.told("transition_started") == {"adult-social-care:manager"}
     case.at("2027-06-01T00:00:00+01:00")  # and it still comes back round, once planning runs
@@ -491,7 +497,7 @@ def test_not_in_their_best_interests_now_is_recorded_and_comes_back_on_the_date(
 def test_regaining_capacity_they_are_asked_and_their_refusal_stops_the_work(transition):
     case = lacking_capacity(transition)
     best_interests(case.sam, "yes", "2027-03-01")
-    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
     assert case.open_tasks() == [MEETING]
     case.at("2027-03-01T00:00:00+00:00")
     case.sam.complete(ASSESS_CAPACITY, **{**CANNOT_WEIGH, "weighs": "yes"})
@@ -520,7 +526,7 @@ def test_regaining_capacity_before_the_planning_their_consent_starts_it(transiti
 def test_a_later_best_interests_decision_not_to_go_ahead_stops_the_planning(transition):
     case = lacking_capacity(transition)
     best_interests(case.sam, "yes", "2027-03-01")
-    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
     assert case.open_tasks() == [MEETING]
     case.at("2027-03-01T00:00:00+00:00")
     best_interests(case.sam, "no", "2027-09-01")  # still lacks capacity: now, do not go ahead
@@ -530,3 +536,20 @@ def test_a_later_best_interests_decision_not_to_go_ahead_stops_the_planning(tran
     assert case.told("transition_stopped") == {"sam"}
     assert case.open_tasks() == []  # no planning meeting, no assessment on the old basis
     assert case.status() == "completed"
+
+
+def test_found_lacking_capacity_the_sharing_consent_cannot_say_he_decided(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "yes", "2027-03-01")
+    for contradiction in (
+        CONSENT_GIVEN,  # can consent, his own answer
+        {**FOR_HIM, "can_consent": "yes"},
+        {**FOR_HIM, "consent_by": "person"},
+    ):
+        with pytest.raises(InvalidSubmission) as refused:
+            case.sam.complete(CONSENT_POSITION, **contradiction)
+        assert "lacks capacity" in refused.value.errors["can_consent"]
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
+    [decision] = case.records("information_sharing")
+    assert decision["consent_decided_by"].startswith("Sam, lead worker")
+    assert case.open_tasks() == [MEETING]
