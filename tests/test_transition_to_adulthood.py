@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from engine.disclosure.models import DisclosureGrant
 from engine.errors import InvalidSubmission
+from notifications.models import OutboxNotification
 
 from .family import CONSENT_GIVEN, CONSENT_POSITION, CONSENT_REFUSED, Family
 
@@ -553,3 +554,25 @@ def test_found_lacking_capacity_the_sharing_consent_cannot_say_he_decided(transi
     [decision] = case.records("information_sharing")
     assert decision["consent_decided_by"].startswith("Sam, lead worker")
     assert case.open_tasks() == [MEETING]
+
+
+def granted(case) -> dict[str, str]:
+    with case.engine.db.reading() as session:
+        rows = session.scalars(
+            select(DisclosureGrant).where(DisclosureGrant.instance_id == case.instance_id)
+        )
+        return {row.to_agency: row.basis for row in rows}
+
+
+def test_health_is_told_of_its_continuing_healthcare_screening(transition):
+    case = transition(born=date(2010, 11, 1)).begin()  # 16: screening straight after the plan
+    assert "health" not in granted(case)
+    case.plan()
+    assert CHC in case.open_tasks()
+    basis = granted(case)["health"]
+    assert "NHS Continuing Healthcare" in basis and "health duty" in basis
+    with case.engine.db.reading() as session:
+        row = session.scalars(
+            select(OutboxNotification).where(OutboxNotification.template == "chc_screening")
+        ).one()
+        assert "health" in row.audience  # a health practitioner receives it
