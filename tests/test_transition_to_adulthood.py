@@ -576,3 +576,20 @@ def test_health_is_told_of_its_continuing_healthcare_screening(transition):
             select(OutboxNotification).where(OutboxNotification.template == "chc_screening")
         ).one()
         assert "health" in row.audience  # a health practitioner receives it
+
+
+def test_started_by_adult_social_care_childrens_social_care_is_told_at_eighteen(transition):
+    case = transition(born=date(2009, 1, 20))  # 17 years 10 months
+    case.start(case.ash, "transition-to-adulthood")
+    case.ash.complete(
+        IDENTIFY, transition_reason="care-and-support", needs_summary="Autism", **VIEWS
+    )
+    assert "childrens-social-care" not in granted(case)
+    case.at("2027-01-20T00:00:00+00:00")  # 18 while consent is still being sought
+    assert granted(case)["childrens-social-care"] == "Care Act s66: children's services continue"
+    with case.engine.db.reading() as session:
+        rows = session.scalars(
+            select(OutboxNotification).where(OutboxNotification.template == "services_continue")
+        ).all()
+    assert {row.recipient for row in rows} >= {"childrens-social-care:manager", "ash"}
+    assert all("childrens-social-care" in row.audience for row in rows)
