@@ -593,3 +593,87 @@ def test_started_by_adult_social_care_childrens_social_care_is_told_at_eighteen(
         ).all()
     assert {row.recipient for row in rows} >= {"childrens-social-care:manager", "ash"}
     assert all("childrens-social-care" in row.audience for row in rows)
+
+
+REFUSAL_DECISION = "Decide on the refusal: share overriding it, refer to MARM, or respect it"
+
+
+def refused_with_safeguarding_concerns(transition, reason="safeguarding"):
+    case = transition()
+    case.cal = case.person("cal", "childrens-social-care", "manager")
+    case.start(case.sam, "transition-to-adulthood")
+    case.sam.complete(
+        IDENTIFY, transition_reason=reason, needs_summary="Exploited by older men", **VIEWS
+    )
+    case.sam.complete(CONSENT, assessment_consent="refused", **VIEWS)
+    case.sam.complete(REVISIT, consent_now_given="no", young_person_views="Leave me alone")
+    return case
+
+
+def test_a_final_refusal_is_recorded_with_the_young_persons_views(transition):
+    case = transition()
+    case.start(case.sam, "transition-to-adulthood")
+    case.identify()
+    case.sam.complete(CONSENT, assessment_consent="refused", **VIEWS)
+    case.sam.complete(REVISIT, consent_now_given="no", young_person_views="Leave me alone")
+    [refusal] = case.records("consent_refused")
+    assert refusal["young_person_views"] == "Leave me alone"
+    assert refusal["transition_reason"] == "care-and-support"
+    assert case.status() == "completed"  # no safeguarding concern: their decision is respected
+
+
+@pytest.mark.parametrize("reason", ["safeguarding", "both"])
+def test_refused_with_safeguarding_concerns_a_manager_decides_and_may_respect_it(
+    transition, reason
+):
+    case = refused_with_safeguarding_concerns(transition, reason)
+    assert case.records("consent_refused")[0]["young_person_views"] == "Leave me alone"
+    assert case.open_tasks() == [REFUSAL_DECISION]
+    task = case.cal.task(REFUSAL_DECISION)
+    assert task.escalate_to == ["childrens-social-care:head-of-service"]
+    assert case.due(case.cal, REFUSAL_DECISION) == date(2026, 11, 30)  # 5 working days
+    case.cal.complete(
+        REFUSAL_DECISION, refusal_choice="respect", refusal_decision_reasons="Risk is managed"
+    )
+    [decision] = case.records("refusal_decision")
+    assert decision["refusal_choice"] == "respect"
+    assert case.told("refusal_decision") == {"sam"}
+    assert case.status() == "completed"
+    assert granted(case) == {}
+
+
+def test_refused_with_safeguarding_concerns_a_manager_may_share_overriding_it(transition):
+    case = refused_with_safeguarding_concerns(transition)
+    case.cal.complete(
+        REFUSAL_DECISION,
+        refusal_choice="share_override",
+        refusal_decision_reasons="He is at risk of serious harm from exploitation",
+    )
+    assert case.open_tasks() == [CONSENT_POSITION]  # the sharing decision is taken again
+    case.sam.complete(
+        CONSENT_POSITION,
+        **{**CONSENT_REFUSED, "safeguarding_purpose": "yes", "safety_at_risk": "yes"},
+    )
+    assert case.records("information_sharing")[-1]["decision"] == "share_overriding_refusal"
+    case.sam.complete(
+        "Tell the person what was shared, with whom and why",
+        person_told="told",
+        telling_note="Told him in person, with his advocate",
+    )
+    assert case.open_tasks() == [MEETING]
+    assert case.told("transition_started") == {"adult-social-care:manager"}
+
+
+def test_refused_with_safeguarding_concerns_a_manager_may_refer_to_marm(transition):
+    case = refused_with_safeguarding_concerns(transition)
+    case.cal.complete(
+        REFUSAL_DECISION, refusal_choice="marm", refusal_decision_reasons="High risk outside s42"
+    )
+    assert "MARM" in granted(case)["adult-social-care"]
+    assert case.entries()[-2:] == ["refusal_decision", "marm_referral"]
+    assert case.told("marm_referral") == {
+        "adult-social-care:manager",
+        "childrens-social-care:manager",
+    }
+    assert case.open_tasks() == [MARM]
+    assert case.asm.task(MARM).escalate_to == ["adult-social-care:head-of-service"]
