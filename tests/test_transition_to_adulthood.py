@@ -677,3 +677,23 @@ def test_refused_with_safeguarding_concerns_a_manager_may_refer_to_marm(transiti
     }
     assert case.open_tasks() == [MARM]
     assert case.asm.task(MARM).escalate_to == ["adult-social-care:head-of-service"]
+
+
+def test_found_lacking_capacity_asking_for_consent_cannot_say_he_decided_either(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "yes", "2027-03-01")
+    case.sam.complete(CONSENT_POSITION, **{**FOR_HIM, "consent": "not_sought"})
+    ask = "Ask for consent to share information"
+    assert case.open_tasks() == [ask]
+    with pytest.raises(InvalidSubmission) as refused:
+        case.sam.complete(ask, can_consent="yes", consent_by="person", consent_answer="given")
+    assert "lacks capacity" in refused.value.errors["can_consent"]
+    case.sam.complete(
+        ask,
+        can_consent="no",
+        consent_by="best_interests",
+        consent_decided_by="Sam, lead worker: the best-interests decision",
+        consent_answer="given",
+    )
+    assert case.records("information_sharing")[-1]["decision"] == "share_proportionately"
+    assert case.open_tasks() == [MEETING]
