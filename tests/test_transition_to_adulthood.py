@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from engine.disclosure.models import DisclosureGrant
 from engine.errors import InvalidSubmission
+from notifications.models import OutboxNotification
 
 from .family import CONSENT_GIVEN, CONSENT_POSITION, CONSENT_REFUSED, Family
 
@@ -27,6 +28,7 @@ MARM = "Hold the Multi-Agency Risk Management (MARM) meeting"
 ELIGIBILITY = "Decide eligibility for adult care and support"
 ADULT_PLAN = "Agree the adult care and support plan"
 HANDOVER = "Hand over to adult services"
+REGAINED = "Ask their consent now they have capacity"
 ASSESS_CAPACITY = "Assess capacity for this one decision"
 CONSULT = "Consult the people who know them"
 BEST_INTERESTS = "Make the best-interests decision"
@@ -38,6 +40,12 @@ MEETING_HELD = {
     "education_attended": "yes",
     "transition_plan": "College, supported living",
     **VIEWS,
+}
+FOR_HIM = {  # the sharing consent after he was found to lack capacity for this very decision
+    **CONSENT_GIVEN,
+    "can_consent": "no",
+    "consent_by": "best_interests",
+    "consent_decided_by": "Sam, lead worker: the best-interests decision",
 }
 CANNOT_WEIGH = {
     "reason_for_doubt": "Severe learning disability",
@@ -283,7 +291,7 @@ def test_lacking_capacity_a_best_interests_decision_and_the_assessment_comes_bac
     assert decision["consultees"].startswith("His mum")
     assert decision["least_restrictive_option"].startswith("Assess now, at home")
     assert case.open_tasks() == [CONSENT_POSITION]  # on to the sharing decision
-    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
     assert case.open_tasks() == [MEETING]
     case.at("2027-05-23T22:59:00+00:00")
     assert case.open_tasks() == [MEETING]
@@ -297,7 +305,12 @@ def test_lacking_capacity_a_best_interests_decision_and_the_assessment_comes_bac
         "has_capacity",
     ]
     assert case.entries()[-1] == "decision_stands"
-    assert case.open_tasks() == [MEETING]
+    assert case.open_tasks() == [REGAINED, MEETING]  # they are asked themselves now
+    assert case.sam.task(REGAINED).escalate_to == ["childrens-social-care:manager"]
+    assert case.due(case.sam, REGAINED) == date(2027, 6, 8)  # consent_days, 10 working days
+    case.sam.complete(REGAINED, assessment_consent="given", **VIEWS)
+    assert case.records("assessment_consent")[-1]["assessment_consent"] == "given"
+    assert case.open_tasks() == [MEETING]  # the planning goes on, with their consent
 
 
 def test_the_reconsideration_comes_round_a_bounded_number_of_times(transition):
@@ -324,7 +337,7 @@ def test_the_reconsideration_comes_round_a_bounded_number_of_times(transition):
             mca_reconsider_on=reconsider_on,
         )
         if reconsider_on == "2027-01-11":
-            cal.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+            cal.complete(CONSENT_POSITION, **FOR_HIM)
         case.at(f"{reconsider_on}T00:00:00+00:00")
     assert case.open_tasks() == [MEETING]  # one reconsideration, as the partnership set
     assert len(case.records("best_interests")) == 2
@@ -438,3 +451,252 @@ def test_not_eligible_ends_with_the_reasons_recorded(transition):
     case.asm.complete(ELIGIBILITY, eligible="no", eligibility_reasons="Needs met", **VIEWS)
     assert case.records("eligibility")[0]["eligible"] is False
     assert case.status() == "completed"
+
+
+def best_interests(person, proceed: str, reconsider_on: str) -> None:
+    """The lead worker finds the young person lacks capacity, consults their mum and decides."""
+    person.complete(ASSESS_CAPACITY, **CANNOT_WEIGH)
+    person.complete(CONSULT, consultees="His mum", anyone_to_consult="yes")
+    person.complete(
+        BEST_INTERESTS,
+        person_wishes="Familiar people only",
+        options_considered="Assess now; wait until he is settled at college",
+        least_restrictive_option="Wait: chosen" if proceed == "no" else "Assess now: chosen",
+        best_interests_decision="Wait until he is settled" if proceed == "no" else "Assess now",
+        best_interests_proceed=proceed,
+        mca_reconsider_on=reconsider_on,
+    )
+
+
+def lacking_capacity(transition):
+    case = transition(born=date(2010, 6, 1))  # 16
+    case.start(case.sam, "transition-to-adulthood")
+    case.identify()
+    case.sam.complete(CONSENT, assessment_consent="capacity_in_question", **VIEWS)
+    return case
+
+
+def test_not_in_their_best_interests_now_is_recorded_and_comes_back_on_the_date(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "no", "2027-03-01")
+    [record] = case.records("assessment_not_in_best_interests")
+    assert record["best_interests_decision"] == "Wait until he is settled"
+    assert record["mca_reconsider_on"] in (date(2027, 3, 1), "2027-03-01")
+    assert case.status() == "running"  # the date to reconsider is kept
+    assert case.open_tasks() == []
+    assert case.told("transition_started") == set()
+    case.at("2027-03-01T00:00:00+00:00")  # the date to reconsider: it is back
+    assert case.open_tasks() == [ASSESS_CAPACITY]
+    best_interests(case.sam, "yes", "2027-06-01")  # now it goes ahead: the planning starts
+    assert case.open_tasks() == [CONSENT_POSITION]
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
+    assert case.open_tasks() == [MEETING]
+    assert case.told("transition_started") == {"adult-social-care:manager"}
+    case.at("2027-06-01T00:00:00+01:00")  # and it still comes back round, once planning runs
+    assert case.open_tasks() == [ASSESS_CAPACITY, MEETING]
+    best_interests(case.sam, "yes", "2027-09-01")
+    assert case.open_tasks() == [MEETING]  # planning is not started twice
+
+
+def test_regaining_capacity_they_are_asked_and_their_refusal_stops_the_work(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "yes", "2027-03-01")
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
+    assert case.open_tasks() == [MEETING]
+    case.at("2027-03-01T00:00:00+00:00")
+    case.sam.complete(ASSESS_CAPACITY, **{**CANNOT_WEIGH, "weighs": "yes"})
+    assert case.open_tasks() == [REGAINED, MEETING]
+    case.sam.complete(REGAINED, assessment_consent="refused", young_person_views="Not now")
+    [stopped] = case.records("transition_stopped")
+    assert stopped["assessment_consent"] == "refused"
+    assert stopped["young_person_views"] == "Not now"
+    assert case.told("transition_stopped") == {"sam"}
+    assert case.open_tasks() == []  # the planning meeting is no longer asked for
+    assert case.status() == "completed"
+
+
+def test_regaining_capacity_before_the_planning_their_consent_starts_it(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "no", "2027-03-01")
+    case.at("2027-03-01T00:00:00+00:00")
+    case.sam.complete(ASSESS_CAPACITY, **{**CANNOT_WEIGH, "weighs": "yes"})
+    assert case.open_tasks() == [REGAINED]
+    case.sam.complete(REGAINED, assessment_consent="given", **VIEWS)
+    assert case.open_tasks() == [CONSENT_POSITION]
+    case.sam.complete(CONSENT_POSITION, **CONSENT_GIVEN)
+    assert case.open_tasks() == [MEETING]
+
+
+def test_a_later_best_interests_decision_not_to_go_ahead_stops_the_planning(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "yes", "2027-03-01")
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
+    assert case.open_tasks() == [MEETING]
+    case.at("2027-03-01T00:00:00+00:00")
+    best_interests(case.sam, "no", "2027-09-01")  # still lacks capacity: now, do not go ahead
+    [stopped] = case.records("transition_stopped")
+    assert stopped["best_interests_decision"] == "Wait until he is settled"
+    assert stopped["best_interests_proceed"] is False
+    assert case.told("transition_stopped") == {"sam"}
+    assert case.open_tasks() == []  # no planning meeting, no assessment on the old basis
+    assert case.status() == "completed"
+
+
+def test_found_lacking_capacity_the_sharing_consent_cannot_say_he_decided(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "yes", "2027-03-01")
+    for contradiction in (
+        CONSENT_GIVEN,  # can consent, his own answer
+        {**FOR_HIM, "can_consent": "yes"},
+        {**FOR_HIM, "consent_by": "person"},
+    ):
+        with pytest.raises(InvalidSubmission) as refused:
+            case.sam.complete(CONSENT_POSITION, **contradiction)
+        assert "lacks capacity" in refused.value.errors["can_consent"]
+    case.sam.complete(CONSENT_POSITION, **FOR_HIM)
+    [decision] = case.records("information_sharing")
+    assert decision["consent_decided_by"].startswith("Sam, lead worker")
+    assert case.open_tasks() == [MEETING]
+
+
+def granted(case) -> dict[str, str]:
+    with case.engine.db.reading() as session:
+        rows = session.scalars(
+            select(DisclosureGrant).where(DisclosureGrant.instance_id == case.instance_id)
+        )
+        return {row.to_agency: row.basis for row in rows}
+
+
+def test_health_is_told_of_its_continuing_healthcare_screening(transition):
+    case = transition(born=date(2010, 11, 1)).begin()  # 16: screening straight after the plan
+    assert "health" not in granted(case)
+    case.plan()
+    assert CHC in case.open_tasks()
+    basis = granted(case)["health"]
+    assert "NHS Continuing Healthcare" in basis and "health duty" in basis
+    with case.engine.db.reading() as session:
+        row = session.scalars(
+            select(OutboxNotification).where(OutboxNotification.template == "chc_screening")
+        ).one()
+        assert "health" in row.audience  # a health practitioner receives it
+
+
+def test_started_by_adult_social_care_childrens_social_care_is_told_at_eighteen(transition):
+    case = transition(born=date(2009, 1, 20))  # 17 years 10 months
+    case.start(case.ash, "transition-to-adulthood")
+    case.ash.complete(
+        IDENTIFY, transition_reason="care-and-support", needs_summary="Autism", **VIEWS
+    )
+    assert "childrens-social-care" not in granted(case)
+    case.at("2027-01-20T00:00:00+00:00")  # 18 while consent is still being sought
+    assert granted(case)["childrens-social-care"] == "Care Act s66: children's services continue"
+    with case.engine.db.reading() as session:
+        rows = session.scalars(
+            select(OutboxNotification).where(OutboxNotification.template == "services_continue")
+        ).all()
+    assert {row.recipient for row in rows} >= {"childrens-social-care:manager", "ash"}
+    assert all("childrens-social-care" in row.audience for row in rows)
+
+
+REFUSAL_DECISION = "Decide on the refusal: share overriding it, refer to MARM, or respect it"
+
+
+def refused_with_safeguarding_concerns(transition, reason="safeguarding"):
+    case = transition()
+    case.cal = case.person("cal", "childrens-social-care", "manager")
+    case.start(case.sam, "transition-to-adulthood")
+    case.sam.complete(
+        IDENTIFY, transition_reason=reason, needs_summary="Exploited by older men", **VIEWS
+    )
+    case.sam.complete(CONSENT, assessment_consent="refused", **VIEWS)
+    case.sam.complete(REVISIT, consent_now_given="no", young_person_views="Leave me alone")
+    return case
+
+
+def test_a_final_refusal_is_recorded_with_the_young_persons_views(transition):
+    case = transition()
+    case.start(case.sam, "transition-to-adulthood")
+    case.identify()
+    case.sam.complete(CONSENT, assessment_consent="refused", **VIEWS)
+    case.sam.complete(REVISIT, consent_now_given="no", young_person_views="Leave me alone")
+    [refusal] = case.records("consent_refused")
+    assert refusal["young_person_views"] == "Leave me alone"
+    assert refusal["transition_reason"] == "care-and-support"
+    assert case.status() == "completed"  # no safeguarding concern: their decision is respected
+
+
+@pytest.mark.parametrize("reason", ["safeguarding", "both"])
+def test_refused_with_safeguarding_concerns_a_manager_decides_and_may_respect_it(
+    transition, reason
+):
+    case = refused_with_safeguarding_concerns(transition, reason)
+    assert case.records("consent_refused")[0]["young_person_views"] == "Leave me alone"
+    assert case.open_tasks() == [REFUSAL_DECISION]
+    task = case.cal.task(REFUSAL_DECISION)
+    assert task.escalate_to == ["childrens-social-care:head-of-service"]
+    assert case.due(case.cal, REFUSAL_DECISION) == date(2026, 11, 30)  # 5 working days
+    case.cal.complete(
+        REFUSAL_DECISION, refusal_choice="respect", refusal_decision_reasons="Risk is managed"
+    )
+    [decision] = case.records("refusal_decision")
+    assert decision["refusal_choice"] == "respect"
+    assert case.told("refusal_decision") == {"sam"}
+    assert case.status() == "completed"
+    assert granted(case) == {}
+
+
+def test_refused_with_safeguarding_concerns_a_manager_may_share_overriding_it(transition):
+    case = refused_with_safeguarding_concerns(transition)
+    case.cal.complete(
+        REFUSAL_DECISION,
+        refusal_choice="share_override",
+        refusal_decision_reasons="He is at risk of serious harm from exploitation",
+    )
+    assert case.open_tasks() == [CONSENT_POSITION]  # the sharing decision is taken again
+    case.sam.complete(
+        CONSENT_POSITION,
+        **{**CONSENT_REFUSED, "safeguarding_purpose": "yes", "safety_at_risk": "yes"},
+    )
+    assert case.records("information_sharing")[-1]["decision"] == "share_overriding_refusal"
+    case.sam.complete(
+        "Tell the person what was shared, with whom and why",
+        person_told="told",
+        telling_note="Told him in person, with his advocate",
+    )
+    assert case.open_tasks() == [MEETING]
+    assert case.told("transition_started") == {"adult-social-care:manager"}
+
+
+def test_refused_with_safeguarding_concerns_a_manager_may_refer_to_marm(transition):
+    case = refused_with_safeguarding_concerns(transition)
+    case.cal.complete(
+        REFUSAL_DECISION, refusal_choice="marm", refusal_decision_reasons="High risk outside s42"
+    )
+    assert "MARM" in granted(case)["adult-social-care"]
+    assert case.entries()[-2:] == ["refusal_decision", "marm_referral"]
+    assert case.told("marm_referral") == {
+        "adult-social-care:manager",
+        "childrens-social-care:manager",
+    }
+    assert case.open_tasks() == [MARM]
+    assert case.asm.task(MARM).escalate_to == ["adult-social-care:head-of-service"]
+
+
+def test_found_lacking_capacity_asking_for_consent_cannot_say_he_decided_either(transition):
+    case = lacking_capacity(transition)
+    best_interests(case.sam, "yes", "2027-03-01")
+    case.sam.complete(CONSENT_POSITION, **{**FOR_HIM, "consent": "not_sought"})
+    ask = "Ask for consent to share information"
+    assert case.open_tasks() == [ask]
+    with pytest.raises(InvalidSubmission) as refused:
+        case.sam.complete(ask, can_consent="yes", consent_by="person", consent_answer="given")
+    assert "lacks capacity" in refused.value.errors["can_consent"]
+    case.sam.complete(
+        ask,
+        can_consent="no",
+        consent_by="best_interests",
+        consent_decided_by="Sam, lead worker: the best-interests decision",
+        consent_answer="given",
+    )
+    assert case.records("information_sharing")[-1]["decision"] == "share_proportionately"
+    assert case.open_tasks() == [MEETING]
