@@ -71,6 +71,8 @@ EVENTS = {
     "assessment_refused": ("A transition assessment was refused: reasons sent in writing", True),
     "chc_screening": ("NHS continuing healthcare screening has been recorded", False),
     "marm_referral": ("A young person's high risk needs a MARM meeting", True),
+    "transition_stopped": ("Transition planning has stopped for a young person", True),
+    "refusal_decision": ("A decision has been made on a refused transition assessment", True),
     "marm_meeting": ("A Multi-Agency Risk Management meeting has been held", True),
     # Mental Capacity Act 2005 (DOMAIN.md section 9): one decision at a time.
     "decision_stands": ("A person has capacity for a decision: their decision stands", False),
