@@ -97,6 +97,23 @@ class PreBirth(Family):
             REFER, parents_aware="yes", parent_learning_disability=learning_disability, **REFERRAL
         )
 
+    def assess_parenting_jointly(self):
+        """Adult learning disability and children's social care assess the capacity to parent."""
+        self.lee.complete(
+            LD_ASSESSMENT,
+            ld_cognitive_capacity="Understands routines with pictures",
+            ld_care_capacity="Good enough with daily support",
+            ld_support_needed="Parenting support worker",
+            ld_risk_view="medium",
+            ld_joint="yes",
+        )
+        self.sam.complete(
+            PARENTING,
+            capacity_to_parent="Can meet needs with support",
+            parenting_support="Daily visits for six weeks",
+            parenting_joint="yes",
+        )
+
     def threshold(self, decision, harm="no"):
         self.mia.complete(
             THRESHOLD, threshold=decision, significant_harm=harm, threshold_reasons="Seen it"
@@ -425,20 +442,7 @@ def test_a_parent_with_a_learning_disability_gets_a_focused_joint_capacity_asses
     assert [t.name for t in case.lee.inbox()] == [LD_ASSESSMENT]  # involved in the case now
     assert case.due(case.lee, LD_ASSESSMENT) == date(2027, 2, 25)
     assert case.due(case.sam, PARENTING) == date(2027, 2, 25)
-    case.lee.complete(
-        LD_ASSESSMENT,
-        ld_cognitive_capacity="Understands routines with pictures",
-        ld_care_capacity="Good enough with daily support",
-        ld_support_needed="Parenting support worker",
-        ld_risk_view="medium",
-        ld_joint="yes",
-    )
-    case.sam.complete(
-        PARENTING,
-        capacity_to_parent="Can meet needs with support",
-        parenting_support="Daily visits for six weeks",
-        parenting_joint="yes",
-    )
+    case.assess_parenting_jointly()
     assert case.records("capacity_assessment")[0]["ld_joint"] is True
     assert case.records("parenting_capacity")[0]["parenting_joint"] is True
     case.health_contributes()
@@ -728,20 +732,7 @@ def assess_capacity(case, weighs):
 
 def joint_work_done(case):
     """The focused capacity-to-parent work, health's contributions and the joint assessment."""
-    case.lee.complete(
-        LD_ASSESSMENT,
-        ld_cognitive_capacity="Understands routines with pictures",
-        ld_care_capacity="Good enough with daily support",
-        ld_support_needed="Parenting support worker",
-        ld_risk_view="medium",
-        ld_joint="yes",
-    )
-    case.sam.complete(
-        PARENTING,
-        capacity_to_parent="Can meet needs with support",
-        parenting_support="Daily visits for six weeks",
-        parenting_joint="yes",
-    )
+    case.assess_parenting_jointly()
     case.health_contributes()
 
 

@@ -20,6 +20,12 @@ STAGE1 = S1_RAISER
 
 
 NO_RISK = {"s1_raiser_immediate_risk": "no"}
+CHILD_AT_RISK = {
+    **DIFFERENCE,
+    "immediate_risk": "yes",
+    "raised_risk_to": "child",
+    "raised_risk_who": "Ruby",
+}
 
 
 def actor_of(app, username):
@@ -209,12 +215,7 @@ def test_a_stale_page_is_a_409_and_changes_nothing(app, web):
         app,
         "pat",
         DESCRIBE,
-        **{
-            **DIFFERENCE,
-            "immediate_risk": "yes",
-            "raised_risk_to": "child",
-            "raised_risk_who": "Ruby",
-        },
+        **CHILD_AT_RISK,
     )
     mia = web("mia")
     task_id = mia.task_id("Act now under child protection procedures", tab="team")
@@ -240,12 +241,7 @@ def test_claim_and_unclaim_from_the_inbox(app, web):
         app,
         "pat",
         DESCRIBE,
-        **{
-            **DIFFERENCE,
-            "immediate_risk": "yes",
-            "raised_risk_to": "child",
-            "raised_risk_who": "Ruby",
-        },
+        **CHILD_AT_RISK,
     )
     mia = web("mia")
     task_id = mia.task_id("Act now under child protection procedures", tab="team")
@@ -461,12 +457,7 @@ def test_who_may_claim_a_mash_task(app, web, username, status):
         app,
         "pat",
         DESCRIBE,
-        **{
-            **DIFFERENCE,
-            "immediate_risk": "yes",
-            "raised_risk_to": "child",
-            "raised_risk_who": "Ruby",
-        },
+        **CHILD_AT_RISK,
     )
     task = next(t for t in engine_of(app).inbox(actor_of(app, "mia"), "team").tasks)
     if username == "sam":
