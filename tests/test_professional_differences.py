@@ -251,7 +251,12 @@ def test_resolved_at_stage_one_only_when_both_practitioners_say_so(ladder):
     assert ladder.entries() == ["raised", "position", "position", "outcome"]
     outcome = ladder.records("outcome")[0]
     assert (outcome["stage"], outcome["resolved"]) == (1, True)
-    assert outcome["decision"] == "Mother's relapse raises the risk to Ruby"
+    # both practitioners' accounts, not the raiser's alone
+    assert outcome["decision"] == (
+        "Adult mental health: Mother's relapse raises the risk to Ruby"
+        " / Children's social care: Needs are met by early help"
+    )
+    assert outcome["agreed_actions"] == "Joint visit on Thursday"
     assert {"pat", "sam", "partnership-business-manager"} <= ladder.told("outcome")
 
 
