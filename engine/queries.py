@@ -15,6 +15,7 @@ from .models import (
     ACTIVE_TASK_STATES,
     AuditEvent,
     HumanTask,
+    MessageSubscription,
     ProcessInstance,
     TaskCandidate,
     Timer,
@@ -219,3 +220,17 @@ def stage_positions(session: Session, instance_ids: list[int]) -> dict[int, Huma
     for task in session.scalars(query.order_by(HumanTask.stage, HumanTask.id.desc())):
         found[task.instance_id] = task  # the highest stage, then the earliest task, wins
     return found
+
+
+def stage_reached(session: Session, instance_id: int) -> int:
+    """The furthest stage its open tasks have reached (0 when none declares one)."""
+    return max((t.stage or 0 for t in active_tasks(session, instance_id)), default=0)
+
+
+def waiting_for(session: Session, instance_id: int, names) -> str | None:
+    """The first of these messages the instance waits for now, if any."""
+    query = select(MessageSubscription.message_name).where(
+        MessageSubscription.instance_id == instance_id,
+        MessageSubscription.message_name.in_(names),
+    )
+    return session.scalars(query).first()

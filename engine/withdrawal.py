@@ -17,11 +17,10 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import access
+from . import access, queries
 from .actors import Actor
 from .errors import Conflict, InvalidSubmission, NotPermitted
 from .models import MessageSubscription, ProcessInstance
-from .risk_reports import stage_reached, waiting_for
 from .runtime import InstanceRef
 
 WITHDRAWAL_MESSAGES = ("difference_withdrawn",)
@@ -40,7 +39,7 @@ class WithdrawalOperations:
             instance = access.visible_instance(session, instance_id, actor)
             message = waiting_withdrawal(session, instance.id)
             raiser = self._raiser(session, instance, message) if message else instance.started_by
-            stage = stage_reached(session, instance.id)
+            stage = queries.stage_reached(session, instance.id)
         if actor.system or actor.user_id != raiser:
             raise NotPermitted(NOT_THE_RAISER)
         if message is None:
@@ -88,7 +87,7 @@ class WithdrawalOperations:
 
 def waiting_withdrawal(session: Session, instance_id: int) -> str | None:
     """The withdrawal message the instance waits for now, if any."""
-    return waiting_for(session, instance_id, WITHDRAWAL_MESSAGES)
+    return queries.waiting_for(session, instance_id, WITHDRAWAL_MESSAGES)
 
 
 def ensure_may_send(name: str, actor: Actor | None) -> None:

@@ -47,8 +47,8 @@ class RiskReportOperations:
         with self.db.reading() as session:
             instance = access.visible_instance(session, instance_id, actor)
             parties = parties_to(session, [instance.id]).get(instance.id, set())
-            message = waiting_for(session, instance.id, RISK_MESSAGES)
-            stage = stage_reached(session, instance.id)
+            message = queries.waiting_for(session, instance.id, RISK_MESSAGES)
+            stage = queries.stage_reached(session, instance.id)
         if actor.system or actor.user_id not in parties:
             raise NotPermitted(NOT_A_PARTY)
         if message is None:
@@ -123,20 +123,6 @@ def parties_to(session: Session, instance_ids: list[int]) -> dict[int, set[str]]
         people = found.setdefault(instance_id, set())
         people.update(p for p in (assignee, completed_by, *(candidates or [])) if p)
     return found
-
-
-def stage_reached(session: Session, instance_id: int) -> int:
-    """The furthest stage its open tasks have reached (0 when none declares one)."""
-    return max((t.stage or 0 for t in queries.active_tasks(session, instance_id)), default=0)
-
-
-def waiting_for(session: Session, instance_id: int, names) -> str | None:
-    """The first of these messages the instance waits for now, if any."""
-    query = select(MessageSubscription.message_name).where(
-        MessageSubscription.instance_id == instance_id,
-        MessageSubscription.message_name.in_(names),
-    )
-    return session.scalars(query).first()
 
 
 def ensure_may_send(name: str, actor: Actor | None) -> None:
