@@ -25,7 +25,8 @@ from .clock import Clock
 from .db import Database
 from .decision_pages.operations import DecisionPageOperations
 from .deployment_ops import DeploymentOperations
-from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
+from .dialect.messages import VariablesMessageEventDefinition
+from .dialect.parser import initiator_variable
 from .disclosure.holders import instance_holder
 from .errors import (
     Conflict,

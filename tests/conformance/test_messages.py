@@ -8,8 +8,9 @@ import pytest
 
 from engine import queries
 from engine.errors import MessageNotCorrelated
+from engine.models import ENDED
 
-from .catalogue import supported
+from .catalogue import refused, supported
 from .support import deploy
 
 GATEWAYS, MESSAGES = "Gateways", "Messages"
@@ -57,3 +58,97 @@ def test_after_five_days_the_chase_wins_and_a_late_reply_is_not_correlated(scena
     assert _waits(engine, ref.id) == ([], None)
     with pytest.raises(MessageNotCorrelated):
         engine.correlate_message("agency_reply", business_key="referral-18")
+
+
+# --- message throw and end events -----------------------------------------------------------
+
+THROW_WITHOUT_IMPLEMENTATION = supported(
+    MESSAGES,
+    "Message intermediate throw and end event without an implementation (does nothing)",
+    "msg_throw_no_implementation.bpmn",
+)
+
+
+@THROW_WITHOUT_IMPLEMENTATION
+def test_a_message_throw_or_end_event_without_an_implementation_does_nothing(scenario, engine):
+    deploy(scenario, THROW_WITHOUT_IMPLEMENTATION)
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("tell_school", {"child": "Ruby"})
+    assert [t.name for t in pat.inbox()] == ["Plan the home visit"]
+    done = pat.complete("Plan the home visit")
+    assert done.status == ENDED
+    assert engine.instance_variables(ref.id) == {"child": "Ruby"}
+
+
+IMPLEMENTATION_REFUSAL = "cannot run on a message throw or end event here"
+refused(
+    MESSAGES,
+    "Message throw event with camunda:class or camunda:delegateExpression (Java)",
+    "msg_throw_java_class.bpmn",
+    IMPLEMENTATION_REFUSAL,
+)
+refused(
+    MESSAGES,
+    "Message end event with camunda:type=external (external task)",
+    "msg_end_external.bpmn",
+    IMPLEMENTATION_REFUSAL,
+)
+refused(
+    MESSAGES,
+    "Message throw event with camunda:expression (calls a bean)",
+    "msg_throw_expression.bpmn",
+    IMPLEMENTATION_REFUSAL,
+)
+
+
+# --- receive tasks --------------------------------------------------------------------------
+
+RECEIVE_TASK = supported(
+    MESSAGES, "Receive task with a message (messageRef)", "msg_receive_task.bpmn"
+)
+
+
+@RECEIVE_TASK
+def test_a_receive_task_waits_for_its_message_and_takes_its_variables(scenario, engine):
+    deploy(scenario, RECEIVE_TASK)
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("gp_report", business_key="child-42")
+    assert pat.inbox() == []
+    with engine.db.reading() as session:
+        assert queries.waiting_for(session, ref.id, ["gp_report_received"]) == "gp_report_received"
+
+    engine.correlate_message(
+        "gp_report_received", business_key="child-42", variables={"concerns": "none"}
+    )
+    assert [t.name for t in pat.inbox()] == ["Read the GP's report"]
+    assert engine.instance_variables(ref.id)["concerns"] == "none"
+
+
+refused(
+    MESSAGES,
+    "Receive task without a message",
+    "msg_receive_task_without_message.bpmn",
+    "a receive task needs a message (messageRef)",
+)
+
+
+# --- event-based gateway refusals -----------------------------------------------------------
+
+refused(
+    GATEWAYS,
+    "Event-based gateway followed by a conditional catch event",
+    "msg_event_gateway_conditional.bpmn",
+    "a conditional event after an event-based gateway is not supported here",
+)
+refused(
+    GATEWAYS,
+    "Event-based gateway followed by a receive task",
+    "msg_event_gateway_receive_task.bpmn",
+    "an event-based gateway may only be followed by intermediate catch events",
+)
+refused(
+    GATEWAYS,
+    "Event-based gateway waiting for more than one timer",
+    "msg_event_gateway_two_timers.bpmn",
+    "an event-based gateway here may wait for one timer at most",
+)

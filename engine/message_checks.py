@@ -1,0 +1,97 @@
+"""Deploy checks for messages and event-based gateways (``check_bpmn`` runs them).
+
+Refused, each with the file, element and line: a message throw or end event that names an
+implementation (Java, a bean, an external worker: nothing here could run it), a receive task
+with no message (nothing could ever trigger it), and event-based gateways followed by anything
+but message, timer or signal catch events, or by more than one timer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from .errors import Problem
+from .validation import CAMUNDA_NS, NS, problem_at
+
+IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type")
+
+
+def check_messages(tree: etree._Element, filename: str) -> Iterator[Problem]:
+    """Every message or event-based gateway construct we cannot run as Camunda 7 does."""
+    yield from _throw_implementations(tree, filename)
+    yield from _receive_tasks(tree, filename)
+    for gateway in tree.iterfind(".//bpmn:eventBasedGateway", NS):
+        yield from _gateway_targets(gateway, filename)
+
+
+def _throw_implementations(tree, filename) -> Iterator[Problem]:
+    for tag in ("intermediateThrowEvent", "endEvent"):
+        for event in tree.iterfind(f".//bpmn:{tag}", NS):
+            for definition in event.iterfind("./bpmn:messageEventDefinition", NS):
+                for element in (event, definition):
+                    yield from _implementation(element, filename)
+
+
+def _implementation(element, filename) -> Iterator[Problem]:
+    for attribute in IMPLEMENTATIONS:
+        if element.get(f"{{{CAMUNDA_NS}}}{attribute}"):
+            yield problem_at(
+                filename,
+                element,
+                f"camunda:{attribute} cannot run on a message throw or end event here (it needs "
+                "Java, a bean or an external worker); remove it and the event does nothing, as "
+                "in Camunda 7, and use camunda:properties (notify, record) to tell people",
+            )
+
+
+def _receive_tasks(tree, filename) -> Iterator[Problem]:
+    for task in tree.iterfind(".//bpmn:receiveTask", NS):
+        if not task.get("messageRef"):
+            yield problem_at(
+                filename,
+                task,
+                "a receive task needs a message (messageRef) here: JoinedUp has no API to "
+                "trigger it by hand, so it would wait for ever; choose its message in the "
+                "Modeler, or use a user task",
+            )
+
+
+def _gateway_targets(gateway, filename) -> Iterator[Problem]:
+    process = gateway.getparent()
+    flows = process.xpath(
+        "./bpmn:sequenceFlow[@sourceRef=$id]", namespaces=NS, id=gateway.get("id")
+    )
+    targets = [t for t in (_element(process, f.get("targetRef")) for f in flows) if t is not None]
+    for target in targets:
+        if message := _not_awaitable(target):
+            yield problem_at(filename, target, message)
+    timers = [t for t in targets if t.find("./bpmn:timerEventDefinition", NS) is not None]
+    for extra in timers[1:]:
+        yield problem_at(
+            filename,
+            extra,
+            "an event-based gateway here may wait for one timer at most; chain a second "
+            "gateway after the first timer for a later deadline",
+        )
+
+
+def _not_awaitable(target) -> str | None:
+    """Why an event-based gateway cannot wait for ``target`` here, or None."""
+    if etree.QName(target).localname != "intermediateCatchEvent":
+        return (
+            "an event-based gateway may only be followed by intermediate catch events "
+            "(message, timer or signal), as in Camunda 7"
+        )
+    if target.find("./bpmn:conditionalEventDefinition", NS) is not None:
+        return (
+            "a conditional event after an event-based gateway is not supported here; "
+            "wait for a message or a timer instead"
+        )
+    return None
+
+
+def _element(process, element_id: str | None):
+    found = process.xpath("./*[@id=$id]", id=element_id or "")
+    return found[0] if found else None
