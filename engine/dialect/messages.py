@@ -45,4 +45,3 @@ def message_definition(definition, throwing: bool) -> VariablesMessageEventDefin
         definition.result_var,
         description=definition.description,
     )
-
