@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from .dialect.parser import DialectParser
 from .errors import InvalidDefinition, NotFound, Problem
+from .message_starts import MESSAGE_START
 from .models import Definition, DefinitionElement, Deployment
 from .resources import (
     BPMN,
@@ -122,7 +123,10 @@ def _store(session, deployment, resource, latest, deployed_by, now) -> Definitio
             name=element_name,
             executable=executable,
         )
-        for kind, element_id, element_name, executable in resource.provides
+        for kind, element_id, element_name, executable in [
+            *resource.provides,
+            *((MESSAGE_START, name, None, True) for name in resource.message_starts),
+        ]
     )
     return definition
 

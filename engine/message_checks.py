@@ -2,7 +2,8 @@
 
 Refused, each with the file, element and line: a message throw or end event that names an
 implementation (Java, a bean, an external worker: nothing here could run it), a receive task
-with no message (nothing could ever trigger it), and event-based gateways followed by anything
+with no message (nothing could ever trigger it), a message start event beside another start
+event (we start a process at one start event only), and event-based gateways followed by anything
 but message, timer or signal catch events, or by more than one timer.
 """
 
@@ -22,6 +23,7 @@ def check_messages(tree: etree._Element, filename: str) -> Iterator[Problem]:
     """Every message or event-based gateway construct we cannot run as Camunda 7 does."""
     yield from _throw_implementations(tree, filename)
     yield from _receive_tasks(tree, filename)
+    yield from _message_starts(tree, filename)
     for gateway in tree.iterfind(".//bpmn:eventBasedGateway", NS):
         yield from _gateway_targets(gateway, filename)
 
@@ -56,6 +58,22 @@ def _receive_tasks(tree, filename) -> Iterator[Problem]:
                 "trigger it by hand, so it would wait for ever; choose its message in the "
                 "Modeler, or use a user task",
             )
+
+
+def _message_starts(tree, filename) -> Iterator[Problem]:
+    for process in tree.iterfind("./bpmn:process", NS):
+        starts = process.findall("./bpmn:startEvent", NS)
+        if len(starts) < 2:
+            continue
+        for start in starts:
+            if start.find("./bpmn:messageEventDefinition", NS) is not None:
+                yield problem_at(
+                    filename,
+                    start,
+                    "a message start event must be its process's only start event here; "
+                    "start the other way in a separate process, or call a shared process "
+                    "from both (a call activity)",
+                )
 
 
 def _gateway_targets(gateway, filename) -> Iterator[Problem]:

@@ -5,10 +5,15 @@
   it is a service task that calls nobody, and it never delivers to other instances (nor to
   this one). Implementations (Java, beans, external workers) are refused at deploy.
 - A receive task with a ``messageRef`` waits for that message like a message catch event.
+- A process's own message start event starts it straight away: correlating its message starts
+  the process with the message's variables (``engine.message_starts``), and a start by hand
+  goes through it as Camunda 7 does when it is the only start event (deploy checks that).
 """
 
 from __future__ import annotations
 
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 
@@ -45,3 +50,14 @@ def message_definition(definition, throwing: bool) -> VariablesMessageEventDefin
         definition.result_var,
         description=definition.description,
     )
+
+
+def start_at_once(task, node: etree._Element) -> None:
+    """Make a process's own message start event start it without waiting (its message name
+    stays in ``start_message``); an event subprocess's message start keeps waiting."""
+    definition = task.event_definition
+    if not isinstance(definition, MessageEventDefinition):
+        return
+    if etree.QName(node.getparent()).localname == "process":
+        task.start_message = definition.name
+        task.event_definition = NoneEventDefinition()

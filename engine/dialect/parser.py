@@ -33,7 +33,7 @@ from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
 from .gateways import TokenSafeParallelGateway
-from .messages import message_definition
+from .messages import message_definition, start_at_once
 from .multi_instance import CollectionByName, bound_instances
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
@@ -99,6 +99,7 @@ class StartEventParser(DialectEventParser, CamundaStartEventParser):
     def create_task(self):
         task = super().create_task()
         task.initiator_variable = self.attribute("initiator", "camunda")
+        start_at_once(task, self.node)
         return task
 
 

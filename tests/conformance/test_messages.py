@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from engine import queries
-from engine.errors import MessageNotCorrelated
+from engine.errors import MessageNotCorrelated, NotPermitted
 from engine.models import ENDED
 
 from .catalogue import refused, supported
@@ -151,4 +151,55 @@ refused(
     "Event-based gateway waiting for more than one timer",
     "msg_event_gateway_two_timers.bpmn",
     "an event-based gateway here may wait for one timer at most",
+)
+
+
+# --- message start events -------------------------------------------------------------------
+
+MESSAGE_START = supported(
+    MESSAGES,
+    "Message start event (correlating its message starts the latest version)",
+    "msg_start_event.bpmn",
+    "a person may start it by message only if they hold one of the process's "
+    "camunda:candidateStarterGroups; it must be the process's only start event",
+)
+
+
+@MESSAGE_START
+def test_correlating_a_start_message_starts_an_instance_with_its_key_and_variables(
+    scenario, engine
+):
+    deploy(scenario, MESSAGE_START)
+    pat = scenario.as_user("pat", "practitioner")
+    first = engine.correlate_message(
+        "referral_submitted", business_key="ref-1", variables={"child": "Ruby"}, actor=pat.actor
+    )
+    second = engine.correlate_message("referral_submitted", business_key="ref-2")
+    assert first.id != second.id
+    assert [t.name for t in pat.inbox()] == ["Screen the referral"] * 2
+    assert {t.business_key for t in pat.inbox()} == {"ref-1", "ref-2"}
+    assert engine.instance_variables(first.id)["child"] == "Ruby"
+
+
+@MESSAGE_START
+def test_only_a_starter_may_start_by_message(scenario, engine):
+    deploy(scenario, MESSAGE_START)
+    nurse = scenario.as_user("nina", "health")
+    with pytest.raises(NotPermitted):
+        engine.correlate_message("referral_submitted", business_key="ref-3", actor=nurse.actor)
+
+
+@MESSAGE_START
+def test_a_process_whose_only_start_is_a_message_start_also_starts_by_hand(scenario):
+    deploy(scenario, MESSAGE_START)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("referral_by_message")
+    assert [t.name for t in pat.inbox()] == ["Screen the referral"]
+
+
+refused(
+    MESSAGES,
+    "Message start event beside another start event",
+    "msg_start_event_and_none_start.bpmn",
+    "a message start event must be its process's only start event here",
 )
