@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .actors import Actor
-from .errors import Conflict, NotPermitted
+from .errors import Conflict, NotPermitted, Problem
 from .models import Definition, DefinitionElement, MessageSubscription
 
 MESSAGE_START = "message_start"
@@ -54,6 +54,35 @@ def process_started_by(session: Session, name: str) -> Definition | None:
         keys = ", ".join(sorted(d.key for d in found))
         raise Conflict(f"Message '{name}' starts several processes ({keys}); it must start one")
     return found[0] if found else None
+
+
+def message_start_conflicts(session: Session, definition: Definition, tree) -> list[Problem]:
+    """A just-stored process may not start on a message another process's latest version
+    starts on (Camunda 7 refuses that deployment too)."""
+    problems = []
+    for name in definition_message_starts(session, definition.id):
+        try:
+            process_started_by(session, name)
+        except Conflict:
+            node = tree.xpath("//bpmn:message[@name=$name]", namespaces=_NS, name=name)
+            problems.append(
+                Problem(
+                    definition.resource_name,
+                    f"message '{name}' already starts another deployed process; a message "
+                    "may start one process only: rename the message",
+                    node[0].get("id") if node else definition.key,
+                    node[0].sourceline if node else None,
+                )
+            )
+    return problems
+
+
+def definition_message_starts(session: Session, definition_id: int) -> list[str]:
+    """The message names a stored definition starts on."""
+    query = select(DefinitionElement.element_id).where(
+        DefinitionElement.definition_id == definition_id, DefinitionElement.kind == MESSAGE_START
+    )
+    return list(session.scalars(query))
 
 
 def ensure_may_start(definition: Definition, actor: Actor | None) -> None:

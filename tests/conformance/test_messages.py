@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from engine import queries
-from engine.errors import MessageNotCorrelated, NotPermitted
+from engine.errors import InvalidDefinition, MessageNotCorrelated, NotPermitted
 from engine.models import ENDED
 
 from .catalogue import refused, supported
@@ -203,3 +203,13 @@ refused(
     "msg_start_event_and_none_start.bpmn",
     "a message start event must be its process's only start event here",
 )
+
+
+def test_a_second_process_starting_on_the_same_message_is_refused_at_deploy(scenario, engine):
+    deploy(scenario, MESSAGE_START)
+    copy = MESSAGE_START.text.replace('"referral_by_message"', '"referral_copy"')
+    with pytest.raises(InvalidDefinition) as refusal:
+        scenario.deploy("copy.bpmn", copy, deployed_by="owner")
+    [problem] = refusal.value.problems
+    assert "already starts another deployed process" in problem.message
+    assert (problem.file, problem.element_id) == ("copy.bpmn", "msg_new_referral")
