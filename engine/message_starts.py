@@ -12,6 +12,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import ownership
 from .actors import Actor
 from .errors import Conflict, NotPermitted, Problem
 from .models import Definition, DefinitionElement, MessageSubscription
@@ -85,10 +86,13 @@ def definition_message_starts(session: Session, definition_id: int) -> list[str]
     return list(session.scalars(query))
 
 
-def ensure_may_start(definition: Definition, actor: Actor | None) -> None:
-    """A person starts a process by message only if they hold one of its starter groups
-    (``camunda:candidateStarterGroups``), as for any other start; the system always may."""
-    if actor is not None and not actor.has_role(*definition.starter_groups):
+def ensure_may_start(session: Session, definition: Definition, actor: Actor | None) -> None:
+    """A person starts a process by message only as they may start it otherwise: holding one
+    of its ``camunda:candidateStarterGroups``, or as its process owner (the Modeler's Start
+    button); the system always may."""
+    if actor is None or actor.has_role(*definition.starter_groups):
+        return
+    if not ownership.may_administer(session, actor, definition.key):
         raise NotPermitted(f"You cannot start '{definition.key}'")
 
 
@@ -113,5 +117,5 @@ def process_to_start(
         return None
     definition = process_started_by(session, name)
     if definition is not None:
-        ensure_may_start(definition, actor)
+        ensure_may_start(session, definition, actor)
     return definition

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from engine import queries
+from engine.demo import DEMO_PASSWORD
 from engine.errors import InvalidDefinition, MessageNotCorrelated, NotPermitted
-from engine.models import ENDED
+from engine.models import ENDED, ProcessInstance
+from webapp import engine_of
 
+from ..helpers import person
 from .catalogue import refused, supported
-from .support import deploy
+from .support import deploy, resource_of
 
 GATEWAYS, MESSAGES = "Gateways", "Messages"
 
@@ -160,8 +165,9 @@ MESSAGE_START = supported(
     MESSAGES,
     "Message start event (correlating its message starts the latest version)",
     "msg_start_event.bpmn",
-    "a person may start it by message only if they hold one of the process's "
-    "camunda:candidateStarterGroups; it must be the process's only start event",
+    "a person may start it by message only as they may start it otherwise (one of its "
+    "camunda:candidateStarterGroups, or as its process owner); it must be the process's only "
+    "start event",
 )
 
 
@@ -213,3 +219,31 @@ def test_a_second_process_starting_on_the_same_message_is_refused_at_deploy(scen
     [problem] = refusal.value.problems
     assert "already starts another deployed process" in problem.message
     assert (problem.file, problem.element_id) == ("copy.bpmn", "msg_new_referral")
+
+
+@MESSAGE_START
+def test_post_engine_rest_message_starts_the_process_or_answers_camundas_400(app):
+    engine = engine_of(app)
+    owner_actor = person(engine, "owner")
+    engine.deploy([resource_of(MESSAGE_START)], deployed_by="owner", actor=owner_actor)
+    client, owner = app.test_client(), _basic("owner")
+    body = {
+        "messageName": "referral_submitted",
+        "businessKey": "ref-9",
+        "processVariables": {"urgent": {"value": True, "type": "Boolean"}},
+    }
+    assert client.post("/engine-rest/message", json=body, headers=owner).status_code == 204
+    with engine.db.reading() as session:
+        query = select(ProcessInstance.id).where(ProcessInstance.business_key == "ref-9")
+        [instance_id] = session.scalars(query).all()
+    assert engine.instance_variables(instance_id)["urgent"] is True
+
+    unknown = client.post("/engine-rest/message", json={"messageName": "nope"}, headers=owner)
+    assert unknown.status_code == 400 and unknown.get_json()["type"] == "RestException"
+    everyone = client.post("/engine-rest/message", json={**body, "all": True}, headers=owner)
+    assert everyone.status_code == 400 and "all" in everyone.get_json()["message"]
+
+
+def _basic(username: str) -> dict:
+    token = base64.b64encode(f"{username}:{DEMO_PASSWORD}".encode()).decode()
+    return {"Authorization": f"Basic {token}", "accept": "application/json"}
