@@ -40,6 +40,11 @@ def test_the_reply_wins_and_the_chase_timer_is_cancelled(scenario, engine, clock
     pat = scenario.as_user("pat", "practitioner")
     ref = pat.start("reply_or_chase", business_key="referral-17")
     assert _waits(engine, ref.id) == (["five_days_passed"], "agency_reply")
+    detail = engine.instance_detail(ref.id, pat.actor)
+    assert [t.name for t in detail["timers"]] == ["5 days without a reply"]
+    assert [(m.message_name, m.element_id) for m in detail["messages"]] == [
+        ("agency_reply", "reply_received")
+    ]
 
     engine.correlate_message("agency_reply", business_key="referral-17", variables={"seen": 1})
     assert [t.name for t in pat.inbox()] == ["Read the agency's reply"]
