@@ -252,3 +252,39 @@ def test_post_engine_rest_message_starts_the_process_or_answers_camundas_400(app
 def _basic(username: str) -> dict:
     token = base64.b64encode(f"{username}:{DEMO_PASSWORD}".encode()).decode()
     return {"Authorization": f"Basic {token}", "accept": "application/json"}
+
+
+@MESSAGE_START
+def test_an_instance_waiting_for_the_message_is_correlated_before_any_start(scenario, engine):
+    deploy(scenario, MESSAGE_START)
+    waiting = RECEIVE_TASK.text.replace("gp_report_received", "referral_submitted")
+    scenario.deploy("waiting.bpmn", waiting, deployed_by="owner")
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("gp_report", business_key="child-7")
+
+    correlated = engine.correlate_message("referral_submitted", business_key="child-7")
+    started = engine.correlate_message("referral_submitted", business_key="child-8")
+    assert correlated.id == ref.id and started.id != ref.id
+    assert sorted(t.name for t in pat.inbox()) == ["Read the GP's report", "Screen the referral"]
+
+
+# --- send tasks -----------------------------------------------------------------------------
+
+SEND_TASK = supported(
+    MESSAGES,
+    "Send task without an implementation",
+    "msg_send_task.bpmn",
+    "Camunda 7 refuses a send task without camunda:class, expression, delegateExpression or "
+    "type; here it runs our camunda:properties conventions (notify, record...) and sends "
+    "nothing else: its message reaches no instance (Java and external implementations are "
+    "refused, as for service tasks)",
+)
+
+
+@SEND_TASK
+def test_a_send_task_without_an_implementation_sends_nothing_and_goes_on(scenario, engine):
+    deploy(scenario, SEND_TASK)
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("strategy_invite", {"child": "Ruby"})
+    assert [t.name for t in pat.inbox()] == ["Hold the strategy discussion"]
+    assert engine.instance_variables(ref.id) == {"child": "Ruby"}
