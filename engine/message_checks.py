@@ -3,8 +3,8 @@
 Refused, each with the file, element and line: a message throw or end event that names an
 implementation (Java, a bean, an external worker: nothing here could run it), a receive task
 with no message (nothing could ever trigger it), a message start event beside another start
-event (we start a process at one start event only), and event-based gateways followed by anything
-but message, timer or signal catch events, or by more than one timer.
+event (we start a process at one start event only), and event-based gateways followed by
+anything but message, timer or signal catch events, by a cycle timer or by several timers.
 """
 
 from __future__ import annotations
@@ -106,6 +106,11 @@ def _not_awaitable(target) -> str | None:
         return (
             "a conditional event after an event-based gateway is not supported here; "
             "wait for a message or a timer instead"
+        )
+    if target.find("./bpmn:timerEventDefinition/bpmn:timeCycle", NS) is not None:
+        return (
+            "a timer after an event-based gateway needs a date or a duration here, not a "
+            "cycle: loop back to the gateway to chase again"
         )
     return None
 

@@ -158,6 +158,12 @@ refused(
 )
 refused(
     GATEWAYS,
+    "Event-based gateway followed by a cycle timer",
+    "msg_event_gateway_cycle_timer.bpmn",
+    "a timer after an event-based gateway needs a date or a duration here, not a cycle",
+)
+refused(
+    GATEWAYS,
     "Event-based gateway waiting for more than one timer",
     "msg_event_gateway_two_timers.bpmn",
     "an event-based gateway here may wait for one timer at most",
