@@ -1,6 +1,7 @@
 """Deploy checks for messages and event-based gateways (``check_bpmn`` runs them).
 
-Refused, each with the file, element and line: a message throw or end event that names an
+Refused, each with the file, element and line: a message without a name or whose name is an
+expression (subscriptions are by plain name), a message throw or end event that names an
 implementation (Java, a bean, an external worker: nothing here could run it), a receive task
 with no message (nothing could ever trigger it), a message start event beside another start
 event (we start a process at one start event only), and event-based gateways followed by
@@ -21,11 +22,30 @@ IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type")
 
 def check_messages(tree: etree._Element, filename: str) -> Iterator[Problem]:
     """Every message or event-based gateway construct we cannot run as Camunda 7 does."""
+    yield from _message_names(tree, filename)
     yield from _throw_implementations(tree, filename)
     yield from _receive_tasks(tree, filename)
     yield from _message_starts(tree, filename)
     for gateway in tree.iterfind(".//bpmn:eventBasedGateway", NS):
         yield from _gateway_targets(gateway, filename)
+
+
+def _message_names(tree, filename) -> Iterator[Problem]:
+    for message in tree.iterfind("./bpmn:message", NS):
+        name = (message.get("name") or "").strip()
+        if not name:
+            yield problem_at(
+                filename,
+                message,
+                "the message has no name: name it in the Modeler (messages are correlated by name)",
+            )
+        elif "${" in name:
+            yield problem_at(
+                filename,
+                message,
+                f"message name '{name}' is an expression, which is not supported here: give it "
+                "a plain name and tell instances apart by business key",
+            )
 
 
 def _throw_implementations(tree, filename) -> Iterator[Problem]:

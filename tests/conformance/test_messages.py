@@ -111,6 +111,20 @@ refused(
 )
 
 
+refused(
+    MESSAGES,
+    "Message whose name is an expression",
+    "msg_message_name_expression.bpmn",
+    "is an expression, which is not supported here",
+)
+refused(
+    MESSAGES,
+    "Message without a name",
+    "msg_message_without_name.bpmn",
+    "the message has no name",
+)
+
+
 # --- receive tasks --------------------------------------------------------------------------
 
 RECEIVE_TASK = supported(
