@@ -2,10 +2,11 @@
 
 Refused, each with the file, element and line: a message without a name or whose name is an
 expression (subscriptions are by plain name), a message throw or end event that names an
-implementation (Java, a bean, an external worker: nothing here could run it), a receive task
-with no message (nothing could ever trigger it), a message start event beside another start
-event (we start a process at one start event only), and event-based gateways followed by
-anything but message, timer or signal catch events, by a cycle timer or by several timers.
+implementation (Java, a bean, an external worker: nothing here could run it), a message catch
+event or receive task with no message (nothing could ever trigger it), a message start event
+beside another start event (we start a process at one start event only), and event-based
+gateways followed by anything but message, timer or signal catch events, by a cycle timer or
+by several timers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def check_messages(tree: etree._Element, filename: str) -> Iterator[Problem]:
     yield from _message_names(tree, filename)
     yield from _throw_implementations(tree, filename)
     yield from _receive_tasks(tree, filename)
+    yield from _catches_without_message(tree, filename)
     yield from _message_starts(tree, filename)
     for gateway in tree.iterfind(".//bpmn:eventBasedGateway", NS):
         yield from _gateway_targets(gateway, filename)
@@ -93,6 +95,18 @@ def _message_starts(tree, filename) -> Iterator[Problem]:
                     "a message start event must be its process's only start event here; "
                     "start the other way in a separate process, or call a shared process "
                     "from both (a call activity)",
+                )
+
+
+def _catches_without_message(tree, filename) -> Iterator[Problem]:
+    for tag in ("intermediateCatchEvent", "boundaryEvent", "startEvent"):
+        for definition in tree.iterfind(f".//bpmn:{tag}/bpmn:messageEventDefinition", NS):
+            if not definition.get("messageRef"):
+                yield problem_at(
+                    filename,
+                    definition,
+                    "a message catch event needs a message (messageRef): choose or create "
+                    "one in the Modeler, or nothing could ever be correlated to it",
                 )
 
 

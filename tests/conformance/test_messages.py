@@ -119,6 +119,12 @@ refused(
 )
 refused(
     MESSAGES,
+    "Message catch event without a message (messageRef)",
+    "msg_catch_without_message.bpmn",
+    "a message catch event needs a message (messageRef)",
+)
+refused(
+    MESSAGES,
     "Message without a name",
     "msg_message_without_name.bpmn",
     "the message has no name",
