@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,111 @@ def test_the_webapps_document_points_at_our_pages(client):
     assert set(links) == {"cockpitUrl", "tasklistUrl", "adminUrl"}
     assert links["cockpitUrl"].endswith("/admin/processes")
     assert links["tasklistUrl"].endswith("/inbox")
+
+
+def owner_view(app, instance_id: str) -> dict:
+    engine = engine_of(app)
+    return engine.instance_detail(
+        int(instance_id), engine.authenticate("owner", DEMO_PASSWORD).actor()
+    )
+
+
+def start_with(client, variables):
+    deploy(client, {"steps.bpmn": linear("steps", "one")})
+    return client.post(
+        f"{BASE}/process-definition/key/steps/start", headers=OWNER, json={"variables": variables}
+    )
+
+
+def test_typed_start_variables_are_converted_as_camunda_converts_them(app, client):
+    response = start_with(
+        client,
+        {
+            "referred_on": {"value": "2026-12-01T09:00:00.000+0100", "type": "Date"},
+            "children": {"value": "3", "type": "Integer", "valueInfo": {}},
+            "case_number": {"value": 9_000_000_000, "type": "Long"},
+            "siblings": {"value": 2, "type": "short"},
+            "score": {"value": "2.5", "type": "Double"},
+            "urgent": {"value": "true", "type": "Boolean"},
+            "consented": {"value": False, "type": "Boolean"},
+            "reference": {"value": 1234, "type": "String"},
+            "agencies": {"value": '{"police": true, "health": ["gp"]}', "type": "Json"},
+            "outcome": {"value": None, "type": "Null"},
+            "note": {"value": None, "type": "String"},
+        },
+    )
+    assert response.status_code == 200, response.get_json()
+    variables = owner_view(app, response.get_json()["id"])["variables"]
+    assert variables["referred_on"] == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    assert variables["children"] == 3 and isinstance(variables["children"], int)
+    assert variables["case_number"] == 9_000_000_000 and variables["siblings"] == 2
+    assert variables["score"] == 2.5 and isinstance(variables["score"], float)
+    assert variables["urgent"] is True and variables["consented"] is False
+    assert variables["reference"] == "1234"
+    assert variables["agencies"] == {"police": True, "health": ["gp"]}
+    assert variables["outcome"] is None and variables["note"] is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        ({"value": "soon", "type": "Date"}, "write dates like 2026-12-01T09:00:00.000+0000"),
+        ({"value": 2**31, "type": "Integer"}, "Integer holds whole numbers from"),
+        ({"value": 40_000, "type": "Short"}, "Short holds whole numbers from"),
+        ({"value": "three", "type": "Integer"}, "Cannot convert value 'three' to type Integer"),
+        ({"value": "yes", "type": "Boolean"}, "use true or false"),
+        ({"value": "{oops", "type": "Json"}, "not valid JSON"),
+        ({"value": "rO0ABX", "type": "Object"}, "needs Java serialisation"),
+        ({"value": 1, "type": "Colour"}, "Unsupported value type 'Colour'"),
+    ],
+)
+def test_a_variable_that_does_not_convert_is_a_camunda_400(client, variable, message):
+    response = start_with(client, {"children": variable})
+    body = response.get_json()
+    assert response.status_code == 400 and body["type"] == "InvalidRequestException"
+    assert "children" in body["message"] and message in body["message"]
+
+
+def test_a_start_that_fails_at_run_time_is_a_camunda_500(client):
+    failing = bpmn(
+        "triage",
+        '<bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="how_urgent"/>'
+        '<bpmn:userTask id="today" camunda:candidateGroups="practitioner"/>'
+        '<bpmn:userTask id="this_week" camunda:candidateGroups="practitioner"/>'
+        + flow("start", "how_urgent")
+        + flow("how_urgent", "today", "${risk &gt; 3}")
+        + flow("how_urgent", "this_week", "${risk &lt;= 3}"),
+    )
+    assert deploy(client, {"triage.bpmn": failing}).status_code == 200
+    response = client.post(f"{BASE}/process-definition/key/triage/start", headers=OWNER, json={})
+    body = response.get_json()
+    assert response.status_code == 500 and body["type"] == "ProcessEngineException"
+    assert "risk" in body["message"]
+
+
+def test_an_unexpected_error_is_a_camunda_500_and_an_unknown_path_a_camunda_404(
+    app, client, monkeypatch
+):
+    def crash(*_args, **_kwargs):
+        raise TypeError("something nobody expected")
+
+    monkeypatch.setattr(engine_of(app), "start_owned", crash)
+    response = client.post(f"{BASE}/process-definition/key/steps/start", headers=OWNER, json={})
+    body = response.get_json()
+    assert response.status_code == 500 and body["type"] == "ProcessEngineException"
+    assert body["message"] and "something nobody expected" not in body["message"]
+    unknown = client.get(f"{BASE}/process-instance/count", headers=OWNER)
+    assert unknown.status_code == 404 and unknown.get_json()["type"] == "RestException"
+
+
+def test_a_parse_exception_carries_camunda_details_per_file(client):
+    broken = bpmn(
+        "broken",
+        '<bpmn:startEvent id="start"/><bpmn:userTask id="t" camunda:dueDate="${soon()}"/>'
+        + flow("start", "t"),
+    )
+    body = deploy(client, {"broken.bpmn": broken}).get_json()
+    [error] = body["details"]["broken.bpmn"]["errors"]
+    assert error["mainElementId"] == "t" and error["elementIds"] == ["t"]
+    assert error["line"] > 1 and "unknown function 'soon'" in error["message"]
+    assert body["details"]["broken.bpmn"]["warnings"] == []
