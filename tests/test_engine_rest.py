@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+import re
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from engine.demo import DEMO_PASSWORD
 from webapp import engine_of
 
 from .helpers import WORKFLOWS, bpmn, flow, linear
+from .webclient import WebClient
 
 BASE = "/engine-rest"
 
@@ -207,7 +212,7 @@ def test_a_camunda_form_is_deployed_with_its_diagram(client):
 def test_the_webapps_document_points_at_our_pages(client):
     links = client.get("/.well-known/camunda-automation-platform/webapps").get_json()
     assert set(links) == {"cockpitUrl", "tasklistUrl", "adminUrl"}
-    assert links["cockpitUrl"].endswith("/admin/processes")
+    assert links["cockpitUrl"].endswith("/app/cockpit/default/")
     assert links["tasklistUrl"].endswith("/inbox")
 
 
@@ -317,3 +322,81 @@ def test_a_parse_exception_carries_camunda_details_per_file(client):
     assert error["mainElementId"] == "t" and error["elementIds"] == ["t"]
     assert error["line"] > 1 and "unknown function 'soon'" in error["message"]
     assert body["details"]["broken.bpmn"]["warnings"] == []
+
+
+def modeler_cockpit_link(client, path: str) -> str:
+    """The link the Modeler builds: the well-known ``cockpitUrl`` (slash-ended) + ``path``."""
+    cockpit = client.get("/.well-known/camunda-automation-platform/webapps").get_json()
+    return cockpit["cockpitUrl"].rstrip("/") + "/" + path
+
+
+def test_open_in_cockpit_after_deploy_and_start_lands_on_our_pages(app, client):
+    deployed = deploy(client, {"steps.bpmn": linear("steps", "one")}).get_json()
+    [definition_id] = deployed["deployedProcessDefinitions"]
+    started = client.post(
+        f"{BASE}/process-definition/{definition_id}/start", headers=OWNER, json={}
+    ).get_json()
+    owner = WebClient(app)
+    owner.sign_in("owner")
+    query = "?deploymentsQuery=%5B%7B%22type%22:%22id%22,%22operator%22:%22eq%22,%22value%22:%22"
+    links = {
+        f"process-instance/{started['id']}": f"/instances/{started['id']}",
+        f"repository{query}{deployed['id']}%22%7D%5D": "/admin/processes",
+        f"process-definition/{definition_id}": "/admin/processes/steps?version=1",
+    }
+    for path, page in links.items():
+        response = owner.get(modeler_cockpit_link(client, path))
+        assert response.status_code == 302 and response.headers["Location"] == page, path
+        assert owner.get(page).status_code == 200, page
+    anonymous = client.get(modeler_cockpit_link(client, f"process-instance/{started['id']}"))
+    assert anonymous.status_code == 302 and "/sign-in?next=" in anonymous.headers["Location"]
+    assert owner.get(modeler_cockpit_link(client, "process-definition/steps")).status_code == 404
+    stranger = WebClient(app)
+    stranger.sign_in("pc")  # a police practitioner: not involved, not an owner
+    followed = stranger.get(f"/instances/{started['id']}")
+    assert followed.status_code == 404
+
+
+def follow_fragment(url: str) -> str | None:
+    """Where cockpit.js sends a browser that opened ``url`` (None: it stays)."""
+    path, _, fragment = url.partition("#")
+    script = (Path(__file__).parent.parent / "webapp" / "static" / "cockpit.js").read_text()
+    harness = (
+        "const vm = require('node:vm'); let went = null;"
+        "const window = {location: {hash: process.argv[1], replace: (u) => { went = u; }}};"
+        "const document = {querySelector: () => ({dataset: {cockpitBase: process.argv[2]}})};"
+        "vm.runInNewContext(process.argv[3], {window, document});"
+        "console.log(JSON.stringify(went));"
+    )
+    node = shutil.which("node")
+    assert node, "node is needed to run the page's script"
+    result = subprocess.run(  # noqa: S603
+        [node, "-e", harness, "#" + fragment, "/app/cockpit/default/", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("prefix", ["/app/cockpit/default/", "/camunda/app/cockpit/default/"])
+def test_camunda_s_own_cockpit_fragment_links_are_followed_without_an_inline_script(client, prefix):
+    page = client.get(prefix)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'src="/static/cockpit.js"' in html
+    assert 'data-cockpit-base="/app/cockpit/default/"' in html
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
+    assert not [script for script in inline if "location" in script]  # only GOV.UK's js-enabled
+    assert (
+        follow_fragment(f"{prefix}#/process-instance/42")
+        == "/app/cockpit/default/process-instance/42"
+    )
+    assert follow_fragment(f"{prefix}#/repository?deploymentsQuery=x") == (
+        "/app/cockpit/default/repository?deploymentsQuery=x"
+    )
+    assert follow_fragment(f"{prefix}#/process-definition/steps:1:7") == (
+        "/app/cockpit/default/process-definition/steps:1:7"
+    )
+    assert follow_fragment(f"{prefix}#//elsewhere.example/steal") is None
+    assert follow_fragment(prefix) is None

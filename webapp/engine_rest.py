@@ -105,10 +105,11 @@ def version():
 
 @bp.get("/.well-known/camunda-automation-platform/webapps")
 def webapps():
-    """Where the Modeler's "open" links go: our own pages."""
+    """Where the Modeler's "open" links go: our own pages (``cockpit_links`` for Cockpit's)."""
     inbox = url_for("inbox.index", _external=True)
     processes = url_for("admin.processes", _external=True)
-    return jsonify({"cockpitUrl": processes, "tasklistUrl": inbox, "adminUrl": processes})
+    cockpit = url_for("cockpit.home", _external=True)
+    return jsonify({"cockpitUrl": cockpit, "tasklistUrl": inbox, "adminUrl": processes})
 
 
 @bp.post(f"{PREFIX}/deployment/create")
@@ -149,6 +150,15 @@ def create_deployment():
 def camunda_id(definition) -> str:
     """Camunda's ``key:version:id`` form, stable for the life of the definition version."""
     return f"{definition.key}:{definition.version}:{definition.id}"
+
+
+def parse_camunda_id(ref: str) -> tuple[str, int, int] | None:
+    """``(key, version, definition id)`` from a :func:`camunda_id`, or None if it is not one."""
+    rest, _, definition_id = ref.rpartition(":")
+    key, _, version = rest.rpartition(":")
+    if not (key and version.isdigit() and definition_id.isdigit()):
+        return None
+    return key, int(version), int(definition_id)
 
 
 def _time(moment) -> str:
@@ -219,11 +229,10 @@ def start(definition_ref: str | None = None, key: str | None = None):
     body = _json_body()
     definition_id = None
     if definition_ref is not None:
-        key, _, tail = definition_ref.rpartition(":")
-        key = key.rpartition(":")[0]
-        if not tail.isdigit() or not key:
+        parsed = parse_camunda_id(definition_ref)
+        if parsed is None:
             raise RestError(404, "RestException", f"No process definition with id {definition_ref}")
-        definition_id = int(tail)
+        key, _version, definition_id = parsed
     ref = engine_of(current_app).start_owned(
         key,
         user.actor(),
