@@ -89,4 +89,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         current_app.logger.exception("unhandled error on %s", request.path)
+        if is_engine_rest():  # a process owner in the Modeler: say what kind of failure it was
+            return camunda_error(
+                500,
+                f"JoinedUp failed unexpectedly ({type(error).__name__}); the details are logged "
+                "for the administrators. Nothing you sent was saved.",
+            )
         return respond(500, "internal_error", "Try again later. Nothing you sent was saved.")
