@@ -341,7 +341,9 @@ def test_open_in_cockpit_after_deploy_and_start_lands_on_our_pages(app, client):
     query = "?deploymentsQuery=%5B%7B%22type%22:%22id%22,%22operator%22:%22eq%22,%22value%22:%22"
     links = {
         f"process-instance/{started['id']}": f"/instances/{started['id']}",
-        f"repository{query}{deployed['id']}%22%7D%5D": "/admin/processes",
+        f"repository{query}{deployed['id']}%22%7D%5D": "/admin/processes/steps?version=1",
+        f"repository{query}999999%22%7D%5D": "/admin/processes",
+        "repository": "/admin/processes",
         f"process-definition/{definition_id}": "/admin/processes/steps?version=1",
     }
     for path, page in links.items():

@@ -11,9 +11,13 @@ page that shows the thing, which applies its usual sign-in and permission rules.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+import json
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from . import engine_of
+from .auth import actor
 from .engine_rest import parse_camunda_id
 
 bp = Blueprint("cockpit", __name__)
@@ -48,5 +52,26 @@ def process_definition(definition_ref: str):
 @bp.get(f"{HOME}repository")
 @login_required
 def repository():
-    """A deployment the Modeler just made: the processes page, newest versions first."""
+    """A deployment the Modeler just made: its process's page, else the processes page."""
+    deployment_id = _queried_deployment(request.args.get("deploymentsQuery"))
+    if deployment_id is not None:
+        processes = engine_of(current_app).deployed_processes(deployment_id, actor())
+        if processes:
+            key, version = processes[0]
+            return redirect(url_for("admin.process", key=key, version=version))
     return redirect(url_for("admin.processes"))
+
+
+def _queried_deployment(query: str | None) -> int | None:
+    """The id in Cockpit's ``deploymentsQuery=[{"type": "id", "value": "7"}]``, if any."""
+    try:
+        filters = json.loads(query or "[]")
+    except ValueError:
+        return None
+    for item in filters if isinstance(filters, list) else []:
+        if not isinstance(item, dict) or item.get("type") != "id":
+            continue
+        value = str(item.get("value", ""))
+        if value.isdigit():
+            return int(value)
+    return None

@@ -4,6 +4,7 @@ Camunda 7's REST API answers them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pytest
 
@@ -54,7 +55,7 @@ OPEN_IN_COCKPIT = supported(
     MODELER,
     '"Open in Cockpit" after deploy and start',
     "rest_open_in_cockpit.bpmn",
-    "Opens JoinedUp's processes page or the instance's page",
+    "Opens JoinedUp's page for the deployed process or the new instance",
 )
 
 
@@ -122,8 +123,9 @@ def test_typed_variables_from_the_start_dialog_decide_as_their_types_do(app):
         variables = {"children": children, "urgent": urgent, **more}
         response = client.post(url, headers=OWNER, json={"variables": variables})
         assert response.status_code == 200, response.get_json()
-        detail = engine_of(app).instance_detail(int(response.get_json()["id"]), owner)
-        return detail["variables"], [task.name for task in detail["tasks"]]
+        instance_id = response.get_json()["id"]
+        detail = engine_of(app).instance_detail(int(instance_id), owner)
+        return {**detail["variables"], "id": instance_id}, [t.name for t in detail["tasks"]]
 
     # "10" as an Integer is ten, not the text "10" (which would sort before "2")
     typed, tasks = start(
@@ -133,6 +135,7 @@ def test_typed_variables_from_the_start_dialog_decide_as_their_types_do(app):
     )
     assert tasks == ["Hold a strategy discussion for the siblings"]
     assert typed["referred_on"] == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert WebClient(app).sign_in("owner").get(f"/instances/{typed['id']}").status_code == 200
     _, tasks = start({"value": 1, "type": "Integer"}, {"value": True, "type": "Boolean"})
     assert tasks == ["Hold a strategy discussion"]
     refused_object = client.post(
@@ -157,7 +160,7 @@ def test_a_start_that_fails_at_run_time_answers_camunda_s_500(app):
 
 
 @OPEN_IN_COCKPIT
-def test_open_in_cockpit_opens_the_new_instance(app):
+def test_open_in_cockpit_opens_the_deployed_process_and_the_new_instance(app):
     client = app.test_client()
     deployed = deploy(client, {OPEN_IN_COCKPIT.diagram: OPEN_IN_COCKPIT.text}).get_json()
     [definition_id] = deployed["deployedProcessDefinitions"]
@@ -168,3 +171,7 @@ def test_open_in_cockpit_opens_the_new_instance(app):
     link = modeler_cockpit_link(client, f"process-instance/{started['id']}")
     page = owner.get(owner.get(link).headers["Location"])
     assert page.status_code == 200 and "Screen the referral" in page.get_data(as_text=True)
+    query = f'[{{"type":"id","operator":"eq","value":"{deployed["id"]}"}}]'
+    link = modeler_cockpit_link(client, f"repository?deploymentsQuery={quote(query)}")
+    page = owner.get(owner.get(link).headers["Location"])
+    assert page.status_code == 200 and "Screen a referral" in page.get_data(as_text=True)
