@@ -460,3 +460,19 @@ def test_what_crashed_the_engine_still_answers_as_camunda(client):
     if deployed.status_code == 200:
         started = client.post(f"{BASE}/process-definition/key/notify/start", headers=OWNER, json={})
         assert camunda_shaped(started)
+
+
+def test_a_process_owner_of_another_process_is_refused_as_camunda_refuses(app, client):
+    engine_of(app).create_user(
+        username="olive",
+        password="kettle-harbour-violet-29",
+        display_name="Olive Police Process Owner",
+        agency="police",
+        roles=["process-owner"],
+    )
+    assert deploy(client, {"steps.bpmn": linear("steps", "one")}).status_code == 200
+    olive = basic("olive", "kettle-harbour-violet-29")
+    changed = deploy(client, {"steps.bpmn": linear("steps", "one", "two")}, headers=olive)
+    body = changed.get_json()
+    assert changed.status_code == 403 and body["type"] == "AuthorizationException"
+    assert "Process 'steps' is owned by" in body["message"]
