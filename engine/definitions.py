@@ -160,6 +160,11 @@ def _missing_problem(definition, tree, ref_kind, ref) -> Problem:
             f"links form '{ref['form'] or ref['resource']}' ({_binding_words(ref)}), which is not "
             "deployed: deploy its .form file with the diagram"
         )
+        if ref["form"]:
+            message += (
+                f", and give the form the id '{ref['form']}' (Id, in the form's properties in "
+                "Camunda Modeler)"
+            )
     elif ref_kind == PROCESS:
         nodes = tree.xpath(
             ".//bpmn:callActivity[@calledElement=$ref]", namespaces={"bpmn": BPMN_NS}, ref=ref

@@ -214,8 +214,10 @@ def _subject_kind(resource: Resource, process: etree._Element) -> str | None:
 
 def _describe_form(resource: Resource) -> Resource:
     form = parse_form(resource.text, resource.filename)
-    resource.kind, resource.key, resource.name = FORM, form.id, resource.filename.rsplit(".", 1)[0]
-    resource.provides = [(FORM, form.id, resource.name, True)]
+    # a form without an id is found by its file name (camunda:formKey), never by formRef's id
+    key = form.id or resource.filename
+    resource.kind, resource.key, resource.name = FORM, key, resource.filename.rsplit(".", 1)[0]
+    resource.provides = [(FORM, key, resource.name, True)]
     return resource
 
 
