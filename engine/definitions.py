@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from .dialect.parser import DialectParser
 from .errors import InvalidDefinition, NotFound, Problem
+from .message_starts import MESSAGE_START, message_start_conflicts
 from .models import Definition, DefinitionElement, Deployment
 from .resources import (
     BPMN,
@@ -122,7 +123,10 @@ def _store(session, deployment, resource, latest, deployed_by, now) -> Definitio
             name=element_name,
             executable=executable,
         )
-        for kind, element_id, element_name, executable in resource.provides
+        for kind, element_id, element_name, executable in [
+            *resource.provides,
+            *((MESSAGE_START, name, None, True) for name in resource.message_starts),
+        ]
     )
     return definition
 
@@ -141,6 +145,7 @@ def check_definition(session: Session, definition: Definition, tree=None) -> lis
         return problems or _parse_problems(definition, [], check=check_decisions)
     problems = check_bpmn(tree, definition.resource_name)
     problems += check_evaluated_text(tree, definition.resource_name)
+    problems += message_start_conflicts(session, definition, tree)
     dependencies, missing = resolve_dependencies(session, definition)
     problems += [_missing_problem(definition, tree, ref_kind, ref) for ref_kind, ref in missing]
     if problems:

@@ -498,6 +498,14 @@ RULES = [
         body={"variables": []},
         values={"key": PD},
     ),
+    Rule(
+        "engine_rest.correlate_message",
+        "/engine-rest/message",
+        "POST",
+        owners_only(400, others=401, anonymous=401),  # no messageName
+        kind="rest",
+        body={},
+    ),
 ]
 RULE_IDS = [rule.name for rule in RULES]
 VARIABLE = re.compile(r"<(?:\w+:)?(\w+)>")

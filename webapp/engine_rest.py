@@ -19,6 +19,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from engine.camunda_variables import from_camunda
+from engine.errors import Conflict
 from engine.resources import DEFINITION_SUFFIXES, read_resource
 from engine.signin.throttle import TooManyAttempts
 
@@ -252,3 +253,37 @@ def start(definition_ref: str | None = None, key: str | None = None):
             "tenantId": None,
         }
     )
+
+
+CORRELATION_OPTIONS = ("messageName", "businessKey", "processInstanceId", "processVariables")
+
+
+@bp.post(f"{PREFIX}/message")
+def correlate_message():
+    """Camunda's message correlation: to the one instance waiting for the message, else a
+    start of the one process that starts on it; 204, as Camunda answers without a result."""
+    user = process_owner()
+    body = _json_body()
+    unsupported = sorted(k for k, v in body.items() if k not in CORRELATION_OPTIONS and v)
+    if unsupported:
+        raise RestError(
+            400, "InvalidRequestException", f"not supported here: {', '.join(unsupported)}"
+        )
+    name, instance = body.get("messageName"), body.get("processInstanceId")
+    if not isinstance(name, str) or not name:
+        raise RestError(400, "InvalidRequestException", "messageName is required")
+    if instance is not None and not str(instance).isdigit():
+        raise RestError(400, "InvalidRequestException", f"no process instance {instance}")
+    try:
+        engine_of(current_app).correlate_message(
+            name,
+            business_key=body.get("businessKey"),
+            instance_id=int(instance) if instance is not None else None,
+            variables=from_camunda(body.get("processVariables")),
+            actor=user.actor(),
+        )
+    except Conflict as error:  # no match, or more than one: Camunda's 400
+        raise RestError(
+            400, "RestException", f"Cannot correlate message '{name}': {error}"
+        ) from None
+    return "", 204
