@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser as CamundaUserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
+from .io_mappings import LocalParameters
 from .multi_instance import CAMUNDA_NS, CollectionByName
 
 
@@ -54,7 +55,7 @@ def form_ref(user_task) -> dict | None:
     return None
 
 
-class AssignableUserTask(CamundaUserTask):
+class AssignableUserTask(LocalParameters, CamundaUserTask):
     """A user task spec that keeps who may do it, when it is due and which form it shows."""
 
     def __init__(self, wf_spec, name, form, assignment=None, form_link=None, **kwargs):
