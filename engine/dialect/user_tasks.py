@@ -8,6 +8,7 @@ from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser as CamundaUser
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
 from .io_mappings import LocalParameters
+from .lanes import lanes_are_groups
 from .multi_instance import CAMUNDA_NS, CollectionByName
 
 
@@ -21,7 +22,7 @@ class TaskAssignment:
     due_date: str | None = None
     follow_up_date: str | None = None
     priority: str | None = None
-    lane: str | None = None
+    lane: str | None = None  # only when the process opts in (dialect.lanes)
 
 
 FORM_KEY_PREFIX = "camunda-forms:deployment:"  # the older way to link a Camunda Form
@@ -89,5 +90,5 @@ class AssignableUserTaskParser(CollectionByName, CamundaUserTaskParser):
             due_date=self._camunda("dueDate"),
             follow_up_date=self._camunda("followUpDate"),
             priority=self._camunda("priority"),
-            lane=self.lane,
+            lane=self.lane if lanes_are_groups(self.node) else None,
         )

@@ -1,10 +1,12 @@
-"""Call-activity mappings, input/output parameters, listeners and connectors, as Camunda 7
-runs them (or refused at deploy)."""
+"""Call-activity mappings, input/output parameters, listeners and connectors, and lanes, as
+Camunda 7 runs them (or refused at deploy)."""
 
 from __future__ import annotations
 
+from engine.assignment_warnings import UNOFFERED, assignment_warnings
+
 from .catalogue import refused, supported
-from .support import deploy
+from .support import deploy, resource_of
 
 CALLS = "Call activities"
 
@@ -135,6 +137,49 @@ refused(
     "call_mapping_without_target.bpmn",
     "camunda:in needs a source (or sourceExpression) and a target",
 )
+
+
+LANES = "Lanes"
+PLAIN_LANES = supported(
+    LANES,
+    "Lanes (a drawing only: a lane's name gives no candidate group)",
+    "lane_no_meaning.bpmn",
+    "A user task with no assignee or candidates is in nobody's inbox; `joinedup validate` "
+    "warns about it (administrators see it on its instance's page).",
+)
+
+
+@PLAIN_LANES
+def test_a_lane_gives_its_tasks_no_candidate_group(scenario, engine):
+    deploy(scenario, PLAIN_LANES)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("lane_plain_visit")
+    mo.complete("Plan the home visit")
+    assert pat.inbox() == [] and mo.inbox() == []
+    warnings = assignment_warnings(resource_of(PLAIN_LANES).tree, PLAIN_LANES.diagram)
+    assert [(w.element_id, w.message) for w in warnings] == [("visit_family", UNOFFERED)]
+
+
+LANE_GROUPS = supported(
+    LANES,
+    "Lanes as candidate groups (opt-in: process property lanes_are_groups = true)",
+    "lane_groups_opt_in.bpmn",
+    "Camunda gives lanes no meaning; JoinedUp offers a task without candidate groups to the "
+    "group its lane names only when the process opts in, and warns at validate when a lane "
+    "names no group anyone can hold.",
+)
+
+
+@LANE_GROUPS
+def test_with_the_opt_in_a_lane_names_its_tasks_candidate_group(scenario):
+    deploy(scenario, LANE_GROUPS)
+    duty = scenario.as_user("dee", "mash")
+    duty.start("lane_groups_referral")
+    assert [t.name for t in duty.inbox()] == ["Screen the referral"]
+    warnings = assignment_warnings(resource_of(LANE_GROUPS).tree, LANE_GROUPS.diagram)
+    assert [w.element_id for w in warnings] == ["family_support_lane"]
+    assert "the lane 'Family support' names no group anyone can hold" in warnings[0].message
 
 
 MAPPINGS = "Input/output mappings"
