@@ -267,6 +267,18 @@ def test_a_subprocesss_input_parameters_are_seen_inside_it_only(scenario, engine
     assert engine.instance_variables(started.id)["visits_done"] == 3
 
 
+@SUBPROCESS
+def test_a_subprocesss_locals_are_gone_on_the_path_that_interrupts_it(scenario, engine, clock):
+    deploy(scenario, SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("io_subprocess_visits", {"child_name": "Amy", "visit_purpose": "Assessment"})
+    clock.advance(days=8)
+    engine.fire_due_timers()
+    assert [t.name for t in pat.inbox()] == []
+    assert shown(engine, mo, "Chase the missed visits") == {"visit_purpose": "Assessment"}
+
+
 refused(
     MAPPINGS,
     "camunda:script as a parameter value",
