@@ -56,19 +56,21 @@ class MappedCallActivity(LocalParameters, CallActivity):
                 my_task.data.update(values)
 
 
-def mapped_values(my_task, source_task, mappings, all_locals: dict) -> dict:
-    """The variables ``mappings`` give, read from ``source_task`` (deep copies)."""
+def mapped_values(my_task, source_task, mappings, locals_: dict) -> dict:
+    """The variables ``mappings`` give, read from ``source_task`` (deep copies); a ``local``
+    mapping reads ``locals_`` instead (on the way in: the call activity's own variables)."""
     engine = my_task.workflow.script_engine
     values = {}
     for mapping in mappings:
+        variables = locals_ if mapping.local else source_task.data
         if mapping.all_variables:
-            values.update(deepcopy(all_locals if mapping.local else source_task.data))
+            values.update(deepcopy(variables))
         elif mapping.source_expression is not None:
             text = mapping.source_expression
             value = engine.evaluate(source_task, text) if is_expression(text) else text
             values[mapping.target] = value
         elif mapping.target:
-            values[mapping.target] = deepcopy(source_task.data.get(mapping.source))
+            values[mapping.target] = deepcopy(variables.get(mapping.source))
     return values
 
 
