@@ -16,9 +16,9 @@ from .validation import NS, problem_at
 
 CANDIDATE_ATTRIBUTES = ("assignee", "candidateGroups", "candidateUsers")
 UNOFFERED = (
-    "the user task has no assignee or candidates: it reaches nobody's inbox and only "
-    "administrators will see it (on its instance's page); set camunda:candidateGroups or "
-    "camunda:assignee"
+    "the user task has no assignee or candidates: it reaches nobody's inbox and no one can "
+    "claim it or be given it (it shows only on its instance's page); set "
+    "camunda:candidateGroups or camunda:assignee"
 )
 
 

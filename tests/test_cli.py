@@ -120,7 +120,7 @@ def test_validate_warns_about_a_user_task_offered_to_nobody(run, tmp_path):
     assert checked.exit_code == 0 and checked.output.endswith("No problems found.\n")
     warnings = [line for line in checked.output.splitlines() if "nobody's inbox" in line]
     assert len(warnings) == 1 and warnings[0].startswith("WARNING: jra.bpmn, element '")
-    assert "only administrators will see it" in warnings[0]
+    assert "no one can claim it" in warnings[0]
 
 
 def test_a_boundary_timer_that_tells_a_manager_counts_as_an_escalation():

@@ -144,8 +144,8 @@ PLAIN_LANES = supported(
     LANES,
     "Lanes (a drawing only: a lane's name gives no candidate group)",
     "lane_no_meaning.bpmn",
-    "A user task with no assignee or candidates is in nobody's inbox; `joinedup validate` "
-    "warns about it (administrators see it on its instance's page).",
+    "A user task with no assignee or candidates is in nobody's inbox and no one can claim it "
+    "(Camunda's Tasklist shows it to administrators); `joinedup validate` warns about it.",
 )
 
 
