@@ -149,9 +149,12 @@ def read_parameters(node) -> tuple[tuple[Parameter, ...], tuple[Parameter, ...]]
 
 def attach_parameters(process_node, task_specs) -> None:
     """Give each task spec that takes parameters those its element declares."""
+    declaring = {
+        element.get("id"): element
+        for mapping in process_node.iterfind(f".//{{{CAMUNDA_NS}}}inputOutput")
+        if (element := mapping.getparent().getparent()) is not None
+    }
     for spec in task_specs:
-        if not isinstance(spec, LocalParameters):
-            continue
-        found = process_node.xpath(".//*[@id=$id]", id=spec.bpmn_id or "")
-        if found:
-            spec.input_parameters, spec.output_parameters = read_parameters(found[0])
+        element = declaring.get(spec.bpmn_id)
+        if element is not None and isinstance(spec, LocalParameters):
+            spec.input_parameters, spec.output_parameters = read_parameters(element)
