@@ -6,6 +6,7 @@ Each problem names the file, element and line (``engine.validation.problem_at``)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lxml import etree
@@ -15,6 +16,7 @@ from .errors import Problem
 from .expressions import is_expression
 from .validation import NS, expression_problem, problem_at
 
+CALLERS_KEY = re.compile(r"^\s*[#$]\{\s*execution\.(processBusinessKey|businessKey)\s*\}\s*$")
 LISTENERS = {
     "executionListener": "an execution listener",
     "taskListener": "a task listener",
@@ -60,7 +62,7 @@ def _mapping_problem(mapping, direction: str) -> str | None:
             return f"camunda:{direction} variables='{mapping.get('variables')}' must be 'all'"
         return None
     if mapping.get("businessKey") is not None and direction == "in":
-        return None
+        return _business_key_problem(mapping.get("businessKey"))
     expression = mapping.get("sourceExpression")
     if not mapping.get("target") or not (mapping.get("source") or expression):
         return (
@@ -70,6 +72,17 @@ def _mapping_problem(mapping, direction: str) -> str | None:
     if expression and is_expression(expression):
         return expression_problem(expression, template=True)
     return None
+
+
+def _business_key_problem(text: str) -> str | None:
+    """A called process runs inside its caller's instance: it can only have the caller's key."""
+    if CALLERS_KEY.match(text):
+        return None
+    return (
+        f"camunda:in businessKey='{text}' cannot give the called process a business key of its "
+        "own: it runs inside the caller's instance, under the caller's key; write "
+        "#{execution.processBusinessKey} or remove the mapping"
+    )
 
 
 def _input_output(tree, filename) -> Iterator[Problem]:

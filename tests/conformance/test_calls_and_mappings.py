@@ -116,7 +116,7 @@ BUSINESS_KEY = supported(
     "camunda:in businessKey (the business key passes to the called process)",
     "call_business_key.bpmn",
     "A called process runs inside its caller's instance, so it always has the caller's "
-    "business key, mapped or not.",
+    "business key, mapped or not; a businessKey giving it another key is refused.",
 )
 
 
@@ -131,6 +131,13 @@ def test_the_called_process_has_the_callers_business_key(scenario):
     assert task.business_key == "REF-2041"
 
 
+refused(
+    CALLS,
+    "camunda:in businessKey with a key other than the caller's",
+    "call_other_business_key.bpmn",
+    "camunda:in businessKey='${conference_reference}' cannot give the called process a "
+    "business key of its own",
+)
 refused(
     CALLS,
     "camunda:in or camunda:out without a target",
