@@ -17,6 +17,7 @@ from .expressions import is_expression
 from .validation import NS, expression_problem, problem_at
 
 CALLERS_KEY = re.compile(r"^\s*[#$]\{\s*execution\.(processBusinessKey|businessKey)\s*\}\s*$")
+VERSION_PINS = ("calledElementVersion", "calledElementVersionTag", "calledElementTenantId")
 LISTENERS = {
     "executionListener": "an execution listener",
     "taskListener": "a task listener",
@@ -47,10 +48,36 @@ def check_extensions(tree: etree._Element, filename: str) -> Iterator[Problem]:
 
 def _call_mappings(tree, filename) -> Iterator[Problem]:
     for call in tree.iterfind(".//bpmn:callActivity", NS):
+        if message := _call_target_problem(call):
+            yield problem_at(filename, call, message)
         for direction in ("in", "out"):
             for mapping in call.iterfind(f"bpmn:extensionElements/camunda:{direction}", NS):
                 if message := _mapping_problem(mapping, direction):
                     yield problem_at(filename, mapping, message)
+
+
+def _call_target_problem(call) -> str | None:
+    """What the call activity asks for that JoinedUp cannot do, or None."""
+    called = call.get("calledElement") or ""
+    if "${" in called or "#{" in called:
+        return (
+            f"calledElement '{called}' is an expression; name the called process's id (an "
+            "exclusive gateway can choose between call activities)"
+        )
+    for attribute in ("variableMappingClass", "variableMappingDelegateExpression"):
+        if call.get(f"{{{NS['camunda']}}}{attribute}"):
+            return f"camunda:{attribute} needs Java, which cannot run here; use camunda:in/out"
+    if call.get(f"{{{NS['camunda']}}}caseRef") or call.get("calledElement") is None:
+        return "the call activity must name a process in calledElement (CMMN cases cannot run)"
+    binding = (call.get(f"{{{NS['camunda']}}}calledElementBinding") or "latest").strip()
+    pinned = [a for a in VERSION_PINS if call.get(f"{{{NS['camunda']}}}{a}")]
+    if binding != "latest" or pinned:
+        asked = f"calledElementBinding='{binding}'" if binding != "latest" else pinned[0]
+        return (
+            f"camunda:{asked} is not supported here: the called process is always its latest "
+            "version deployed when the caller's instance starts"
+        )
+    return None
 
 
 def _mapping_problem(mapping, direction: str) -> str | None:

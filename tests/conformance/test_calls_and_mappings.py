@@ -131,6 +131,53 @@ def test_the_called_process_has_the_callers_business_key(scenario):
     assert task.business_key == "REF-2041"
 
 
+LATEST = supported(
+    CALLS,
+    "calledElement with the default binding (latest)",
+    "call_latest_version.bpmn",
+    "The called process's version is fixed when the caller's instance starts (Camunda: the "
+    "latest when the call activity starts); other bindings are refused.",
+)
+
+
+@LATEST
+def test_the_called_process_is_the_latest_deployed_when_the_caller_started(scenario):
+    deploy(scenario, LATEST)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("call_latest_referral")
+    renamed = LATEST.text.replace('name="Assess the family" camunda', 'name="Assess (v2)" camunda')
+    scenario.deploy(LATEST.diagram, renamed)
+    pat.complete("Screen the referral")
+    assert [t.name for t in pat.inbox()] == ["Assess the family"]
+    pat.start("call_latest_referral")
+    pat.complete("Screen the referral")
+    assert sorted(t.name for t in pat.inbox()) == ["Assess (v2)", "Assess the family"]
+
+
+refused(
+    CALLS,
+    "calledElement as an expression",
+    "call_called_element_expression.bpmn",
+    "calledElement '${assessment_process}' is an expression",
+)
+refused(
+    CALLS,
+    "camunda:calledElementBinding other than latest (version, versionTag, deployment)",
+    "call_version_binding.bpmn",
+    "camunda:calledElementBinding='version' is not supported here",
+)
+refused(
+    CALLS,
+    "camunda:variableMappingClass (Java variable mapping)",
+    "call_variable_mapping_class.bpmn",
+    "camunda:variableMappingClass needs Java, which cannot run here",
+)
+refused(
+    CALLS,
+    "Call activity calling a CMMN case (camunda:caseRef)",
+    "call_cmmn_case.bpmn",
+    "the call activity must name a process in calledElement",
+)
 refused(
     CALLS,
     "camunda:in businessKey with a key other than the caller's",
