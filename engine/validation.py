@@ -49,6 +49,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .deadline_checks import check_properties as _deadlines
     from .decision_pages.checks import check_properties as _decision_pages
     from .disclosure.checks import check_properties as _disclosure
+    from .extension_checks import check_extensions as _extensions
     from .involvement.conventions import check_properties as _involvement
     from .message_checks import check_messages as _messages
 
@@ -62,7 +63,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _service_tasks,
         _collections,
         _working_day_timers,
-        _call_mappings,
+        _extensions,
         _urgency,
         _involvement,
         _disclosure,
@@ -274,24 +275,6 @@ def _working_day_timer_problem(event, days: str) -> str | None:
     if message := expression_problem(timer.expression):
         return f"{WORKING_DAYS_FROM}: {message}"
     return None
-
-
-def _call_mappings(tree, filename) -> Iterator[Problem]:
-    for call in tree.iterfind(".//bpmn:callActivity", NS):
-        for direction in ("in", "out"):
-            for mapping in call.iterfind(f"bpmn:extensionElements/camunda:{direction}", NS):
-                if mapping.get("variables") == "all" or mapping.get("businessKey"):
-                    continue
-                expression = mapping.get("sourceExpression")
-                if not mapping.get("target") or not (mapping.get("source") or expression):
-                    yield problem_at(
-                        filename, mapping, f"camunda:{direction} needs a source and a target"
-                    )
-                elif expression and direction == "out":
-                    yield problem_at(filename, mapping, "camunda:out cannot use sourceExpression")
-                elif expression and is_expression(expression):
-                    if message := expression_problem(expression, template=True):
-                        yield problem_at(filename, mapping, message)
 
 
 def _urgency(tree, filename) -> Iterator[Problem]:

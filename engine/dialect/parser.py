@@ -7,7 +7,6 @@ from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
 from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.task_parsers import GatewayParser
 from SpiffWorkflow.bpmn.specs.defaults import (
-    CallActivity,
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
@@ -24,7 +23,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
-from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser
+from SpiffWorkflow.camunda.parser.task_spec import ScriptTaskParser, SubWorkflowParser
 
 from ..decision_pages.properties import declared_stages
 from ..disclosure.holders import declared_holder
@@ -33,6 +32,7 @@ from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
 from .gateways import TokenSafeParallelGateway
+from .io_mappings import EmbeddedSubprocess, LocalScriptTask, attach_parameters
 from .messages import message_definition, start_at_once
 from .multi_instance import CollectionByName, bound_instances
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
@@ -138,6 +138,7 @@ class DialectProcessParser(ProcessParser):
     def add_tasks(self):
         super().add_tasks()
         bound_instances(self.spec.task_specs.values())
+        attach_parameters(self.node, self.spec.task_specs.values())
 
 
 class DialectParser(CamundaParser):
@@ -153,10 +154,11 @@ class DialectParser(CamundaParser):
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
         full_tag("boundaryEvent"): (BoundaryEventParser, CamundaBoundaryEvent),
         full_tag("parallelGateway"): (GatewayParser, TokenSafeParallelGateway),
-        full_tag("subProcess"): (EmbeddedSubprocessParser, CallActivity),
+        full_tag("subProcess"): (EmbeddedSubprocessParser, EmbeddedSubprocess),
         full_tag("callActivity"): (CallParser, MappedCallActivity),
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
         full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
         full_tag("receiveTask"): (ReceiveTaskEventParser, ReceiveTask),
+        full_tag("scriptTask"): (ScriptTaskParser, LocalScriptTask),
     }
