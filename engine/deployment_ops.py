@@ -13,6 +13,7 @@ from .admin_ops import ensure_process_owner
 from .audit import record
 from .errors import InvalidDefinition, NotFound
 from .resources import DEFINITION_SUFFIXES, Resource, read_resource
+from .start_timers import schedule_start_events
 
 
 class _DryRun(Exception):
@@ -69,7 +70,9 @@ class DeploymentOperations:
                 changed_only=changed_only,
             )
             ownership.check_deployment(session, actor, result.deployed, self.clock.now())
+            trees = {resource.key: resource.tree for resource in resources}
             for definition in result.deployed:
+                schedule_start_events(session, definition, trees.get(definition.key), self)
                 record(
                     session,
                     "definition_deployed",

@@ -26,6 +26,7 @@ from .db import Database
 from .decision_pages.operations import DecisionPageOperations
 from .deployment_ops import DeploymentOperations
 from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
+from .dialect.start_events import begin_at
 from .disclosure.holders import instance_holder
 from .errors import (
     Conflict,
@@ -47,7 +48,10 @@ from .people_ops import PeopleOperations
 from .risk_reports import RiskReportOperations
 from .risk_reports import ensure_may_send as ensure_may_send_report
 from .runtime import InstanceRef, InstanceRuntime, run_safely
+from .signal_ops import SignalOperations
+from .signals import SignalDeliveries
 from .signin.operations import SignInOperations
+from .start_timers import StartTimerSweep
 from .submission_checks import check_start
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
@@ -74,6 +78,7 @@ class Engine(
     DecisionPageOperations,
     WithdrawalOperations,
     RiskReportOperations,
+    SignalOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
@@ -91,6 +96,9 @@ class Engine(
         self.specs = defs.SpecCache(spec_cache_size)
         self.runtime = InstanceRuntime(self.clock, self.calendar, self.specs)
         self.timers = TimerSweep(self.db, self.runtime, self.clock)
+        self.start_timers = StartTimerSweep(self)
+        self.signals = SignalDeliveries(self)
+        self.db.commit_hooks["signals"] = self.signals.after_commit
 
     # --- instances ---------------------------------------------------------------------
 
@@ -105,51 +113,80 @@ class Engine(
         definition_id: int | None = None,
     ) -> InstanceRef:
         """Start process ``key`` (its latest version, or the version ``definition_id`` names)
-        and run it to its first wait."""
-        now, who = self.clock.now(), actor.user_id if actor else None
+        at its initial start event and run it to its first wait."""
+        who = actor.user_id if actor else None
         variables, business_key = check_variables(variables), check_business_key(business_key)
         with self._recording_errors(who, process_key=key), self.db.unit_of_work() as session:
             definition = defs.startable_definition(session, key, definition_id)
-            dependencies, missing = defs.resolve_dependencies(session, definition)
-            if missing:
-                names = ", ".join(f"{kind} '{ref}'" for kind, ref in missing)
-                raise NotFound(f"Process '{key}' needs {names}, which is not deployed")
-            dependency_ids = [d.id for d in dependencies]
-            workflow = self.runtime.new_workflow(session, definition.id, dependency_ids, variables)
-            check_overrides(getattr(workflow.spec, "timescales", {}), variables, actor)
-            if (name := initiator_variable(workflow.spec)) and who:
-                workflow.task_tree.data[name] = who
-            check_start(workflow, variables)
-            instance = ProcessInstance(
-                definition_id=definition.id,
-                dependency_ids=dependency_ids,
-                process_key=key,
-                process_name=definition.name,
+            instance = self.start_in(
+                session,
+                definition,
+                variables,
+                actor=actor,
                 business_key=business_key,
                 case_ref=case_ref,
-                held_by=instance_holder(workflow),
-                status=RUNNING,
-                state="{}",
-                serializer_version="",
-                started_at=now,
-                started_by=who,
             )
-            session.add(instance)
-            session.flush()
-            record(
-                session,
-                "instance_started",
-                who,
-                now,
-                instance=instance,
-                details={
-                    "version": definition.version,
-                    "variables": variables or {},
-                    "business_key": business_key,
-                },
-            )
-            self.runtime.advance_and_save(session, instance, workflow, now, who)
             return InstanceRef(instance.id, instance.status, instance.version)
+
+    def start_in(
+        self,
+        session,
+        definition,
+        variables: dict | None,
+        *,
+        actor: Actor | None = None,
+        business_key: str | None = None,
+        case_ref: str | None = None,
+        start_event: str | None = None,
+        started_by: str | None = None,
+    ) -> ProcessInstance:
+        """Start ``definition`` inside the caller's transaction, at ``start_event`` (a timer or
+        signal start) or else its initial start event, and run it to its first wait."""
+        now = self.clock.now()
+        who = started_by or (actor.user_id if actor else None)
+        key = definition.key
+        dependencies, missing = defs.resolve_dependencies(session, definition)
+        if missing:
+            names = ", ".join(f"{kind} '{ref}'" for kind, ref in missing)
+            raise NotFound(f"Process '{key}' needs {names}, which is not deployed")
+        dependency_ids = [d.id for d in dependencies]
+        workflow = self.runtime.new_workflow(session, definition.id, dependency_ids, variables)
+        begin_at(workflow, start_event)
+        check_overrides(getattr(workflow.spec, "timescales", {}), variables, actor)
+        if (name := initiator_variable(workflow.spec)) and actor:
+            workflow.task_tree.data[name] = actor.user_id
+        check_start(workflow, variables)
+        instance = ProcessInstance(
+            definition_id=definition.id,
+            dependency_ids=dependency_ids,
+            process_key=key,
+            process_name=definition.name,
+            business_key=business_key,
+            case_ref=case_ref,
+            held_by=instance_holder(workflow),
+            status=RUNNING,
+            state="{}",
+            serializer_version="",
+            started_at=now,
+            started_by=actor.user_id if actor else None,
+        )
+        session.add(instance)
+        session.flush()
+        record(
+            session,
+            "instance_started",
+            who,
+            now,
+            instance=instance,
+            details={
+                "version": definition.version,
+                "variables": variables or {},
+                "business_key": business_key,
+                "start_event": workflow.task_tree.internal_data.get("start_event"),
+            },
+        )
+        self.runtime.advance_and_save(session, instance, workflow, now, who)
+        return instance
 
     def start_owned(self, key: str, actor: Actor, **kwargs: Any) -> InstanceRef:
         """Start ``key`` as its process owner (Camunda Modeler's Start button): NotPermitted,
@@ -252,8 +289,11 @@ class Engine(
             return InstanceRef(instance.id, instance.status, instance.version)
 
     def fire_due_timers(self, limit: int = 100) -> int:
-        """Fire every timer due by now (at most ``limit`` instances); returns how many fired."""
-        return self.timers.fire_due(limit)
+        """Fire every timer due by now (at most ``limit`` instances), timer start events
+        included, and retry failed signal deliveries; returns how many timers fired."""
+        fired = self.timers.fire_due(limit) + self.start_timers.fire_due(limit)
+        self.signals.deliver_due(limit)
+        return fired
 
     # --- queries -----------------------------------------------------------------------
 

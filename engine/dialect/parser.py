@@ -10,7 +10,6 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
-    StartEvent,
     TransactionSubprocess,
 )
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
@@ -33,6 +32,8 @@ from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
 from .gateways import TokenSafeParallelGateway
 from .multi_instance import CollectionByName, bound_instances
+from .signals import BroadcastSignalEventDefinition, SignalEndEvents
+from .start_events import ChosenStartEvent
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -110,6 +111,10 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
             description=definition.description,
         )
 
+    def parse_signal_event(self, signal_event):
+        definition = super().parse_signal_event(signal_event)
+        return BroadcastSignalEventDefinition(definition.name, description=definition.description)
+
 
 class StartEventParser(DialectEventParser, CamundaStartEventParser):
     """Also keeps ``camunda:initiator``: the variable that receives the starting user's id."""
@@ -120,7 +125,7 @@ class StartEventParser(DialectEventParser, CamundaStartEventParser):
         return task
 
 
-class EndEventParser(DialectEventParser, CamundaEndEventParser):
+class EndEventParser(SignalEndEvents, DialectEventParser, CamundaEndEventParser):
     pass
 
 
@@ -160,7 +165,7 @@ class DialectParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (AssignableUserTaskParser, AssignableUserTask),
-        full_tag("startEvent"): (StartEventParser, StartEvent),
+        full_tag("startEvent"): (StartEventParser, ChosenStartEvent),
         full_tag("endEvent"): (EndEventParser, EndEvent),
         full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
