@@ -8,15 +8,22 @@ process version with a signal start event of that name.
 
 from __future__ import annotations
 
+import base64
+
 import pytest
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, inspect, select
 
 from engine.actors import Actor
+from engine.db import make_engine
+from engine.demo import DEMO_PASSWORD
 from engine.errors import NotPermitted
-from engine.models import ProcessInstance, StartTimer
+from engine.models import ProcessInstance, SignalDelivery, StartTimer
 from engine.resources import read_resource
+from engine.schema import alembic_config, current_revision, upgrade
 from engine.service import Engine
 
+from ..helpers import bpmn, flow, user_task
 from .catalogue import refused, supported
 from .support import deploy
 
@@ -28,7 +35,7 @@ TIMER_CYCLE = supported(
     TIMERS,
     "Timer start event with timeCycle (R3/PT1H, R/...)",
     "timerstart_cycle.bpmn",
-    "the sweep fires it (every minute by default), so a start may come up to a sweep late; "
+    "the sweep fires it (every 30 s by default), so a start may come up to a sweep late; "
     "cron cycles are refused",
 )
 TIMER_DURATION = supported(
@@ -308,3 +315,67 @@ def test_a_signal_named_by_an_expression_reaches_only_the_case_it_names(scenario
     first_birth = next(t for t in midwife.inbox() if t.instance_id == first.id)
     scenario.engine.complete(first_birth.id, {}, midwife.actor)
     assert task_names(pat) == ["Plan for the birth", "Record that the birth overtook the plan"]
+
+
+@SIGNAL_CATCH
+def test_the_modeler_api_sends_a_signal_with_typed_variables(app, scenario, engine):
+    deploy_all(scenario, SIGNAL_CATCH)
+    pat = scenario.as_user("pat", "practitioner")
+    waiting = pat.start("school_support")
+    token = base64.b64encode(f"owner:{DEMO_PASSWORD}".encode()).decode()
+    body = {"name": "Case closed", "variables": {"closed_by": {"value": "MASH", "type": "String"}}}
+    answer = app.test_client().post(
+        "/engine-rest/signal", json=body, headers={"Authorization": f"Basic {token}"}
+    )
+    assert answer.status_code == 204, answer.get_data(as_text=True)
+    assert "End the school support plan" in task_names(pat)
+    assert engine.instance_variables(waiting.id)["closed_by"] == "MASH"
+
+
+BROKEN_AFTER_CLOSURE = bpmn(
+    "broken_after_closure",
+    '<bpmn:startEvent id="begin"/>'
+    '<bpmn:intermediateCatchEvent id="closed"><bpmn:signalEventDefinition signalRef="closed_signal"/>'
+    "</bpmn:intermediateCatchEvent>"
+    '<bpmn:exclusiveGateway id="which" default="to_end"/>'
+    + user_task("review", "Review", 'camunda:candidateGroups="practitioner"')
+    + '<bpmn:endEvent id="end"/>'
+    + flow("begin", "closed")
+    + flow("closed", "which")
+    + flow("which", "review", "${no_such_variable > 1}")
+    + flow("which", "end", flow_id="to_end")
+    + flow("review", "end", flow_id="review_end"),
+    extra='<bpmn:signal id="closed_signal" name="Case closed"/>',
+)
+
+
+def test_a_failing_receiver_is_recorded_and_retried_without_blocking_the_others(
+    scenario, engine, clock
+):
+    scenario.deploy("broken_after_closure.bpmn", BROKEN_AFTER_CLOSURE)
+    deploy_all(scenario, SIGNAL_CATCH)
+    pat = scenario.as_user("pat", "practitioner")
+    broken = pat.start("broken_after_closure")
+    pat.start("school_support")
+    assert engine.send_signal("Case closed", {}, actor=OWNER) == 2
+    assert task_names(pat) == ["End the school support plan"]
+    with engine.db.reading() as session:
+        [failed] = session.scalars(select(SignalDelivery)).all()
+    assert (failed.instance_id, failed.attempts) == (broken.id, 1)
+    assert "no_such_variable" in failed.last_error
+    clock.advance(minutes=1)
+    engine.fire_due_timers()
+    with engine.db.reading() as session:
+        assert session.scalars(select(SignalDelivery.attempts)).all() == [2]
+
+
+def test_migration_0013_goes_down_to_0012_and_up_again(tmp_path):
+    database = make_engine(f"sqlite:///{tmp_path / 'migrations.sqlite'}")
+    upgrade(database)
+    command.downgrade(alembic_config(database), "0012")
+    assert "start_timer" not in inspect(database).get_table_names()
+    upgrade(database)
+    tables = set(inspect(database).get_table_names())
+    assert {"start_timer", "signal_subscription", "signal_delivery"} <= tables
+    assert current_revision(database) == "0013"
+    database.dispose()
