@@ -28,7 +28,14 @@ EVENT_DEFINITIONS = (
 
 def check_start_events_and_signals(tree: etree._Element, filename: str) -> list[Problem]:
     """Every start-event and signal problem in one BPMN document."""
-    checks = (_process_starts, _timer_starts, _embedded_starts, _signal_refs, _signal_names)
+    checks = (
+        _process_starts,
+        _timer_starts,
+        _embedded_starts,
+        _interrupting_event_subprocesses,
+        _signal_refs,
+        _signal_names,
+    )
     return [problem for check in checks for problem in check(tree, filename)]
 
 
@@ -78,6 +85,21 @@ def _embedded_starts(tree, filename) -> Iterator[Problem]:
                     f"remove the event from start event '{start.get('id')}', or make "
                     f"'{subprocess.get('id')}' an event subprocess",
                 )
+
+
+def _interrupting_event_subprocesses(tree, filename) -> Iterator[Problem]:
+    for start in tree.iterfind(".//bpmn:subProcess[@triggeredByEvent='true']/bpmn:startEvent", NS):
+        kinds = [
+            k for k in ("timer", "signal") if start.find(f"bpmn:{k}EventDefinition", NS) is not None
+        ]
+        if kinds and start.get("isInterrupting", "true") != "false":
+            yield problem_at(
+                filename,
+                start,
+                f"an interrupting {kinds[0]} event subprocess is not supported yet (it would run "
+                "beside the work instead of ending it): untick 'Interrupting' on its start event, "
+                "or put the work in a subprocess with an interrupting boundary event",
+            )
 
 
 def _signal_refs(tree, filename) -> Iterator[Problem]:

@@ -6,7 +6,8 @@ start event (its none start event, or its only start event whatever its type), a
 signal at the start event it triggered. SpiffWorkflow instead arms every start event and waits
 on them, so a manual start would wait on the timer. The start event chosen is kept in the root
 task's internal data; every other top-level start event of the instance is left to be
-cancelled when the chosen one completes.
+cancelled when the chosen one completes. A process called by a call activity begins at its
+initial start event, as in Camunda 7 (it does not wait for its timer or signal).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import ProcessError
+from .call_activities import MappedCallActivity
 
 CHOSEN = "start_event"
 
@@ -46,19 +48,27 @@ class ChosenStartEvent(StartEvent):
 
 
 def chosen_start_event(my_task) -> str | None:
-    """The start event this top-level start task's instance began at (None elsewhere)."""
+    """The start event this process start task's instance began at (None for the start
+    events of embedded and event subprocesses). A called process begins at its initial one."""
     if not _starts_process(my_task):
         return None
-    return my_task.workflow.task_tree.internal_data.get(CHOSEN)
+    workflow = my_task.workflow
+    if workflow is workflow.top_workflow:
+        return workflow.task_tree.internal_data.get(CHOSEN)
+    return initial_start_event(workflow.spec)
 
 
 def _starts_process(my_task) -> bool:
+    parent = my_task.parent
+    if parent is None or not isinstance(parent.task_spec, BpmnStartTask | StartEventSplit):
+        return False
     workflow = my_task.workflow
-    return (
-        workflow is workflow.top_workflow
-        and my_task.parent is not None
-        and isinstance(my_task.parent.task_spec, BpmnStartTask | StartEventSplit)
-    )
+    return workflow is workflow.top_workflow or _is_called(workflow)
+
+
+def _is_called(workflow) -> bool:
+    caller = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+    return isinstance(caller.task_spec, MappedCallActivity)
 
 
 def start_events(spec) -> list:

@@ -379,3 +379,50 @@ def test_migration_0013_goes_down_to_0012_and_up_again(tmp_path):
     assert {"start_timer", "signal_subscription", "signal_delivery"} <= tables
     assert current_revision(database) == "0013"
     database.dispose()
+
+
+TIMER_EVENT_SUBPROCESS = supported(
+    TIMERS,
+    "Event subprocess with a non-interrupting timer start event",
+    "timerstart_event_subprocess_chase.bpmn",
+)
+refused(
+    TIMERS,
+    "Event subprocess with an interrupting timer start event",
+    "timerstart_event_subprocess_deadline.bpmn",
+    "an interrupting timer event subprocess is not supported yet",
+)
+refused(
+    SIGNALS,
+    "Event subprocess with an interrupting signal start event",
+    "sig_event_subprocess_interrupting.bpmn",
+    "an interrupting signal event subprocess is not supported yet",
+)
+
+
+@TIMER_EVENT_SUBPROCESS
+def test_a_non_interrupting_timer_event_subprocess_chases_beside_the_work(scenario, clock):
+    deploy(scenario, TIMER_EVENT_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("referral_with_chase")
+    clock.advance(days=5, minutes=-1)
+    scenario.engine.fire_due_timers()
+    assert task_names(pat) == ["Screen the referral"]
+    clock.advance(minutes=1)
+    scenario.engine.fire_due_timers()
+    assert task_names(pat) == ["Chase the school for its report", "Screen the referral"]
+
+
+@TIMER_DATE
+def test_a_called_process_with_a_timer_start_begins_when_it_is_called(scenario, engine):
+    """Camunda 7: a call activity starts the called process at its initial start event."""
+    deploy(scenario, TIMER_DATE)
+    caller = bpmn(
+        "holiday_arrangements",
+        '<bpmn:startEvent id="begin"/><bpmn:callActivity id="check" calledElement="christmas_eve_check"/>'
+        '<bpmn:endEvent id="end"/>' + flow("begin", "check") + flow("check", "end"),
+    )
+    scenario.deploy("holiday_arrangements.bpmn", caller)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("holiday_arrangements")
+    assert task_names(pat) == ["Check holiday safety plans"]
