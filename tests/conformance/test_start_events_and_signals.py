@@ -55,6 +55,12 @@ refused(
 )
 refused(
     TIMERS,
+    "Timer start event with a cron timeCycle",
+    "timerstart_cron.bpmn",
+    "is not an ISO 8601 repeating interval like R3/PT1H",
+)
+refused(
+    TIMERS,
     "Timer start event with an expression",
     "timerstart_expression.bpmn",
     "a timer start event needs a literal ISO 8601 date, duration or cycle",
