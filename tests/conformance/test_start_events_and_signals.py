@@ -18,7 +18,7 @@ from engine.actors import Actor
 from engine.db import make_engine
 from engine.demo import DEMO_PASSWORD
 from engine.errors import NotPermitted
-from engine.models import ProcessInstance, SignalDelivery, StartTimer
+from engine.models import ProcessInstance, SignalDelivery, SignalSubscription, StartTimer
 from engine.resources import read_resource
 from engine.schema import alembic_config, current_revision, upgrade
 from engine.service import Engine
@@ -432,3 +432,24 @@ def test_a_called_process_with_a_timer_start_begins_when_it_is_called(scenario, 
     pat = scenario.as_user("pat", "practitioner")
     pat.start("holiday_arrangements")
     assert task_names(pat) == ["Check holiday safety plans"]
+
+
+SIGNAL_START_BESIDE_NONE = supported(
+    SIGNALS, "Signal start event beside a none start event", "sig_start_beside_none.bpmn"
+)
+
+
+@SIGNAL_START_BESIDE_NONE
+def test_a_start_by_hand_begins_at_the_none_start_and_the_signal_starts_another(scenario, engine):
+    deploy_all(scenario, SIGNAL_START_BESIDE_NONE)
+    manager = scenario.as_user("mo", "manager")
+    by_hand = manager.start("closure_review")
+    with engine.db.reading() as session:
+        waiting = session.scalars(
+            select(SignalSubscription).where(SignalSubscription.instance_id == by_hand.id)
+        ).all()
+    assert waiting == [], "a start by hand does not also wait for the signal"
+    manager.complete("Review the closure decision")
+    assert engine.send_signal("Case closed", {}, actor=OWNER) == 1
+    assert task_names(manager) == ["Review the closure decision"]
+    assert [i.status for i in instances(engine, "closure_review")] == ["completed", "running"]
