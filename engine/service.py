@@ -25,21 +25,17 @@ from .clock import Clock
 from .db import Database
 from .decision_pages.operations import DecisionPageOperations
 from .deployment_ops import DeploymentOperations
-from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
-from .dialect.start_events import begin_at
-from .disclosure.holders import instance_holder
+from .dialect.parser import VariablesMessageEventDefinition
 from .errors import (
     Conflict,
     MessageNotCorrelated,
     NotFound,
     ProcessError,
 )
-from .inputs.timescales import check_overrides
 from .inputs.variables import check_business_key, check_variables
 from .involvement.operations import InvolvementOperations
 from .models import (
     CANCELLED,
-    RUNNING,
     HumanTask,
     MessageSubscription,
     ProcessInstance,
@@ -52,7 +48,7 @@ from .signal_ops import SignalOperations
 from .signals import SignalDeliveries
 from .signin.operations import SignInOperations
 from .start_timers import StartTimerSweep
-from .submission_checks import check_start
+from .starting import InstanceStarting
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .withdrawal import WithdrawalOperations, ensure_may_send
@@ -79,6 +75,7 @@ class Engine(
     WithdrawalOperations,
     RiskReportOperations,
     SignalOperations,
+    InstanceStarting,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
@@ -127,66 +124,6 @@ class Engine(
                 case_ref=case_ref,
             )
             return InstanceRef(instance.id, instance.status, instance.version)
-
-    def start_in(
-        self,
-        session,
-        definition,
-        variables: dict | None,
-        *,
-        actor: Actor | None = None,
-        business_key: str | None = None,
-        case_ref: str | None = None,
-        start_event: str | None = None,
-        started_by: str | None = None,
-    ) -> ProcessInstance:
-        """Start ``definition`` inside the caller's transaction, at ``start_event`` (a timer or
-        signal start) or else its initial start event, and run it to its first wait."""
-        now = self.clock.now()
-        who = started_by or (actor.user_id if actor else None)
-        key = definition.key
-        dependencies, missing = defs.resolve_dependencies(session, definition)
-        if missing:
-            names = ", ".join(f"{kind} '{ref}'" for kind, ref in missing)
-            raise NotFound(f"Process '{key}' needs {names}, which is not deployed")
-        dependency_ids = [d.id for d in dependencies]
-        workflow = self.runtime.new_workflow(session, definition.id, dependency_ids, variables)
-        begin_at(workflow, start_event)
-        check_overrides(getattr(workflow.spec, "timescales", {}), variables, actor)
-        if (name := initiator_variable(workflow.spec)) and actor:
-            workflow.task_tree.data[name] = actor.user_id
-        check_start(workflow, variables)
-        instance = ProcessInstance(
-            definition_id=definition.id,
-            dependency_ids=dependency_ids,
-            process_key=key,
-            process_name=definition.name,
-            business_key=business_key,
-            case_ref=case_ref,
-            held_by=instance_holder(workflow),
-            status=RUNNING,
-            state="{}",
-            serializer_version="",
-            started_at=now,
-            started_by=actor.user_id if actor else None,
-        )
-        session.add(instance)
-        session.flush()
-        record(
-            session,
-            "instance_started",
-            who,
-            now,
-            instance=instance,
-            details={
-                "version": definition.version,
-                "variables": variables or {},
-                "business_key": business_key,
-                "start_event": workflow.task_tree.internal_data.get("start_event"),
-            },
-        )
-        self.runtime.advance_and_save(session, instance, workflow, now, who)
-        return instance
 
     def start_owned(self, key: str, actor: Actor, **kwargs: Any) -> InstanceRef:
         """Start ``key`` as its process owner (Camunda Modeler's Start button): NotPermitted,

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from .dialect.signals import BroadcastSignalEventDefinition, take_thrown_signals
 from .errors import ProcessError
-from .models import Definition, SignalDelivery, SignalSubscription
+from .event_tables import SignalDelivery, SignalSubscription
+from .models import Definition
 from .resources import BPMN
 from .validation import NS
 

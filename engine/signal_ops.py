@@ -15,8 +15,8 @@ from . import ownership
 from .actors import Actor
 from .admin_ops import ensure_process_owner
 from .audit import record
+from .event_tables import SignalSubscription
 from .inputs.variables import check_variables
-from .models import SignalSubscription
 from .signal_index import queue_broadcast
 
 

@@ -24,7 +24,8 @@ from .audit import record
 from .db import claiming
 from .dialect.signals import BroadcastSignalEventDefinition
 from .errors import EngineError
-from .models import RUNNING, Definition, ProcessInstance, SignalDelivery
+from .event_tables import SignalDelivery
+from .models import RUNNING, Definition, ProcessInstance
 from .runtime import run_safely
 from .signal_index import QUEUED
 from .sweep import backoff

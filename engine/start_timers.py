@@ -21,7 +21,8 @@ from .audit import record
 from .db import claiming
 from .dialect.timers import CYCLE, DATE, DURATION, parse_cycle, parse_moment, resolve_due
 from .errors import EngineError
-from .models import Definition, StartTimer
+from .event_tables import StartTimer
+from .models import Definition
 from .resources import BPMN
 from .signal_index import register_signal_starts
 from .sweep import backoff
