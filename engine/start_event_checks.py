@@ -33,6 +33,7 @@ def check_start_events_and_signals(tree: etree._Element, filename: str) -> list[
         _timer_starts,
         _embedded_starts,
         _interrupting_event_subprocesses,
+        _nested_signal_event_subprocesses,
         _signal_refs,
         _signal_names,
     )
@@ -99,6 +100,19 @@ def _interrupting_event_subprocesses(tree, filename) -> Iterator[Problem]:
                 f"an interrupting {kinds[0]} event subprocess is not supported yet (it would run "
                 "beside the work instead of ending it): untick 'Interrupting' on its start event, "
                 "or put the work in a subprocess with an interrupting boundary event",
+            )
+
+
+def _nested_signal_event_subprocesses(tree, filename) -> Iterator[Problem]:
+    nested = ".//bpmn:subProcess//bpmn:subProcess[@triggeredByEvent='true']"
+    for subprocess in tree.iterfind(nested, NS):
+        for start in subprocess.iterfind("bpmn:startEvent[bpmn:signalEventDefinition]", NS):
+            yield problem_at(
+                filename,
+                start,
+                "a signal event subprocess inside a subprocess is not supported: move "
+                f"'{subprocess.get('id')}' up to the process, where it listens while the "
+                "process runs",
             )
 
 

@@ -169,9 +169,7 @@ def test_two_schedulers_sweeping_the_same_moment_start_one_instance(scenario, en
     assert len(instances(engine, "christmas_eve_check")) == 1
 
 
-SIGNAL_CATCH = supported(
-    SIGNALS, "Intermediate signal catch event", "sig_catch.bpmn", "signals are global only"
-)
+SIGNAL_CATCH = supported(SIGNALS, "Intermediate signal catch event", "sig_catch.bpmn")
 SIGNAL_END = supported(SIGNALS, "Signal end event (broadcast)", "sig_end_throw.bpmn")
 SIGNAL_THROW = supported(
     SIGNALS, "Intermediate signal throw event (broadcast)", "sig_intermediate_throw.bpmn"
@@ -398,6 +396,12 @@ refused(
     "Event subprocess with an interrupting timer start event",
     "timerstart_event_subprocess_deadline.bpmn",
     "an interrupting timer event subprocess is not supported yet",
+)
+refused(
+    SIGNALS,
+    "Signal event subprocess inside an embedded subprocess",
+    "sig_event_subprocess_nested.bpmn",
+    "a signal event subprocess inside a subprocess is not supported",
 )
 refused(
     SIGNALS,
