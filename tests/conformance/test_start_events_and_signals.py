@@ -17,7 +17,7 @@ from sqlalchemy import func, inspect, select
 from engine.actors import Actor
 from engine.db import make_engine
 from engine.demo import DEMO_PASSWORD
-from engine.errors import NotPermitted
+from engine.errors import NotPermitted, ProcessError
 from engine.event_tables import SignalDelivery, SignalSubscription, StartTimer
 from engine.models import ProcessInstance
 from engine.resources import read_resource
@@ -458,3 +458,26 @@ def test_a_start_by_hand_begins_at_the_none_start_and_the_signal_starts_another(
     assert engine.send_signal("Case closed", {}, actor=OWNER) == 1
     assert task_names(manager) == ["Review the closure decision"]
     assert [i.status for i in instances(engine, "closure_review")] == ["completed", "running"]
+
+
+def test_a_process_with_only_event_starts_cannot_be_started_by_hand(scenario, engine):
+    """Camunda 7 has no initial start event to begin at, so a start by hand fails."""
+    two_signals = bpmn(
+        "two_ways_in",
+        '<bpmn:startEvent id="on_closure"><bpmn:signalEventDefinition signalRef="closed"/>'
+        "</bpmn:startEvent>"
+        '<bpmn:startEvent id="on_transfer"><bpmn:signalEventDefinition signalRef="moved"/>'
+        "</bpmn:startEvent>"
+        + user_task("tidy_up", "Tidy up the records", 'camunda:candidateGroups="practitioner"')
+        + '<bpmn:endEvent id="end"/>'
+        + flow("on_closure", "tidy_up")
+        + flow("on_transfer", "tidy_up")
+        + flow("tidy_up", "end"),
+        extra='<bpmn:signal id="closed" name="Case closed"/><bpmn:signal id="moved" name="Moved"/>',
+    )
+    scenario.deploy("two_ways_in.bpmn", two_signals)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match="no none start event"):
+        pat.start("two_ways_in")
+    assert engine.send_signal("Moved", {}, actor=OWNER) == 1
+    assert task_names(pat) == ["Tidy up the records"]
