@@ -14,9 +14,13 @@ from lxml import etree
 from .dialect.timers import WORKING_DAYS
 from .errors import Problem
 from .expressions import is_expression
+from .resources import BPMN, parse_xml
 from .validation import CAMUNDA_NS, NS, expression_problem, problem_at
 
 TIMER = "bpmn:timerEventDefinition"
+SIGNAL_EVENT_SUBPROCESS = (
+    "bpmn:subProcess[@triggeredByEvent='true']/bpmn:startEvent/bpmn:signalEventDefinition"
+)
 PROPERTIES = "bpmn:extensionElements/camunda:properties/camunda:property"
 EVENT_DEFINITIONS = (
     "bpmn:timerEventDefinition",
@@ -162,3 +166,26 @@ def _signal_names(tree, filename) -> Iterator[Problem]:
 
 def _definitions(event) -> list:
     return [d for tag in EVENT_DEFINITIONS for d in event.findall(tag, NS)]
+
+
+def check_called_listeners(tree, filename: str, dependencies: list) -> list[Problem]:
+    """Call activities calling a process with a signal event subprocess: refused, because a
+    called process's event subprocesses are never triggered (only the top process's are)."""
+    trees = [tree] + [parse_xml(d.source) for d in dependencies if d.kind == BPMN]
+    listening = {
+        process.get("id")
+        for document in trees
+        for process in document.iterfind("bpmn:process", NS)
+        if process.find(SIGNAL_EVENT_SUBPROCESS, NS) is not None
+    }
+    return [
+        problem_at(
+            filename,
+            call,
+            f"calls '{call.get('calledElement')}', whose signal event subprocess would never "
+            "hear its signal in a called process: put a signal boundary event on this call "
+            "activity instead, or start that process on its own",
+        )
+        for call in tree.iterfind(".//bpmn:callActivity", NS)
+        if call.get("calledElement") in listening
+    ]

@@ -405,6 +405,12 @@ refused(
 )
 refused(
     SIGNALS,
+    "Call activity calling a process with a signal event subprocess",
+    "sig_called_event_subprocess.bpmn",
+    "whose signal event subprocess would never hear its signal in a called process",
+)
+refused(
+    SIGNALS,
     "Event subprocess with an interrupting signal start event",
     "sig_event_subprocess_interrupting.bpmn",
     "an interrupting signal event subprocess is not supported yet",
