@@ -52,6 +52,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .extension_checks import check_extensions as _extensions
     from .involvement.conventions import check_properties as _involvement
     from .message_checks import check_messages as _messages
+    from .start_event_checks import check_start_events_and_signals as _start_events
 
     checks = (
         _conditions,
@@ -70,6 +71,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _decision_pages,
         _deadlines,
         _messages,
+        _start_events,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

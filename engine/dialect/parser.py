@@ -11,7 +11,6 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     IntermediateCatchEvent,
     IntermediateThrowEvent,
     ReceiveTask,
-    StartEvent,
     TransactionSubprocess,
 )
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
@@ -35,6 +34,8 @@ from .gateways import TokenSafeParallelGateway
 from .io_mappings import EmbeddedSubprocess, LocalScriptTask, attach_parameters
 from .messages import message_definition, start_at_once
 from .multi_instance import CollectionByName, bound_instances
+from .signals import BroadcastSignalEventDefinition, SignalEndEvents
+from .start_events import ChosenStartEvent
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -92,6 +93,10 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
         definition = super().parse_message_event(message_event)
         return message_definition(definition, throwing=self.THROWS)
 
+    def parse_signal_event(self, signal_event):
+        definition = super().parse_signal_event(signal_event)
+        return BroadcastSignalEventDefinition(definition.name, description=definition.description)
+
 
 class StartEventParser(DialectEventParser, CamundaStartEventParser):
     """Also keeps ``camunda:initiator``: the variable that receives the starting user's id."""
@@ -103,7 +108,7 @@ class StartEventParser(DialectEventParser, CamundaStartEventParser):
         return task
 
 
-class EndEventParser(DialectEventParser, CamundaEndEventParser):
+class EndEventParser(SignalEndEvents, DialectEventParser, CamundaEndEventParser):
     THROWS = True
 
 
@@ -148,7 +153,7 @@ class DialectParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (AssignableUserTaskParser, AssignableUserTask),
-        full_tag("startEvent"): (StartEventParser, StartEvent),
+        full_tag("startEvent"): (StartEventParser, ChosenStartEvent),
         full_tag("endEvent"): (EndEventParser, EndEvent),
         full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
