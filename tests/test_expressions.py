@@ -17,7 +17,7 @@ def language():
     ("juel", "python"),
     [
         ("${a && b}", "a and b"),
-        ("${a || !b}", "a or not b"),
+        ("${a || !b}", "a or (not (b))"),  # ! binds tighter than comparisons, as in EL
         ("${x != 3}", "x != 3"),
         ("${x eq 'a && b'}", "x == 'a && b'"),
         ("${approved == true}", "approved == True"),
