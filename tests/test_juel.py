@@ -160,3 +160,8 @@ def test_an_unset_variable_named_like_a_keyword_is_named_as_written(language):
 def test_get_variable_is_null_when_the_variable_is_not_set(language):
     assert language.evaluate("${execution.getVariable('ref') == null}", {}) is True
     assert language.evaluate("${execution.getVariable('ref')}", {"ref": "R1"}) == "R1"
+
+
+def test_has_variable_is_true_for_a_variable_set_even_to_null(language):
+    assert language.evaluate("${execution.hasVariable('ref')}", {"ref": None}) is True
+    assert language.evaluate("${execution.hasVariable('ref')}", {}) is False

@@ -4,7 +4,8 @@
 ``execution.setVariable``, a method that changes a value in place). :func:`rewrite` then routes
 ``==``, ``!=``, ``<``, ``>``, ``<=``, ``>=`` through EL's coercions, the Java methods through
 :func:`engine.juel.methods.call_method`, ``map.key`` to the map's entry, and
-``execution.getVariable(name)`` to ``var(name)`` (null when the variable is not set).
+``execution.getVariable(name)`` to ``var(name)`` (null when the variable is not set) and
+``execution.hasVariable(name)`` to whether it is set.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from .methods import IN_PLACE_METHODS, JAVA_METHODS, PYTHON_METHODS, call_method
 from .runtime import compare, property_of
 from .syntax import KEYWORD_PREFIX
 
-METHOD, COMPARE, PROPERTY = "__jg_method", "__jg_compare", "__jg_property"
-RUNTIME = {METHOD: call_method, COMPARE: compare, PROPERTY: property_of}
+METHOD, COMPARE, PROPERTY, MISSING = "__jg_method", "__jg_compare", "__jg_property", "__jg_missing"
+RUNTIME = {METHOD: call_method, COMPARE: compare, PROPERTY: property_of, MISSING: object()}
 EXECUTION = "execution"
+EXECUTION_METHODS = ("getVariable", "hasVariable")
 _COMPARISONS: dict[type[ast.cmpop], str] = {
     ast.Eq: "==",
     ast.NotEq: "!=",
@@ -58,7 +60,7 @@ def method_problem(tree: ast.AST) -> str | None:
 def _call_problem(node: ast.Call, method: ast.Attribute) -> str | None:
     name, count = method.attr, len(node.args)
     if _is_execution(method.value):
-        if name == "getVariable" and count == 1 and not node.keywords:
+        if name in EXECUTION_METHODS and count == 1 and not node.keywords:
             return None
         return f"execution.{name}() is not supported in expressions: {_ONLY_GET_VARIABLE}"
     if name in JAVA_METHODS:
@@ -104,8 +106,8 @@ class _Meaning(ast.NodeTransformer):
         if not isinstance(method, ast.Attribute):
             node.func = self.visit(method)
             return node
-        if _is_execution(method.value) and method.attr == "getVariable":
-            return ast.copy_location(_call("var", *node.args), node)
+        if _is_execution(method.value) and method.attr in EXECUTION_METHODS:
+            return ast.copy_location(_execution_call(method.attr, node.args[0]), node)
         method.value = self.visit(method.value)
         if method.attr in JAVA_METHODS:
             name = ast.Constant(method.attr)
@@ -117,6 +119,14 @@ class _Meaning(ast.NodeTransformer):
         if not isinstance(node.ctx, ast.Load):
             return node
         return ast.copy_location(_call(PROPERTY, node.value, ast.Constant(node.attr)), node)
+
+
+def _execution_call(method: str, name: ast.expr) -> ast.expr:
+    """``var(name)`` (null when not set), or whether ``var(name, missing)`` is not missing."""
+    if method == "getVariable":
+        return _call("var", name)
+    value = _call("var", name, ast.Name(MISSING, ast.Load()))
+    return ast.Compare(value, [ast.IsNot()], [ast.Name(MISSING, ast.Load())])
 
 
 def rewrite(tree: ast.AST) -> ast.AST:

@@ -266,13 +266,40 @@ def test_text_methods_as_java_strings_have_them(scenario):
     ]
 
 
-GET_VARIABLE = supported(AREA, 'execution.getVariable("name")', "expr_get_variable.bpmn")
+GET_VARIABLE = supported(
+    AREA,
+    'execution.getVariable("name") and execution.hasVariable("name")',
+    "expr_get_variable.bpmn",
+)
 
 
 @GET_VARIABLE
 def test_get_variable_reads_a_variable_or_null_when_it_is_not_set(scenario):
-    reached = routes(scenario, GET_VARIABLE, {"police_ref": "CRIME-123"}, {})
-    assert reached == ["Share with the police", "Record that no crime was reported"]
+    reached = routes(scenario, GET_VARIABLE, {"police_ref": "CRIME-123"}, {}, {"police_ref": None})
+    assert reached == [
+        "Share with the police",
+        "Record that no crime was reported",
+        "Record that no crime was reported",
+    ]
+
+
+MAP_PROPERTY = supported(
+    AREA,
+    "A map variable's entry as a property (referral.urgency)",
+    "expr_map_property.bpmn",
+)
+
+
+@MAP_PROPERTY
+def test_a_map_entry_is_read_as_a_property_and_is_null_when_absent(scenario):
+    reached = routes(
+        scenario,
+        MAP_PROPERTY,
+        {"referral": {"urgency": "high"}},
+        {"referral": {"urgency": "high", "closed": "2026-12-01"}},
+        {"referral": {"urgency": "low"}},
+    )
+    assert reached == ["Call the family today", "Write to the family", "Write to the family"]
 
 
 KEYWORDS = supported(
