@@ -152,6 +152,12 @@ def test_scripts_read_and_assign_variables_named_like_python_keywords(language):
     assert data == {"continue": 2, "from": "school", "class": "school"}
 
 
+def test_a_script_assigns_a_conditional(language):
+    data = {"urgent": True, "days": 5}
+    language.execute("days = urgent ? 1 : days\ndays += urgent ? 1 : 0", data)
+    assert data == {"urgent": True, "days": 2}
+
+
 def test_an_unset_variable_named_like_a_keyword_is_named_as_written(language):
     with pytest.raises(ExpressionError, match="unknown variable 'continue'"):
         language.evaluate("${continue}", {})

@@ -46,7 +46,7 @@ _TOKEN = re.compile(
     r"""(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
       |(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
       |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      |(?P<op>&&|\|\||!=|==|<=|>=|!|\?|:|,|\.)
+      |(?P<op>&&|\|\||!=|==|<=|>=|!|\?|:|,|\.|=)
       |(?P<space>\s+)
       |(?P<other>.)""",
     re.VERBOSE | re.DOTALL,
@@ -102,8 +102,8 @@ def _is(item, *texts: str) -> bool:
     return isinstance(item, Token) and item.kind in ("op", "name") and item.text in texts
 
 
-def _top_level(items: list, text: str) -> int | None:
-    return next((i for i, item in enumerate(items) if _is(item, text)), None)
+def _top_level(items: list, *texts: str) -> int | None:
+    return next((i for i, item in enumerate(items) if _is(item, *texts)), None)
 
 
 def _split(items: list, text: str) -> list[list]:
@@ -178,14 +178,15 @@ class _Translator:
         return ",".join(self.segment(part, depth) for part in _split(items, ","))
 
     def segment(self, items: list, depth: int) -> str:
-        """One part: a conditional ``a ? b : c``, a ``key: value`` or slice, or plain."""
+        """One part: a conditional ``a ? b : c``, a ``key: value``, slice or script
+        assignment (``x = a ? b : c``), or plain."""
         _check_depth(depth)
-        question, colon = _top_level(items, "?"), _top_level(items, ":")
-        if question is None or (colon is not None and colon < question):
-            if colon is None:
+        question, split = _top_level(items, "?"), _top_level(items, ":", "=")
+        if question is None or (split is not None and split < question):
+            if split is None:
                 return self.plain(items, depth)
-            rest = self.segment(items[colon + 1 :], depth + 1)
-            return self.plain(items[:colon], depth) + ":" + rest
+            rest = self.segment(items[split + 1 :], depth + 1)
+            return self.plain(items[:split], depth) + items[split].text + rest
         colon = _matching_colon(items, question)
         condition = self.plain(items[:question], depth)
         chosen = self.segment(items[question + 1 : colon], depth + 1)
