@@ -19,11 +19,15 @@ from typing import Any
 from ..sandbox.limits import text_of
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
     "<": operator.lt,
     ">": operator.gt,
     "<=": operator.le,
     ">=": operator.ge,
 }
+# two values of one of these types compare in EL exactly as in Python
+_SAME_AS_PYTHON = frozenset({int, float, str, bool})
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,300}")
 
 
@@ -122,6 +126,8 @@ def equals(left: Any, right: Any) -> bool:
 
 def compare(symbol: str, left: Any, right: Any) -> bool:
     """EL's ``==``, ``!=``, ``<``, ``>``, ``<=`` or ``>=`` of ``left`` and ``right``."""
+    if type(left) is type(right) and type(left) in _SAME_AS_PYTHON:
+        return _ORDER[symbol](left, right)
     if symbol == "==":
         return equals(left, right)
     if symbol == "!=":

@@ -16,11 +16,13 @@ from collections.abc import Mapping
 from types import CodeType
 from typing import Any
 
+from ..sandbox import limits
 from .methods import IN_PLACE_METHODS, JAVA_METHODS, PYTHON_METHODS, call_method
 from .runtime import compare, property_of
 from .syntax import KEYWORD_PREFIX
 
-METHOD, COMPARE, PROPERTY, MISSING = "__jg_method", "__jg_compare", "__jg_property", "__jg_missing"
+METHOD, MISSING = "__jg_method", "__jg_missing"
+COMPARE, PROPERTY = limits.COMPARE, limits.PROPERTY
 RUNTIME = {METHOD: call_method, COMPARE: compare, PROPERTY: property_of, MISSING: object()}
 EXECUTION = "execution"
 EXECUTION_METHODS = ("getVariable", "hasVariable")
