@@ -93,6 +93,26 @@ def test_ordering_follows_el_coercion(language, text, data, expected):
     assert language.evaluate(text, data) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "data", "expected"),
+    [
+        ("${n + 1}", {"n": "2"}, 3),
+        ("${n * 2}", {"n": "3"}, 6),
+        ("${n / 2}", {"n": "3"}, 1.5),
+        ("${n - 1}", {"n": "2.5"}, 1.5),
+        ("${n + 1}", {"n": None}, 1),
+        ("${n mod 2}", {"n": "5"}, 1),
+        ("${n div 2}", {"n": 5}, 2.5),
+        ("${a + ':manager'}", {"a": "police"}, "police:manager"),
+        ("${'ab' * 2}", {}, "abab"),
+        ("${xs + [1]}", {"xs": [0]}, [0, 1]),
+        ("${due - days(1)}", {"due": date(2027, 1, 2)}, date(2027, 1, 1)),
+    ],
+)
+def test_arithmetic_reads_text_beside_a_number_as_a_number(language, text, data, expected):
+    assert language.evaluate(text, data) == expected
+
+
 def test_ordering_values_of_different_kinds_is_an_error(language):
     with pytest.raises(ExpressionError, match="cannot order a date and a list"):
         language.evaluate("${due < xs}", {"due": date(2026, 1, 1), "xs": []})

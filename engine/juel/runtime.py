@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from ..sandbox import limits
 from ..sandbox.limits import text_of
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
@@ -142,6 +143,50 @@ def compare(symbol: str, left: Any, right: Any) -> bool:
         return _ORDER[symbol](left, right)
     except TypeError:
         raise ELError(f"cannot order {kind_of(left)} and {kind_of(right)}") from None
+
+
+_GROWING = frozenset({"+", "*", "%"})  # checked by the sandbox before the work is done
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "-": operator.sub,
+    "/": operator.truediv,
+    "//": operator.floordiv,
+}
+
+
+def as_number(value: Any) -> int | float | None:
+    """EL's reading of null or text as a number ("2" is 2, "2.5" is 2.5); None for text
+    that is not a number."""
+    if value is None or value == "":
+        return 0
+    text = value.strip()
+    if _WHOLE_NUMBER.fullmatch(text):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def arithmetic(symbol: str, left: Any, right: Any) -> Any:
+    """``left symbol right``; beside a number, null and text holding a number are read as
+    numbers (EL), else Python's meaning (text and lists join, "ab" * 2 repeats, dates move
+    by durations)."""
+    if _is_number(left) and isinstance(right, str | None):
+        right = _operand(symbol, right)
+    elif _is_number(right) and isinstance(left, str | None):
+        left = _operand(symbol, left)
+    if symbol in _GROWING:
+        return limits.guarded_binop(symbol, left, right)
+    return _ARITHMETIC[symbol](left, right)
+
+
+def _operand(symbol: str, value: str | None) -> Any:
+    number = as_number(value)
+    if number is not None:
+        return number
+    if symbol in _GROWING:
+        return value  # Python's meaning: "ab" * 2 repeats, the sandbox refuses "%d" % n
+    raise ELError(f"cannot use the text '{value[:40]}' as a number")
 
 
 def property_of(value: Any, name: str) -> Any:

@@ -1,9 +1,9 @@
 """A checked syntax tree given JUEL's meaning: EL comparisons, Java methods, map properties.
 
 :func:`method_problem` refuses at deploy any method call that could not run (a bean's method,
-``execution.setVariable``, a method that changes a value in place). :func:`rewrite` then routes
-``==``, ``!=``, ``<``, ``>``, ``<=``, ``>=`` through EL's coercions, the Java methods through
-:func:`engine.juel.methods.call_method`, ``map.key`` to the map's entry, and
+``execution.setVariable``, a method that changes a value in place). :func:`rewrite` then
+routes ``==``, ``!=``, ``<``, ``>``, ``<=``, ``>=`` and arithmetic through EL's coercions, the
+Java methods through :func:`engine.juel.methods.call_method`, ``map.key`` to the map's entry, and
 ``execution.getVariable(name)`` to ``var(name)`` (null when the variable is not set) and
 ``execution.hasVariable(name)`` to whether it is set.
 """
@@ -18,12 +18,18 @@ from typing import Any
 
 from ..sandbox import limits
 from .methods import IN_PLACE_METHODS, JAVA_METHODS, PYTHON_METHODS, call_method
-from .runtime import compare, property_of
+from .runtime import arithmetic, compare, property_of
 from .syntax import KEYWORD_PREFIX
 
 METHOD, MISSING = "__jg_method", "__jg_missing"
-COMPARE, PROPERTY = limits.COMPARE, limits.PROPERTY
-RUNTIME = {METHOD: call_method, COMPARE: compare, PROPERTY: property_of, MISSING: object()}
+COMPARE, PROPERTY, ARITHMETIC = limits.COMPARE, limits.PROPERTY, limits.ARITHMETIC
+RUNTIME = {
+    METHOD: call_method,
+    COMPARE: compare,
+    PROPERTY: property_of,
+    ARITHMETIC: arithmetic,
+    MISSING: object(),
+}
 EXECUTION = "execution"
 EXECUTION_METHODS = ("getVariable", "hasVariable")
 _COMPARISONS: dict[type[ast.cmpop], str] = {
@@ -86,7 +92,22 @@ def _call(name: str, *args: ast.expr) -> ast.Call:
     return ast.Call(ast.Name(name, ast.Load()), list(args), [])
 
 
+_ARITHMETIC: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+}
+
+
 class _Meaning(ast.NodeTransformer):
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        symbol = ast.Constant(_ARITHMETIC[type(node.op)])
+        return ast.copy_location(_call(ARITHMETIC, symbol, node.left, node.right), node)
+
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)
         pairs: list[ast.expr] = []

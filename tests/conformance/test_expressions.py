@@ -182,6 +182,39 @@ def test_ordering_text_that_is_not_a_number_against_a_number_is_an_error(scenari
         pat.start("expr_relational_coercion", {"days_open": "twelve"})
 
 
+ARITHMETIC = supported(
+    AREA,
+    "Arithmetic +, -, *, /, div, mod reading null and numbers held as text",
+    "expr_arithmetic.bpmn",
+    "text + text joins the text and text that is not a number * n repeats it (Python); EL "
+    "adds and multiplies numbers only",
+)
+
+
+@ARITHMETIC
+def test_arithmetic_reads_numbers_held_as_text_as_numbers(scenario):
+    reached = routes(
+        scenario,
+        ARITHMETIC,
+        {"received": "3", "invited": 4},
+        {"received": 1, "invited": "4"},
+        {"received": 2.0, "invited": 4},
+    )
+    assert reached == [
+        "Hold the conference",
+        "Chase the missing contributions",
+        "Hold the conference",
+    ]
+
+
+@ARITHMETIC
+def test_arithmetic_on_text_that_is_not_a_number_is_an_error(scenario):
+    deploy(scenario, ARITHMETIC)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match="cannot use the text 'three' as a number"):
+        pat.start("expr_arithmetic", {"received": "three", "invited": 4})
+
+
 EQUALS = supported(AREA, "x.equals(y)", "expr_equals.bpmn", "numbers equal by value (2 and 2.0)")
 
 
