@@ -113,6 +113,12 @@ def test_arithmetic_reads_text_beside_a_number_as_a_number(language, text, data,
     assert language.evaluate(text, data) == expected
 
 
+def test_a_script_adds_to_a_number_held_as_text(language):
+    data = {"chases": "2", "label": "Chase"}
+    language.execute("chases += 1\nlabel += ' again'", data)
+    assert data == {"chases": 3, "label": "Chase again"}
+
+
 def test_ordering_values_of_different_kinds_is_an_error(language):
     with pytest.raises(ExpressionError, match="cannot order a date and a list"):
         language.evaluate("${due < xs}", {"due": date(2026, 1, 1), "xs": []})

@@ -108,6 +108,15 @@ class _Meaning(ast.NodeTransformer):
         symbol = ast.Constant(_ARITHMETIC[type(node.op)])
         return ast.copy_location(_call(ARITHMETIC, symbol, node.left, node.right), node)
 
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
+        self.generic_visit(node)
+        if not isinstance(node.target, ast.Name):
+            return node  # refused by the whitelist already
+        current = ast.Name(node.target.id, ast.Load())
+        symbol = ast.Constant(_ARITHMETIC[type(node.op)])
+        value = _call(ARITHMETIC, symbol, current, node.value)
+        return ast.copy_location(ast.Assign([node.target], value), node)
+
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)
         pairs: list[ast.expr] = []
