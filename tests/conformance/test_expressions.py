@@ -337,7 +337,7 @@ def test_a_map_entry_is_read_as_a_property_and_is_null_when_absent(scenario):
 
 KEYWORDS = supported(
     AREA,
-    "Variables named continue, from, pass, class (Python keywords)",
+    "Variables named like Python keywords (continue, from, pass)",
     "expr_keyword_variables.bpmn",
     "`if`, `else`, `in`, `is`, `for` and `lambda` stay operators of Python-style conditions",
 )
