@@ -1,18 +1,21 @@
 """The expression language process owners write in Camunda Modeler.
 
 Camunda writes expressions as ``${...}`` (JUEL). We accept that notation and plain Python-style
-expressions, translate JUEL operators (``&&``, ``||``, ``!``, ``eq``, ``ne``, ``lt``, ``gt``,
-``le``, ``ge``, ``div``, ``mod``, ``true``, ``false``, ``null``) to Python, and compile the result
-only after checking every syntax node against a whitelist:
+expressions: :mod:`engine.juel` rewrites JUEL (operators, ``empty``, ``a ? b : c``) as Python,
+and we compile the result only after checking every syntax node against a whitelist:
 
 - literals, variables, arithmetic, comparisons, ``and``/``or``/``not``, ``x if c else y``,
   lists/tuples/dicts, indexing and slicing;
 - attribute access (``expected_due_date.year``) but never to names starting with ``_`` and
   never ``format``/``format_map`` (they reach attributes by string);
-- calls only to the functions in :data:`FUNCTION_NAMES` or to methods of values;
-  ``var(name, default)`` reads a variable that may not be set, so a diagram can give a
-  timescale a default that a start variable overrides: ``stage1_days = var('stage1_days', 5)``;
+- calls only to the functions in :data:`FUNCTION_NAMES` or to the methods of values that
+  :func:`engine.juel.semantics.method_problem` accepts; ``var(name, default)`` reads a
+  variable that may not be set, so a diagram can give a timescale a default that a start
+  variable overrides: ``stage1_days = var('stage1_days', 5)``;
 - no imports, lambdas, comprehensions, or builtins beyond the whitelist.
+
+The checked tree is then given JUEL's meaning (EL comparisons and arithmetic, Java methods,
+``map.key``) and bounded by :mod:`engine.sandbox.limits`.
 
 Scripts (script tasks) may also assign: ``name = expression`` and ``name += expression``
 (to variables, never to an item or attribute of a value: values are not changed in place).
