@@ -16,8 +16,8 @@ def language():
 @pytest.mark.parametrize(
     ("juel", "python"),
     [
-        ("${a && b}", "a and b"),
-        ("${a || !b}", "a or (not (b))"),  # ! binds tighter than comparisons, as in EL
+        ("${a && b}", "a and _jg_el and b"),  # the marker: each operand read as true/false
+        ("${a || !b}", "a or _jg_el or (not (_jg_el and (b)))"),  # ! binds as tightly as in EL
         ("${x != 3}", "x != 3"),
         ("${x eq 'a && b'}", "x == 'a && b'"),
         ("${approved == true}", "approved == True"),

@@ -42,6 +42,12 @@ def language():
         ("${m.containsKey('a') && !m.containsValue(2)}", {"m": {"a": 1}}, True),
         ("${n.toString() == '12'}", {"n": 12}, True),
         ("${stage < 3 < limit}", {"stage": "2", "limit": 4}, True),
+        ("${approved && !withdrawn}", {"approved": "true", "withdrawn": "false"}, True),
+        ("${approved || urgent}", {"approved": "false", "urgent": None}, False),
+        ("${!approved}", {"approved": "FALSE"}, True),
+        ("${a && b}", {"a": True, "b": "yes"}, False),  # EL: only "true" is true
+        ("${note or 'none'}", {"note": ""}, "none"),  # Python-style or keeps its operand
+        ("${a && b and c}", {"a": True, "b": "true", "c": "true"}, True),
     ],
 )
 def test_juel_evaluates_as_camunda(language, text, data, expected):
@@ -135,6 +141,8 @@ def test_ordering_values_of_different_kinds_is_an_error(language):
         ("${xs.get(5)}", {"xs": [1]}, r"outside the list"),
         ("${s.substring(3, 1)}", {"s": "abc"}, r"outside text"),
         ("${person.name}", {"person": None}, "cannot read 'name' of null"),
+        ("${count && ready}", {"count": 2, "ready": True}, "a number cannot be read as true"),
+        ("${!xs}", {"xs": [1]}, "a list cannot be read as true/false"),
     ],
 )
 def test_a_java_method_on_the_wrong_kind_of_value_is_an_error_naming_it(
@@ -158,6 +166,7 @@ def test_a_java_method_on_the_wrong_kind_of_value_is_an_error_naming_it(
         ("${x instanceof y}", "'instanceof' is not supported"),
         ("${!}", "'!' needs a value after it"),
         ("${empty}", "'empty' needs a value after it"),
+        ("${_jg_el}", "names starting with _jg_ are reserved"),
     ],
 )
 def test_what_cannot_run_is_refused_when_compiled(text, reason):

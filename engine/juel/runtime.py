@@ -91,6 +91,20 @@ def to_boolean(value: Any) -> bool:
     raise ELError(f"cannot compare {kind_of(value)} with true/false")
 
 
+def truth(value: Any) -> bool:
+    """An operand of ``&&``, ``||`` or ``!`` read as true/false, as EL reads it."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.lower() == "true"
+    raise ELError(
+        f"{kind_of(value)} cannot be read as true/false by &&, || or !; compare it instead "
+        "(count > 0, not empty list)"
+    )
+
+
 def to_text(value: Any) -> str:
     """EL coercion to text: null is "", true/false are "true"/"false"."""
     if value is None:

@@ -2,8 +2,9 @@
 
 :func:`method_problem` refuses at deploy any method call that could not run (a bean's method,
 ``execution.setVariable``, a method that changes a value in place). :func:`rewrite` then
-routes ``==``, ``!=``, ``<``, ``>``, ``<=``, ``>=`` and arithmetic through EL's coercions, the
-Java methods through :func:`engine.juel.methods.call_method`, ``map.key`` to the map's entry, and
+routes ``==``, ``!=``, ``<``, ``>``, ``<=``, ``>=``, arithmetic and the operands of ``&&``,
+``||`` and ``!`` through EL's coercions, the Java methods through
+:func:`engine.juel.methods.call_method`, ``map.key`` to the map's entry,
 ``execution.getVariable(name)`` to ``var(name)`` (null when the variable is not set) and
 ``execution.hasVariable(name)`` to whether it is set.
 """
@@ -18,12 +19,14 @@ from typing import Any
 
 from ..sandbox import limits
 from .methods import IN_PLACE_METHODS, JAVA_METHODS, PYTHON_METHODS, call_method
-from .runtime import arithmetic, compare, property_of
-from .syntax import KEYWORD_PREFIX
+from .runtime import arithmetic, compare, property_of, truth
+from .syntax import EL_MARKER, KEYWORD_PREFIX
 
 METHOD, MISSING = "__jg_method", "__jg_missing"
 COMPARE, PROPERTY, ARITHMETIC = limits.COMPARE, limits.PROPERTY, limits.ARITHMETIC
+TRUTH = limits.TRUTH
 RUNTIME = {
+    TRUTH: truth,
     METHOD: call_method,
     COMPARE: compare,
     PROPERTY: property_of,
@@ -88,6 +91,10 @@ def _call_problem(node: ast.Call, method: ast.Attribute) -> str | None:
     )
 
 
+def _is_marker(node: ast.AST) -> bool:
+    return isinstance(node, ast.Name) and node.id == EL_MARKER
+
+
 def _call(name: str, *args: ast.expr) -> ast.Call:
     return ast.Call(ast.Name(name, ast.Load()), list(args), [])
 
@@ -107,6 +114,15 @@ class _Meaning(ast.NodeTransformer):
         self.generic_visit(node)
         symbol = ast.Constant(_ARITHMETIC[type(node.op)])
         return ast.copy_location(_call(ARITHMETIC, symbol, node.left, node.right), node)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        self.generic_visit(node)
+        marked = [value for value in node.values if _is_marker(value)]
+        if not marked:
+            return node  # Python-style and/or: Python's meaning
+        values = [_call(TRUTH, value) for value in node.values if not _is_marker(value)]
+        result = values[0] if len(values) == 1 else ast.BoolOp(node.op, values)
+        return ast.copy_location(result, node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         self.generic_visit(node)

@@ -7,7 +7,10 @@ never rewritten), grouped by brackets, and rewritten group by group:
 - ``a ? b : c`` becomes ``(b if a else c)`` (right-associative, nested ones too);
 - ``empty x`` becomes ``empty(x)`` and ``!x`` becomes ``(not x)``, binding as tightly as EL's
   unary operators (``!a == b`` is ``(!a) == b``); inside ``${...}`` so does ``not``;
-- ``&&``, ``||``, ``eq``, ``ne``, ``lt``, ``gt``, ``le``, ``ge``, ``div``, ``mod``, ``true``,
+- ``&&``, ``||`` and ``!`` carry :data:`EL_MARKER` as an extra operand, so that
+  ``engine.juel.semantics`` reads their operands as true/false as EL does, while Python-style
+  ``and``/``or``/``not`` keep Python's meaning (``note or 'none'``);
+- ``eq``, ``ne``, ``lt``, ``gt``, ``le``, ``ge``, ``div``, ``mod``, ``true``,
   ``false``, ``null`` become their Python spelling;
 - a variable named like a Python keyword (``continue``, ``from``, ``class``...) is renamed
   to :data:`KEYWORD_PREFIX` + name, which the evaluation maps back to the variable.
@@ -21,7 +24,10 @@ from dataclasses import dataclass, field
 
 from ..sandbox import limits
 
+RESERVED_PREFIX = "_jg_"  # names the translation makes; a diagram may not use them
 KEYWORD_PREFIX = "_jg_kw_"
+# an operand of and/or that marks it as EL's &&/|| (each operand read as true/false)
+EL_MARKER = "_jg_el"
 # Python keywords the Python-style conditions use as operators: they stay keywords
 PYTHON_OPERATORS = frozenset(
     {"and", "or", "not", "if", "else", "in", "is", "None", "True", "False", "for", "lambda"}
@@ -40,7 +46,7 @@ WORD_OPERATORS = {
     "div": "/",
     "mod": "%",
 }
-SYMBOL_OPERATORS = {"&&": " and ", "||": " or "}
+SYMBOL_OPERATORS = {"&&": f" and {EL_MARKER} and ", "||": f" or {EL_MARKER} or "}
 _UNARY = frozenset({"!", "not", "empty", "-", "+"})
 _TOKEN = re.compile(
     r"""(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
@@ -206,7 +212,7 @@ class _Translator:
                 operand = self.plain(items[index + 1 : end], depth + 1).strip()
                 if not operand:
                     raise JuelSyntaxError(f"'{item.text}' needs a value after it")
-                out.append(f" empty({operand})" if item.text == "empty" else f" (not ({operand}))")
+                out.append(_unary(item.text, operand))
                 index = end
                 continue
             else:
@@ -229,6 +235,14 @@ class _Translator:
         return not (python_is_not or python_not_in or python_operand)
 
 
+def _unary(operator: str, operand: str) -> str:
+    if operator == "empty":
+        return f" empty({operand})"
+    if operator == "!":
+        return f" (not ({EL_MARKER} and ({operand})))"
+    return f" (not ({operand}))"
+
+
 def _after_dot(items: list, index: int) -> bool:
     before = _significant(items, index - 1, -1)
     return before >= 0 and _is(items[before], ".")
@@ -240,6 +254,8 @@ def _token(items: list, index: int) -> str:
         return SYMBOL_OPERATORS.get(item.text, item.text)
     if item.kind != "name" or _after_dot(items, index):
         return item.text
+    if item.text.startswith(RESERVED_PREFIX):
+        raise JuelSyntaxError(f"names starting with {RESERVED_PREFIX} are reserved")
     if item.text == "instanceof":
         raise JuelSyntaxError("'instanceof' is not supported: there are no Java types here")
     if item.text in RENAMED_KEYWORDS:

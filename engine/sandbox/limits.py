@@ -40,10 +40,11 @@ MAX_FORMAT = 200  # characters of a date format or a date parsed with one
 MAX_ROUND_DIGITS = MAX_INT_BITS // 3  # round(n, -d) computes 10 ** d
 
 BINOP, CALL, VALUE = "__jg_binop", "__jg_call", "__jg_value"
-# engine.juel's comparisons and property reads build nothing, so they are not guarded; its
-# arithmetic guards +, * and % itself (with guarded_binop)
+# engine.juel's comparisons, truth values and property reads build nothing, so they are not
+# guarded; its arithmetic guards +, * and % itself (with guarded_binop)
 COMPARE, PROPERTY, ARITHMETIC = "__jg_compare", "__jg_property", "__jg_arithmetic"
-_UNGUARDED = frozenset({COMPARE, PROPERTY, ARITHMETIC})
+TRUTH = "__jg_truth"
+_UNGUARDED = frozenset({COMPARE, PROPERTY, ARITHMETIC, TRUTH})
 _GUARDED_OPERATORS: dict[type[ast.operator], str] = {ast.Mult: "*", ast.Add: "+", ast.Mod: "%"}
 _OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
     "*": operator.mul,

@@ -78,6 +78,43 @@ def test_word_and_symbol_operators_decide_the_route(scenario):
     ]
 
 
+BOOLEAN_TEXT = supported(
+    AREA,
+    '&&, || and ! read "true"/"false" text and null as EL does',
+    "expr_boolean_text.bpmn",
+    "Python-style and/or/not keep Python's truth (any non-empty text is true)",
+)
+
+
+@BOOLEAN_TEXT
+def test_symbol_operators_read_text_as_true_or_false(scenario):
+    reached = routes(
+        scenario,
+        BOOLEAN_TEXT,
+        {"consent_given": "true", "consent_withdrawn": "false", "risk_of_harm": False},
+        {"consent_given": "true", "consent_withdrawn": "true", "risk_of_harm": "false"},
+        {"consent_given": "false", "consent_withdrawn": None, "risk_of_harm": "TRUE"},
+        {"consent_given": True, "consent_withdrawn": False, "risk_of_harm": None},
+    )
+    assert reached == [
+        "Share the information",
+        "Record why nothing was shared",
+        "Share the information",
+        "Share the information",
+    ]
+
+
+@BOOLEAN_TEXT
+def test_a_number_is_not_true_or_false(scenario):
+    deploy(scenario, BOOLEAN_TEXT)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match="a number cannot be read as true/false"):
+        pat.start(
+            "expr_boolean_text",
+            {"consent_given": 1, "consent_withdrawn": False, "risk_of_harm": False},
+        )
+
+
 TERNARY = supported(AREA, "Conditional operator a ? b : c", "expr_ternary.bpmn")
 
 
