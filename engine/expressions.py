@@ -149,10 +149,7 @@ def _check(tree: ast.AST, source: str, allowed: tuple[type[ast.AST], ...]) -> No
             )
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if node.func.id not in FUNCTION_NAMES:
-                known = ", ".join(sorted(FUNCTION_NAMES))
-                raise ExpressionError(
-                    f"unknown function '{node.func.id}' (known functions: {known})", source
-                )
+                raise ExpressionError(juel_semantics.unknown_function(node.func.id), source)
 
 
 @lru_cache(maxsize=4096)

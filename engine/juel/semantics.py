@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from types import CodeType
 from typing import Any
 
+from ..expression_functions import FUNCTION_NAMES
 from ..sandbox import limits
 from .methods import IN_PLACE_METHODS, JAVA_METHODS, PYTHON_METHODS, call_method
 from .runtime import arithmetic, compare, property_of, truth
@@ -47,6 +48,22 @@ _ONLY_GET_VARIABLE = (
     'only execution.getVariable("name") is; set variables with a form, a script task or '
     "an output mapping"
 )
+
+
+# Camunda 7's built-in functions, and what to write here instead
+CAMUNDA_FUNCTIONS = {
+    "dateTime": "use now(), today() and durations, e.g. ${now() + days(7)}",
+    "currentUser": "use the start event's camunda:initiator variable or the task's assignee",
+    "currentUserGroups": "use candidate groups on the task",
+}
+
+
+def unknown_function(name: str) -> str:
+    """Why ``name(...)`` cannot be called, and what to write instead."""
+    if name in CAMUNDA_FUNCTIONS:
+        hint = CAMUNDA_FUNCTIONS[name]
+        return f"unknown function '{name}': Camunda's {name}() is not available; {hint}"
+    return f"unknown function '{name}' (known functions: {', '.join(sorted(FUNCTION_NAMES))})"
 
 
 def _is_execution(node: ast.AST) -> bool:

@@ -436,5 +436,5 @@ refused(
     AREA,
     "Camunda's built-in functions dateTime(), currentUser(), currentUserGroups()",
     "expr_camunda_functions.bpmn",
-    "unknown function 'dateTime'",
+    "unknown function 'dateTime': Camunda's dateTime() is not available; use now(), today()",
 )
