@@ -45,8 +45,8 @@ _COMPARISONS: dict[type[ast.cmpop], str] = {
     ast.GtE: ">=",
 }
 _ONLY_GET_VARIABLE = (
-    'only execution.getVariable("name") is; set variables with a form, a script task or '
-    "an output mapping"
+    'only execution.getVariable("name") and execution.hasVariable("name") are; set variables '
+    "with a form, a script task or an output mapping"
 )
 
 
@@ -103,8 +103,9 @@ def _call_problem(node: ast.Call, method: ast.Attribute) -> str | None:
         return None
     return (
         f"method '{name}()' is not supported: expressions may call "
-        f"{', '.join(sorted(JAVA_METHODS))} on values, and execution.getVariable(name); "
-        "Java beans and services cannot run here"
+        f"{', '.join(sorted(JAVA_METHODS))} (and the Python methods of text, lists, maps and "
+        "dates) on values, and execution.getVariable(name); Java beans and services cannot "
+        "run here"
     )
 
 
