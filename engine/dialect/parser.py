@@ -31,8 +31,10 @@ from ..inputs.timescales import declared_timescales
 from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
+from .event_subprocesses import EventSubprocess, HandlerStartEventParser
 from .gateways import TokenSafeParallelGateway
 from .multi_instance import CollectionByName, bound_instances
+from .scoped_events import scoped
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -75,7 +77,10 @@ class OwnProperties:
 
 
 class EmbeddedSubprocessParser(OwnProperties, CollectionByName, SubWorkflowParser):
-    pass
+    def create_task(self):
+        if self.node.get("triggeredByEvent") == "true":
+            self.spec_class = EventSubprocess
+        return super().create_task()
 
 
 class CallParser(OwnProperties, MappedCallActivityParser):
@@ -100,6 +105,12 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
             definition.name, definition.expression, description=definition.description
         )
 
+    def parse_error_event(self, error_event):
+        return scoped(super().parse_error_event(error_event))
+
+    def parse_escalation_event(self, escalation_event):
+        return scoped(super().parse_escalation_event(escalation_event))
+
     def parse_message_event(self, message_event):
         definition = super().parse_message_event(message_event)
         return VariablesMessageEventDefinition(
@@ -111,7 +122,7 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
         )
 
 
-class StartEventParser(DialectEventParser, CamundaStartEventParser):
+class StartEventParser(HandlerStartEventParser, DialectEventParser, CamundaStartEventParser):
     """Also keeps ``camunda:initiator``: the variable that receives the starting user's id."""
 
     def create_task(self):

@@ -1,0 +1,133 @@
+"""Event subprocesses as Camunda 7 runs them: started by their event, never before.
+
+SpiffWorkflow 3.2 reads only message, signal, timer and conditional definitions on a start
+event, so an error or escalation start event becomes a none start event: the event subprocess
+then runs as soon as its scope starts, its handler's tasks waiting in inboxes before anything
+is thrown. Here those start events keep their definition, so the subprocess is only a trigger
+of its scope, started when its event is caught.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from uuid import UUID, uuid5
+
+from SpiffWorkflow.bpmn.parser.event_parsers import (
+    CONDITIONAL_EVENT_XPATH,
+    ERROR_EVENT_XPATH,
+    ESCALATION_EVENT_XPATH,
+    MESSAGE_EVENT_XPATH,
+    SIGNAL_EVENT_XPATH,
+    TIMER_EVENT_XPATH,
+)
+from SpiffWorkflow.bpmn.specs.control import _EndJoin
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, StartEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+HANDLER_START_EVENTS = [
+    MESSAGE_EVENT_XPATH,
+    SIGNAL_EVENT_XPATH,
+    TIMER_EVENT_XPATH,
+    CONDITIONAL_EVENT_XPATH,
+    ERROR_EVENT_XPATH,
+    ESCALATION_EVENT_XPATH,
+]
+
+
+def in_event_subprocess(node) -> bool:
+    """Whether a start event ``node`` starts an event subprocess (``triggeredByEvent``)."""
+    parent = node.getparent()
+    return parent is not None and parent.get("triggeredByEvent") == "true"
+
+
+class HandlerStartEventParser:
+    """For the start event parser: an event subprocess's start event keeps its error or
+    escalation definition, and whether it interrupts its scope (``isInterrupting``)."""
+
+    def create_task(self):
+        if not in_event_subprocess(self.node):
+            return super().create_task()
+        task = EventSubprocessStart(
+            self.spec,
+            self.bpmn_id,
+            event_definition=self.get_event_definition(HANDLER_START_EVENTS),
+            **self.bpmn_attributes,
+        )
+        task.interrupting = self.node.get("isInterrupting", "true") != "false"
+        self.spec.start.connect(task)
+        return task
+
+
+class EventSubprocess(CallActivity):
+    """An event subprocess: when its event starts it, it leads only to its scope's end join.
+
+    SpiffWorkflow adds the task with no path onward (so the scope never ends after it), and
+    connects it to the scope's ``End`` as well, which would end the scope while other work waits.
+    """
+
+    def _predict_hook(self, my_task):
+        state = TaskState.FUTURE if my_task.has_state(TaskState.DEFINITE_MASK) else my_task.state
+        ends = [spec for spec in self.outputs if isinstance(spec, _EndJoin)]
+        my_task._sync_children(ends, state)
+        for child in my_task.children:
+            child.task_spec._predict(child, mask=TaskState.FUTURE | TaskState.PREDICTED_MASK)
+
+    def _update_hook(self, my_task):
+        if not my_task.children:
+            self._predict_hook(my_task)
+        return super()._update_hook(my_task)
+
+
+def scope_data(scope) -> dict:
+    """The process variables of ``scope`` now: what its completed tasks set, oldest first."""
+    merged = dict(scope.task_tree.data)
+    done = [t for t in scope.get_tasks(state=TaskState.COMPLETED) if t.workflow is scope]
+    for task in sorted(done, key=lambda t: t.last_state_change):
+        merged.update(task.data)
+    return merged
+
+
+def interrupt_scope(scope, handler) -> None:
+    """Cancel all of ``scope``'s work except the event subprocess task ``handler``."""
+    keep = {task.id for task in handler} | {handler.id}
+    parent = handler.parent
+    while parent is not None:
+        keep.add(parent.id)
+        parent = parent.parent
+    for task in scope.get_tasks(state=TaskState.NOT_FINISHED_MASK):
+        if task.workflow is not scope or task.id in keep:
+            continue
+        if not task.has_state(TaskState.FINISHED_MASK):
+            task.cancel()
+
+
+class EventSubprocessStart(StartEvent):
+    """The start event of an event subprocess: when its event occurs, the handler sees the
+    process variables as they are then and, if it interrupts, cancels the rest of its scope."""
+
+    interrupting = True
+
+    def _run_hook(self, my_task):
+        scope = my_task.workflow.parent_workflow
+        handler = scope.get_task_from_id(my_task.workflow.parent_task_id)
+        my_task.data = {**scope_data(scope), **my_task.data}
+        if self.interrupting:
+            interrupt_scope(scope, handler)
+        return super()._run_hook(my_task)
+
+
+def dormant_message_starts(workflow) -> dict[str, tuple[object, str]]:
+    """Message start events of the process's event subprocesses, while it runs: each as
+    (a stable id, derived from the instance's, -> (a stand-in task, the message name)).
+
+    These are subscriptions of the process itself, so a message can start the handler."""
+    if workflow.is_completed():
+        return {}
+    found = {}
+    for name in workflow.spec.start.trigger_specs:
+        for start in workflow.subprocess_specs[name].bpmn_start_events:
+            if isinstance(start.event_definition, MessageEventDefinition):
+                key = str(uuid5(UUID(str(workflow.task_tree.id)), start.name))
+                found[key] = (SimpleNamespace(task_spec=start), start.event_definition.name)
+    return found

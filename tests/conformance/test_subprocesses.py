@@ -1,0 +1,142 @@
+"""Event subprocesses, errors, escalation, compensation and multi-instance completion."""
+
+from __future__ import annotations
+
+from .catalogue import supported
+from .support import deploy
+
+AREA = "Subprocesses and errors"
+
+ERROR_EVENT_SUBPROCESS = supported(
+    AREA, "Interrupting error event subprocess", "sub_error_event_subprocess.bpmn"
+)
+
+
+def names(person) -> list[str]:
+    """The names of the tasks in ``person``'s inbox, sorted."""
+    return sorted(task.name for task in person.inbox())
+
+
+@ERROR_EVENT_SUBPROCESS
+def test_an_error_event_subprocess_starts_only_when_its_error_is_thrown(scenario):
+    deploy(scenario, ERROR_EVENT_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("referral_screening")
+    assert names(pat) == ["Gather agency checks", "Screen the referral"]
+    pat.complete("Screen the referral", consent=False)
+    assert names(pat) == ["Decide whether to proceed without consent"]
+
+
+MESSAGE_EVENT_SUBPROCESS = supported(
+    AREA, "Non-interrupting message event subprocess", "sub_message_event_subprocess.bpmn"
+)
+
+
+@MESSAGE_EVENT_SUBPROCESS
+def test_a_non_interrupting_event_subprocess_runs_alongside_once_per_message(scenario):
+    deploy(scenario, MESSAGE_EVENT_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    started = pat.start("section_47_enquiry", business_key="CASE-1")
+    assert names(pat) == ["Complete the enquiry"]
+    scenario.engine.correlate_message(
+        "new_concern", business_key="CASE-1", variables={"by": "school"}
+    )
+    scenario.engine.correlate_message("new_concern", business_key="CASE-1")
+    assert names(pat) == [
+        "Complete the enquiry",
+        "Review the new concern",
+        "Review the new concern",
+    ]
+    pat.complete("Complete the enquiry")
+    pat.complete("Review the new concern")
+    last = pat.complete("Review the new concern")
+    assert last.status == "completed"
+    assert scenario.engine.instance_variables(started.id)["by"] == "school"
+
+
+ESCALATION_EVENT_SUBPROCESS = supported(
+    AREA,
+    "Non-interrupting escalation event subprocess; an uncaught escalation is ignored",
+    "sub_escalation_event_subprocess.bpmn",
+)
+
+
+@ESCALATION_EVENT_SUBPROCESS
+def test_an_escalation_starts_its_event_subprocess_and_an_uncaught_one_is_ignored(scenario):
+    deploy(scenario, ESCALATION_EVENT_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("home_visit")
+    assert names(mo) == []
+    pat.complete("Visit the family")
+    assert names(pat) == ["Write up the visit"]
+    assert names(mo) == ["Brief the team manager"]
+    pat.complete("Write up the visit")
+    assert mo.complete("Brief the team manager").status == "completed"
+
+
+ERROR_FROM_CALLED_PROCESS = supported(
+    AREA,
+    "Error end event in a called process, caught by an error boundary event on the call activity",
+    "sub_error_from_called_process.bpmn",
+)
+
+
+@ERROR_FROM_CALLED_PROCESS
+def test_an_error_thrown_in_a_called_process_interrupts_the_call_activity(scenario):
+    deploy(scenario, ERROR_FROM_CALLED_PROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("strategy_discussion")
+    pat.complete("Ask the family for consent", consent=False)
+    assert names(pat) == []
+    assert names(mo) == ["Decide whether to proceed without consent"]
+    assert mo.complete("Decide whether to proceed without consent").status == "completed"
+
+
+@ERROR_FROM_CALLED_PROCESS
+def test_a_called_process_that_ends_normally_continues_past_the_call_activity(scenario):
+    deploy(scenario, ERROR_FROM_CALLED_PROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("strategy_discussion")
+    pat.complete("Ask the family for consent", consent=True)
+    assert names(pat) == ["Hold the strategy discussion"]
+
+
+CATCH_ALL_ERROR_SUBPROCESS = supported(
+    AREA,
+    "Error event subprocess without errorRef (catches every error, from called processes too)",
+    "sub_error_catch_all_event_subprocess.bpmn",
+)
+
+
+@CATCH_ALL_ERROR_SUBPROCESS
+def test_an_error_from_a_called_process_reaches_the_callers_error_event_subprocess(scenario):
+    deploy(scenario, CATCH_ALL_ERROR_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("child_in_need_plan")
+    assert names(pat) == ["Review progress with the family", "Support the family"]
+    pat.complete("Review progress with the family", moved=True)
+    assert names(pat) == []
+    assert names(mo) == ["Transfer or close the case"]
+    assert mo.complete("Transfer or close the case").status == "completed"
+
+
+NESTED_ERROR_SUBPROCESS = supported(
+    AREA,
+    "Error event subprocess inside an embedded subprocess",
+    "sub_error_event_subprocess_in_subprocess.bpmn",
+)
+
+
+@NESTED_ERROR_SUBPROCESS
+def test_an_event_subprocess_interrupts_only_its_own_subprocess_which_then_completes(scenario):
+    deploy(scenario, NESTED_ERROR_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("single_assessment")
+    assert names(pat) == ["Gather the agencies' views", "See the child"]
+    pat.complete("See the child", missing=True)
+    assert names(pat) == ["Report the child missing"]
+    pat.complete("Report the child missing")
+    assert names(pat) == ["Plan the next steps"]
