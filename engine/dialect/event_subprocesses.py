@@ -79,6 +79,37 @@ class EventSubprocess(CallActivity):
         return super()._update_hook(my_task)
 
 
+def is_dormant(task) -> bool:
+    """Whether ``task`` is an event subprocess still waiting for its event (a timer, say)."""
+    if not isinstance(task.task_spec, EventSubprocess):
+        return False
+    handler = task.workflow.top_workflow.subprocesses.get(task.id)
+    return handler is not None and any(
+        isinstance(start.task_spec, EventSubprocessStart)
+        for start in handler.get_tasks(state=TaskState.WAITING)
+    )
+
+
+class ScopeEndJoin(_EndJoin):
+    """A scope's end: it waits for all its work but not for event subprocesses whose event has
+    not occurred, and cancels those when the scope ends (Camunda: they end with their scope)."""
+
+    def _check_threshold_unstructured(self, my_task):
+        waiting = [
+            task
+            for task in my_task.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK)
+            if task.workflow is my_task.workflow
+        ]
+        settled = [task for task in waiting if is_dormant(task) or task.task_spec is self]
+        return all(any(task is s or task.is_descendant_of(s) for s in settled) for task in waiting)
+
+    def _run_hook(self, my_task):
+        for task in my_task.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
+            if task.workflow is my_task.workflow and is_dormant(task):
+                task.cancel()
+        return super()._run_hook(my_task)
+
+
 def scope_data(scope) -> dict:
     """The process variables of ``scope`` now: what its completed tasks set, oldest first."""
     merged = dict(scope.task_tree.data)

@@ -31,7 +31,7 @@ from ..inputs.timescales import declared_timescales
 from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
-from .event_subprocesses import EventSubprocess, HandlerStartEventParser
+from .event_subprocesses import EventSubprocess, HandlerStartEventParser, ScopeEndJoin
 from .gateways import TokenSafeParallelGateway
 from .multi_instance import CollectionByName, bound_instances
 from .scoped_events import scoped
@@ -157,6 +157,7 @@ class DialectProcessParser(ProcessParser):
         spec.timescales = declared_timescales(self.node, self.filename)
         spec.disclosure_holder = declared_holder(self.node)
         spec.stages = declared_stages(self.node)
+        spec.end.__class__ = ScopeEndJoin
         return spec
 
     def add_tasks(self):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .catalogue import supported
+from .catalogue import refused, supported
 from .support import deploy
 
 AREA = "Subprocesses and errors"
@@ -140,3 +140,91 @@ def test_an_event_subprocess_interrupts_only_its_own_subprocess_which_then_compl
     assert names(pat) == ["Report the child missing"]
     pat.complete("Report the child missing")
     assert names(pat) == ["Plan the next steps"]
+
+
+TIMER_EVENT_SUBPROCESS = supported(
+    AREA, "Non-interrupting timer event subprocess", "sub_timer_event_subprocess.bpmn"
+)
+
+
+@TIMER_EVENT_SUBPROCESS
+def test_a_timer_event_subprocess_runs_alongside_when_its_timer_is_due(scenario, clock):
+    deploy(scenario, TIMER_EVENT_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("information_request")
+    clock.advance(days=4)
+    assert scenario.engine.fire_due_timers() == 0
+    clock.advance(days=1)
+    assert scenario.engine.fire_due_timers() == 1
+    assert names(pat) == ["Chase the agency", "Record the agency's reply"]
+    pat.complete("Record the agency's reply")
+    assert pat.complete("Chase the agency").status == "completed"
+
+
+@TIMER_EVENT_SUBPROCESS
+def test_a_timer_event_subprocess_ends_with_its_scope(scenario, clock):
+    deploy(scenario, TIMER_EVENT_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("information_request")
+    assert pat.complete("Record the agency's reply").status == "completed"
+    clock.advance(days=6)
+    assert scenario.engine.fire_due_timers() == 0
+
+
+refused(
+    AREA,
+    "Compensation (compensation boundary events, handlers and throw events)",
+    "sub_compensation.bpmn",
+    "compensation is not supported: JoinedUp does not undo completed work",
+)
+
+TRANSACTION = supported(
+    AREA,
+    "Transaction subprocess with a cancel end event and a cancel boundary event",
+    "sub_transaction.bpmn",
+    "no compensation runs on cancel (compensation is refused at deploy)",
+)
+
+
+@TRANSACTION
+def test_a_cancel_end_event_cancels_the_transaction_and_takes_the_cancel_boundary(scenario):
+    deploy(scenario, TRANSACTION)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("respite_arrangement")
+    pat.complete("Find a respite carer", carer=False)
+    assert names(pat) == ["Tell the family no respite is available"]
+    assert pat.complete("Tell the family no respite is available").status == "completed"
+
+
+@TRANSACTION
+def test_a_transaction_that_completes_continues_on_its_outgoing_flow(scenario):
+    deploy(scenario, TRANSACTION)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("respite_arrangement")
+    assert pat.complete("Find a respite carer", carer=True).status == "completed"
+
+
+refused(
+    AREA,
+    "Error or escalation start event outside an event subprocess",
+    "sub_error_start_event_outside_handler.bpmn",
+    "an error start event can only start an event subprocess",
+)
+refused(
+    AREA,
+    "Timer event subprocess with a repeating timer (timeCycle)",
+    "sub_timer_cycle_event_subprocess.bpmn",
+    "a repeating timer (timeCycle) cannot start an event subprocess here",
+)
+refused(
+    AREA,
+    "Message or signal event subprocess inside a subprocess",
+    "sub_message_event_subprocess_nested.bpmn",
+    "a message event subprocess must sit at the process level here",
+)
+refused(
+    AREA,
+    "Conditional event subprocess",
+    "sub_conditional_event_subprocess.bpmn",
+    "a conditional start event cannot start an event subprocess here",
+)
