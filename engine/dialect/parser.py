@@ -33,6 +33,7 @@ from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
 from .event_subprocesses import EventSubprocess, HandlerStartEventParser, ScopeEndJoin
 from .gateways import TokenSafeParallelGateway
+from .inclusive_gateway import InclusiveGatewayParser, TokenSafeInclusiveGateway
 from .multi_instance import CollectionByName, bound_instances
 from .scoped_events import scoped
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
@@ -178,6 +179,7 @@ class DialectParser(CamundaParser):
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
         full_tag("boundaryEvent"): (BoundaryEventParser, CamundaBoundaryEvent),
         full_tag("parallelGateway"): (GatewayParser, TokenSafeParallelGateway),
+        full_tag("inclusiveGateway"): (InclusiveGatewayParser, TokenSafeInclusiveGateway),
         full_tag("subProcess"): (EmbeddedSubprocessParser, CallActivity),
         full_tag("callActivity"): (CallParser, MappedCallActivity),
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
