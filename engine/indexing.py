@@ -22,7 +22,6 @@ from notifications.outbox import GROUP, USER
 from .audit import record
 from .decision_pages.positions import position_of
 from .dialect.conventions import is_urgent
-from .dialect.event_subprocesses import dormant_message_starts
 from .dialect.timers import due_time_of, resolve_deadline
 from .dialect.user_tasks import AssignableUserTask
 from .disclosure.holders import holder_of
@@ -261,7 +260,6 @@ def waiting_events(workflow: BpmnWorkflow) -> tuple[dict, dict]:
                 timers[str(task.id)] = (task, due)
         elif isinstance(definition, MessageEventDefinition):
             messages[str(task.id)] = (task, definition.name)
-    messages.update(dormant_message_starts(workflow))
     return timers, messages
 
 

@@ -25,9 +25,6 @@ CONDITIONAL_HANDLER = (
     "a conditional start event cannot start an event subprocess here (conditions are not "
     "re-evaluated as variables change); use a message, error or escalation start event"
 )
-NESTED_HANDLER = (
-    "a {kind} event subprocess must sit at the process level here, not inside a subprocess"
-)
 
 
 def check_elements(tree, filename: str) -> list[Problem]:
@@ -62,7 +59,3 @@ def _start_events(tree) -> Iterator[tuple]:
             yield start, REPEATING_HANDLER
         if start.find("bpmn:conditionalEventDefinition", NS) is not None:
             yield start, CONDITIONAL_HANDLER
-        nested = parent.getparent().tag != f"{{{BPMN_NS}}}process"
-        for kind in ("message", "signal"):
-            if nested and start.find(f"bpmn:{kind}EventDefinition", NS) is not None:
-                yield start, NESTED_HANDLER.format(kind=kind)

@@ -5,12 +5,14 @@ event, so an error or escalation start event becomes a none start event: the eve
 then runs as soon as its scope starts, its handler's tasks waiting in inboxes before anything
 is thrown. Here those start events keep their definition, so the subprocess is only a trigger
 of its scope, started when its event is caught.
+
+An event subprocess started by a message or a signal is armed when its scope starts: its start
+event waits like any catch event (so the message is a subscription of the running instance,
+in a called process or an embedded subprocess too), and a non-interrupting one re-arms each time
+it fires. A scope ends without waiting for its armed event subprocesses, and cancels them.
 """
 
 from __future__ import annotations
-
-from types import SimpleNamespace
-from uuid import UUID, uuid5
 
 from SpiffWorkflow.bpmn.parser.event_parsers import (
     CONDITIONAL_EVENT_XPATH,
@@ -22,6 +24,7 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (
 )
 from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.specs.defaults import CallActivity, StartEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -57,6 +60,20 @@ class HandlerStartEventParser:
         task.interrupting = self.node.get("isInterrupting", "true") != "false"
         self.spec.start.connect(task)
         return task
+
+
+ARMED = (MessageEventDefinition, SignalEventDefinition)
+
+
+def arm_event_subprocesses(spec, parser) -> None:
+    """Connect the message and signal event subprocesses of process ``spec`` to its start, so
+    each is armed (waiting for its event) as soon as the scope starts."""
+    for name in list(spec.start.trigger_specs):
+        handler_spec = parser.process_parsers[name].get_spec()
+        if all(isinstance(s.event_definition, ARMED) for s in handler_spec.bpmn_start_events):
+            spec.start.trigger_specs.remove(name)
+            spec.start.connect(spec.task_specs[name])
+            spec.task_specs[name].connect(spec.end)
 
 
 class EventSubprocess(CallActivity):
@@ -145,20 +162,6 @@ class EventSubprocessStart(StartEvent):
         my_task.data = {**scope_data(scope), **my_task.data}
         if self.interrupting:
             interrupt_scope(scope, handler)
+        elif isinstance(self.event_definition, ARMED):
+            scope.spec.start.trigger_wf(scope.task_tree, handler.task_spec.name)
         return super()._run_hook(my_task)
-
-
-def dormant_message_starts(workflow) -> dict[str, tuple[object, str]]:
-    """Message start events of the process's event subprocesses, while it runs: each as
-    (a stable id, derived from the instance's, -> (a stand-in task, the message name)).
-
-    These are subscriptions of the process itself, so a message can start the handler."""
-    if workflow.is_completed():
-        return {}
-    found = {}
-    for name in workflow.spec.start.trigger_specs:
-        for start in workflow.subprocess_specs[name].bpmn_start_events:
-            if isinstance(start.event_definition, MessageEventDefinition):
-                key = str(uuid5(UUID(str(workflow.task_tree.id)), start.name))
-                found[key] = (SimpleNamespace(task_spec=start), start.event_definition.name)
-    return found

@@ -31,7 +31,12 @@ from ..inputs.timescales import declared_timescales
 from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
-from .event_subprocesses import EventSubprocess, HandlerStartEventParser, ScopeEndJoin
+from .event_subprocesses import (
+    EventSubprocess,
+    HandlerStartEventParser,
+    ScopeEndJoin,
+    arm_event_subprocesses,
+)
 from .gateways import TokenSafeParallelGateway
 from .inclusive_gateway import InclusiveGatewayParser, TokenSafeInclusiveGateway
 from .multi_instance import CollectionByName, bound_instances
@@ -164,6 +169,7 @@ class DialectProcessParser(ProcessParser):
     def add_tasks(self):
         super().add_tasks()
         bound_instances(self.spec.task_specs.values())
+        arm_event_subprocesses(self.spec, self.parser)
 
 
 class DialectParser(CamundaParser):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from engine.errors import MessageNotCorrelated
+
 from .catalogue import refused, supported
 from .support import deploy
 
@@ -218,13 +222,57 @@ refused(
 )
 refused(
     AREA,
-    "Message or signal event subprocess inside a subprocess",
-    "sub_message_event_subprocess_nested.bpmn",
-    "a message event subprocess must sit at the process level here",
-)
-refused(
-    AREA,
     "Conditional event subprocess",
     "sub_conditional_event_subprocess.bpmn",
     "a conditional start event cannot start an event subprocess here",
 )
+
+
+NESTED_MESSAGE_SUBPROCESS = supported(
+    AREA,
+    "Message event subprocess inside an embedded subprocess",
+    "sub_message_event_subprocess_nested.bpmn",
+)
+
+
+@NESTED_MESSAGE_SUBPROCESS
+def test_a_message_event_subprocess_listens_only_while_its_subprocess_runs(scenario):
+    deploy(scenario, NESTED_MESSAGE_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("early_help", business_key="EH-1")
+    scenario.engine.correlate_message("school_concern", business_key="EH-1")
+    assert names(pat) == ["Call the school", "Meet the family"]
+    pat.complete("Meet the family")
+    assert names(pat) == ["Call the school"]
+    assert pat.complete("Call the school").status == "completed"
+
+
+@NESTED_MESSAGE_SUBPROCESS
+def test_a_message_event_subprocess_stops_listening_when_its_subprocess_ends(scenario):
+    deploy(scenario, NESTED_MESSAGE_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("early_help", business_key="EH-2")
+    assert pat.complete("Meet the family").status == "completed"
+    with pytest.raises(MessageNotCorrelated):
+        scenario.engine.correlate_message("school_concern", business_key="EH-2")
+
+
+SIGNAL_EVENT_SUBPROCESS = supported(
+    AREA,
+    "Non-interrupting signal event subprocess",
+    "sub_signal_event_subprocess.bpmn",
+    "shown with a signal thrown in the same instance; signals from other instances reach it "
+    "as far as signals reach other instances (see the signal rows)",
+)
+
+
+@SIGNAL_EVENT_SUBPROCESS
+def test_a_signal_starts_its_event_subprocess_alongside_the_process(scenario):
+    deploy(scenario, SIGNAL_EVENT_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("pre_proceedings")
+    assert names(pat) == ["Hold the pre-proceedings meeting"]
+    pat.complete("Hold the pre-proceedings meeting")
+    assert names(pat) == ["Review the plan", "Tell the virtual school"]
+    pat.complete("Review the plan")
+    assert pat.complete("Tell the virtual school").status == "completed"
