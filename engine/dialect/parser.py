@@ -40,7 +40,7 @@ from .event_subprocesses import (
 from .gateways import TokenSafeParallelGateway
 from .inclusive_gateway import InclusiveGatewayParser, TokenSafeInclusiveGateway
 from .multi_instance import CollectionByName, bound_instances
-from .scoped_events import scoped
+from .scoped_events import declaration_of, scoped
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -112,10 +112,12 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
         )
 
     def parse_error_event(self, error_event):
-        return scoped(super().parse_error_event(error_event))
+        definition = super().parse_error_event(error_event)
+        return scoped(definition, error_event, declaration_of(error_event, "error"))
 
     def parse_escalation_event(self, escalation_event):
-        return scoped(super().parse_escalation_event(escalation_event))
+        definition = super().parse_escalation_event(escalation_event)
+        return scoped(definition, escalation_event)
 
     def parse_message_event(self, message_event):
         definition = super().parse_message_event(message_event)

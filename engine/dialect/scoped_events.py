@@ -7,6 +7,10 @@ scope but starts event subprocesses only for the top process; here each scope's 
 subprocesses are tried in turn, so an error event subprocess in a called process or an
 embedded subprocess catches what is thrown inside it. An error nobody catches ends its path
 like a none end event; an escalation nobody catches is ignored (Camunda's rules for both).
+
+A catching event may name ``camunda:errorCodeVariable`` and ``camunda:errorMessageVariable``
+(errors) or ``camunda:escalationCodeVariable`` (escalations): the caught code, and the error's
+``camunda:errorMessage`` (evaluated where it is thrown), are set in those variables.
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
     EscalationEventDefinition,
 )
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+
+from ..expressions import is_expression
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 
 
 def _caught_by_waiting_task(scope, event) -> bool:
@@ -42,14 +51,21 @@ def _start_handler(scope, name: str, event) -> None:
     """Start ``scope``'s event subprocess ``name`` and deliver ``event`` to its start event."""
     handler_id = scope.spec.start.trigger_wf(scope.task_tree, name)
     handler = scope.top_workflow.subprocesses[handler_id]
-    scope.top_workflow.catch(BpmnEvent(event.event_definition, event.payload, target=handler))
+    event.target = handler
+    scope.top_workflow.catch(event)
 
 
 class ScopedThrow:
-    """For a code event definition (error, escalation): the throw described above."""
+    """For a code event definition (error, escalation): the throw described above, and the
+    code (and message) variables of the catch."""
+
+    code_variable: str | None = None
+    message_variable: str | None = None
+    message: str | None = None
 
     def throw(self, my_task):
         event = BpmnEvent(self, payload=deepcopy(my_task.data), target=my_task.workflow)
+        event.message = self._message(my_task)
         scope = my_task.workflow
         while scope is not None:
             if _caught_by_waiting_task(scope, event):
@@ -62,6 +78,23 @@ class ScopedThrow:
                 return
             scope = scope.parent_workflow
 
+    def _message(self, my_task):
+        if self.message is None or not is_expression(self.message):
+            return self.message
+        return my_task.workflow.script_engine.evaluate(my_task, self.message)
+
+    def catch(self, my_task, event=None):
+        super().catch(my_task, event)
+        my_task.internal_data["caught_code"] = getattr(event.event_definition, "code", None)
+        my_task.internal_data["caught_message"] = getattr(event, "message", None)
+
+    def update_task_data(self, my_task):
+        super().update_task_data(my_task)
+        if self.code_variable:
+            my_task.data[self.code_variable] = my_task.internal_data.get("caught_code")
+        if self.message_variable:
+            my_task.data[self.message_variable] = my_task.internal_data.get("caught_message")
+
 
 class ScopedErrorEventDefinition(ScopedThrow, ErrorEventDefinition):
     pass
@@ -71,10 +104,26 @@ class ScopedEscalationEventDefinition(ScopedThrow, EscalationEventDefinition):
     pass
 
 
-def scoped(definition):
-    """The scoped version of a parsed error or escalation definition."""
+def scoped(definition, node, declaration=None):
+    """The scoped version of a parsed error or escalation definition read from ``node``, with
+    the ``bpmn:error`` or ``bpmn:escalation`` it refers to (for the error message)."""
     cls = {
         ErrorEventDefinition: ScopedErrorEventDefinition,
         EscalationEventDefinition: ScopedEscalationEventDefinition,
     }[type(definition)]
-    return cls(definition.name, definition.code, description=definition.description)
+    result = cls(definition.name, definition.code, description=definition.description)
+    kind = "error" if cls is ScopedErrorEventDefinition else "escalation"
+    result.code_variable = node.get(f"{{{CAMUNDA_NS}}}{kind}CodeVariable")
+    result.message_variable = node.get(f"{{{CAMUNDA_NS}}}errorMessageVariable")
+    if declaration is not None:
+        result.message = declaration.get(f"{{{CAMUNDA_NS}}}errorMessage")
+    return result
+
+
+def declaration_of(node, kind: str):
+    """The ``bpmn:error``/``bpmn:escalation`` element an event definition ``node`` refers to."""
+    ref = node.get(f"{kind}Ref")
+    if not ref:
+        return None
+    found = node.getroottree().getroot().findall(f"{{{BPMN_NS}}}{kind}")
+    return next((item for item in found if item.get("id") == ref), None)

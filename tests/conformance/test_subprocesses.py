@@ -12,7 +12,9 @@ from .support import deploy
 AREA = "Subprocesses and errors"
 
 ERROR_EVENT_SUBPROCESS = supported(
-    AREA, "Interrupting error event subprocess", "sub_error_event_subprocess.bpmn"
+    AREA,
+    "Interrupting error event subprocess, with errorCodeVariable and errorMessageVariable",
+    "sub_error_event_subprocess.bpmn",
 )
 
 
@@ -25,10 +27,32 @@ def names(person) -> list[str]:
 def test_an_error_event_subprocess_starts_only_when_its_error_is_thrown(scenario):
     deploy(scenario, ERROR_EVENT_SUBPROCESS)
     pat = scenario.as_user("pat", "practitioner")
-    pat.start("referral_screening")
+    pat.start("referral_screening", {"refused_by": "the father"})
     assert names(pat) == ["Gather agency checks", "Screen the referral"]
     pat.complete("Screen the referral", consent=False)
     assert names(pat) == ["Decide whether to proceed without consent"]
+
+
+@ERROR_EVENT_SUBPROCESS
+def test_an_interrupting_event_subprocess_ends_the_process_when_it_completes(scenario):
+    deploy(scenario, ERROR_EVENT_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    started = pat.start("referral_screening", {"refused_by": "the mother"})
+    pat.complete("Screen the referral", consent=False)
+    done = pat.complete("Decide whether to proceed without consent")
+    assert done.status == "completed"
+    variables = scenario.engine.instance_variables(started.id)
+    assert variables["refusal_code"] == "no_consent"
+    assert variables["refusal_reason"] == "Consent refused by the mother"
+
+
+@ERROR_EVENT_SUBPROCESS
+def test_without_the_error_the_event_subprocess_never_runs(scenario):
+    deploy(scenario, ERROR_EVENT_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("referral_screening")
+    pat.complete("Gather agency checks")
+    assert pat.complete("Screen the referral", consent=True).status == "completed"
 
 
 MESSAGE_EVENT_SUBPROCESS = supported(
@@ -60,7 +84,8 @@ def test_a_non_interrupting_event_subprocess_runs_alongside_once_per_message(sce
 
 ESCALATION_EVENT_SUBPROCESS = supported(
     AREA,
-    "Non-interrupting escalation event subprocess; an uncaught escalation is ignored",
+    "Non-interrupting escalation event subprocess (with escalationCodeVariable); "
+    "an uncaught escalation is ignored",
     "sub_escalation_event_subprocess.bpmn",
 )
 
@@ -76,7 +101,9 @@ def test_an_escalation_starts_its_event_subprocess_and_an_uncaught_one_is_ignore
     assert names(pat) == ["Write up the visit"]
     assert names(mo) == ["Brief the team manager"]
     pat.complete("Write up the visit")
-    assert mo.complete("Brief the team manager").status == "completed"
+    done = mo.complete("Brief the team manager")
+    assert done.status == "completed"
+    assert scenario.engine.instance_variables(done.id)["escalated_for"] == "manager"
 
 
 ERROR_FROM_CALLED_PROCESS = supported(
@@ -95,7 +122,9 @@ def test_an_error_thrown_in_a_called_process_interrupts_the_call_activity(scenar
     pat.complete("Ask the family for consent", consent=False)
     assert names(pat) == []
     assert names(mo) == ["Decide whether to proceed without consent"]
-    assert mo.complete("Decide whether to proceed without consent").status == "completed"
+    done = mo.complete("Decide whether to proceed without consent")
+    assert done.status == "completed"
+    assert scenario.engine.instance_variables(done.id)["why_stopped"] == "no_consent"
 
 
 @ERROR_FROM_CALLED_PROCESS
