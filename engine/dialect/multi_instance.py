@@ -77,10 +77,27 @@ def instance_counts(spec, my_task) -> dict[str, int]:
     }
 
 
+def check_cardinality(my_task, expression: str) -> None:
+    """Stop with a clear error unless ``loopCardinality`` gives a whole number (SpiffWorkflow
+    would otherwise take any other value for a collection, and remember that for every case)."""
+    value = my_task.workflow.script_engine.evaluate(my_task, expression)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise WorkflowTaskException(
+            f"loopCardinality {expression} must give a whole number of instances, not {value!r}",
+            task=my_task,
+        )
+
+
 class CamundaLoopVariables:
     """A multi-instance activity whose instances and completion condition see Camunda's loop
     variables; the completion condition is evaluated over the process variables as they are
     after each instance completes."""
+
+    def _update_hook(self, my_task):
+        if self.cardinality is not None and not my_task.has_state(TaskState.WAITING):
+            my_task._inherit_data()
+            check_cardinality(my_task, self.cardinality)
+        return super()._update_hook(my_task)
 
     def create_child(self, my_task, item, key_or_index=None):
         index = sum(1 for _ in self._instances(my_task))

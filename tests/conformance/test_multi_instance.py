@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from engine.errors import ProcessError
+
 from .catalogue import supported
 from .support import deploy
 
@@ -64,3 +68,31 @@ def test_a_sequential_loop_stops_after_its_cardinality(scenario):
     pat.complete("Try to contact the family")
     pat.complete("Try to contact the family")
     assert names(pat) == ["Decide the next steps"]
+
+
+PARALLEL_CARDINALITY = supported(
+    AREA,
+    "Parallel multi-instance with loopCardinality",
+    "sub_multi_instance_parallel_cardinality.bpmn",
+)
+
+
+@PARALLEL_CARDINALITY
+def test_loop_cardinality_creates_that_many_instances_each_with_its_loop_counter(scenario):
+    deploy(scenario, PARALLEL_CARDINALITY)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("sibling_visits", {"siblings": 3})
+    assert sorted(task.priority for task in pat.inbox()) == [0, 1, 2]
+    for _ in range(3):
+        pat.complete("Visit a sibling")
+    assert names(pat) == ["Write up the visits"]
+
+
+@PARALLEL_CARDINALITY
+def test_loop_cardinality_that_is_not_a_number_stops_with_a_clear_error(scenario):
+    deploy(scenario, PARALLEL_CARDINALITY)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match="loopCardinality"):
+        pat.start("sibling_visits", {"siblings": ["Amy", "Ben"]})
+    pat.start("sibling_visits", {"siblings": 2})
+    assert names(pat) == ["Visit a sibling", "Visit a sibling"]
