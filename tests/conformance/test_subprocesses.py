@@ -305,3 +305,51 @@ def test_a_signal_starts_its_event_subprocess_alongside_the_process(scenario):
     assert names(pat) == ["Review the plan", "Tell the virtual school"]
     pat.complete("Review the plan")
     assert pat.complete("Tell the virtual school").status == "completed"
+
+
+ESCALATION_BOUNDARIES = supported(
+    AREA,
+    "Interrupting and non-interrupting escalation boundary events on a subprocess",
+    "sub_escalation_boundary_events.bpmn",
+)
+
+
+@ESCALATION_BOUNDARIES
+def test_a_non_interrupting_escalation_boundary_lets_the_subprocess_go_on(scenario):
+    deploy(scenario, ESCALATION_BOUNDARIES)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("chronology")
+    pat.complete("Gather significant events", outcome="concern")
+    assert names(pat) == ["Finish the chronology"]
+    assert names(mo) == ["Discuss the concern"]
+    pat.complete("Finish the chronology")
+    assert names(pat) == ["Share the chronology"]
+
+
+@ESCALATION_BOUNDARIES
+def test_an_interrupting_escalation_boundary_cancels_the_subprocess(scenario):
+    deploy(scenario, ESCALATION_BOUNDARIES)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("chronology")
+    pat.complete("Gather significant events", outcome="stop")
+    assert names(pat) == []
+    assert names(mo) == ["Close the chronology early"]
+    assert mo.complete("Close the chronology early").status == "completed"
+
+
+UNCAUGHT_ERROR = supported(
+    AREA,
+    "Error end event that no boundary event or event subprocess catches (ends its path)",
+    "sub_uncaught_error.bpmn",
+)
+
+
+@UNCAUGHT_ERROR
+def test_an_error_whose_code_nothing_catches_ends_its_path_like_a_none_end_event(scenario):
+    deploy(scenario, UNCAUGHT_ERROR)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("referral_triage")
+    pat.complete("Check for a duplicate referral", duplicate=True)
+    assert names(pat) == ["Decide on the referral"]
