@@ -67,13 +67,17 @@ ARMED = (MessageEventDefinition, SignalEventDefinition)
 
 def arm_event_subprocesses(spec, parser) -> None:
     """Connect the message and signal event subprocesses of process ``spec`` to its start, so
-    each is armed (waiting for its event) as soon as the scope starts."""
+    each is armed (waiting for its event) as soon as the scope starts; wire the others so that
+    starting them later does not rewrite the shared spec (SpiffWorkflow connects on first use)."""
     for name in list(spec.start.trigger_specs):
+        handler = spec.task_specs[name]
         handler_spec = parser.process_parsers[name].get_spec()
         if all(isinstance(s.event_definition, ARMED) for s in handler_spec.bpmn_start_events):
             spec.start.trigger_specs.remove(name)
-            spec.start.connect(spec.task_specs[name])
-            spec.task_specs[name].connect(spec.end)
+            spec.start.connect(handler)
+        else:
+            handler._connect_notify(spec.start)
+        handler.connect(spec.end)
 
 
 class EventSubprocess(CallActivity):
