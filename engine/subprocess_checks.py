@@ -26,6 +26,11 @@ CONDITIONAL_HANDLER = (
     "re-evaluated as variables change); use a message, error or escalation start event"
 )
 
+CANCEL_OUTSIDE = (
+    "a cancel event belongs to a transaction: a cancel end event inside one, a cancel boundary "
+    "event on one; use an error end event and an error boundary event elsewhere"
+)
+
 
 def check_elements(tree, filename: str) -> list[Problem]:
     """All problems with event subprocesses and compensation in one BPMN document."""
@@ -36,7 +41,21 @@ def check_elements(tree, filename: str) -> list[Problem]:
         found.append(problem_at(filename, element, message))
     for element, message in _start_events(tree):
         found.append(problem_at(filename, element, message))
+    for element in _misplaced_cancels(tree):
+        found.append(problem_at(filename, element, CANCEL_OUTSIDE))
     return found
+
+
+def _misplaced_cancels(tree) -> Iterator:
+    transactions = {node.get("id") for node in tree.iterfind(".//bpmn:transaction", NS)}
+    for definition in tree.iterfind(".//bpmn:cancelEventDefinition", NS):
+        event = definition.getparent()
+        if event.tag == f"{{{BPMN_NS}}}boundaryEvent":
+            inside = event.get("attachedToRef") in transactions
+        else:
+            inside = event.getparent().tag == f"{{{BPMN_NS}}}transaction"
+        if not inside:
+            yield event
 
 
 def _compensation(tree) -> Iterator[tuple]:

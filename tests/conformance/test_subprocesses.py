@@ -353,3 +353,11 @@ def test_an_error_whose_code_nothing_catches_ends_its_path_like_a_none_end_event
     pat.start("referral_triage")
     pat.complete("Check for a duplicate referral", duplicate=True)
     assert names(pat) == ["Decide on the referral"]
+
+
+refused(
+    AREA,
+    "Cancel end or boundary event outside a transaction",
+    "sub_cancel_end_event_outside_transaction.bpmn",
+    "a cancel event belongs to a transaction",
+)
