@@ -361,3 +361,23 @@ refused(
     "sub_cancel_end_event_outside_transaction.bpmn",
     "a cancel event belongs to a transaction",
 )
+
+
+CALLED_PROCESS_HANDLER = supported(
+    AREA,
+    "Error event subprocess in a called process (the nearest catch wins)",
+    "sub_error_event_subprocess_in_called_process.bpmn",
+)
+
+
+@CALLED_PROCESS_HANDLER
+def test_the_called_processes_own_event_subprocess_catches_before_the_callers_boundary(scenario):
+    deploy(scenario, CALLED_PROCESS_HANDLER)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("return_interview")
+    pat.complete("Contact the child", reached=False)
+    assert names(pat) == ["Try the carer instead"]
+    assert names(mo) == []
+    pat.complete("Try the carer instead")
+    assert names(pat) == ["Record the interview"]
