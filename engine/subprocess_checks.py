@@ -21,6 +21,10 @@ REPEATING_HANDLER = (
     "a repeating timer (timeCycle) cannot start an event subprocess here; use timeDuration or "
     "timeDate, or a non-interrupting timer boundary event with a cycle"
 )
+UNTRIGGERED_HANDLER = (
+    "an event subprocess needs a start event with an event: error, escalation, message, "
+    "signal or timer (a plain start event would start it at once)"
+)
 CONDITIONAL_HANDLER = (
     "a conditional start event cannot start an event subprocess here (conditions are not "
     "re-evaluated as variables change); use a message, error or escalation start event"
@@ -74,6 +78,8 @@ def _start_events(tree) -> Iterator[tuple]:
                 yield start, HANDLER_ONLY.format(kind=f"an {kind}")
         if not handler:
             continue
+        if not any(str(child.tag).endswith("EventDefinition") for child in start):
+            yield start, UNTRIGGERED_HANDLER
         if start.find("bpmn:timerEventDefinition/bpmn:timeCycle", NS) is not None:
             yield start, REPEATING_HANDLER
         if start.find("bpmn:conditionalEventDefinition", NS) is not None:

@@ -381,3 +381,11 @@ def test_the_called_processes_own_event_subprocess_catches_before_the_callers_bo
     assert names(mo) == []
     pat.complete("Try the carer instead")
     assert names(pat) == ["Record the interview"]
+
+
+refused(
+    AREA,
+    "Event subprocess with a plain (none) start event",
+    "sub_event_subprocess_none_start.bpmn",
+    "an event subprocess needs a start event with an event",
+)
