@@ -389,3 +389,22 @@ refused(
     "sub_event_subprocess_none_start.bpmn",
     "an event subprocess needs a start event with an event",
 )
+
+
+INTERRUPTING_MESSAGE_SUBPROCESS = supported(
+    AREA,
+    "Interrupting message event subprocess",
+    "sub_interrupting_message_event_subprocess.bpmn",
+)
+
+
+@INTERRUPTING_MESSAGE_SUBPROCESS
+def test_an_interrupting_message_event_subprocess_replaces_the_work_of_its_scope(scenario):
+    deploy(scenario, INTERRUPTING_MESSAGE_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("family_assessment", business_key="FA-1")
+    scenario.engine.correlate_message("family_moved", business_key="FA-1")
+    assert names(pat) == ["Transfer the case to the new authority"]
+    with pytest.raises(MessageNotCorrelated):
+        scenario.engine.correlate_message("family_moved", business_key="FA-1")
+    assert pat.complete("Transfer the case to the new authority").status == "completed"
