@@ -81,16 +81,15 @@ def arm_event_subprocesses(spec, parser) -> None:
 
 
 class EventSubprocess(CallActivity):
-    """An event subprocess: when its event starts it, it leads only to its scope's end join.
+    """An event subprocess: when its event starts it, it leads to its scope's end join.
 
-    SpiffWorkflow adds the task with no path onward (so the scope never ends after it), and
-    connects it to the scope's ``End`` as well, which would end the scope while other work waits.
+    SpiffWorkflow adds a triggered event subprocess's task with no path onward predicted, so
+    the scope would never end after it; the path to the end join is predicted here.
     """
 
     def _predict_hook(self, my_task):
         state = TaskState.FUTURE if my_task.has_state(TaskState.DEFINITE_MASK) else my_task.state
-        ends = [spec for spec in self.outputs if isinstance(spec, _EndJoin)]
-        my_task._sync_children(ends, state)
+        my_task._sync_children(self.outputs, state)
         for child in my_task.children:
             child.task_spec._predict(child, mask=TaskState.FUTURE | TaskState.PREDICTED_MASK)
 
