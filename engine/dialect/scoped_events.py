@@ -7,6 +7,8 @@ scope but starts event subprocesses only for the top process; here each scope's 
 subprocesses are tried in turn, so an error event subprocess in a called process or an
 embedded subprocess catches what is thrown inside it. An error nobody catches ends its path
 like a none end event; an escalation nobody catches is ignored (Camunda's rules for both).
+Leaving a called process, what the error carries is mapped by the call activity's output
+mappings, as Camunda maps variables to the calling instances while it propagates an error.
 
 A catching event may name ``camunda:errorCodeVariable`` and ``camunda:errorMessageVariable``
 (errors) or ``camunda:escalationCodeVariable`` (escalations): the caught code, and the error's
@@ -16,6 +18,7 @@ A catching event may name ``camunda:errorCodeVariable`` and ``camunda:errorMessa
 from __future__ import annotations
 
 from copy import deepcopy
+from types import SimpleNamespace
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
     ErrorEventDefinition,
@@ -24,6 +27,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 
 from ..expressions import is_expression
+from .call_activities import MappedCallActivity
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -55,6 +59,24 @@ def _start_handler(scope, name: str, event) -> None:
     scope.top_workflow.catch(event)
 
 
+def _into_caller(scope, payload: dict) -> dict:
+    """The variables ``payload`` (set in ``scope``) as they reach the scope above it: through
+    a call activity's output mappings, or unchanged out of an embedded subprocess."""
+    parent = scope.parent_workflow
+    if parent is None:
+        return payload
+    call = parent.get_task_from_id(scope.parent_task_id)
+    if not isinstance(call.task_spec, MappedCallActivity):
+        return payload
+    stand_in = SimpleNamespace(data=deepcopy(call.data), workflow=parent, task_spec=call.task_spec)
+    last_task, scope.last_task = scope.last_task, SimpleNamespace(data=payload)
+    try:
+        call.task_spec.update_data(stand_in, scope)
+    finally:
+        scope.last_task = last_task
+    return stand_in.data
+
+
 class ScopedThrow:
     """For a code event definition (error, escalation): the throw described above, and the
     code (and message) variables of the catch."""
@@ -76,6 +98,7 @@ class ScopedThrow:
             if name is not None and not scope.is_completed():
                 _start_handler(scope, name, event)
                 return
+            event.payload = _into_caller(scope, event.payload)
             scope = scope.parent_workflow
 
     def _message(self, my_task):

@@ -119,12 +119,14 @@ def test_an_error_thrown_in_a_called_process_interrupts_the_call_activity(scenar
     pat = scenario.as_user("pat", "practitioner")
     mo = scenario.as_user("mo", "manager")
     pat.start("strategy_discussion")
-    pat.complete("Ask the family for consent", consent=False)
+    pat.complete("Ask the family for consent", consent=False, asked_by="pat")
     assert names(pat) == []
     assert names(mo) == ["Decide whether to proceed without consent"]
     done = mo.complete("Decide whether to proceed without consent")
     assert done.status == "completed"
-    assert scenario.engine.instance_variables(done.id)["why_stopped"] == "no_consent"
+    variables = scenario.engine.instance_variables(done.id)
+    assert variables["why_stopped"] == "no_consent"
+    assert variables["consent_asked_by"] == "pat"  # the call activity's output mapping
 
 
 @ERROR_FROM_CALLED_PROCESS
