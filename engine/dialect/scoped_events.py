@@ -1,11 +1,11 @@
 """Errors and escalations caught by the nearest scope that handles them, as Camunda 7 does.
 
 A BPMN error or escalation travels outward from the scope that throws it (an embedded
-subprocess, a called process, the process itself) until a boundary event or an event
-subprocess of some scope catches it. SpiffWorkflow 3.2 looks for boundary events scope by
-scope but starts event subprocesses only for the top process; here each scope's event
-subprocesses are tried in turn, so an error event subprocess in a called process or an
-embedded subprocess catches what is thrown inside it. An error nobody catches ends its path
+subprocess, a called process, the process itself): at each level an event subprocess of the
+scope, then a boundary event on the activity the error is leaving, may catch it (one naming
+its code before a catch-all). SpiffWorkflow 3.2 hands it to any waiting catch event of the
+enclosing scope, so a boundary event on a sibling activity could catch it, and starts event
+subprocesses only for the top process. An error nobody catches ends its path
 like a none end event; an escalation nobody catches is ignored (Camunda's rules for both).
 Leaving a called process, what the error carries is mapped by the call activity's output
 mappings, as Camunda maps variables to the calling instances while it propagates an error.
@@ -20,11 +20,15 @@ from __future__ import annotations
 from copy import deepcopy
 from types import SimpleNamespace
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
     ErrorEventDefinition,
     EscalationEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.util.task import TaskState
 
 from ..expressions import is_expression
 from .call_activities import MappedCallActivity
@@ -33,12 +37,24 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 
 
-def _caught_by_waiting_task(scope, event) -> bool:
-    manager = scope.top_workflow.event_manager
-    return any(
-        task.workflow is scope and task.task_spec.event_definition.catches(task, event)
-        for task in manager.tasks.values()
-    )
+def _boundary_catchers(activity, event) -> list:
+    """The waiting boundary events on ``activity`` (a subprocess or call activity task, or one
+    instance of a multi-instance one) that catch ``event``: those naming its code, else the
+    catch-alls (Camunda tries a matching code before a catch-all)."""
+    while activity.parent is not None and isinstance(activity.parent.task_spec, LoopTask):
+        activity = activity.parent
+    split = activity.parent
+    if split is None or not isinstance(split.task_spec, BoundaryEventSplit):
+        return []
+    catching = [
+        task
+        for task in split.children
+        if isinstance(task.task_spec, BoundaryEvent)
+        and task.has_state(TaskState.WAITING)
+        and task.task_spec.event_definition.catches(task, event)
+    ]
+    named = [task for task in catching if task.task_spec.event_definition.code is not None]
+    return named or catching
 
 
 def _handler_start(scope, event):
@@ -88,18 +104,22 @@ class ScopedThrow:
     def throw(self, my_task):
         event = BpmnEvent(self, payload=deepcopy(my_task.data), target=my_task.workflow)
         event.message = self._message(my_task)
-        scope = my_task.workflow
+        scope, activity = my_task.workflow, None
         while scope is not None:
-            if _caught_by_waiting_task(scope, event):
-                event.target = scope
-                scope.top_workflow.catch(event)
+            catchers = _boundary_catchers(activity, event) if activity is not None else []
+            for catcher in catchers:
+                catcher.task_spec.catch(catcher, event)
+                catcher.task_spec._update(catcher)
+            if catchers:
                 return
             name = _handler_start(scope, event)
             if name is not None and not scope.is_completed():
                 _start_handler(scope, name, event)
                 return
             event.payload = _into_caller(scope, event.payload)
-            scope = scope.parent_workflow
+            parent = scope.parent_workflow
+            activity = parent.get_task_from_id(scope.parent_task_id) if parent else None
+            scope = parent
 
     def _message(self, my_task):
         if self.message is None or not is_expression(self.message):

@@ -410,3 +410,22 @@ def test_an_interrupting_message_event_subprocess_replaces_the_work_of_its_scope
     with pytest.raises(MessageNotCorrelated):
         scenario.engine.correlate_message("family_moved", business_key="FA-1")
     assert pat.complete("Transfer the case to the new authority").status == "completed"
+
+
+BOUNDARY_SCOPING = supported(
+    AREA,
+    "Error boundary events: only the activity the error leaves catches it, a matching code "
+    "before a catch-all",
+    "sub_error_boundary_scoping.bpmn",
+)
+
+
+@BOUNDARY_SCOPING
+def test_an_error_is_caught_on_the_activity_it_leaves_and_by_the_matching_code_first(scenario):
+    deploy(scenario, BOUNDARY_SCOPING)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("records_checks")
+    pat.complete("Read the school file")
+    assert names(pat) == ["Chase the school", "Read the GP file"]
+    assert names(mo) == []
