@@ -58,13 +58,15 @@ def _boundary_catchers(activity, event) -> list:
 
 
 def _handler_start(scope, event):
-    """The name of ``scope``'s event subprocess whose start event catches ``event``, if any."""
+    """The name of ``scope``'s event subprocess whose start event catches ``event``, if any
+    (one naming the code before a catch-all)."""
+    found = []
     for name in scope.spec.start.trigger_specs:
         handler_spec = scope.top_workflow.subprocess_specs.get(name)
         for start in handler_spec.bpmn_start_events if handler_spec else ():
             if start.event_definition == event.event_definition:
-                return name
-    return None
+                found.append((start.event_definition.code is None, name))
+    return min(found)[1] if found else None
 
 
 def _start_handler(scope, name: str, event) -> None:

@@ -429,3 +429,32 @@ def test_an_error_is_caught_on_the_activity_it_leaves_and_by_the_matching_code_f
     pat.complete("Read the school file")
     assert names(pat) == ["Chase the school", "Read the GP file"]
     assert names(mo) == []
+
+
+HANDLER_PRECEDENCE = supported(
+    AREA,
+    "Error event subprocesses: the one naming the code before a catch-all",
+    "sub_error_event_subprocess_precedence.bpmn",
+)
+
+
+@HANDLER_PRECEDENCE
+def test_the_event_subprocess_naming_the_code_catches_before_the_catch_all(scenario):
+    deploy(scenario, HANDLER_PRECEDENCE)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("address_check")
+    pat.complete("Check the family's address", moved=True)
+    assert names(pat) == ["Transfer the case"]
+    assert names(mo) == []
+
+
+@HANDLER_PRECEDENCE
+def test_the_catch_all_event_subprocess_catches_the_other_codes(scenario):
+    deploy(scenario, HANDLER_PRECEDENCE)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("address_check")
+    pat.complete("Check the family's address", moved=False)
+    assert names(pat) == []
+    assert names(mo) == ["Escalate the address problem"]
