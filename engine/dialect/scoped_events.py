@@ -57,11 +57,13 @@ def _boundary_catchers(activity, event) -> list:
     return named or catching
 
 
-def _handler_start(scope, event):
+def _handler_start(scope, event, leaving=None):
     """The name of ``scope``'s event subprocess whose start event catches ``event``, if any
-    (one naming the code before a catch-all)."""
+    (one naming the code before a catch-all); never the event subprocess it is ``leaving``."""
     found = []
     for name in scope.spec.start.trigger_specs:
+        if leaving is not None and leaving.task_spec.name == name:
+            continue
         handler_spec = scope.top_workflow.subprocess_specs.get(name)
         for start in handler_spec.bpmn_start_events if handler_spec else ():
             if start.event_definition == event.event_definition:
@@ -114,7 +116,7 @@ class ScopedThrow:
                 catcher.task_spec._update(catcher)
             if catchers:
                 return
-            name = _handler_start(scope, event)
+            name = _handler_start(scope, event, activity)
             if name is not None and not scope.is_completed():
                 _start_handler(scope, name, event)
                 return

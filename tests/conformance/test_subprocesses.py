@@ -458,3 +458,21 @@ def test_the_catch_all_event_subprocess_catches_the_other_codes(scenario):
     pat.complete("Check the family's address", moved=False)
     assert names(pat) == []
     assert names(mo) == ["Escalate the address problem"]
+
+
+HANDLER_RETHROWS = supported(
+    AREA,
+    "Error thrown inside an error event subprocess (not caught by that event subprocess)",
+    "sub_error_thrown_by_its_handler.bpmn",
+)
+
+
+@HANDLER_RETHROWS
+def test_an_event_subprocess_does_not_catch_the_error_it_throws_itself(scenario):
+    deploy(scenario, HANDLER_RETHROWS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("consultation")
+    pat.complete("Consult the partners")
+    assert names(pat) == ["Record why the consultation failed"]
+    assert pat.complete("Record why the consultation failed").status == "completed"
+    assert names(pat) == []
