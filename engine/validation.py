@@ -53,6 +53,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .involvement.conventions import check_properties as _involvement
     from .message_checks import check_messages as _messages
     from .start_event_checks import check_start_events_and_signals as _start_events
+    from .subprocess_checks import check_elements as _subprocesses
 
     checks = (
         _conditions,
@@ -72,6 +73,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _deadlines,
         _messages,
         _start_events,
+        _subprocesses,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

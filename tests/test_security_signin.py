@@ -407,7 +407,8 @@ def test_oversized_deploys_and_forms_get_413_too(app, web):
         headers=basic("owner"),
         content_type="multipart/form-data",
     )
-    assert deploy.status_code == 413 and "64 KiB" in deploy.get_json()["error"]["message"]
+    assert deploy.status_code == 413 and "64 KiB" in deploy.get_json()["message"]
+    assert deploy.get_json()["type"] == "InvalidRequestException"  # Camunda's error body
     page = web().post("/sign-in", {"username": "pat", "password": "x" * 70 * 1024})
     assert page.status_code == 413
     assert "What was sent is too large" in page.get_data(as_text=True)

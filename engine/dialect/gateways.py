@@ -23,19 +23,25 @@ def has_live_work(task) -> bool:
     )
 
 
+def join_tokens_safely(gateway, my_task) -> None:
+    """Merge in the data of earlier passes of ``gateway`` that have no work left below them,
+    and drop those passes' predicted paths; leave passes with live work alone."""
+    earlier = [
+        task
+        for task in my_task.workflow.tasks.values()
+        if task.task_spec == gateway
+        and task.has_state(TaskState.FINISHED_MASK)
+        and not my_task.is_descendant_of(task)
+        and not has_live_work(task)
+    ]
+    for task in sorted(earlier, key=lambda t: t.last_state_change):
+        DeepMerge.merge(my_task.data, task.parent.data)
+        if task.has_state(TaskState.COMPLETED):
+            task._drop_children(force=True)
+    my_task._inherit_data()
+
+
 class TokenSafeParallelGateway(ParallelGateway):
     def _run_hook(self, my_task):
-        earlier = [
-            task
-            for task in my_task.workflow.tasks.values()
-            if task.task_spec == self
-            and task.has_state(TaskState.FINISHED_MASK)
-            and not my_task.is_descendant_of(task)
-            and not has_live_work(task)
-        ]
-        for task in sorted(earlier, key=lambda t: t.last_state_change):
-            DeepMerge.merge(my_task.data, task.parent.data)
-            if task.has_state(TaskState.COMPLETED):
-                task._drop_children(force=True)
-        my_task._inherit_data()
+        join_tokens_safely(self, my_task)
         return True

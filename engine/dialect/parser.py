@@ -30,10 +30,18 @@ from ..inputs.timescales import declared_timescales
 from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
+from .event_subprocesses import (
+    EventSubprocess,
+    HandlerStartEventParser,
+    ScopeEndJoin,
+    arm_event_subprocesses,
+)
 from .gateways import TokenSafeParallelGateway
+from .inclusive_gateway import InclusiveGatewayParser, TokenSafeInclusiveGateway
 from .io_mappings import EmbeddedSubprocess, LocalScriptTask, attach_parameters
 from .messages import message_definition, start_at_once
 from .multi_instance import CollectionByName, bound_instances
+from .scoped_events import declaration_of, scoped
 from .signals import BroadcastSignalEventDefinition, SignalEndEvents
 from .start_events import ChosenStartEvent
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
@@ -62,7 +70,10 @@ class OwnProperties:
 
 
 class EmbeddedSubprocessParser(OwnProperties, CollectionByName, SubWorkflowParser):
-    pass
+    def create_task(self):
+        if self.node.get("triggeredByEvent") == "true":
+            self.spec_class = EventSubprocess
+        return super().create_task()
 
 
 class CallParser(OwnProperties, MappedCallActivityParser):
@@ -89,6 +100,14 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
             definition.name, definition.expression, description=definition.description
         )
 
+    def parse_error_event(self, error_event):
+        definition = super().parse_error_event(error_event)
+        return scoped(definition, error_event, declaration_of(error_event, "error"))
+
+    def parse_escalation_event(self, escalation_event):
+        definition = super().parse_escalation_event(escalation_event)
+        return scoped(definition, escalation_event)
+
     def parse_message_event(self, message_event):
         definition = super().parse_message_event(message_event)
         return message_definition(definition, throwing=self.THROWS)
@@ -98,7 +117,7 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
         return BroadcastSignalEventDefinition(definition.name, description=definition.description)
 
 
-class StartEventParser(DialectEventParser, CamundaStartEventParser):
+class StartEventParser(HandlerStartEventParser, DialectEventParser, CamundaStartEventParser):
     """Also keeps ``camunda:initiator``: the variable that receives the starting user's id."""
 
     def create_task(self):
@@ -138,12 +157,14 @@ class DialectProcessParser(ProcessParser):
         spec.timescales = declared_timescales(self.node, self.filename)
         spec.disclosure_holder = declared_holder(self.node)
         spec.stages = declared_stages(self.node)
+        spec.end.__class__ = ScopeEndJoin
         return spec
 
     def add_tasks(self):
         super().add_tasks()
         bound_instances(self.spec.task_specs.values())
         attach_parameters(self.node, self.spec.task_specs.values())
+        arm_event_subprocesses(self.spec, self.parser)
 
 
 class DialectParser(CamundaParser):
@@ -159,6 +180,7 @@ class DialectParser(CamundaParser):
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
         full_tag("boundaryEvent"): (BoundaryEventParser, CamundaBoundaryEvent),
         full_tag("parallelGateway"): (GatewayParser, TokenSafeParallelGateway),
+        full_tag("inclusiveGateway"): (InclusiveGatewayParser, TokenSafeInclusiveGateway),
         full_tag("subProcess"): (EmbeddedSubprocessParser, EmbeddedSubprocess),
         full_tag("callActivity"): (CallParser, MappedCallActivity),
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
