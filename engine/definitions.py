@@ -18,6 +18,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .decisions.checks import check_dmn
 from .dialect.parser import DialectParser
 from .errors import InvalidDefinition, NotFound, Problem
 from .models import Definition, DefinitionElement, Deployment
@@ -31,7 +32,7 @@ from .resources import (
     parse_xml,
     read_resource,
 )
-from .sandbox.diagram_checks import check_decision_tables, check_evaluated_text
+from .sandbox.diagram_checks import check_evaluated_text
 from .validation import BPMN_NS, CAMUNDA_NS, check_bpmn
 
 
@@ -137,8 +138,7 @@ def check_definition(session: Session, definition: Definition, tree=None) -> lis
         else read_resource(definition.resource_name, definition.source).tree
     )
     if definition.kind != BPMN:
-        problems = check_decision_tables(tree, definition.resource_name)
-        return problems or _parse_problems(definition, [], check=check_decisions)
+        return check_dmn(tree, definition.resource_name)
     problems = check_bpmn(tree, definition.resource_name)
     problems += check_evaluated_text(tree, definition.resource_name)
     dependencies, missing = resolve_dependencies(session, definition)
@@ -186,11 +186,9 @@ def _binding_words(ref: dict) -> str:
     return "latest version"
 
 
-def _parse_problems(
-    definition: Definition, dependencies: list[Definition], check=None
-) -> list[Problem]:
+def _parse_problems(definition: Definition, dependencies: list[Definition]) -> list[Problem]:
     try:
-        (check or build_specs)(definition, dependencies)
+        build_specs(definition, dependencies)
     except ValidationException as error:
         return [
             Problem(
@@ -313,17 +311,6 @@ def build_specs(definition: Definition, dependencies: list[Definition]):
             parser.add_bpmn_xml(tree, filename=item.resource_name)
     spec = parser.get_spec(definition.key)
     return spec, parser.get_subprocess_specs(definition.key)
-
-
-def check_decisions(definition: Definition, _dependencies=()) -> None:
-    """Parse every decision table in a DMN definition (raises what SpiffWorkflow raises)."""
-    parser = DialectParser()
-    parser.add_dmn_xml(
-        parse_xml(definition.source),
-        filename=definition.resource_name,
-    )
-    for decision_parser in parser.dmn_parsers.values():
-        decision_parser.parse()
 
 
 class SpecCache:

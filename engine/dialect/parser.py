@@ -26,6 +26,7 @@ from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from ..decision_pages.properties import declared_stages
+from ..decisions.task import DecisionsParserMixin, DecisionTask, DecisionTaskParser
 from ..disclosure.holders import declared_holder
 from ..inputs.timescales import declared_timescales
 from .boundary_events import CamundaBoundaryEvent
@@ -153,7 +154,7 @@ class DialectProcessParser(ProcessParser):
         bound_instances(self.spec.task_specs.values())
 
 
-class DialectParser(CamundaParser):
+class DialectParser(DecisionsParserMixin, CamundaParser):
     """CamundaParser plus the attributes and notations it leaves out."""
 
     PROCESS_PARSER_CLASS = DialectProcessParser
@@ -171,4 +172,5 @@ class DialectParser(CamundaParser):
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
         full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
+        full_tag("businessRuleTask"): (DecisionTaskParser, DecisionTask),
     }

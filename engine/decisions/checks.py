@@ -1,0 +1,113 @@
+"""Deploy checks for DMN files and business rule tasks: what we cannot run is refused here,
+with the file, the element (the nearest one with an id) and the line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ..errors import Problem
+from ..validation import CAMUNDA_NS, NS, expression_problem, problem_at
+from .model import DecisionProblem, read_decision
+from .results import MAPPINGS
+
+FEEL_LANGUAGES = (None, "feel", "https://www.omg.org/spec/DMN/20191111/FEEL/")
+EVALUATED = (
+    ("dmn:decisionTable/dmn:input/dmn:inputExpression/dmn:text", "input expression"),
+    ("dmn:decisionTable/dmn:rule/dmn:outputEntry/dmn:text", "output entry"),
+    ("dmn:literalExpression/dmn:text", "literal expression"),
+)
+
+
+def check_dmn(tree: etree._Element, filename: str) -> list[Problem]:
+    """Every problem in a DMN document that would stop its decisions running as in Camunda 7."""
+    ns = {"dmn": etree.QName(tree).namespace}
+    decisions = tree.findall("dmn:decision", ns)
+    problems = [problem for node in decisions for problem in _decision_problems(node, ns, filename)]
+    return problems + list(_requirement_problems(decisions, ns, filename))
+
+
+def _decision_problems(node, ns: dict, filename: str) -> list[Problem]:
+    if not node.get("id"):
+        return [problem_at(filename, node, "a decision needs an id")]
+    try:
+        read_decision(node, ns)
+    except DecisionProblem as problem:
+        return [problem_at(filename, problem.node, str(problem))]
+    problems = [
+        problem_at(
+            filename,
+            entry,
+            "input entries are FEEL simple unary tests; "
+            f"expression language '{entry.get('expressionLanguage')}' is not supported",
+        )
+        for entry in node.iterfind(".//dmn:inputEntry", ns)
+        if entry.get("expressionLanguage") not in FEEL_LANGUAGES
+    ]
+    for path, what in EVALUATED:
+        for text_node in node.iterfind(path, ns):
+            message = expression_problem((text_node.text or "").strip())
+            if message:
+                problems.append(problem_at(filename, text_node.getparent(), f"{what}: {message}"))
+    return problems
+
+
+def _requirement_problems(decisions: list, ns: dict, filename: str) -> Iterator[Problem]:
+    known = {node.get("id"): node for node in decisions}
+    needs = {}
+    for node in decisions:
+        for requirement in node.iterfind("dmn:informationRequirement/dmn:requiredDecision", ns):
+            target = (requirement.get("href") or "").lstrip("#")
+            needs.setdefault(node.get("id"), []).append(target)
+            if target not in known:
+                yield problem_at(
+                    filename,
+                    requirement,
+                    f"requires decision '{target}', which is not in this file: a decision "
+                    "requirements graph must be drawn in one DMN file",
+                )
+    for decision_id in needs:
+        if _reaches(decision_id, decision_id, needs, set()):
+            yield problem_at(
+                filename, known[decision_id], "the decision requires itself (a requirement cycle)"
+            )
+
+
+def _reaches(start: str, target: str, needs: dict, seen: set) -> bool:
+    for item in needs.get(start, []):
+        if item == target or (item not in seen and _reaches(item, target, needs, seen | {item})):
+            return True
+    return False
+
+
+def check_business_rule_tasks(tree: etree._Element, filename: str) -> Iterator[Problem]:
+    """Business rule tasks name a decision, and map its result as Camunda 7 can."""
+    for task in tree.iterfind(".//bpmn:businessRuleTask", NS):
+        message = _task_problem(task)
+        if message:
+            yield problem_at(filename, task, message)
+
+
+def _task_problem(task) -> str | None:
+    attribute = lambda name: task.get(f"{{{CAMUNDA_NS}}}{name}")  # noqa: E731
+    for name in ("class", "expression", "delegateExpression", "type"):
+        if attribute(name):
+            return (
+                f"camunda:{name} (Java delegates, external tasks) cannot run here; "
+                "name a DMN decision in camunda:decisionRef"
+            )
+    reference = attribute("decisionRef")
+    if not reference:
+        return "a business rule task needs camunda:decisionRef, the id of a DMN decision"
+    if "${" in reference or "#{" in reference:
+        return "camunda:decisionRef must be a decision id, not an expression"
+    if (attribute("decisionRefBinding") or "latest") != "latest":
+        return (
+            f"camunda:decisionRefBinding '{attribute('decisionRefBinding')}' is not supported: "
+            "a business rule task uses the latest decision deployed when the instance started"
+        )
+    mapping = attribute("mapDecisionResult")
+    if mapping and mapping not in MAPPINGS:
+        return f"camunda:mapDecisionResult '{mapping}' is not one of {', '.join(MAPPINGS)}"
+    return None
