@@ -12,7 +12,6 @@ from ..validation import CAMUNDA_NS, NS, expression_problem, problem_at
 from .model import DecisionProblem, read_decision
 from .results import MAPPINGS
 
-FEEL_LANGUAGES = (None, "feel", "https://www.omg.org/spec/DMN/20191111/FEEL/")
 EVALUATED = (
     ("dmn:decisionTable/dmn:input/dmn:inputExpression/dmn:text", "input expression"),
     ("dmn:decisionTable/dmn:rule/dmn:outputEntry/dmn:text", "output entry"),
@@ -35,16 +34,7 @@ def _decision_problems(node, ns: dict, filename: str) -> list[Problem]:
         read_decision(node, ns)
     except DecisionProblem as problem:
         return [problem_at(filename, problem.node, str(problem))]
-    problems = [
-        problem_at(
-            filename,
-            entry,
-            "input entries are FEEL simple unary tests; "
-            f"expression language '{entry.get('expressionLanguage')}' is not supported",
-        )
-        for entry in node.iterfind(".//dmn:inputEntry", ns)
-        if entry.get("expressionLanguage") not in FEEL_LANGUAGES
-    ]
+    problems = []
     for path, what in EVALUATED:
         for text_node in node.iterfind(path, ns):
             message = expression_problem((text_node.text or "").strip())

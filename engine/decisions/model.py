@@ -15,6 +15,7 @@ from .feel import FeelError, UnaryTests, parse_unary_tests
 
 HIT_POLICIES = ("UNIQUE", "FIRST", "ANY", "RULE ORDER", "COLLECT")
 AGGREGATIONS = ("SUM", "MIN", "MAX", "COUNT")
+FEEL_LANGUAGES = ("feel", "https://www.omg.org/spec/dmn/20191111/feel/")
 
 
 class DecisionProblem(ValueError):
@@ -148,6 +149,13 @@ def _rule(node: etree._Element, number: int, inputs: int, outputs: int, ns: dict
 
 def _tests(entry: etree._Element, number: int, column: int, ns: dict) -> UnaryTests:
     text = entry.findtext("dmn:text", "", ns)
+    language = entry.get("expressionLanguage")
+    if language and language.lower() not in FEEL_LANGUAGES:
+        raise DecisionProblem(
+            entry,
+            f"rule {number}, input {column}: input entries are FEEL simple unary tests; "
+            f"expression language '{language}' is not supported",
+        )
     try:
         return parse_unary_tests(text)
     except FeelError as error:
