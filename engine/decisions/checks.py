@@ -28,8 +28,6 @@ def check_dmn(tree: etree._Element, filename: str) -> list[Problem]:
 
 
 def _decision_problems(node, ns: dict, filename: str) -> list[Problem]:
-    if not node.get("id"):
-        return [problem_at(filename, node, "a decision needs an id")]
     try:
         read_decision(node, ns)
     except DecisionProblem as problem:
