@@ -11,15 +11,21 @@ import pytest
 
 from engine.clock import FrozenClock
 from engine.decisions.evaluation import DecisionError, result_variables, table_result
-from engine.decisions.feel import FeelError, parse_literal, parse_unary_tests, variables_lookup
+from engine.decisions.feel import FeelError, parse_literal, parse_unary_tests
 from engine.decisions.model import Decision, Rule, Table
 from engine.decisions.results import map_result
+from engine.decisions.types import ConversionError, convert
 from engine.expressions import ExpressionLanguage
 from engine.workdays import WorkingDayCalendar
 
 
 def matches(entry: str, value, **variables) -> bool:
-    return parse_unary_tests(entry).matches(value, variables_lookup(variables))
+    def lookup(name):
+        if name not in variables:
+            raise FeelError(f"no variable '{name}'")
+        return variables[name]
+
+    return parse_unary_tests(entry).matches(value, lookup)
 
 
 @pytest.mark.parametrize(
@@ -65,6 +71,7 @@ def matches(entry: str, value, **variables) -> bool:
         ('[date("2026-04-01")..date("2027-03-31")]', date(2027, 3, 31), True),
         ('> date and time("2026-04-01T09:00:00")', datetime(2026, 4, 1, 9, 30), True),
         ('> date and time("2026-04-01T09:00:00Z")', "2026-04-01T10:00:00+01:00", False),
+        ('date("2026-04-01")', datetime(2026, 4, 1, 15, 0), True),  # its day
         ('"10"', "10", True),
     ],
 )
@@ -162,3 +169,30 @@ def test_mappings_refuse_what_does_not_fit_them():
         map_result(two_outputs, "singleEntry")
     with pytest.raises(DecisionError, match="one output per rule"):
         map_result(two_outputs, "collectEntries")
+
+
+@pytest.mark.parametrize(
+    ("value", "type_ref", "expected"),
+    [
+        ("5", "integer", 5),
+        (5.0, "long", 5),
+        ("2.5", "double", 2.5),
+        ("TRUE", "boolean", True),
+        (True, "string", "true"),
+        (12, "string", "12"),
+        ("2026-04-01", "date", datetime(2026, 4, 1)),
+        (date(2026, 4, 1), "date", datetime(2026, 4, 1)),
+        ("anything", "number", "anything"),  # not a Camunda 7 type: left as it is
+        (None, "integer", None),
+    ],
+)
+def test_a_typeref_converts_as_camunda_does(value, type_ref, expected):
+    assert convert(value, type_ref) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "type_ref"), [(2.5, "integer"), ("five", "integer"), (1, "boolean"), ("x", "date")]
+)
+def test_a_value_that_cannot_be_its_typeref_is_an_error(value, type_ref):
+    with pytest.raises(ConversionError, match=f"is not of type {type_ref}"):
+        convert(value, type_ref)

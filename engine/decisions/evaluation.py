@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .model import Decision, Rule, Table
+from .types import ConversionError, convert
 
 Evaluate = Callable[[str, dict], Any]
 Result = list[dict[str, Any]]  # one map of output name to value per matched rule
@@ -36,8 +37,17 @@ def evaluate_decision(
         extra.update(result_variables(graph[required], result))
     bound = lambda text, more=None: evaluate(text, {**extra, **(more or {})})  # noqa: E731
     if decision.table is None:
-        return [{decision.variable: bound(decision.expression)}]
+        value = bound(decision.expression)
+        return [{decision.variable: typed(value, decision.variable_type, decision, "the result")}]
     return table_result(decision, decision.table, bound)
+
+
+def typed(value: Any, type_ref: str | None, decision: Decision, what: str) -> Any:
+    """``value`` converted to its declared ``typeRef``, or a DecisionError naming ``what``."""
+    try:
+        return convert(value, type_ref)
+    except ConversionError as error:
+        raise DecisionError(f"decision '{decision.name}', {what}: {error}") from None
 
 
 def result_variables(decision: Decision, result: Result) -> dict[str, Any]:
@@ -55,14 +65,18 @@ def result_variables(decision: Decision, result: Result) -> dict[str, Any]:
 
 def table_result(decision: Decision, table: Table, evaluate: Evaluate) -> Result:
     """The result of a decision table under its hit policy."""
-    values = [evaluate(text, {}) for text in table.inputs]
+    types = table.input_types or (None,) * len(table.inputs)
+    values = [
+        typed(evaluate(text, {}), type_ref, decision, f"input {number} ({text})")
+        for number, (text, type_ref) in enumerate(zip(table.inputs, types, strict=True), 1)
+    ]
     lookup = lambda name: evaluate(name, {})  # noqa: E731
     matched = [
         rule
         for rule in table.rules
         if all(test.matches(value, lookup) for test, value in zip(rule.tests, values, strict=True))
     ]
-    rows = [_outputs(rule, table, evaluate) for rule in matched]
+    rows = [_outputs(decision, rule, table, evaluate) for rule in matched]
     policy = table.hit_policy
     if policy == "UNIQUE" and len(rows) > 1:
         raise DecisionError(
@@ -81,11 +95,13 @@ def table_result(decision: Decision, table: Table, evaluate: Evaluate) -> Result
     return rows
 
 
-def _outputs(rule: Rule, table: Table, evaluate: Evaluate) -> dict[str, Any]:
+def _outputs(decision: Decision, rule: Rule, table: Table, evaluate: Evaluate) -> dict[str, Any]:
     """A matched rule's outputs; an empty output entry gives no output, as in Camunda 7."""
+    types = table.output_types or (None,) * len(table.outputs)
+    where = f"rule {rule.number}, output"
     return {
-        name: evaluate(text, {})
-        for name, text in zip(table.outputs, rule.outputs, strict=True)
+        name: typed(evaluate(text, {}), type_ref, decision, f"{where} {name or ''}".strip())
+        for name, text, type_ref in zip(table.outputs, rule.outputs, types, strict=True)
         if text is not None
     }
 

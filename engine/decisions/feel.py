@@ -11,13 +11,14 @@ Parsed once at deploy into plain Python objects and matched without evaluating a
 
 As in FEEL, values of different types are never equal and never compare (a string input never
 matches ``< 10``); a date input given as ISO text is read as a date, because form and REST
-variables carry dates as text.
+variables carry dates as text, and a date and time compared with ``date(...)`` compares its day
+(Camunda's ``date`` typeRef makes every date input a date and time).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -246,12 +247,15 @@ def _kind(value: Any) -> str | None:
 
 
 def _aligned(value: Any, other: Any) -> tuple[Any, Any]:
-    """The input read as the endpoint's kind when it is ISO text for a date; numbers as Decimal."""
+    """The input read as the endpoint's kind when it is ISO text for a date (or a day when the
+    endpoint is a date); numbers as Decimal."""
     if isinstance(value, str) and _kind(other) in ("date", "date and time"):
         try:
             value = _TEMPORAL[_kind(other)](value)
         except ValueError:
             return value, other
+    if isinstance(value, datetime) and _kind(other) == "date":
+        return value.date(), other  # a date and time input against date(...): its day
     if isinstance(value, datetime) and isinstance(other, datetime):
         return _utc(value), _utc(other)
     if _kind(value) == _kind(other) == "number":
@@ -283,17 +287,3 @@ def _compare(value: Any, operator: str, other: Any) -> bool:
     if _kind(value) in (None, "boolean") or _kind(value) != _kind(other):
         return False
     return _COMPARISONS[operator](value, other)
-
-
-def variables_lookup(variables: Mapping[str, Any]) -> Lookup:
-    """A lookup reading (dotted) names from ``variables``; FeelError for an unknown name."""
-
-    def lookup(name: str) -> Any:
-        value: Any = variables
-        for part in name.split("."):
-            if not isinstance(value, Mapping) or part not in value:
-                raise FeelError(f"no variable '{name}' for the test")
-            value = value[part]
-        return value
-
-    return lookup

@@ -44,6 +44,8 @@ class Table:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     rules: tuple[Rule, ...]
+    input_types: tuple[str | None, ...] = ()  # typeRef of each input, converted to (``types``)
+    output_types: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Decision:
     table: Table | None = None
     variable: str | None = None
     expression: str | None = None
+    variable_type: str | None = None
 
 
 def read_decisions(tree: etree._Element) -> dict[str, Decision]:
@@ -89,7 +92,11 @@ def _literal(node: etree._Element, literal: etree._Element, ns: dict) -> dict:
     text = (literal.findtext("dmn:text", "", ns) or "").strip()
     if not text:
         raise DecisionProblem(literal, "the literal expression is empty")
-    return {"variable": variable.get("name"), "expression": text}
+    return {
+        "variable": variable.get("name"),
+        "expression": text,
+        "variable_type": variable.get("typeRef"),
+    }
 
 
 def read_table(node: etree._Element, ns: dict) -> Table:
@@ -114,7 +121,19 @@ def read_table(node: etree._Element, ns: dict) -> Table:
         _rule(rule, number, len(inputs), len(outputs), ns)
         for number, rule in enumerate(node.iterfind("dmn:rule", ns), start=1)
     )
-    return Table(hit_policy, aggregation and aggregation.upper(), inputs, outputs, rules)
+    input_types = tuple(
+        item.get("typeRef") for item in node.iterfind("dmn:input/dmn:inputExpression", ns)
+    )
+    output_types = tuple(item.get("typeRef") for item in node.iterfind("dmn:output", ns))
+    return Table(
+        hit_policy,
+        aggregation and aggregation.upper(),
+        inputs,
+        outputs,
+        rules,
+        input_types,
+        output_types,
+    )
 
 
 def _input_expression(node: etree._Element, ns: dict) -> str:

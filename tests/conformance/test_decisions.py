@@ -62,6 +62,13 @@ LITERAL = supported(
 NO_IDS = supported(
     DECISIONS, "Decision tables whose rules and entries have no id", "dmn_without_ids.dmn"
 )
+TYPED = supported(
+    DECISIONS,
+    "typeRef on inputs, outputs and literal expression variables (string, boolean, integer, "
+    "long, double, date)",
+    "dmn_typed_values.dmn",
+    "the date type also accepts a date alone (2026-04-01), as midnight",
+)
 MAPPINGS = supported(
     TASKS,
     "camunda:resultVariable with mapDecisionResult singleEntry, singleResult, collectEntries "
@@ -153,7 +160,7 @@ def test_ranges_include_square_ends_and_exclude_outward_ones(scenario):
     assert team(0, 900) == [{"team": "health visiting"}]
     assert team(1, 249) == [{"team": "early help"}]
     assert team(17, 250) == team(9, 1000) == [{"team": "MASH"}]
-    assert team(9, 1000.5) == team(9, 5000) == [{"team": "MASH with police"}]
+    assert team(9, 1001) == team(9, 5000) == [{"team": "MASH with police"}]
     assert team(18, 0) == [{"team": "adult social care"}]
     assert team(9, 5001) == []  # no rule matches: an empty result list
 
@@ -258,6 +265,18 @@ def test_a_literal_expression_gives_its_variable(scenario):
 def test_a_table_without_ids_on_rules_and_entries_runs(scenario):
     pat = deploy_with_process(scenario, NO_IDS)
     assert outcome(scenario, pat, child_age=12) == [{"team": "MASH"}]
+
+
+@TYPED
+def test_values_are_converted_to_their_typeref_or_fail_the_step(scenario):
+    pat = deploy_with_process(scenario, TYPED)
+    form = {"child_age": "3", "received_on": "2026-05-01T09:30:00"}  # as a form sends them
+    assert outcome(scenario, pat, **form) == [{"priority": "1"}]
+    assert outcome(scenario, pat, **{**form, "received_on": "2026-03-31"}) == [{"priority": "2"}]
+    with pytest.raises(
+        ProcessError, match="input 1 \\(child_age\\): 'three' is not of type integer"
+    ):
+        pat.start("dmn_decide_referral", {**form, "child_age": "three"})
 
 
 @MAPPINGS
