@@ -62,7 +62,8 @@ class DecisionTaskParser(CamundaTaskParser):
 
 
 class DecisionsParserMixin:
-    """Keeps the decisions of every DMN file added, for the business rule tasks that name them.
+    """Keeps the decisions of every DMN file added (each with the other decisions of its file),
+    for the business rule tasks that name them.
 
     Replaces SpiffWorkflow's DMN parser, which reads only the first decision of a file and
     needs an id on every rule and entry.
@@ -70,18 +71,21 @@ class DecisionsParserMixin:
 
     def add_dmn_xml(self, node, filename=None):
         """Add every decision of a DMN document (DecisionProblem if one cannot run)."""
-        decisions = read_decisions(node)
-        self.decisions = {**getattr(self, "decisions", {}), **decisions}
-        self.dmn_files = {**getattr(self, "dmn_files", {}), **dict.fromkeys(decisions, filename)}
+        graph = read_decisions(node)
+        # a requirement is resolved within its own file, as Camunda 7 does
+        self.decision_graphs = {
+            **getattr(self, "decision_graphs", {}),
+            **dict.fromkeys(graph, graph),
+        }
 
     def decision_graph(self, decision_id, node, filename):
-        """All decisions known to the parser (the graph ``decision_id`` belongs to)."""
-        decisions = getattr(self, "decisions", {})
-        if decision_id not in decisions:
-            known = ", ".join(sorted(decisions)) or "none"
+        """The decisions of the file that holds ``decision_id`` (its requirements graph)."""
+        graphs = getattr(self, "decision_graphs", {})
+        if decision_id not in graphs:
+            known = ", ".join(sorted(graphs)) or "none"
             raise ValidationException(
                 f"No DMN decision with id '{decision_id}' (deployed decisions: {known})",
                 node=node,
                 file_name=filename,
             )
-        return decisions
+        return graphs[decision_id]
