@@ -9,7 +9,7 @@ from lxml import etree
 
 from ..errors import Problem
 from ..validation import CAMUNDA_NS, NS, expression_problem, problem_at
-from .model import DecisionProblem, read_decision
+from .model import DecisionProblem, declared_language, is_feel, read_decision
 from .results import MAPPINGS
 
 EVALUATED = (
@@ -33,9 +33,16 @@ def _decision_problems(node, ns: dict, filename: str) -> list[Problem]:
     except DecisionProblem as problem:
         return [problem_at(filename, problem.node, str(problem))]
     problems = []
-    for path, what in EVALUATED:
+    for path, what in EVALUATED:  # JUEL and FEEL both run in our expression language
         for text_node in node.iterfind(path, ns):
-            message = expression_problem((text_node.text or "").strip())
+            language = declared_language(text_node.getparent())
+            if language and not is_feel(language) and language.lower() != "juel":
+                message = (
+                    f"expression language '{language}' is not supported: write the expression "
+                    "in JUEL or FEEL (scripts do not run here)"
+                )
+            else:
+                message = expression_problem((text_node.text or "").strip())
             if message:
                 problems.append(problem_at(filename, text_node.getparent(), f"{what}: {message}"))
     return problems

@@ -15,7 +15,6 @@ from .feel import FeelError, UnaryTests, parse_unary_tests
 
 HIT_POLICIES = ("UNIQUE", "FIRST", "ANY", "RULE ORDER", "COLLECT")
 AGGREGATIONS = ("SUM", "MIN", "MAX", "COUNT")
-FEEL_LANGUAGES = ("feel", "https://www.omg.org/spec/dmn/20191111/feel/")
 
 
 class DecisionProblem(ValueError):
@@ -61,6 +60,19 @@ class Decision:
     variable_type: str | None = None
 
 
+def declared_language(element: etree._Element) -> str | None:
+    """The expression language in force: the element's own, else the nearest declared above."""
+    for node in (element, *element.iterancestors()):
+        if node.get("expressionLanguage"):
+            return node.get("expressionLanguage")
+    return None
+
+
+def is_feel(language: str) -> bool:
+    """Whether an expressionLanguage names FEEL (Camunda's names or the DMN namespaces)."""
+    return "feel" in language.lower()
+
+
 def read_decisions(tree: etree._Element) -> dict[str, Decision]:
     """Every decision in a DMN document by id; DecisionProblem for the first we cannot run."""
     ns = {"dmn": etree.QName(tree).namespace}
@@ -81,7 +93,9 @@ def read_decision(node: etree._Element, ns: dict) -> Decision:
     if literal is not None:
         return Decision(**base, **_literal(node, literal, ns))
     raise DecisionProblem(
-        node, "the decision has neither a decision table nor a literal expression"
+        node,
+        "the decision has neither a decision table nor a literal expression, the only "
+        "decision logic Camunda 7 runs",
     )
 
 
@@ -168,8 +182,8 @@ def _rule(node: etree._Element, number: int, inputs: int, outputs: int, ns: dict
 
 def _tests(entry: etree._Element, number: int, column: int, ns: dict) -> UnaryTests:
     text = entry.findtext("dmn:text", "", ns)
-    language = entry.get("expressionLanguage")
-    if language and language.lower() not in FEEL_LANGUAGES:
+    language = declared_language(entry)
+    if language and not is_feel(language):
         raise DecisionProblem(
             entry,
             f"rule {number}, input {column}: input entries are FEEL simple unary tests; "

@@ -103,6 +103,12 @@ refused(
 )
 refused(
     DECISIONS,
+    "Expression in a script language (expressionLanguage javascript, groovy, python)",
+    "dmn_refused_script_language.dmn",
+    "expression language 'javascript' is not supported",
+)
+refused(
+    DECISIONS,
     "Required decision in another DMN file",
     "dmn_refused_required_elsewhere.dmn",
     "a decision requirements graph must be drawn in one DMN file",
