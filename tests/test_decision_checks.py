@@ -75,7 +75,7 @@ def literal(decision_id: str, requires: str, variable: str = "v") -> str:
         (
             f"{HEAD}{literal('a', 'b')}{literal('b', 'a', 'w')}</definitions>",
             "a",
-            "the decision requires itself",
+            "requirement cycle",
         ),
         (
             table(f'{INPUT}{OUTPUT}<output id="p" label="Priority"/>'),

@@ -10,7 +10,12 @@ from decimal import Decimal
 import pytest
 
 from engine.clock import FrozenClock
-from engine.decisions.evaluation import DecisionError, result_variables, table_result
+from engine.decisions.evaluation import (
+    DecisionError,
+    evaluate_decision,
+    result_variables,
+    table_result,
+)
 from engine.decisions.feel import FeelError, parse_literal, parse_unary_tests
 from engine.decisions.model import Decision, Rule, Table
 from engine.decisions.results import map_result
@@ -196,3 +201,21 @@ def test_a_typeref_converts_as_camunda_does(value, type_ref, expected):
 def test_a_value_that_cannot_be_its_typeref_is_an_error(value, type_ref):
     with pytest.raises(ConversionError, match=f"is not of type {type_ref}"):
         convert(value, type_ref)
+
+
+def test_a_decision_graph_evaluates_each_required_decision_once_and_shares_its_outputs():
+    graph = {
+        "base": Decision("base", "Base", (), variable="v", expression="1"),
+        "left": Decision("left", "Left", ("base",), variable="x", expression="v + 1"),
+        "right": Decision("right", "Right", ("base",), variable="y", expression="v + 2"),
+        "top": Decision("top", "Top", ("left", "right"), variable="total", expression="x + y + v"),
+    }
+    language = ExpressionLanguage(FrozenClock("2026-12-23T10:00:00+00:00"), WorkingDayCalendar())
+    evaluated = []
+
+    def evaluate(text, extra):
+        evaluated.append(text)
+        return language.evaluate(text, extra)
+
+    assert evaluate_decision(graph, "top", evaluate) == [{"total": 6}]
+    assert evaluated == ["1", "v + 1", "v + 2", "x + y + v"]

@@ -62,18 +62,26 @@ def _requirement_problems(decisions: list, ns: dict, filename: str) -> Iterator[
                     f"requires decision '{target}', which is not in this file: a decision "
                     "requirements graph must be drawn in one DMN file",
                 )
-    for decision_id in needs:
-        if _reaches(decision_id, decision_id, needs, set()):
-            yield problem_at(
-                filename, known[decision_id], "the decision requires itself (a requirement cycle)"
-            )
+    for decision_id in _in_cycles(needs):
+        yield problem_at(
+            filename,
+            known[decision_id],
+            "the decision is part of, or requires, a requirement cycle (it requires itself)",
+        )
 
 
-def _reaches(start: str, target: str, needs: dict, seen: set) -> bool:
-    for item in needs.get(start, []):
-        if item == target or (item not in seen and _reaches(item, target, needs, seen | {item})):
-            return True
-    return False
+def _in_cycles(needs: dict[str, list[str]]) -> list[str]:
+    """Decisions that can never be evaluated: what is left once every decision whose
+    requirements are all evaluable has been removed, again and again."""
+    pending = {decision: set(required) & set(needs) for decision, required in needs.items()}
+    while True:
+        ready = [decision for decision, required in pending.items() if not required]
+        if not ready:
+            return sorted(pending)
+        for decision in ready:
+            del pending[decision]
+        for required in pending.values():
+            required.difference_update(ready)
 
 
 def check_business_rule_tasks(tree: etree._Element, filename: str) -> Iterator[Problem]:

@@ -25,21 +25,42 @@ class DecisionError(ValueError):
 def evaluate_decision(
     graph: Mapping[str, Decision], decision_id: str, evaluate: Evaluate
 ) -> Result:
-    """The decision's result list, its required decisions evaluated first.
+    """The decision's result list, the decisions it requires evaluated first, each once.
 
-    As in Camunda 7, a required decision's outputs reach the requiring decision as variables
-    named by the output names (a list of values when it may match several rules).
+    As in Camunda 7, a required decision's outputs reach the decisions evaluated after it as
+    variables named by the output names (a list of values when it may match several rules).
     """
-    decision = graph[decision_id]
     extra: dict[str, Any] = {}
-    for required in decision.required:
-        result = evaluate_decision(graph, required, evaluate)
-        extra.update(result_variables(graph[required], result))
     bound = lambda text, more=None: evaluate(text, {**extra, **(more or {})})  # noqa: E731
+    for current in evaluation_order(graph, decision_id):
+        result = _decide(graph[current], bound)
+        if current == decision_id:
+            return result
+        extra.update(result_variables(graph[current], result))
+    raise AssertionError("unreachable: the order ends with the decision")  # pragma: no cover
+
+
+def evaluation_order(graph: Mapping[str, Decision], decision_id: str) -> list[str]:
+    """``decision_id`` and every decision it requires, required ones first, each once."""
+    order: list[str] = []
+    seen: set[str] = set()
+    stack = [(decision_id, False)]
+    while stack:
+        current, finished = stack.pop()
+        if finished:
+            order.append(current)
+        elif current not in seen:
+            seen.add(current)
+            stack.append((current, True))
+            stack += [(required, False) for required in reversed(graph[current].required)]
+    return order
+
+
+def _decide(decision: Decision, evaluate: Evaluate) -> Result:
     if decision.table is None:
-        value = bound(decision.expression)
+        value = evaluate(decision.expression, {})
         return [{decision.variable: typed(value, decision.variable_type, decision, "the result")}]
-    return table_result(decision, decision.table, bound)
+    return table_result(decision, decision.table, evaluate)
 
 
 def typed(value: Any, type_ref: str | None, decision: Decision, what: str) -> Any:
