@@ -32,16 +32,13 @@ def evaluate_decision(
     """
     extra: dict[str, Any] = {}
     bound = lambda text, more=None: evaluate(text, {**extra, **(more or {})})  # noqa: E731
-    for current in evaluation_order(graph, decision_id):
-        result = _decide(graph[current], bound)
-        if current == decision_id:
-            return result
-        extra.update(result_variables(graph[current], result))
-    raise AssertionError("unreachable: the order ends with the decision")  # pragma: no cover
+    for required in evaluation_order(graph, decision_id)[:-1]:
+        extra.update(result_variables(graph[required], _decide(graph[required], bound)))
+    return _decide(graph[decision_id], bound)
 
 
 def evaluation_order(graph: Mapping[str, Decision], decision_id: str) -> list[str]:
-    """``decision_id`` and every decision it requires, required ones first, each once."""
+    """Every decision ``decision_id`` requires, required ones first, each once, then itself."""
     order: list[str] = []
     seen: set[str] = set()
     stack = [(decision_id, False)]
