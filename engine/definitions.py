@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from .decisions.checks import check_dmn
 from .dialect.parser import DialectParser
-from .errors import InvalidDefinition, NotFound, Problem
+from .errors import InvalidDefinition, NotFound, Problem, ProcessError
 from .models import Definition, DefinitionElement, Deployment
 from .resources import (
     BPMN,
@@ -330,7 +330,15 @@ class SpecCache:
                 return self._specs[cache_key]
         definition = session.get(Definition, definition_id)
         dependencies = [session.get(Definition, dep) for dep in dependency_ids]
-        specs = build_specs(definition, dependencies)
+        try:
+            specs = build_specs(definition, dependencies)
+        except ValidationException as error:  # a version stored before a check was added
+            message = str(error).split("\n")[0]
+            raise ProcessError(
+                f"{error.file_name or definition.resource_name} no longer parses: {message}; "
+                "deploy a corrected version",
+                error.id or None,
+            ) from None
         with self._lock:
             self._specs[cache_key] = specs
             while len(self._specs) > self._size:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import InvalidDefinition
+from engine.errors import InvalidDefinition, ProcessError
 
 from .helpers import resource
 
@@ -96,3 +96,20 @@ def test_a_decision_without_an_id_is_refused_when_the_file_is_read():
     text = f'{HEAD}<decision name="Route"><literalExpression><text>1</text></literalExpression></decision></definitions>'  # noqa: E501
     with pytest.raises(InvalidDefinition, match="line 3: a decision needs an id"):
         resource("checks.dmn", text)
+
+
+def test_a_stored_decision_that_no_longer_parses_fails_the_start_with_a_reason(scenario, engine):
+    """A version deployed before input entries were read as FEEL (Python-style entries)."""
+    from engine.models import Definition
+
+    from .conformance.catalogue import DIAGRAMS
+
+    files = ("dmn_hit_first.dmn", "dmn_decide_referral.bpmn")
+    engine.deploy([resource(name, (DIAGRAMS / name).read_text()) for name in files])
+    with engine.db.unit_of_work() as session:
+        [stored] = session.query(Definition).filter_by(kind="dmn").all()
+        stored.source = stored.source.replace('"neglect","physical abuse"', "in ('neglect',)")
+    pat = scenario.as_user("pat", "practitioner")
+    reason = "dmn_hit_first.dmn no longer parses: rule 2, input 1: .*; deploy a corrected version"
+    with pytest.raises(ProcessError, match=reason):
+        pat.start("dmn_decide_referral", {"concern": "neglect"})

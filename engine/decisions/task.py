@@ -8,7 +8,7 @@ from SpiffWorkflow.bpmn.specs.mixins import BpmnSpecMixin
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser
 
 from .evaluation import DecisionError, evaluate_decision
-from .model import read_decisions
+from .model import DecisionProblem, read_decisions
 from .results import map_result
 
 
@@ -70,8 +70,11 @@ class DecisionsParserMixin:
     """
 
     def add_dmn_xml(self, node, filename=None):
-        """Add every decision of a DMN document (DecisionProblem if one cannot run)."""
-        graph = read_decisions(node)
+        """Add every decision of a DMN document (ValidationException if one cannot run)."""
+        try:
+            graph = read_decisions(node)
+        except DecisionProblem as problem:
+            raise ValidationException(str(problem), node=problem.node, file_name=filename) from None
         # a requirement is resolved within its own file, as Camunda 7 does
         self.decision_graphs = {
             **getattr(self, "decision_graphs", {}),
