@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidDefinition, ProcessError
+from engine.resources import DMN_NAMESPACES
 
 from .helpers import resource
 
@@ -113,3 +114,17 @@ def test_a_stored_decision_that_no_longer_parses_fails_the_start_with_a_reason(s
     reason = "dmn_hit_first.dmn no longer parses: rule 2, input 1: .*; deploy a corrected version"
     with pytest.raises(ProcessError, match=reason):
         pat.start("dmn_decide_referral", {"concern": "neglect"})
+
+
+@pytest.mark.parametrize("namespace", DMN_NAMESPACES)
+def test_dmn_1_1_1_2_and_1_3_files_all_run(scenario, engine, namespace):
+    from .conformance.catalogue import DIAGRAMS
+
+    table_text = (DIAGRAMS / "dmn_feel_comparisons_ranges.dmn").read_text()
+    table_text = table_text.replace(DMN_NAMESPACES[0], namespace)
+    process = (DIAGRAMS / "dmn_decide_referral.bpmn").read_text()
+    engine.deploy([resource("ranges.dmn", table_text), resource("decide.bpmn", process)])
+    ref = scenario.as_user("pat", "practitioner").start(
+        "dmn_decide_referral", {"child_age": 17, "risk_score": 250}
+    )
+    assert engine.instance_variables(ref.id)["outcome"] == [{"team": "MASH"}]
