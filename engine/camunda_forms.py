@@ -3,7 +3,9 @@
 A form is checked completely when it is deployed: a component we cannot render or validate the
 way form-js would (a taglist, a FEEL-driven label, conditional visibility, options loaded from a
 variable) is an InvalidDefinition naming the component and its line, never a surprise on a
-practitioner's screen.
+practitioner's screen. Button components are kept for their meaning, not drawn: the task page
+has its own buttons, and a submit button's label names its Complete button. A form needs an id
+only to be found by ``camunda:formRef``; ``camunda:formKey`` finds it by its file name.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from .errors import InvalidDefinition, Problem
 INPUT_TYPES = ("textfield", "textarea", "number", "checkbox", "checklist", "radio", "select")
 DATETIME = "datetime"
 LAYOUT_TYPES = ("text", "group", "separator", "spacer")
-SUPPORTED_TYPES = (*INPUT_TYPES, DATETIME, *LAYOUT_TYPES)
+BUTTON = "button"
+BUTTON_ACTIONS = ("submit", "reset")
+SUPPORTED_TYPES = (*INPUT_TYPES, DATETIME, *LAYOUT_TYPES, BUTTON)
 CHOICE_TYPES = ("checklist", "radio", "select")
 DATETIME_SUBTYPES = ("date", "time", "datetime")
 VALIDATION_TYPES = ("email", "phone")
@@ -66,10 +70,21 @@ class Component:
 
 @dataclass(frozen=True)
 class CamundaForm:
-    """A deployed form: its id (what ``camunda:formRef`` names) and its components."""
+    """A deployed form: its id (what ``camunda:formRef`` names; "" if it has none) and its
+    components."""
 
     id: str
     components: tuple[Component, ...] = field(default_factory=tuple)
+
+    def submit_label(self) -> str | None:
+        """The label of the form's first submit button, if it has one."""
+        pending = list(self.components)
+        while pending:
+            component = pending.pop(0)
+            if component.type == BUTTON and component.subtype == "submit" and component.label:
+                return component.label
+            pending[0:0] = component.components
+        return None
 
     def inputs(self) -> list[Component]:
         """Every component that holds a value, groups flattened, in page order."""
@@ -96,15 +111,12 @@ def parse_form(text: str, filename: str) -> CamundaForm:
         raise InvalidDefinition(
             [Problem(filename, "not a Camunda Form: it needs a 'components' list", None, 1)]
         )
-    if not isinstance(data.get("id"), str) or not data["id"].strip():
-        raise InvalidDefinition(
-            [Problem(filename, "the form has no id: set 'Form ID' in Camunda Modeler", None, 1)]
-        )
+    form_id = data.get("id") if isinstance(data.get("id"), str) else ""
     reader = _Reader(filename, _id_lines(text))
     components = reader.components(data["components"])
     if reader.problems:
         raise InvalidDefinition(reader.problems)
-    return CamundaForm(data["id"], components)
+    return CamundaForm(form_id.strip(), components)
 
 
 def _id_lines(text: str) -> dict[str, int]:
@@ -157,6 +169,8 @@ class _Reader:
             )
         if kind in LAYOUT_TYPES:
             return Component(kind, text=raw.get("text"))
+        if kind == BUTTON:
+            return self.button(raw)
         return self.input(raw, kind)
 
     def input(self, raw: dict, kind: str) -> Component:
@@ -188,6 +202,12 @@ class _Reader:
             default=raw.get("defaultValue"),
             readonly=bool(raw.get("readonly") or raw.get("disabled")),
         )
+
+    def button(self, raw: dict) -> Component:
+        action = raw.get("action") or "submit"  # form-js's default action
+        if action not in BUTTON_ACTIONS:
+            self.fail(raw, f"button action '{action}' must be one of {', '.join(BUTTON_ACTIONS)}")
+        return Component(BUTTON, label=raw.get("label") or "", subtype=action)
 
     def number(self, raw: dict, validate: dict, name: str) -> float | None:
         value = validate.get(name)

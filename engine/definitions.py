@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from .decisions.checks import check_dmn
 from .dialect.parser import DialectParser
 from .errors import InvalidDefinition, NotFound, Problem, ProcessError
+from .message_starts import MESSAGE_START, message_start_conflicts
 from .models import Definition, DefinitionElement, Deployment
 from .resources import (
     BPMN,
@@ -123,7 +124,10 @@ def _store(session, deployment, resource, latest, deployed_by, now) -> Definitio
             name=element_name,
             executable=executable,
         )
-        for kind, element_id, element_name, executable in resource.provides
+        for kind, element_id, element_name, executable in [
+            *resource.provides,
+            *((MESSAGE_START, name, None, True) for name in resource.message_starts),
+        ]
     )
     return definition
 
@@ -141,6 +145,7 @@ def check_definition(session: Session, definition: Definition, tree=None) -> lis
         return check_dmn(tree, definition.resource_name)
     problems = check_bpmn(tree, definition.resource_name)
     problems += check_evaluated_text(tree, definition.resource_name)
+    problems += message_start_conflicts(session, definition, tree)
     dependencies, missing = resolve_dependencies(session, definition)
     problems += [_missing_problem(definition, tree, ref_kind, ref) for ref_kind, ref in missing]
     if problems:
@@ -155,6 +160,11 @@ def _missing_problem(definition, tree, ref_kind, ref) -> Problem:
             f"links form '{ref['form'] or ref['resource']}' ({_binding_words(ref)}), which is not "
             "deployed: deploy its .form file with the diagram"
         )
+        if ref["form"]:
+            message += (
+                f", and give the form the id '{ref['form']}' (Id, in the form's properties in "
+                "Camunda Modeler)"
+            )
     elif ref_kind == PROCESS:
         nodes = tree.xpath(
             ".//bpmn:callActivity[@calledElement=$ref]", namespaces={"bpmn": BPMN_NS}, ref=ref

@@ -6,13 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from . import definitions as defs
 from . import ownership
 from .actors import Actor
 from .admin_ops import ensure_process_owner
 from .audit import record
 from .errors import InvalidDefinition, NotFound
-from .resources import DEFINITION_SUFFIXES, Resource, read_resource
+from .models import Definition
+from .resources import BPMN, DEFINITION_SUFFIXES, Resource, read_resource
 
 
 class _DryRun(Exception):
@@ -89,6 +92,18 @@ class DeploymentOperations:
         """Deploy one file, or every .bpmn/.dmn/.form file under a folder, as one deployment."""
         kwargs.setdefault("name", Path(path).name)
         return self.deploy(read_path(path), **kwargs)
+
+    def deployed_processes(self, deployment_id: int, actor: Actor) -> list[tuple[str, int]]:
+        """``(key, version)`` of each process a deployment holds, in deploy order (process
+        owners only): where the Modeler's "Open in Cockpit" after a deploy should land."""
+        ensure_process_owner(actor)
+        with self.db.reading() as session:
+            rows = session.execute(
+                select(Definition.key, Definition.version)
+                .where(Definition.deployment_id == deployment_id, Definition.kind == BPMN)
+                .order_by(Definition.id)
+            )
+            return [(key, version) for key, version in rows]
 
     def validate(self, resources: list[Resource]) -> list[defs.Problem]:
         """Every problem deploying these files would meet; nothing is stored either way."""

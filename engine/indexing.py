@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select, update
@@ -22,7 +20,7 @@ from notifications.outbox import GROUP, USER
 from .audit import record
 from .decision_pages.positions import position_of
 from .dialect.conventions import is_urgent
-from .dialect.timers import due_time_of, resolve_deadline
+from .dialect.timers import resolve_deadline
 from .dialect.user_tasks import AssignableUserTask
 from .disclosure.holders import holder_of
 from .effects import notify
@@ -39,6 +37,7 @@ from .models import (
     TaskCandidate,
     Timer,
 )
+from .waits import waiting_events
 
 DEFAULT_PRIORITY = 50
 
@@ -249,20 +248,6 @@ def _names(value: Any) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
-def waiting_events(workflow: BpmnWorkflow) -> tuple[dict, dict]:
-    """Waiting timers (spiff id -> (task, due)) and message catches (spiff id -> (task, name))."""
-    timers, messages = {}, {}
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, TimerEventDefinition):
-            due = due_time_of(task)
-            if due is not None:
-                timers[str(task.id)] = (task, due)
-        elif isinstance(definition, MessageEventDefinition):
-            messages[str(task.id)] = (task, definition.name)
-    return timers, messages
-
-
 def _sync_timers(session, instance, wanted) -> None:
     existing = {
         row.spiff_task_id: row
@@ -271,16 +256,16 @@ def _sync_timers(session, instance, wanted) -> None:
     gone = [row.id for spiff_id, row in existing.items() if spiff_id not in wanted]
     if gone:
         session.execute(delete(Timer).where(Timer.id.in_(gone)))
-    for spiff_id, (task, due) in wanted.items():
+    for spiff_id, (element, definition, due) in wanted.items():
         row = existing.get(spiff_id)
         if row is None:
             session.add(
                 Timer(
                     instance_id=instance.id,
                     spiff_task_id=spiff_id,
-                    element_id=task.task_spec.bpmn_id,
-                    name=task.task_spec.bpmn_name,
-                    kind=task.task_spec.event_definition.kind,
+                    element_id=element.bpmn_id,
+                    name=element.bpmn_name,
+                    kind=definition.kind,
                     due_at=due,
                     fire_at=due,
                 )
@@ -300,13 +285,13 @@ def _sync_subscriptions(session, instance, wanted, now) -> None:
     gone = [row.id for spiff_id, row in existing.items() if spiff_id not in wanted]
     if gone:
         session.execute(delete(MessageSubscription).where(MessageSubscription.id.in_(gone)))
-    for spiff_id, (task, name) in wanted.items():
+    for spiff_id, (element, name) in wanted.items():
         if spiff_id not in existing:
             session.add(
                 MessageSubscription(
                     instance_id=instance.id,
                     spiff_task_id=spiff_id,
-                    element_id=task.task_spec.bpmn_id,
+                    element_id=element.bpmn_id,
                     message_name=name,
                     business_key=instance.business_key,
                     created_at=now,

@@ -125,8 +125,8 @@ class PeopleOperations:
         )
 
     def instance_detail(self, instance_id: int, actor: Actor) -> dict:
-        """State, current tasks, waiting timers and history of one instance, as far as the
-        actor may read them; its raw variables only for its process owners and
+        """State, current tasks, waiting timers and messages and history of one instance, as
+        far as the actor may read them; its raw variables only for its process owners and
         administrators (None for anyone else)."""
         with self.db.reading() as session:
             instance = access.visible_instance(session, instance_id, actor)
@@ -138,6 +138,7 @@ class PeopleOperations:
                     if access.may_see_task(session, task, actor)
                 ],
                 "timers": queries.timers(session, instance_id),
+                "messages": queries.message_waits(session, instance_id),
                 "history": queries.history(session, instance_id, reader=actor),
                 "position": queries.stage_positions(session, [instance_id]).get(instance_id),
             }

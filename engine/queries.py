@@ -182,6 +182,12 @@ def instances(
     return list(session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit)))
 
 
+def message_waits(session: Session, instance_id: int) -> list[MessageSubscription]:
+    """The messages an instance waits for (after an event-based gateway, beside its timer)."""
+    query = select(MessageSubscription).where(MessageSubscription.instance_id == instance_id)
+    return list(session.scalars(query.order_by(MessageSubscription.id)))
+
+
 def timers(session: Session, instance_id: int | None = None) -> list[Timer]:
     """Waiting timers, soonest first."""
     query = select(Timer)

@@ -18,6 +18,7 @@ from .cases import MEMBER_KINDS
 from .dialect.user_tasks import form_ref
 from .errors import InvalidDefinition, Problem
 from .inputs.timescales import declared_timescales
+from .message_starts import message_start_names
 from .validation import BPMN_NS, CAMUNDA_NS, extension_property
 
 DMN_NAMESPACES = (
@@ -46,6 +47,7 @@ class Resource:
     decision_refs: list[str] = field(default_factory=list)
     form_refs: list[dict] = field(default_factory=list)
     starter_groups: list[str] = field(default_factory=list)
+    message_starts: list[str] = field(default_factory=list)  # engine.message_starts
     subject_kind: str | None = None
 
     @property
@@ -164,6 +166,7 @@ def _describe_bpmn(resource: Resource) -> None:
     resource.key, resource.name = executable[0].get("id"), executable[0].get("name")
     starters = executable[0].get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or ""
     resource.starter_groups = [group.strip() for group in starters.split(",") if group.strip()]
+    resource.message_starts = message_start_names(executable[0])
     resource.subject_kind = _subject_kind(resource, executable[0])
     declared_timescales(executable[0], resource.filename)  # refuse a malformed one now
     resource.provides = [
@@ -211,8 +214,10 @@ def _subject_kind(resource: Resource, process: etree._Element) -> str | None:
 
 def _describe_form(resource: Resource) -> Resource:
     form = parse_form(resource.text, resource.filename)
-    resource.kind, resource.key, resource.name = FORM, form.id, resource.filename.rsplit(".", 1)[0]
-    resource.provides = [(FORM, form.id, resource.name, True)]
+    # a form without an id is found by its file name (camunda:formKey), never by formRef's id
+    key = form.id or resource.filename
+    resource.kind, resource.key, resource.name = FORM, key, resource.filename.rsplit(".", 1)[0]
+    resource.provides = [(FORM, key, resource.name, True)]
     return resource
 
 

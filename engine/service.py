@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
-from sqlalchemy import select
 
 from . import definitions as defs
 from . import ownership, queries
@@ -25,7 +24,8 @@ from .clock import Clock
 from .db import Database
 from .decision_pages.operations import DecisionPageOperations
 from .deployment_ops import DeploymentOperations
-from .dialect.parser import VariablesMessageEventDefinition, initiator_variable
+from .dialect.messages import VariablesMessageEventDefinition
+from .dialect.parser import initiator_variable
 from .disclosure.holders import instance_holder
 from .errors import (
     Conflict,
@@ -36,11 +36,11 @@ from .errors import (
 from .inputs.timescales import check_overrides
 from .inputs.variables import check_business_key, check_variables
 from .involvement.operations import InvolvementOperations
+from .message_starts import process_to_start, waiting_instances
 from .models import (
     CANCELLED,
     RUNNING,
     HumanTask,
-    MessageSubscription,
     ProcessInstance,
 )
 from .people_ops import PeopleOperations
@@ -213,15 +213,18 @@ class Engine(
     ) -> InstanceRef:
         now, who = self.clock.now(), actor.user_id if actor else None
         variables = check_variables(variables)
-        with self._recording_errors(who) as step, self.db.unit_of_work() as session:
-            query = select(MessageSubscription.instance_id).where(
-                MessageSubscription.message_name == name
+        with self.db.reading() as session:
+            starts = process_to_start(session, name, business_key, instance_id, actor)
+        if starts is not None:
+            return self.start(
+                starts.key,
+                variables,
+                business_key=business_key,
+                actor=actor,
+                definition_id=starts.id,
             )
-            if business_key is not None:
-                query = query.where(MessageSubscription.business_key == business_key)
-            if instance_id is not None:
-                query = query.where(MessageSubscription.instance_id == instance_id)
-            targets = sorted(set(session.scalars(query)))
+        with self._recording_errors(who) as step, self.db.unit_of_work() as session:
+            targets = waiting_instances(session, name, business_key, instance_id)
             if not targets:
                 raise MessageNotCorrelated(
                     f"No running instance is waiting for message '{name}'"

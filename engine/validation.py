@@ -51,6 +51,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .decisions.checks import check_business_rule_tasks as _business_rules
     from .disclosure.checks import check_properties as _disclosure
     from .involvement.conventions import check_properties as _involvement
+    from .message_checks import check_messages as _messages
 
     checks = (
         _conditions,
@@ -69,6 +70,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _decision_pages,
         _deadlines,
         _business_rules,
+        _messages,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

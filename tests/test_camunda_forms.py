@@ -137,6 +137,10 @@ def test_every_form_js_rule_is_checked_and_nothing_changes_on_error(engine, prac
             {"type": "textfield", "key": "code", "id": "Field_re", "validate": {"pattern": "(["}},
             "is not a valid pattern",
         ),
+        (
+            {"type": "button", "id": "Button_print", "label": "Print", "action": "print"},
+            "button action 'print' must be one of submit, reset",
+        ),
     ],
 )
 def test_what_we_cannot_show_is_refused_at_deploy_time(engine, component, reason):

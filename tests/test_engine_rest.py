@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+import re
+import shutil
+import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +18,7 @@ from engine.demo import DEMO_PASSWORD
 from webapp import engine_of
 
 from .helpers import WORKFLOWS, bpmn, flow, linear
+from .webclient import WebClient
 
 BASE = "/engine-rest"
 
@@ -215,5 +221,267 @@ def test_a_camunda_form_is_deployed_with_its_diagram(client):
 def test_the_webapps_document_points_at_our_pages(client):
     links = client.get("/.well-known/camunda-automation-platform/webapps").get_json()
     assert set(links) == {"cockpitUrl", "tasklistUrl", "adminUrl"}
-    assert links["cockpitUrl"].endswith("/admin/processes")
+    assert links["cockpitUrl"].endswith("/app/cockpit/default/")
     assert links["tasklistUrl"].endswith("/inbox")
+
+
+def owner_view(app, instance_id: str) -> dict:
+    engine = engine_of(app)
+    return engine.instance_detail(
+        int(instance_id), engine.authenticate("owner", DEMO_PASSWORD).actor()
+    )
+
+
+def start_with(client, variables):
+    deploy(client, {"steps.bpmn": linear("steps", "one")})
+    return client.post(
+        f"{BASE}/process-definition/key/steps/start", headers=OWNER, json={"variables": variables}
+    )
+
+
+def test_typed_start_variables_are_converted_as_camunda_converts_them(app, client):
+    response = start_with(
+        client,
+        {
+            "referred_on": {"value": "2026-12-01T09:00:00.000+0100", "type": "Date"},
+            "children": {"value": "3", "type": "Integer", "valueInfo": {}},
+            "case_number": {"value": 9_000_000_000, "type": "Long"},
+            "siblings": {"value": 2, "type": "short"},
+            "score": {"value": "2.5", "type": "Double"},
+            "urgent": {"value": "true", "type": "Boolean"},
+            "consented": {"value": False, "type": "Boolean"},
+            "reference": {"value": 1234, "type": "String"},
+            "agencies": {"value": '{"police": true, "health": ["gp"]}', "type": "Json"},
+            "outcome": {"value": None, "type": "Null"},
+            "note": {"value": None, "type": "String"},
+        },
+    )
+    assert response.status_code == 200, response.get_json()
+    variables = owner_view(app, response.get_json()["id"])["variables"]
+    assert variables["referred_on"] == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    assert variables["children"] == 3 and isinstance(variables["children"], int)
+    assert variables["case_number"] == 9_000_000_000 and variables["siblings"] == 2
+    assert variables["score"] == 2.5 and isinstance(variables["score"], float)
+    assert variables["urgent"] is True and variables["consented"] is False
+    assert variables["reference"] == "1234"
+    assert variables["agencies"] == {"police": True, "health": ["gp"]}
+    assert variables["outcome"] is None and variables["note"] is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        ({"value": "soon", "type": "Date"}, "write dates like 2026-12-01T09:00:00.000+0000"),
+        ({"value": 2**31, "type": "Integer"}, "Integer holds whole numbers from"),
+        ({"value": 40_000, "type": "Short"}, "Short holds whole numbers from"),
+        ({"value": "three", "type": "Integer"}, "Cannot convert value 'three' to type Integer"),
+        ({"value": "yes", "type": "Boolean"}, "use true or false"),
+        ({"value": "{oops", "type": "Json"}, "not valid JSON"),
+        ({"value": "rO0ABX", "type": "Object"}, "needs Java serialisation"),
+        ({"value": 1, "type": "Colour"}, "Unsupported value type 'Colour'"),
+    ],
+)
+def test_a_variable_that_does_not_convert_is_a_camunda_400(client, variable, message):
+    response = start_with(client, {"children": variable})
+    body = response.get_json()
+    assert response.status_code == 400 and body["type"] == "InvalidRequestException"
+    assert "children" in body["message"] and message in body["message"]
+
+
+def test_a_start_that_fails_at_run_time_is_a_camunda_500(client):
+    failing = bpmn(
+        "triage",
+        '<bpmn:startEvent id="start"/><bpmn:exclusiveGateway id="how_urgent"/>'
+        '<bpmn:userTask id="today" camunda:candidateGroups="practitioner"/>'
+        '<bpmn:userTask id="this_week" camunda:candidateGroups="practitioner"/>'
+        + flow("start", "how_urgent")
+        + flow("how_urgent", "today", "${risk &gt; 3}")
+        + flow("how_urgent", "this_week", "${risk &lt;= 3}"),
+    )
+    assert deploy(client, {"triage.bpmn": failing}).status_code == 200
+    response = client.post(f"{BASE}/process-definition/key/triage/start", headers=OWNER, json={})
+    body = response.get_json()
+    assert response.status_code == 500 and body["type"] == "ProcessEngineException"
+    assert "risk" in body["message"]
+
+
+def test_an_unexpected_error_is_a_camunda_500_and_an_unknown_path_a_camunda_404(
+    app, client, monkeypatch
+):
+    def crash(*_args, **_kwargs):
+        raise TypeError("something nobody expected")
+
+    monkeypatch.setattr(engine_of(app), "start_owned", crash)
+    response = client.post(f"{BASE}/process-definition/key/steps/start", headers=OWNER, json={})
+    body = response.get_json()
+    assert response.status_code == 500 and body["type"] == "ProcessEngineException"
+    assert "TypeError" in body["message"] and "something nobody expected" not in body["message"]
+    unknown = client.get(f"{BASE}/process-instance/count", headers=OWNER)
+    assert unknown.status_code == 404 and unknown.get_json()["type"] == "RestException"
+
+
+def test_a_parse_exception_carries_camunda_details_per_file(client):
+    broken = bpmn(
+        "broken",
+        '<bpmn:startEvent id="start"/><bpmn:userTask id="t" camunda:dueDate="${soon()}"/>'
+        + flow("start", "t"),
+    )
+    body = deploy(client, {"broken.bpmn": broken}).get_json()
+    [error] = body["details"]["broken.bpmn"]["errors"]
+    assert error["mainElementId"] == "t" and error["elementIds"] == ["t"]
+    assert error["line"] > 1 and "unknown function 'soon'" in error["message"]
+    assert body["details"]["broken.bpmn"]["warnings"] == []
+
+
+def modeler_cockpit_link(client, path: str) -> str:
+    """The link the Modeler builds: the well-known ``cockpitUrl`` (slash-ended) + ``path``."""
+    cockpit = client.get("/.well-known/camunda-automation-platform/webapps").get_json()
+    return cockpit["cockpitUrl"].rstrip("/") + "/" + path
+
+
+def test_open_in_cockpit_after_deploy_and_start_lands_on_our_pages(app, client):
+    deployed = deploy(client, {"steps.bpmn": linear("steps", "one")}).get_json()
+    [definition_id] = deployed["deployedProcessDefinitions"]
+    started = client.post(
+        f"{BASE}/process-definition/{definition_id}/start", headers=OWNER, json={}
+    ).get_json()
+    owner = WebClient(app)
+    owner.sign_in("owner")
+    query = "?deploymentsQuery=%5B%7B%22type%22:%22id%22,%22operator%22:%22eq%22,%22value%22:%22"
+    links = {
+        f"process-instance/{started['id']}": f"/instances/{started['id']}",
+        f"repository{query}{deployed['id']}%22%7D%5D": "/admin/processes/steps?version=1",
+        f"repository{query}999999%22%7D%5D": "/admin/processes",
+        "repository": "/admin/processes",
+        f"process-definition/{definition_id}": "/admin/processes/steps?version=1",
+    }
+    for path, page in links.items():
+        response = owner.get(modeler_cockpit_link(client, path))
+        assert response.status_code == 302 and response.headers["Location"] == page, path
+        assert owner.get(page).status_code == 200, page
+    anonymous = client.get(modeler_cockpit_link(client, f"process-instance/{started['id']}"))
+    assert anonymous.status_code == 302 and "/sign-in?next=" in anonymous.headers["Location"]
+    assert owner.get(modeler_cockpit_link(client, "process-definition/steps")).status_code == 404
+    stranger = WebClient(app)
+    stranger.sign_in("pc")  # a police practitioner: not involved, not an owner
+    followed = stranger.get(f"/instances/{started['id']}")
+    assert followed.status_code == 404
+
+
+def follow_fragment(url: str) -> str | None:
+    """Where cockpit.js sends a browser that opened ``url`` (None: it stays)."""
+    path, _, fragment = url.partition("#")
+    script = (Path(__file__).parent.parent / "webapp" / "static" / "cockpit.js").read_text()
+    harness = (
+        "const vm = require('node:vm'); let went = null;"
+        "const window = {location: {hash: process.argv[1], replace: (u) => { went = u; }}};"
+        "const document = {querySelector: () => ({dataset: {cockpitBase: process.argv[2]}})};"
+        "vm.runInNewContext(process.argv[3], {window, document});"
+        "console.log(JSON.stringify(went));"
+    )
+    node = shutil.which("node")
+    assert node, "node is needed to run the page's script"
+    result = subprocess.run(  # noqa: S603
+        [node, "-e", harness, "#" + fragment, "/app/cockpit/default/", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("prefix", ["/app/cockpit/default/", "/camunda/app/cockpit/default/"])
+def test_camunda_s_own_cockpit_fragment_links_are_followed_without_an_inline_script(client, prefix):
+    page = client.get(prefix)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'src="/static/cockpit.js"' in html
+    assert 'data-cockpit-base="/app/cockpit/default/"' in html
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
+    assert not [script for script in inline if "location" in script]  # only GOV.UK's js-enabled
+    assert (
+        follow_fragment(f"{prefix}#/process-instance/42")
+        == "/app/cockpit/default/process-instance/42"
+    )
+    assert follow_fragment(f"{prefix}#/repository?deploymentsQuery=x") == (
+        "/app/cockpit/default/repository?deploymentsQuery=x"
+    )
+    assert follow_fragment(f"{prefix}#/process-definition/steps:1:7") == (
+        "/app/cockpit/default/process-definition/steps:1:7"
+    )
+    assert follow_fragment(f"{prefix}#//elsewhere.example/steal") is None
+    assert follow_fragment(prefix) is None
+
+
+DECISION_GRAPH = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="thresholds"
+  name="Thresholds" namespace="http://camunda.org/schema/1.0/dmn">
+  <decision id="risk_level" name="Risk level">
+    <informationRequirement id="needs_harm"><requiredDecision href="#harm_seen"/>
+    </informationRequirement>
+    <decisionTable id="levels">
+      <input id="harm_in" label="Harm"><inputExpression id="harm_expr" typeRef="boolean">
+        <text>harm</text></inputExpression></input>
+      <output id="level" name="level" typeRef="string"/>
+      <rule id="high"><inputEntry id="harm_yes"><text>true</text></inputEntry>
+        <outputEntry id="high_out"><text>"high"</text></outputEntry></rule>
+      <rule id="low"><inputEntry id="harm_no"><text>false</text></inputEntry>
+        <outputEntry id="low_out"><text>"low"</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+  <decision id="harm_seen" name="Harm seen">
+    <decisionTable id="harms">
+      <input id="bruises_in" label="Bruises"><inputExpression id="bruises_expr"
+        typeRef="integer"><text>bruises</text></inputExpression></input>
+      <output id="harm" name="harm" typeRef="boolean"/>
+      <rule id="some"><inputEntry id="some_in"><text>&gt; 0</text></inputEntry>
+        <outputEntry id="some_out"><text>true</text></outputEntry></rule>
+      <rule id="none"><inputEntry id="none_in"><text>0</text></inputEntry>
+        <outputEntry id="none_out"><text>false</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>
+"""
+
+
+def camunda_shaped(response) -> bool:
+    """A success, or an error the Modeler can show: Camunda's status and body."""
+    if response.status_code == 200:
+        return True
+    body = response.get_json() or {}
+    return response.status_code in (400, 401, 403, 404, 500) and {"type", "message"} <= set(body)
+
+
+def test_what_crashed_the_engine_still_answers_as_camunda(client):
+    # a decision graph and a message throw with no implementation used to crash with a
+    # bare 500: whatever the engine does with them, the Modeler gets Camunda's answer
+    assert camunda_shaped(deploy(client, {"thresholds.dmn": DECISION_GRAPH}))
+    notify = bpmn(
+        "notify",
+        '<bpmn:startEvent id="referral"/><bpmn:intermediateThrowEvent id="tell_school">'
+        '<bpmn:messageEventDefinition id="tell_def"/></bpmn:intermediateThrowEvent>'
+        '<bpmn:endEvent id="told"><bpmn:messageEventDefinition id="told_def"/></bpmn:endEvent>'
+        + flow("referral", "tell_school")
+        + flow("tell_school", "told"),
+    )
+    deployed = deploy(client, {"notify.bpmn": notify})
+    assert camunda_shaped(deployed)
+    if deployed.status_code == 200:
+        started = client.post(f"{BASE}/process-definition/key/notify/start", headers=OWNER, json={})
+        assert camunda_shaped(started)
+
+
+def test_a_process_owner_of_another_process_is_refused_as_camunda_refuses(app, client):
+    engine_of(app).create_user(
+        username="olive",
+        password="kettle-harbour-violet-29",
+        display_name="Olive Police Process Owner",
+        agency="police",
+        roles=["process-owner"],
+    )
+    assert deploy(client, {"steps.bpmn": linear("steps", "one")}).status_code == 200
+    olive = basic("olive", "kettle-harbour-violet-29")
+    changed = deploy(client, {"steps.bpmn": linear("steps", "one", "two")}, headers=olive)
+    body = changed.get_json()
+    assert changed.status_code == 403 and body["type"] == "AuthorizationException"
+    assert "Process 'steps' is owned by" in body["message"]

@@ -158,6 +158,23 @@ RULES = [
         "GET",
         expect(200, anonymous=200),
     ),
+    # Cockpit links: a page following Camunda's fragment links, and redirects to our pages
+    # (which apply their own rules); the redirect names nothing but the id it was given.
+    Rule("cockpit.home", "/app/cockpit/default/", "GET", expect(200, anonymous=200)),
+    Rule("cockpit.tomcat_home", "/camunda/app/cockpit/default/", "GET", expect(200, anonymous=200)),
+    Rule(
+        "cockpit.process_instance",
+        "/app/cockpit/default/process-instance/<int:instance_id>",
+        "GET",
+        expect(302),
+    ),
+    Rule(
+        "cockpit.process_definition",
+        "/app/cockpit/default/process-definition/<definition_ref>",
+        "GET",
+        expect(302),
+    ),
+    Rule("cockpit.repository", "/app/cockpit/default/repository", "GET", expect(302)),
     # --- inbox, approvals, notifications --------------------------------------------------
     Rule("inbox.home", "/", "GET", expect(302)),
     Rule("inbox.index", "/inbox", "GET", expect(200)),
@@ -480,6 +497,14 @@ RULES = [
         kind="rest",
         body={"variables": []},
         values={"key": PD},
+    ),
+    Rule(
+        "engine_rest.correlate_message",
+        "/engine-rest/message",
+        "POST",
+        owners_only(400, others=401, anonymous=401),  # no messageName
+        kind="rest",
+        body={},
     ),
 ]
 RULE_IDS = [rule.name for rule in RULES]

@@ -78,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         auth,
         break_glass,
         cases,
+        cockpit_links,
         engine_rest,
         errors,
         health,
@@ -94,6 +95,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     blueprints = (
         assets.bp,
         engine_rest.bp,
+        cockpit_links.bp,
         auth.bp,
         health.bp,
         inbox.bp,

@@ -5,24 +5,26 @@ Requests and answers follow shared/MODELER.md (checked against camunda-modeler 5
 ``POST /engine-rest/deployment/create`` (multipart), ``POST /engine-rest/process-definition/
 {id | key/KEY}/start`` and ``GET /.well-known/camunda-automation-platform/webapps``. Process
 owners sign in with Basic (username and password) or Bearer (API token). Errors are Camunda's
-``{"type", "message"}``; an invalid diagram is a 400 ``ParseException`` with ENGINE-09005.
+``{"type", "message"}`` with Camunda's statuses (``camunda_errors``); an invalid diagram is a 400
+``ParseException`` with ENGINE-09005.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
 from datetime import UTC
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from engine.errors import EngineError, InvalidDefinition
+from engine.camunda_variables import from_camunda
+from engine.errors import Conflict
 from engine.resources import DEFINITION_SUFFIXES, read_resource
 from engine.signin.throttle import TooManyAttempts
 
 from . import engine_of
+from .camunda_errors import camunda_error
 from .params import json_object
 from .security import csrf
 
@@ -34,22 +36,14 @@ CAMUNDA_VERSION = "7.22.0"
 
 
 class RestError(Exception):
-    def __init__(self, status: int, kind: str, message: str, details=None):
+    def __init__(self, status: int, kind: str, message: str):
         super().__init__(message)
-        self.status, self.kind, self.details = status, kind, details
+        self.status, self.kind = status, kind
 
 
 @bp.errorhandler(RestError)
 def _rest_error(error: RestError):
-    body = {"type": error.kind, "message": str(error), "code": None, "details": error.details}
-    return jsonify(body), error.status
-
-
-@bp.errorhandler(EngineError)
-def _engine_error(error: EngineError):
-    return _rest_error(
-        RestError(error.status, type(error).__name__, str(error), getattr(error, "details", None))
-    )
+    return camunda_error(error.status, str(error), error.kind)
 
 
 @bp.before_request
@@ -112,10 +106,11 @@ def version():
 
 @bp.get("/.well-known/camunda-automation-platform/webapps")
 def webapps():
-    """Where the Modeler's "open" links go: our own pages."""
+    """Where the Modeler's "open" links go: our own pages (``cockpit_links`` for Cockpit's)."""
     inbox = url_for("inbox.index", _external=True)
     processes = url_for("admin.processes", _external=True)
-    return jsonify({"cockpitUrl": processes, "tasklistUrl": inbox, "adminUrl": processes})
+    cockpit = url_for("cockpit.home", _external=True)
+    return jsonify({"cockpitUrl": cockpit, "tasklistUrl": inbox, "adminUrl": processes})
 
 
 @bp.post(f"{PREFIX}/deployment/create")
@@ -139,24 +134,15 @@ def create_deployment():
     if not files:
         raise RestError(400, "InvalidRequestException", "No .bpmn, .dmn or .form file was sent")
     name = form.get("deployment-name") or files[0].filename
-    try:
-        resources = [read_resource(part.filename, part.read()) for part in files]
-        result = engine_of(current_app).deploy(
-            resources,
-            name=name,
-            source=form.get("deployment-source") or "Camunda Modeler",
-            deployed_by=user.username,
-            changed_only=changed_only,
-            actor=user.actor(),
-        )
-    except InvalidDefinition as error:
-        lines = "\n".join(f"* {problem}" for problem in error.problems)
-        raise RestError(
-            400,
-            "ParseException",
-            f"ENGINE-09005 Could not parse BPMN process. Errors in initial parsing:\n{lines}",
-            {"problems": error.details},
-        ) from None
+    resources = [read_resource(part.filename, part.read()) for part in files]
+    result = engine_of(current_app).deploy(
+        resources,
+        name=name,
+        source=form.get("deployment-source") or "Camunda Modeler",
+        deployed_by=user.username,
+        changed_only=changed_only,
+        actor=user.actor(),
+    )
     return jsonify(
         deployment_json(result, name, form.get("deployment-source"), form.get("tenant-id"))
     )
@@ -165,6 +151,15 @@ def create_deployment():
 def camunda_id(definition) -> str:
     """Camunda's ``key:version:id`` form, stable for the life of the definition version."""
     return f"{definition.key}:{definition.version}:{definition.id}"
+
+
+def parse_camunda_id(ref: str) -> tuple[str, int, int] | None:
+    """``(key, version, definition id)`` from a :func:`camunda_id`, or None if it is not one."""
+    rest, _, definition_id = ref.rpartition(":")
+    key, _, version = rest.rpartition(":")
+    if not (key and version.isdigit() and definition_id.isdigit()):
+        return None
+    return key, int(version), int(definition_id)
 
 
 def _time(moment) -> str:
@@ -221,55 +216,6 @@ def deployment_json(result, name: str, source: str | None, tenant: str | None) -
     }
 
 
-# Camunda's variable types we accept, and the Python types each value may have.
-CAMUNDA_TYPES = {
-    "String": (str,),
-    "Boolean": (bool,),
-    "Integer": (int,),
-    "Long": (int,),
-    "Short": (int,),
-    "Double": (int, float),
-    "Date": (str,),
-    "Null": (type(None),),
-}
-
-
-def plain_variables(variables) -> dict:
-    """Camunda's ``{"name": {"value": v, "type": T}}`` or plain values, as process data.
-
-    Typed values must match their type (``Json`` is parsed; ``Object``, ``Bytes`` and ``File``
-    are refused); the engine then checks every value is plain, bounded data.
-    """
-    if variables is None:
-        return {}
-    if not isinstance(variables, dict):
-        raise RestError(400, "InvalidRequestException", "variables must be a JSON object")
-    return {name: _typed_value(name, value) for name, value in variables.items()}
-
-
-def _typed_value(name: str, value):
-    if not (isinstance(value, dict) and "value" in value):
-        return value
-    kind, plain = value.get("type") or "", value["value"]
-    if kind == "Json" and isinstance(plain, str):
-        try:
-            return json.loads(plain)
-        except ValueError:
-            raise RestError(
-                400, "InvalidRequestException", f"variable '{name}': the Json value does not parse"
-            ) from None
-    allowed = CAMUNDA_TYPES.get(kind.capitalize()) if kind else (object,)
-    if allowed is None:
-        raise RestError(
-            400, "InvalidRequestException", f"variable '{name}': type '{kind}' is not supported"
-        )
-    if not isinstance(plain, allowed) or (isinstance(plain, bool) and bool not in allowed):
-        raise RestError(
-            400, "InvalidRequestException", f"variable '{name}': the value is not a {kind}"
-        )
-    return plain
-
-
 def _json_body() -> dict:
     try:
         return json_object()
@@ -284,15 +230,14 @@ def start(definition_ref: str | None = None, key: str | None = None):
     body = _json_body()
     definition_id = None
     if definition_ref is not None:
-        key, _, tail = definition_ref.rpartition(":")
-        key = key.rpartition(":")[0]
-        if not tail.isdigit() or not key:
+        parsed = parse_camunda_id(definition_ref)
+        if parsed is None:
             raise RestError(404, "RestException", f"No process definition with id {definition_ref}")
-        definition_id = int(tail)
+        key, _version, definition_id = parsed
     ref = engine_of(current_app).start_owned(
         key,
         user.actor(),
-        variables=plain_variables(body.get("variables")),
+        variables=from_camunda(body.get("variables")),
         business_key=body.get("businessKey"),
         definition_id=definition_id,
     )
@@ -308,3 +253,37 @@ def start(definition_ref: str | None = None, key: str | None = None):
             "tenantId": None,
         }
     )
+
+
+CORRELATION_OPTIONS = ("messageName", "businessKey", "processInstanceId", "processVariables")
+
+
+@bp.post(f"{PREFIX}/message")
+def correlate_message():
+    """Camunda's message correlation: to the one instance waiting for the message, else a
+    start of the one process that starts on it; 204, as Camunda answers without a result."""
+    user = process_owner()
+    body = _json_body()
+    unsupported = sorted(k for k, v in body.items() if k not in CORRELATION_OPTIONS and v)
+    if unsupported:
+        raise RestError(
+            400, "InvalidRequestException", f"not supported here: {', '.join(unsupported)}"
+        )
+    name, instance = body.get("messageName"), body.get("processInstanceId")
+    if not isinstance(name, str) or not name:
+        raise RestError(400, "InvalidRequestException", "messageName is required")
+    if instance is not None and not str(instance).isdigit():
+        raise RestError(400, "InvalidRequestException", f"no process instance {instance}")
+    try:
+        engine_of(current_app).correlate_message(
+            name,
+            business_key=body.get("businessKey"),
+            instance_id=int(instance) if instance is not None else None,
+            variables=from_camunda(body.get("processVariables")),
+            actor=user.actor(),
+        )
+    except Conflict as error:  # no match, or more than one: Camunda's 400
+        raise RestError(
+            400, "RestException", f"Cannot correlate message '{name}': {error}"
+        ) from None
+    return "", 204

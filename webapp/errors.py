@@ -12,6 +12,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine.errors import EngineError
 
+from .camunda_errors import camunda_error, engine_error, is_engine_rest
+
 TITLES = {
     400: "There is a problem with the request",
     401: "You need to sign in",
@@ -37,7 +39,9 @@ def wants_json() -> bool:
 
 
 def respond(status: int, code: str, message: str, details=None):
-    """The error as JSON ``{"error": {...}}`` or as the error page."""
+    """The error as JSON ``{"error": {...}}``, as the error page, or as Camunda's REST API."""
+    if is_engine_rest():
+        return camunda_error(status, message)
     if wants_json():
         body = {"error": {"code": code, "message": message, "details": details}}
         return jsonify(body), status
@@ -57,6 +61,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(EngineError)
     def _engine_error(error: EngineError):
+        if is_engine_rest():
+            return engine_error(error)
         return respond(error.status, error.code, str(error), getattr(error, "details", None))
 
     @app.errorhandler(CSRFError)
@@ -83,4 +89,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         current_app.logger.exception("unhandled error on %s", request.path)
+        if is_engine_rest():  # a process owner in the Modeler: say what kind of failure it was
+            return camunda_error(
+                500,
+                f"JoinedUp failed unexpectedly ({type(error).__name__}); the details are logged "
+                "for the administrators. Nothing you sent was saved.",
+            )
         return respond(500, "internal_error", "Try again later. Nothing you sent was saved.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
 from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.task_parsers import GatewayParser
 from SpiffWorkflow.bpmn.specs.defaults import (
@@ -10,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
+    ReceiveTask,
     StartEvent,
     TransactionSubprocess,
 )
@@ -23,7 +25,6 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaStartEventParser,
 )
 from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser
-from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from ..decision_pages.properties import declared_stages
 from ..decisions.task import DecisionsParserMixin, DecisionTask, DecisionTaskParser
@@ -33,6 +34,7 @@ from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
 from .gateways import TokenSafeParallelGateway
+from .messages import message_definition, start_at_once
 from .multi_instance import CollectionByName, bound_instances
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
@@ -45,22 +47,6 @@ def initiator_variable(spec) -> str | None:
         if name:
             return name
     return None
-
-
-class VariablesMessageEventDefinition(MessageEventDefinition):
-    """A message whose payload, when it is a dict and no result variable is named, becomes
-    process variables (as Camunda's message correlation with variables does)."""
-
-    def update_task_data(self, my_task):
-        event_data = my_task.internal_data.get(self.name) or {}
-        payload, result_var = event_data.get("payload"), event_data.get("result_var")
-        if result_var is None and isinstance(payload, dict):
-            my_task.data.update(payload)
-        elif result_var is not None:
-            my_task.data[result_var] = payload
-
-    def update_internal_data(self, my_task, event):
-        my_task.internal_data[self.name] = event.payload
 
 
 class OwnProperties:
@@ -86,6 +72,8 @@ class CallParser(OwnProperties, MappedCallActivityParser):
 class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
     """Timers on the engine clock; messages that carry variables; own properties only."""
 
+    THROWS = False  # a throw or end event's message is silent (engine.dialect.messages)
+
     def parse_timer_event(self, event):
         properties = self.parse_extensions()
         if properties.get(WORKING_DAYS):
@@ -103,13 +91,7 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
 
     def parse_message_event(self, message_event):
         definition = super().parse_message_event(message_event)
-        return VariablesMessageEventDefinition(
-            definition.name,
-            definition.correlation_properties,
-            definition.expression,
-            definition.result_var,
-            description=definition.description,
-        )
+        return message_definition(definition, throwing=self.THROWS)
 
 
 class StartEventParser(DialectEventParser, CamundaStartEventParser):
@@ -118,11 +100,12 @@ class StartEventParser(DialectEventParser, CamundaStartEventParser):
     def create_task(self):
         task = super().create_task()
         task.initiator_variable = self.attribute("initiator", "camunda")
+        start_at_once(task, self.node)
         return task
 
 
 class EndEventParser(DialectEventParser, CamundaEndEventParser):
-    pass
+    THROWS = True
 
 
 class CatchEventParser(DialectEventParser, CamundaIntermediateCatchEventParser):
@@ -130,11 +113,15 @@ class CatchEventParser(DialectEventParser, CamundaIntermediateCatchEventParser):
 
 
 class ThrowEventParser(DialectEventParser, CamundaIntermediateThrowEventParser):
-    pass
+    THROWS = True
 
 
 class BoundaryEventParser(DialectEventParser, CamundaBoundaryEventParser):
     pass
+
+
+class ReceiveTaskEventParser(DialectEventParser, ReceiveTaskParser):
+    """A receive task's message is ours, so correlation reaches it like a catch event."""
 
 
 class DialectProcessParser(ProcessParser):
@@ -173,4 +160,5 @@ class DialectParser(DecisionsParserMixin, CamundaParser):
         full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
         full_tag("businessRuleTask"): (DecisionTaskParser, DecisionTask),
+        full_tag("receiveTask"): (ReceiveTaskEventParser, ReceiveTask),
     }

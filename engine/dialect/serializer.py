@@ -26,7 +26,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
-from .parser import VariablesMessageEventDefinition
+from .messages import SilentMessageEventDefinition, VariablesMessageEventDefinition
 from .timers import TIMER_CLASSES
 
 
@@ -155,6 +155,7 @@ def _registry() -> DefaultRegistry:
     for base, dialect_class in TIMER_CLASSES.items():
         config[dialect_class] = config[base]
     config[VariablesMessageEventDefinition] = config[MessageEventDefinition]
+    config[SilentMessageEventDefinition] = config[MessageEventDefinition]
     config[BpmnWorkflow] = StateOnlyWorkflowConverter
     return BpmnWorkflowSerializer.configure(config, registry)
 
