@@ -103,15 +103,14 @@ def deploy(ctx: click.Context, path: Path | None, deployed_by: str | None) -> No
 @click.pass_context
 def validate(ctx: click.Context, path: Path | None) -> None:
     """Check .bpmn/.dmn/.form files as a deploy would, without deploying anything; warn about
-    user tasks without a deadline and an escalation (a warning does not stop a deploy)."""
-    from .deadline_checks import deadline_warnings
+    user tasks without a deadline and an escalation, or offered to nobody (a warning does not
+    stop a deploy)."""
+    from .deploy_warnings import deploy_warnings
     from .deployment_ops import read_path
 
     resources = read_path(path or DEFAULT_WORKFLOWS)
-    for resource in resources:
-        if resource.kind == "bpmn" and resource.tree is not None:
-            for warning in deadline_warnings(resource.tree, resource.filename):
-                click.echo(f"WARNING: {warning}")
+    for warning in deploy_warnings(resources):
+        click.echo(f"WARNING: {warning}")
     problems = _engine(ctx).validate(resources)
     if problems:
         lines = "\n".join(f"  - {problem}" for problem in problems)

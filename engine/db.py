@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -134,6 +134,8 @@ class Database:
             else configure_sqlite(url_or_engine)
         )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # name -> hook(session.info), run after each unit of work commits (engine.signals)
+        self.commit_hooks: dict[str, Callable[[dict], None]] = {}
         self._read_sessions = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
@@ -157,6 +159,8 @@ class Database:
             if "database is locked" not in str(error):
                 raise
             raise Busy("The service is busy; try again in a moment") from None
+        for hook in list(self.commit_hooks.values()):
+            hook(session.info)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -34,6 +34,7 @@ from .resources import (
     read_resource,
 )
 from .sandbox.diagram_checks import check_evaluated_text
+from .start_event_checks import check_called_listeners
 from .validation import BPMN_NS, CAMUNDA_NS, check_bpmn
 
 
@@ -148,6 +149,7 @@ def check_definition(session: Session, definition: Definition, tree=None) -> lis
     problems += message_start_conflicts(session, definition, tree)
     dependencies, missing = resolve_dependencies(session, definition)
     problems += [_missing_problem(definition, tree, ref_kind, ref) for ref_kind, ref in missing]
+    problems += check_called_listeners(tree, definition.resource_name, dependencies)
     if problems:
         return problems
     return _parse_problems(definition, dependencies)

@@ -16,6 +16,7 @@ from .audit import record
 from .errors import InvalidDefinition, NotFound
 from .models import Definition
 from .resources import BPMN, DEFINITION_SUFFIXES, Resource, read_resource
+from .start_timers import schedule_start_events
 
 
 class _DryRun(Exception):
@@ -72,7 +73,9 @@ class DeploymentOperations:
                 changed_only=changed_only,
             )
             ownership.check_deployment(session, actor, result.deployed, self.clock.now())
+            trees = {resource.key: resource.tree for resource in resources}
             for definition in result.deployed:
+                schedule_start_events(session, definition, trees.get(definition.key), self)
                 record(
                     session,
                     "definition_deployed",

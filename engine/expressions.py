@@ -1,18 +1,21 @@
 """The expression language process owners write in Camunda Modeler.
 
 Camunda writes expressions as ``${...}`` (JUEL). We accept that notation and plain Python-style
-expressions, translate JUEL operators (``&&``, ``||``, ``!``, ``eq``, ``ne``, ``lt``, ``gt``,
-``le``, ``ge``, ``div``, ``mod``, ``true``, ``false``, ``null``) to Python, and compile the result
-only after checking every syntax node against a whitelist:
+expressions: :mod:`engine.juel` rewrites JUEL (operators, ``empty``, ``a ? b : c``) as Python,
+and we compile the result only after checking every syntax node against a whitelist:
 
 - literals, variables, arithmetic, comparisons, ``and``/``or``/``not``, ``x if c else y``,
   lists/tuples/dicts, indexing and slicing;
 - attribute access (``expected_due_date.year``) but never to names starting with ``_`` and
   never ``format``/``format_map`` (they reach attributes by string);
-- calls only to the functions in :data:`FUNCTION_NAMES` or to methods of values;
-  ``var(name, default)`` reads a variable that may not be set, so a diagram can give a
-  timescale a default that a start variable overrides: ``stage1_days = var('stage1_days', 5)``;
+- calls only to the functions in :data:`FUNCTION_NAMES` or to the methods of values that
+  :func:`engine.juel.semantics.method_problem` accepts; ``var(name, default)`` reads a
+  variable that may not be set, so a diagram can give a timescale a default that a start
+  variable overrides: ``stage1_days = var('stage1_days', 5)``;
 - no imports, lambdas, comprehensions, or builtins beyond the whitelist.
+
+The checked tree is then given JUEL's meaning (EL comparisons and arithmetic, Java methods,
+``map.key``) and bounded by :mod:`engine.sandbox.limits`.
 
 Scripts (script tasks) may also assign: ``name = expression`` and ``name += expression``
 (to variables, never to an item or attribute of a value: values are not changed in place).
@@ -31,6 +34,9 @@ from typing import Any
 
 from .clock import Clock
 from .expression_functions import FUNCTION_NAMES, library
+from .juel import semantics as juel_semantics
+from .juel import syntax as juel_syntax
+from .juel.runtime import ELError
 from .sandbox import limits
 from .workdays import WorkingDayCalendar
 
@@ -50,28 +56,6 @@ class ExpressionError(ValueError):
 _WRAPPED = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.DOTALL)
 _OPENINGS = re.compile(r"[$#]\{")
 _PLACEHOLDER = re.compile(r"[$#]\{(?P<body>[^}]*)\}")
-_TOKEN = re.compile(
-    r"""(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-      |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      |(?P<op>&&|\|\||!=|!)
-      |(?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
-_WORD_OPERATORS = {
-    "true": "True",
-    "false": "False",
-    "null": "None",
-    "eq": "==",
-    "ne": "!=",
-    "lt": "<",
-    "gt": ">",
-    "le": "<=",
-    "ge": ">=",
-    "div": "/",
-    "mod": "%",
-}
-_SYMBOL_OPERATORS = {"&&": " and ", "||": " or ", "!": " not ", "!=": "!="}
-
 _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
     ast.Expression,
     ast.BoolOp,
@@ -142,19 +126,7 @@ def is_expression(text: str | None) -> bool:
 
 def translate(text: str) -> str:
     """JUEL operators and literals rewritten as Python, string literals untouched."""
-    out, brackets = [], []
-    for match in _TOKEN.finditer(unwrap(text)):
-        kind, token = match.lastgroup, match.group()
-        if kind == "name":
-            out.append(_WORD_OPERATORS.get(token, token))
-        elif kind == "op":
-            out.append(_SYMBOL_OPERATORS[token])
-        else:
-            out.append(token)
-            if token in "()[]{}":  # noqa: S105 - a bracket, not a password
-                brackets.append(token)
-    limits.check_nesting(brackets)
-    return "".join(out).strip()
+    return juel_syntax.translate(unwrap(text), juel=is_single_expression(text))
 
 
 def _check(tree: ast.AST, source: str, allowed: tuple[type[ast.AST], ...]) -> None:
@@ -177,10 +149,7 @@ def _check(tree: ast.AST, source: str, allowed: tuple[type[ast.AST], ...]) -> No
             )
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if node.func.id not in FUNCTION_NAMES:
-                known = ", ".join(sorted(FUNCTION_NAMES))
-                raise ExpressionError(
-                    f"unknown function '{node.func.id}' (known functions: {known})", source
-                )
+                raise ExpressionError(juel_semantics.unknown_function(node.func.id), source)
 
 
 @lru_cache(maxsize=4096)
@@ -191,7 +160,7 @@ def compile_expression(text: str) -> Any:
         raise ExpressionError("the expression is empty", text, syntax=True)
     tree = _parse(source, text, "eval")
     _check(tree, text, _ALLOWED_NODES)
-    return compile(limits.guard(tree), SANDBOX_FILENAME, "eval")
+    return compile(_sandboxed(tree, text), SANDBOX_FILENAME, "eval")
 
 
 @lru_cache(maxsize=1024)
@@ -202,14 +171,21 @@ def compile_script(text: str) -> Any:
     )
     tree = _parse(source, text, "exec")
     _check(tree, text, _ALLOWED_NODES + _SCRIPT_NODES)
-    return compile(limits.guard(tree), SANDBOX_FILENAME, "exec")
+    return compile(_sandboxed(tree, text), SANDBOX_FILENAME, "exec")
+
+
+def _sandboxed(tree: ast.AST, text: str) -> ast.AST:
+    """A checked tree with JUEL's meaning, bounded; method calls that cannot run refused."""
+    if problem := juel_semantics.method_problem(tree):
+        raise ExpressionError(problem, text)
+    return limits.guard(juel_semantics.rewrite(tree))
 
 
 def _bounded_translation(text: str, translation) -> str:
     try:
         limits.check_source(text)
         return translation(text)
-    except limits.LimitExceeded as error:
+    except (limits.LimitExceeded, juel_syntax.JuelSyntaxError) as error:
         raise ExpressionError(str(error), text[:200], syntax=True) from None
 
 
@@ -234,7 +210,7 @@ def compile_template(text: str) -> list[str | Any]:
     position = 0
     for match in _PLACEHOLDER.finditer(text):
         parts.append(text[position : match.start()])
-        parts.append(compile_expression(match.group("body")))
+        parts.append(compile_expression(match.group()))
         position = match.end()
     parts.append(text[position:])
     return parts
@@ -252,6 +228,7 @@ class ExpressionLanguage:
             limits.BINOP: limits.guarded_binop,
             limits.CALL: limits.guarded_call,
             limits.VALUE: limits.guarded_value,
+            **juel_semantics.RUNTIME,
             **self.functions,
         }
 
@@ -277,7 +254,15 @@ class ExpressionLanguage:
 
     def execute(self, script: str, data: dict[str, Any]) -> None:
         """Run a script; assignments land in ``data``."""
-        self._run(compile_script(script), data, script, mode="exec")
+        code = compile_script(script)
+        renamed = juel_semantics.renamed_variables(code)
+        data.update(juel_semantics.with_renamed(data, renamed) if renamed else {})
+        try:
+            self._run(code, data, script, mode="exec")
+        finally:
+            for alias, name in renamed.items():  # continue = ... sets the variable continue
+                if alias in data:
+                    data[name] = data.pop(alias)
 
     @staticmethod
     def _text(value: Any, text: str) -> str:
@@ -294,16 +279,19 @@ class ExpressionLanguage:
             scope = {**self._globals, "var": lambda name, default=None: data.get(name, default)}
         if fresh_budget:
             limits.start_budget()
+        if mode == "eval" and (renamed := juel_semantics.renamed_variables(code)):
+            data = juel_semantics.with_renamed(data, renamed)
         try:
             if mode == "exec":
                 exec(code, scope, data)  # noqa: S102 - code passed the whitelist in _check
                 return None
             return eval(code, scope, data)  # noqa: S307 - code passed the whitelist in _check
         except NameError as error:
-            raise ExpressionError(f"unknown variable '{error.name}'", text) from None
+            name = error.name.removeprefix(juel_syntax.KEYWORD_PREFIX)
+            raise ExpressionError(f"unknown variable '{name}'", text) from None
         except ExpressionError:
             raise
-        except limits.LimitExceeded as error:
+        except (limits.LimitExceeded, ELError) as error:
             raise ExpressionError(str(error), text) from None
         except Exception as error:
             raise ExpressionError(f"{type(error).__name__}: {error}", text) from error

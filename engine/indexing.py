@@ -37,6 +37,7 @@ from .models import (
     TaskCandidate,
     Timer,
 )
+from .signal_index import sync_signal_subscriptions
 from .waits import waiting_events
 
 DEFAULT_PRIORITY = 50
@@ -53,6 +54,7 @@ def sync_indexes(
     timers, messages = waiting_events(workflow)
     with session.no_autoflush:
         _sync_human_tasks(session, instance, workflow, now, actor)
+        sync_signal_subscriptions(session, instance, workflow, now)
         if timers or messages or instance.waiting_events:
             _sync_timers(session, instance, timers)
             _sync_subscriptions(session, instance, messages, now)

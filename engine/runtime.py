@@ -29,6 +29,7 @@ from .effects import apply_effects, notify
 from .errors import InstanceNotRunning, NotFound, ProcessError, StaleInstance
 from .indexing import sync_indexes
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
+from .signal_index import queue_thrown_signals
 from .workdays import WorkingDayCalendar
 
 # Tasks one advance may complete before it must wait; a loop with no wait in it stops here.
@@ -163,6 +164,7 @@ class InstanceRuntime:
     ) -> None:
         """Write state, indexes, effects and the end of the instance, all in this transaction."""
         apply_effects(session, instance, list(effects), now, actor)
+        queue_thrown_signals(session, instance, workflow, now)
         instance.state = self.serializer.dumps(workflow)
         instance.serializer_version = self.serializer.VERSION
         if workflow.completed and instance.status == RUNNING:

@@ -25,21 +25,17 @@ from .db import Database
 from .decision_pages.operations import DecisionPageOperations
 from .deployment_ops import DeploymentOperations
 from .dialect.messages import VariablesMessageEventDefinition
-from .dialect.parser import initiator_variable
-from .disclosure.holders import instance_holder
 from .errors import (
     Conflict,
     MessageNotCorrelated,
     NotFound,
     ProcessError,
 )
-from .inputs.timescales import check_overrides
 from .inputs.variables import check_business_key, check_variables
 from .involvement.operations import InvolvementOperations
 from .message_starts import process_to_start, waiting_instances
 from .models import (
     CANCELLED,
-    RUNNING,
     HumanTask,
     ProcessInstance,
 )
@@ -47,8 +43,11 @@ from .people_ops import PeopleOperations
 from .risk_reports import RiskReportOperations
 from .risk_reports import ensure_may_send as ensure_may_send_report
 from .runtime import InstanceRef, InstanceRuntime, run_safely
+from .signal_ops import SignalOperations
+from .signals import SignalDeliveries
 from .signin.operations import SignInOperations
-from .submission_checks import check_start
+from .start_timers import StartTimerSweep
+from .starting import InstanceStarting
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .withdrawal import WithdrawalOperations, ensure_may_send
@@ -74,6 +73,8 @@ class Engine(
     DecisionPageOperations,
     WithdrawalOperations,
     RiskReportOperations,
+    SignalOperations,
+    InstanceStarting,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 
@@ -91,6 +92,9 @@ class Engine(
         self.specs = defs.SpecCache(spec_cache_size)
         self.runtime = InstanceRuntime(self.clock, self.calendar, self.specs)
         self.timers = TimerSweep(self.db, self.runtime, self.clock)
+        self.start_timers = StartTimerSweep(self)
+        self.signals = SignalDeliveries(self)
+        self.db.commit_hooks["signals"] = self.signals.after_commit
 
     # --- instances ---------------------------------------------------------------------
 
@@ -105,50 +109,19 @@ class Engine(
         definition_id: int | None = None,
     ) -> InstanceRef:
         """Start process ``key`` (its latest version, or the version ``definition_id`` names)
-        and run it to its first wait."""
-        now, who = self.clock.now(), actor.user_id if actor else None
+        at its initial start event and run it to its first wait."""
+        who = actor.user_id if actor else None
         variables, business_key = check_variables(variables), check_business_key(business_key)
         with self._recording_errors(who, process_key=key), self.db.unit_of_work() as session:
             definition = defs.startable_definition(session, key, definition_id)
-            dependencies, missing = defs.resolve_dependencies(session, definition)
-            if missing:
-                names = ", ".join(f"{kind} '{ref}'" for kind, ref in missing)
-                raise NotFound(f"Process '{key}' needs {names}, which is not deployed")
-            dependency_ids = [d.id for d in dependencies]
-            workflow = self.runtime.new_workflow(session, definition.id, dependency_ids, variables)
-            check_overrides(getattr(workflow.spec, "timescales", {}), variables, actor)
-            if (name := initiator_variable(workflow.spec)) and who:
-                workflow.task_tree.data[name] = who
-            check_start(workflow, variables)
-            instance = ProcessInstance(
-                definition_id=definition.id,
-                dependency_ids=dependency_ids,
-                process_key=key,
-                process_name=definition.name,
+            instance = self.start_in(
+                session,
+                definition,
+                variables,
+                actor=actor,
                 business_key=business_key,
                 case_ref=case_ref,
-                held_by=instance_holder(workflow),
-                status=RUNNING,
-                state="{}",
-                serializer_version="",
-                started_at=now,
-                started_by=who,
             )
-            session.add(instance)
-            session.flush()
-            record(
-                session,
-                "instance_started",
-                who,
-                now,
-                instance=instance,
-                details={
-                    "version": definition.version,
-                    "variables": variables or {},
-                    "business_key": business_key,
-                },
-            )
-            self.runtime.advance_and_save(session, instance, workflow, now, who)
             return InstanceRef(instance.id, instance.status, instance.version)
 
     def start_owned(self, key: str, actor: Actor, **kwargs: Any) -> InstanceRef:
@@ -255,8 +228,11 @@ class Engine(
             return InstanceRef(instance.id, instance.status, instance.version)
 
     def fire_due_timers(self, limit: int = 100) -> int:
-        """Fire every timer due by now (at most ``limit`` instances); returns how many fired."""
-        return self.timers.fire_due(limit)
+        """Fire every timer due by now (at most ``limit`` instances), timer start events
+        included, and retry failed signal deliveries; returns how many timers fired."""
+        fired = self.timers.fire_due(limit) + self.start_timers.fire_due(limit)
+        self.signals.deliver_due(limit)
+        return fired
 
     # --- queries -----------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ adulthood: a child too young for it needs the reason it was asked for, ``request
 
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -52,7 +53,7 @@ def check_start(workflow, submitted: dict) -> None:
     events, evaluated on its start data: the start is refused and nothing is saved."""
     errors: dict[str, str] = {}
     for spec in workflow.spec.task_specs.values():
-        if type(spec).__name__ != "StartEvent":
+        if not isinstance(spec, StartEvent):
             continue
         extensions = getattr(spec, "extensions", None) or {}
         for key, text in extensions.items():

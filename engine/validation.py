@@ -50,8 +50,10 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .decision_pages.checks import check_properties as _decision_pages
     from .decisions.checks import check_business_rule_tasks as _business_rules
     from .disclosure.checks import check_properties as _disclosure
+    from .extension_checks import check_extensions as _extensions
     from .involvement.conventions import check_properties as _involvement
     from .message_checks import check_messages as _messages
+    from .start_event_checks import check_start_events_and_signals as _start_events
 
     checks = (
         _conditions,
@@ -63,7 +65,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _service_tasks,
         _collections,
         _working_day_timers,
-        _call_mappings,
+        _extensions,
         _urgency,
         _involvement,
         _disclosure,
@@ -71,6 +73,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _deadlines,
         _business_rules,
         _messages,
+        _start_events,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 
@@ -276,24 +279,6 @@ def _working_day_timer_problem(event, days: str) -> str | None:
     if message := expression_problem(timer.expression):
         return f"{WORKING_DAYS_FROM}: {message}"
     return None
-
-
-def _call_mappings(tree, filename) -> Iterator[Problem]:
-    for call in tree.iterfind(".//bpmn:callActivity", NS):
-        for direction in ("in", "out"):
-            for mapping in call.iterfind(f"bpmn:extensionElements/camunda:{direction}", NS):
-                if mapping.get("variables") == "all" or mapping.get("businessKey"):
-                    continue
-                expression = mapping.get("sourceExpression")
-                if not mapping.get("target") or not (mapping.get("source") or expression):
-                    yield problem_at(
-                        filename, mapping, f"camunda:{direction} needs a source and a target"
-                    )
-                elif expression and direction == "out":
-                    yield problem_at(filename, mapping, "camunda:out cannot use sourceExpression")
-                elif expression and is_expression(expression):
-                    if message := expression_problem(expression, template=True):
-                        yield problem_at(filename, mapping, message)
 
 
 def _urgency(tree, filename) -> Iterator[Problem]:

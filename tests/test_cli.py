@@ -1,5 +1,7 @@
 """The ``joinedup`` command line: helpful output, non-zero exit with a clear message."""
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -120,6 +122,18 @@ def test_validate_warns_about_a_user_task_without_a_deadline_or_an_escalation(ru
     ]
     assert len(checked.output.splitlines()) == 3
     assert "deployed  joint-risk-assessment v1" in run("deploy", str(tmp_path / "jra.bpmn")).output
+
+
+def test_validate_warns_about_a_user_task_offered_to_nobody(run, tmp_path):
+    """Camunda gives lanes no meaning: a task with no assignee or candidates reaches nobody."""
+    text = (WORKFLOWS / "joint-risk-assessment.bpmn").read_text()
+    text = re.sub(r' camunda:(assignee|candidateGroups)="[^"]*"', "", text, count=1)
+    (tmp_path / "jra.bpmn").write_text(text)
+    checked = run("validate", str(tmp_path / "jra.bpmn"))
+    assert checked.exit_code == 0 and checked.output.endswith("No problems found.\n")
+    warnings = [line for line in checked.output.splitlines() if "nobody's inbox" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("WARNING: jra.bpmn, element '")
+    assert "no one can claim it" in warnings[0]
 
 
 def test_a_boundary_timer_that_tells_a_manager_counts_as_an_escalation():

@@ -16,8 +16,8 @@ def language():
 @pytest.mark.parametrize(
     ("juel", "python"),
     [
-        ("${a && b}", "a and b"),
-        ("${a || !b}", "a or not b"),
+        ("${a && b}", "a and _jg_el and b"),  # the marker: each operand read as true/false
+        ("${a || !b}", "a or _jg_el or (not (_jg_el and (b)))"),  # ! binds as tightly as in EL
         ("${x != 3}", "x != 3"),
         ("${x eq 'a && b'}", "x == 'a && b'"),
         ("${approved == true}", "approved == True"),
@@ -98,8 +98,10 @@ def test_unknown_variable_is_named(language):
 
 
 def test_type_errors_are_reported_not_raised_raw(language):
-    with pytest.raises(ExpressionError, match="TypeError"):
+    with pytest.raises(ExpressionError, match="cannot use the text '2027-01-01' as a number"):
         language.evaluate("${due - 1}", {"due": "2027-01-01"})
+    with pytest.raises(ExpressionError, match="TypeError"):
+        language.evaluate("${due + 1}", {"due": date(2027, 1, 1)})
 
 
 def test_a_template_that_starts_with_an_expression_is_still_a_template(language):

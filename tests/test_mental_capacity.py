@@ -20,7 +20,9 @@ IMCA = "Instruct an independent mental capacity advocate (IMCA)"
 BEST_INTERESTS = "Make the best-interests decision"
 NEXT = "Carry on with the plan"
 DECISION = "Moving into supported living"
-# the caller maps the decision, the assessor and the named decision-maker in, as any diagram may
+# the caller passes its variables (the case's facts) and maps the decision, the assessor and
+# the named decision-maker in, and the assessment's results back, as any diagram may
+RESULTS = ("mca_decision", "mca_outcome", "best_interests_proceed", "best_interests_decision")
 CALLER = bpmn(
     "capacity-caller",
     '<bpmn:extensionElements><camunda:properties><camunda:property name="subject" value="adult"/>'
@@ -28,12 +30,14 @@ CALLER = bpmn(
     '<bpmn:startEvent id="start" camunda:initiator="lead_worker"/>'
     '<bpmn:callActivity id="mca" calledElement="mental-capacity-assessment">'
     "<bpmn:extensionElements>"
+    '<camunda:in variables="all"/>'
     f'<camunda:in sourceExpression="{DECISION}" target="mca_decision"/>'
     '<camunda:in source="lead_worker" target="mca_assessor"/>'
     '<camunda:in sourceExpression="cal" target="mca_decision_maker"/>'
     '<camunda:in sourceExpression="childrens-social-care:practitioner,'
     ' childrens-social-care:manager" target="mca_assessor_group"/>'
-    "</bpmn:extensionElements></bpmn:callActivity>"
+    + "".join(f'<camunda:out source="{name}" target="{name}"/>' for name in RESULTS)
+    + "</bpmn:extensionElements></bpmn:callActivity>"
     + user_task(NEXT, NEXT, 'camunda:candidateGroups="practitioner"').replace(
         f'id="{NEXT}"', 'id="next"'
     )
@@ -112,6 +116,14 @@ def test_an_unwise_decision_by_someone_with_capacity_stands(capacity):
     assert case.told("decision_stands") == {"cal"}
     assert case.variables()["mca_outcome"] == "has_capacity"
     assert case.open_tasks() == [NEXT]
+
+
+def test_the_caller_gets_back_only_the_results_it_maps_not_the_assessments_answers(capacity):
+    case = capacity()
+    case.assess("yes", CAN_DECIDE)
+    variables = case.variables()
+    assert variables["mca_outcome"] == "has_capacity"
+    assert not {"person_views", "understands", "reason_for_doubt"} & set(variables)
 
 
 def test_no_impairment_means_capacity_whatever_stage_two_says(capacity):

@@ -64,8 +64,8 @@ EVERY_PRACTITIONER = {"midwifery:practitioner", "childrens-social-care:practitio
 
 
 class PreBirth(Family):
-    def __init__(self, scenario, engine, clock, agencies, mother_vulnerabilities=()):
-        super().__init__(scenario, engine, clock, "PB-1")
+    def __init__(self, scenario, engine, clock, agencies, mother_vulnerabilities=(), ref="PB-1"):
+        super().__init__(scenario, engine, clock, ref)
         mother = {"name": "Jo Test", "kind": "adult", "relationship": "Mother"}
         self.create(
             [
@@ -626,6 +626,19 @@ def test_an_early_birth_moves_the_plan_on_to_discharge_planning_and_review(famil
     assert birth["first_review_due"].startswith("2027-02-24")  # ten working days
     assert case.open_tasks() == [DISCHARGE]  # the pre-birth steps are over
     assert case.due(case.sam, DISCHARGE) == date(2027, 2, 11)
+
+
+def test_a_birth_moves_on_only_its_own_familys_plan(family):
+    """The birth is a signal scoped to its case (``baby_born_${case_ref}``): signals reach
+    every instance waiting for their name, so an unscoped one would end every family's plan."""
+    cases = [family(ref="PB-1").refer(), family(ref="PB-2").refer()]
+    for case in cases:
+        case.threshold("statutory-assessment")
+        case.health_contributes()
+    cases[0].born("2027-02-10")
+    overtaken = sorted(len(case.records("pre_birth_overtaken")) for case in cases)
+    assert overtaken == [0, 1]
+    assert sorted([BIRTH_OR_LOSS, JOINT_ASSESSMENT]) in [case.open_tasks() for case in cases]
 
 
 def test_a_pregnancy_loss_closes_the_plan_and_every_agency_is_told(family):

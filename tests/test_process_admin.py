@@ -163,6 +163,19 @@ def test_an_upload_with_problems_shows_the_validation_report_and_deploys_nothing
     assert "Deployed: uploaded version 1." in owner.get("/admin/processes").get_data(as_text=True)
 
 
+def test_an_upload_deploys_and_shows_its_warnings_with_element_and_line(app, web):
+    owner = web("owner")
+    offered_to_nobody = linear("unoffered", "one").replace(
+        'camunda:candidateGroups="practitioner"', ""
+    )
+    assert upload(owner, {"unoffered.bpmn": offered_to_nobody}).status_code == 302
+    page = owner.get("/admin/processes").get_data(as_text=True)
+    assert "Deployed: unoffered version 1." in page
+    warnings = page[page.index("Warnings") :]
+    assert "unoffered.bpmn, element &#39;one&#39;, line" in warnings
+    assert "no assignee or candidates" in warnings
+
+
 def test_moving_instances_from_the_process_page(app, web):
     from webapp import engine_of
 

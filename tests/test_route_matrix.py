@@ -506,6 +506,14 @@ RULES = [
         kind="rest",
         body={},
     ),
+    Rule(
+        "engine_rest.signal",
+        "/engine-rest/signal",
+        "POST",
+        owners_only(400, others=401, anonymous=401),  # no signal name
+        kind="rest",
+        body={},
+    ),
 ]
 RULE_IDS = [rule.name for rule in RULES]
 VARIABLE = re.compile(r"<(?:\w+:)?(\w+)>")

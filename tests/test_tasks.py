@@ -319,8 +319,11 @@ def test_the_inbox_index_follows_claims_and_closes_with_the_task(scenario, engin
     assert offered() == []
 
 
-def test_a_lane_names_the_candidate_group_when_the_task_names_none(scenario, engine):
+def test_opted_in_a_lane_names_the_candidate_group_when_the_task_names_none(scenario, engine):
     lanes = (
+        "<bpmn:extensionElements><camunda:properties>"
+        '<camunda:property name="lanes_are_groups" value="true"/>'
+        "</camunda:properties></bpmn:extensionElements>"
         '<bpmn:laneSet id="lanes"><bpmn:lane id="lane_mash" name="mash">'
         "<bpmn:flowNodeRef>triage</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>"
     )

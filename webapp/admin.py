@@ -18,6 +18,7 @@ from flask import (
 from flask_login import login_required
 
 from engine.admin_ops import ensure_process_owner
+from engine.deploy_warnings import deploy_warnings
 from engine.errors import InvalidDefinition, MigrationBlocked, Problem
 from engine.resources import DEFINITION_SUFFIXES, read_resource
 
@@ -103,6 +104,8 @@ def deploy():
         ), 422
     deployed = [f"{d.name or d.key} version {d.version}" for d in result.deployed]
     flash(f"Deployed: {', '.join(deployed)}." if deployed else "Nothing had changed.")
+    for warning in deploy_warnings(resources) if deployed else []:
+        flash(str(warning), "warning")
     return redirect(url_for("admin.processes"))
 
 

@@ -287,3 +287,21 @@ def correlate_message():
             400, "RestException", f"Cannot correlate message '{name}': {error}"
         ) from None
     return "", 204
+
+
+@bp.post(f"{PREFIX}/signal")
+def signal():
+    """Camunda's ``POST /signal``: broadcast a signal by name to every process waiting for it
+    (``engine.signal_ops`` decides who may); 204 No Content, as Camunda answers."""
+    user = process_owner()
+    body = _json_body()
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise RestError(400, "InvalidRequestException", "No signal name given")
+    if body.get("executionId"):
+        raise RestError(
+            400, "InvalidRequestException", "Signals go to every waiting process: drop executionId"
+        )
+    variables = from_camunda(body.get("variables"))
+    engine_of(current_app).send_signal(name.strip(), variables, actor=user.actor())
+    return "", 204

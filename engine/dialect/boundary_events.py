@@ -30,6 +30,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDef
 from SpiffWorkflow.util.task import TaskState
 
 from .call_activities import MappedCallActivity
+from .io_mappings import local_values
 
 REARMING = (MessageEventDefinition, SignalEventDefinition, EscalationEventDefinition)
 
@@ -42,7 +43,8 @@ def rearms(event_definition) -> bool:
 
 
 def embedded_subprocess_data(activity) -> dict:
-    """What the completed tasks of ``activity``'s embedded subprocess set, oldest first."""
+    """What the completed tasks of ``activity``'s embedded subprocess set, oldest first (not
+    the subprocess's own local variables)."""
     if isinstance(activity.task_spec, MappedCallActivity):
         return {}
     subprocess = activity.workflow.top_workflow.subprocesses.get(activity.id)
@@ -52,6 +54,8 @@ def embedded_subprocess_data(activity) -> dict:
     merged = {}
     for task in sorted(done, key=lambda t: t.last_state_change):
         merged.update(task.data)
+    for name in local_values(activity):  # its input parameters end with it
+        merged.pop(name, None)
     return merged
 
 

@@ -29,6 +29,7 @@ from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 
 from ..disclosure.holders import holder_of
+from .io_mappings import LocalParameters
 
 CONVENTION_KEYS = (
     "notify",
@@ -42,7 +43,7 @@ CONVENTION_KEYS = (
 URGENCY_KEY, URGENT, ROUTINE = "notify_urgency", "urgent", "routine"
 
 
-class ConventionTask(ServiceTask):
+class ConventionTask(LocalParameters, ServiceTask):
     """A service or send task whose only behaviour is our property conventions."""
 
     def _execute(self, my_task):

@@ -7,12 +7,10 @@ from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
 from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.parser.task_parsers import GatewayParser
 from SpiffWorkflow.bpmn.specs.defaults import (
-    CallActivity,
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
     ReceiveTask,
-    StartEvent,
     TransactionSubprocess,
 )
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
@@ -24,7 +22,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
-from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser
+from SpiffWorkflow.camunda.parser.task_spec import ScriptTaskParser, SubWorkflowParser
 
 from ..decision_pages.properties import declared_stages
 from ..decisions.task import DecisionsParserMixin, DecisionTask, DecisionTaskParser
@@ -34,8 +32,11 @@ from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
 from .gateways import TokenSafeParallelGateway
+from .io_mappings import EmbeddedSubprocess, LocalScriptTask, attach_parameters
 from .messages import message_definition, start_at_once
 from .multi_instance import CollectionByName, bound_instances
+from .signals import BroadcastSignalEventDefinition, SignalEndEvents
+from .start_events import ChosenStartEvent
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -93,6 +94,10 @@ class DialectEventParser(OwnProperties, CamundaEventDefinitionParser):
         definition = super().parse_message_event(message_event)
         return message_definition(definition, throwing=self.THROWS)
 
+    def parse_signal_event(self, signal_event):
+        definition = super().parse_signal_event(signal_event)
+        return BroadcastSignalEventDefinition(definition.name, description=definition.description)
+
 
 class StartEventParser(DialectEventParser, CamundaStartEventParser):
     """Also keeps ``camunda:initiator``: the variable that receives the starting user's id."""
@@ -104,7 +109,7 @@ class StartEventParser(DialectEventParser, CamundaStartEventParser):
         return task
 
 
-class EndEventParser(DialectEventParser, CamundaEndEventParser):
+class EndEventParser(SignalEndEvents, DialectEventParser, CamundaEndEventParser):
     THROWS = True
 
 
@@ -139,6 +144,7 @@ class DialectProcessParser(ProcessParser):
     def add_tasks(self):
         super().add_tasks()
         bound_instances(self.spec.task_specs.values())
+        attach_parameters(self.node, self.spec.task_specs.values())
 
 
 class DialectParser(DecisionsParserMixin, CamundaParser):
@@ -148,17 +154,18 @@ class DialectParser(DecisionsParserMixin, CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (AssignableUserTaskParser, AssignableUserTask),
-        full_tag("startEvent"): (StartEventParser, StartEvent),
+        full_tag("startEvent"): (StartEventParser, ChosenStartEvent),
         full_tag("endEvent"): (EndEventParser, EndEvent),
         full_tag("intermediateCatchEvent"): (CatchEventParser, IntermediateCatchEvent),
         full_tag("intermediateThrowEvent"): (ThrowEventParser, IntermediateThrowEvent),
         full_tag("boundaryEvent"): (BoundaryEventParser, CamundaBoundaryEvent),
         full_tag("parallelGateway"): (GatewayParser, TokenSafeParallelGateway),
-        full_tag("subProcess"): (EmbeddedSubprocessParser, CallActivity),
+        full_tag("subProcess"): (EmbeddedSubprocessParser, EmbeddedSubprocess),
         full_tag("callActivity"): (CallParser, MappedCallActivity),
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
         full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
         full_tag("businessRuleTask"): (DecisionTaskParser, DecisionTask),
         full_tag("receiveTask"): (ReceiveTaskEventParser, ReceiveTask),
+        full_tag("scriptTask"): (ScriptTaskParser, LocalScriptTask),
     }

@@ -22,11 +22,13 @@ from decimal import Decimal
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from .messages import SilentMessageEventDefinition, VariablesMessageEventDefinition
+from .signals import BroadcastSignalEventDefinition
 from .timers import TIMER_CLASSES
 
 
@@ -156,6 +158,7 @@ def _registry() -> DefaultRegistry:
         config[dialect_class] = config[base]
     config[VariablesMessageEventDefinition] = config[MessageEventDefinition]
     config[SilentMessageEventDefinition] = config[MessageEventDefinition]
+    config[BroadcastSignalEventDefinition] = config[SignalEventDefinition]
     config[BpmnWorkflow] = StateOnlyWorkflowConverter
     return BpmnWorkflowSerializer.configure(config, registry)
 

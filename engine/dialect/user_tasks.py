@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser as CamundaUserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
+from .io_mappings import LocalParameters
+from .lanes import lanes_are_groups
 from .multi_instance import CAMUNDA_NS, CollectionByName
 
 
@@ -20,7 +22,7 @@ class TaskAssignment:
     due_date: str | None = None
     follow_up_date: str | None = None
     priority: str | None = None
-    lane: str | None = None
+    lane: str | None = None  # only when the process opts in (dialect.lanes)
 
 
 FORM_KEY_PREFIX = "camunda-forms:deployment:"  # the older way to link a Camunda Form
@@ -54,7 +56,7 @@ def form_ref(user_task) -> dict | None:
     return None
 
 
-class AssignableUserTask(CamundaUserTask):
+class AssignableUserTask(LocalParameters, CamundaUserTask):
     """A user task spec that keeps who may do it, when it is due and which form it shows."""
 
     def __init__(self, wf_spec, name, form, assignment=None, form_link=None, **kwargs):
@@ -88,5 +90,5 @@ class AssignableUserTaskParser(CollectionByName, CamundaUserTaskParser):
             due_date=self._camunda("dueDate"),
             follow_up_date=self._camunda("followUpDate"),
             priority=self._camunda("priority"),
-            lane=self.lane,
+            lane=self.lane if lanes_are_groups(self.node) else None,
         )

@@ -5,6 +5,7 @@ from alembic import context
 from engine import (  # noqa: F401
     accounts,
     cases,
+    event_tables,
     models,  # noqa: F401 - registers the tables on Base.metadata
 )
 from engine.access_audit import models as access_audit_models  # noqa: F401

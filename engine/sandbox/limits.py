@@ -40,6 +40,11 @@ MAX_FORMAT = 200  # characters of a date format or a date parsed with one
 MAX_ROUND_DIGITS = MAX_INT_BITS // 3  # round(n, -d) computes 10 ** d
 
 BINOP, CALL, VALUE = "__jg_binop", "__jg_call", "__jg_value"
+# engine.juel's comparisons, truth values and property reads build nothing, so they are not
+# guarded; its arithmetic guards +, * and % itself (with guarded_binop)
+COMPARE, PROPERTY, ARITHMETIC = "__jg_compare", "__jg_property", "__jg_arithmetic"
+TRUTH = "__jg_truth"
+_UNGUARDED = frozenset({COMPARE, PROPERTY, ARITHMETIC, TRUTH})
 _GUARDED_OPERATORS: dict[type[ast.operator], str] = {ast.Mult: "*", ast.Add: "+", ast.Mod: "%"}
 _OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
     "*": operator.mul,
@@ -130,6 +135,8 @@ class _Guard(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id in _UNGUARDED:
+            return node
         guarded = ast.Call(ast.Name(CALL, ast.Load()), [node.func, *node.args], node.keywords)
         return ast.copy_location(guarded, node)
 

@@ -1,0 +1,141 @@
+"""Signals across instances, as Camunda 7 broadcasts them.
+
+A signal thrown by an instance (intermediate or end event) or sent through the API reaches every
+subscription of its name: waiting catch events, boundary events and event-subprocess starts of
+every running instance, whatever its business key, and it starts an instance of every latest
+process version with a signal start event of that name (``engine.signal_index`` finds them in
+an indexed table, never by loading workflows). The broadcast writes one ``signal_delivery`` row
+per receiver in the sender's transaction; after it commits each receiver is stepped in its own
+transaction, so one failing receiver never blocks the others: its failure stays on its row (and
+in the audit trail) and the sweep retries it with back-off.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .audit import record
+from .db import claiming
+from .dialect.signals import BroadcastSignalEventDefinition
+from .errors import EngineError
+from .event_tables import SignalDelivery
+from .models import RUNNING, Definition, ProcessInstance
+from .runtime import run_safely
+from .signal_index import QUEUED
+from .sweep import backoff
+
+log = logging.getLogger(__name__)
+SYSTEM = "system:signal"
+MAX_DELIVERIES_PER_RUN = 1000  # a ring of processes signalling each other waits for the sweep
+
+
+class SignalDeliveries:
+    """Steps each receiver of a broadcast in its own transaction."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self._local = threading.local()
+
+    def after_commit(self, info: dict) -> None:
+        """Deliver at once what a committed transaction broadcast (the sweep retries)."""
+        if info.get(QUEUED):
+            self.deliver_due()
+
+    def deliver_due(self, limit: int = MAX_DELIVERIES_PER_RUN) -> int:
+        """Deliver every due signal (at most ``limit``); returns how many were delivered."""
+        if getattr(self._local, "delivering", False):
+            return 0  # a receiver's own broadcast: the loop below picks it up
+        self._local.delivering = True
+        delivered = attempted = 0
+        try:
+            while attempted < limit and (due := self._due_ids(limit - attempted)):
+                for delivery_id in due:
+                    attempted += 1
+                    delivered += self._deliver_safely(delivery_id)
+        finally:
+            self._local.delivering = False
+        return delivered
+
+    def _due_ids(self, limit: int) -> list[int]:
+        now = self.engine.clock.now()
+        with self.engine.db.reading() as session:
+            query = select(SignalDelivery.id).where(SignalDelivery.fire_at <= now)
+            return list(session.scalars(query.order_by(SignalDelivery.id).limit(limit)))
+
+    def _deliver_safely(self, delivery_id: int) -> int:
+        try:
+            return self.deliver(delivery_id)
+        except EngineError as error:
+            log.warning("signal delivery %s failed: %s", delivery_id, error)
+            self._record_failure(delivery_id, error)
+            return 0
+
+    def deliver(self, delivery_id: int) -> int:
+        """Deliver one signal to one receiver in one transaction; 0 if there is nothing to do."""
+        with self.engine.db.unit_of_work() as session:
+            now = self.engine.clock.now()
+            query = select(SignalDelivery).where(
+                SignalDelivery.id == delivery_id, SignalDelivery.fire_at <= now
+            )
+            delivery = session.scalars(claiming(session, query)).first()
+            if delivery is None:
+                return 0
+            session.delete(delivery)
+            if delivery.instance_id is None:
+                definition = session.get(Definition, delivery.definition_id)
+                self.engine.start_in(
+                    session,
+                    definition,
+                    delivery.variables,
+                    start_event=delivery.element_id,
+                    started_by=SYSTEM,
+                )
+                return 1
+            return self._to_instance(session, delivery, now)
+
+    def _to_instance(self, session: Session, delivery: SignalDelivery, now: datetime) -> int:
+        runtime = self.engine.runtime
+        instance = runtime.lock(session, delivery.instance_id, running=False)
+        if instance.status != RUNNING:
+            return 0
+        workflow = runtime.load(session, instance)
+        event = BpmnEvent(
+            BroadcastSignalEventDefinition(delivery.signal_name), payload=delivery.variables
+        )
+        if not run_safely(workflow, workflow.event_manager.catch, event, False):
+            return 0  # it stopped waiting after the broadcast (a timer or a person came first)
+        record(
+            session,
+            "signal_received",
+            SYSTEM,
+            now,
+            instance=instance,
+            details={"signal": delivery.signal_name, "sent_by": delivery.sent_by},
+        )
+        runtime.advance_and_save(session, instance, workflow, now, SYSTEM)
+        return 1
+
+    def _record_failure(self, delivery_id: int, error: EngineError) -> None:
+        with self.engine.db.unit_of_work() as session:
+            now = self.engine.clock.now()
+            delivery = session.get(SignalDelivery, delivery_id)
+            if delivery is None:
+                return
+            delivery.attempts += 1
+            delivery.last_error = str(error)
+            delivery.fire_at = now + backoff(delivery.attempts)
+            record(
+                session,
+                "error",
+                SYSTEM,
+                now,
+                instance=session.get(ProcessInstance, delivery.instance_id or 0),
+                element_id=delivery.element_id,
+                details={"message": str(error), "during": "signal", "signal": delivery.signal_name},
+            )
