@@ -307,6 +307,14 @@ def test_no_matching_rule_maps_to_null(scenario):
 
 
 @MAPPINGS
+def test_a_single_result_map_is_read_by_output_name_in_a_condition(scenario):
+    pat = deploy_with_process(scenario, MAPPINGS, "dmn_route_by_result.bpmn")
+    pat.start("dmn_route_by_result", {"concern": "neglect", "child_age": 9})  # MASH, 24 hours
+    pat.start("dmn_route_by_result", {"concern": "bullying", "child_age": 9})  # no rule: null
+    assert sorted(task.name for task in pat.inbox()) == ["Plan the visit", "Visit within 24 hours"]
+
+
+@MAPPINGS
 def test_single_result_fails_the_step_when_several_rules_match(scenario):
     pat = deploy_with_process(scenario, MAPPINGS, "dmn_map_results.bpmn")
     with pytest.raises(ProcessError, match="singleResult expects at most one matching rule"):
