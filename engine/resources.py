@@ -228,5 +228,13 @@ def _describe_dmn(resource: Resource, namespace: str) -> None:
         raise InvalidDefinition(
             [Problem(resource.filename, "the DMN file has no decision", None, 1)]
         )
+    unnamed = [d for d in decisions if not d.get("id")]
+    if unnamed:
+        raise InvalidDefinition(
+            [
+                Problem(resource.filename, "a decision needs an id", None, d.sourceline)
+                for d in unnamed
+            ]
+        )
     resource.key, resource.name = decisions[0].get("id"), decisions[0].get("name")
     resource.provides = [(DECISION, d.get("id"), d.get("name"), True) for d in decisions]

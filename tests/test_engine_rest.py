@@ -187,6 +187,15 @@ def test_a_diagram_with_its_decision_deploys_together(client):
     )
 
 
+def test_a_decision_requirements_graph_deploys_from_the_modeler(client):
+    """A DMN file with several decisions (one requiring another) used to answer 500."""
+    graph = Path(__file__).parent / "conformance" / "diagrams" / "dmn_requirements_graph.dmn"
+    response = deploy(client, {"referral.dmn": graph.read_text()})
+    assert response.status_code == 200
+    [decision] = response.get_json()["deployedDecisionDefinitions"].values()
+    assert (decision["key"], decision["resource"]) == ("referral_decision", "referral.dmn")
+
+
 def test_a_camunda_form_is_deployed_with_its_diagram(client):
     diagram = bpmn(
         "ask",

@@ -205,10 +205,11 @@ def run_in_memory(text: str, script_engine, dmn: str | None = None):
     """Parse and run a diagram with no deploy check; the SpiffWorkflow error it met, if any."""
     parser = DialectParser()
     parser.add_bpmn_xml(etree.fromstring(text.encode()), filename="hostile.bpmn")
-    if dmn:
-        parser.add_dmn_xml(etree.fromstring(dmn.encode()), filename="hostile.dmn")
-    workflow = BpmnWorkflow(parser.get_spec("p"), parser.get_subprocess_specs("p"), script_engine)
     try:
+        if dmn:  # a decision's input entries are parsed (never evaluated) when it is added
+            parser.add_dmn_xml(etree.fromstring(dmn.encode()), filename="hostile.dmn")
+        spec, subprocess_specs = parser.get_spec("p"), parser.get_subprocess_specs("p")
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine)
         for _ in range(3):
             workflow.do_engine_steps()
             workflow.refresh_waiting_tasks()
@@ -342,7 +343,7 @@ def test_every_element_type_runs_with_valid_expressions_and_only_sandbox_code(en
         "<bpmn:timeDuration>${minutes(n)}</bpmn:timeDuration>"
         "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
         '<bpmn:businessRuleTask id="decide" camunda:decisionRef="share" '
-        'camunda:resultVariable="outcome"/>'
+        'camunda:resultVariable="outcome" camunda:mapDecisionResult="singleEntry"/>'
         + user_task("check", attrs='camunda:assignee="${starter}" camunda:dueDate="${now()}"')
         + '<bpmn:endEvent id="end"/>'
         + flow("start", "prepare")

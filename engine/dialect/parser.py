@@ -25,6 +25,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import ScriptTaskParser, SubWorkflowParser
 
 from ..decision_pages.properties import declared_stages
+from ..decisions.task import DecisionsParserMixin, DecisionTask, DecisionTaskParser
 from ..disclosure.holders import declared_holder
 from ..inputs.timescales import declared_timescales
 from .boundary_events import CamundaBoundaryEvent
@@ -167,7 +168,7 @@ class DialectProcessParser(ProcessParser):
         arm_event_subprocesses(self.spec, self.parser)
 
 
-class DialectParser(CamundaParser):
+class DialectParser(DecisionsParserMixin, CamundaParser):
     """CamundaParser plus the attributes and notations it leaves out."""
 
     PROCESS_PARSER_CLASS = DialectProcessParser
@@ -186,6 +187,7 @@ class DialectParser(CamundaParser):
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
         full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
+        full_tag("businessRuleTask"): (DecisionTaskParser, DecisionTask),
         full_tag("receiveTask"): (ReceiveTaskEventParser, ReceiveTask),
         full_tag("scriptTask"): (ScriptTaskParser, LocalScriptTask),
     }
