@@ -22,7 +22,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
-from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, SubWorkflowParser
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
 from ..decision_pages.properties import declared_stages
@@ -33,6 +33,7 @@ from .call_activities import MappedCallActivity, MappedCallActivityParser
 from .conventions import ConventionTask, ConventionTaskParser
 from .gateways import TokenSafeParallelGateway
 from .multi_instance import CollectionByName, bound_instances
+from .pass_through import LinkThrowing, PassThroughManualTask, PassThroughTask
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -128,7 +129,7 @@ class CatchEventParser(DialectEventParser, CamundaIntermediateCatchEventParser):
     pass
 
 
-class ThrowEventParser(DialectEventParser, CamundaIntermediateThrowEventParser):
+class ThrowEventParser(LinkThrowing, DialectEventParser, CamundaIntermediateThrowEventParser):
     pass
 
 
@@ -171,4 +172,6 @@ class DialectParser(CamundaParser):
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
         full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
+        full_tag("task"): (CamundaTaskParser, PassThroughTask),
+        full_tag("manualTask"): (CamundaTaskParser, PassThroughManualTask),
     }
