@@ -50,6 +50,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .decision_pages.checks import check_properties as _decision_pages
     from .disclosure.checks import check_properties as _disclosure
     from .involvement.conventions import check_properties as _involvement
+    from .palette.checks import check_palette as _palette
 
     checks = (
         _conditions,
@@ -67,6 +68,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _disclosure,
         _decision_pages,
         _deadlines,
+        _palette,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

@@ -1,0 +1,195 @@
+"""Deploy checks for the palette: unknown or refused elements and extensions, multiple events,
+script languages, link events, start forms and files with several executable processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ..errors import Problem
+from ..validation import BPMN_NS, CAMUNDA_NS, NS, problem_at
+from .table import ANYWHERE, BPMN_ELEMENTS, CAMUNDA_ATTRIBUTES, CAMUNDA_ELEMENTS, DRAWING_NAMESPACES
+
+SCRIPT_FORMATS = ("python",)  # assignments in JoinedUp's expression language
+NOT_SUPPORTED = "is not supported by JoinedUp"
+
+
+def check_palette(tree: etree._Element, filename: str) -> list[Problem]:
+    """Every palette problem in one BPMN document (empty when everything is known)."""
+    checks = (
+        _elements,
+        _camunda_attributes,
+        _multiple_events,
+        _scripts,
+        _links,
+        _start_forms,
+        _executable_processes,
+        _call_bindings,
+    )
+    return [problem for check in checks for problem in check(tree, filename)]
+
+
+def _refusal(what: str, reason: str) -> str:
+    return f"{what} {NOT_SUPPORTED}: {reason}"
+
+
+def _elements(tree, filename) -> Iterator[Problem]:
+    pending = [tree]
+    while pending:
+        element = pending.pop()
+        message = _element_problem(element)
+        if message:
+            yield problem_at(filename, element, message)
+        else:
+            pending.extend(reversed([child for child in element if isinstance(child.tag, str)]))
+
+
+def _element_problem(element) -> str | None:
+    qname = etree.QName(element)
+    if qname.namespace == BPMN_NS:
+        table, what = BPMN_ELEMENTS, f"bpmn:{qname.localname}"
+    elif qname.namespace == CAMUNDA_NS:
+        table, what = CAMUNDA_ELEMENTS, f"camunda:{qname.localname}"
+    elif _is_foreign_extension(element, qname):
+        why = "it is not a Camunda 7 extension (drawn for Camunda 8 or another tool?); remove it"
+        return _refusal(f"the extension {element.prefix}:{qname.localname}", why)
+    else:
+        return None
+    if qname.localname not in table:
+        why = "it is not part of the Camunda 7 palette JoinedUp runs; remove it"
+        return _refusal(what, why)
+    return _refusal(what, table[qname.localname]) if table[qname.localname] else None
+
+
+def _is_foreign_extension(element, qname) -> bool:
+    parent = element.getparent()
+    return (
+        parent is not None
+        and parent.tag == f"{{{BPMN_NS}}}extensionElements"
+        and qname.namespace not in DRAWING_NAMESPACES
+    )
+
+
+def _camunda_attributes(tree, filename) -> Iterator[Problem]:
+    for element in tree.iter(f"{{{BPMN_NS}}}*"):
+        local = etree.QName(element).localname
+        for attribute in element.attrib:
+            name = etree.QName(attribute)
+            if name.namespace != CAMUNDA_NS:
+                continue
+            if message := _attribute_problem(name.localname, local):
+                yield problem_at(filename, element, message)
+
+
+def _attribute_problem(attribute: str, element: str) -> str | None:
+    what = f"camunda:{attribute}"
+    allowed = CAMUNDA_ATTRIBUTES.get(attribute)
+    if allowed is None:
+        return _refusal(what, "it is not a Camunda 7 attribute JoinedUp knows (a typo?); remove it")
+    if isinstance(allowed, str):
+        return _refusal(what, allowed)
+    if allowed != ANYWHERE and element not in allowed:
+        where = ", ".join(f"bpmn:{name}" for name in allowed)
+        return _refusal(f"{what} on a bpmn:{element}", f"Camunda 7 reads it only on {where}")
+    return None
+
+
+def _multiple_events(tree, filename) -> Iterator[Problem]:
+    for event in tree.iter(f"{{{BPMN_NS}}}*"):
+        definitions = [
+            child
+            for child in event.iterchildren(f"{{{BPMN_NS}}}*")
+            if etree.QName(child).localname in ("eventDefinitionRef",)
+            or etree.QName(child).localname.endswith("EventDefinition")
+        ]
+        if event.get("parallelMultiple") == "true":
+            why = "Camunda 7 does not run them; draw one event per trigger"
+            yield problem_at(filename, event, _refusal("A parallel multiple event", why))
+        elif len(definitions) > 1:
+            why = "Camunda 7 does not run them; draw one event per trigger, or an event gateway"
+            yield problem_at(
+                filename, event, _refusal("A multiple event (several triggers on one event)", why)
+            )
+
+
+def _scripts(tree, filename) -> Iterator[Problem]:
+    for task in tree.iterfind(".//bpmn:scriptTask", NS):
+        language = task.get("scriptFormat")
+        if language not in SCRIPT_FORMATS:
+            why = (
+                "JoinedUp runs only inline scripts in its own expression language: set Format "
+                "to 'python' and write assignments such as risk_level = 3"
+            )
+            shown = f"scriptFormat '{language}'" if language else "A script task without a Format"
+            yield problem_at(filename, task, _refusal(shown, why))
+        if task.get(f"{{{CAMUNDA_NS}}}resource"):
+            why = "write the script inline in the diagram (Script type: Inline script)"
+            yield problem_at(filename, task, _refusal("An external script (camunda:resource)", why))
+        if task.get(f"{{{CAMUNDA_NS}}}resultVariable"):
+            why = "assign the value in the script instead, e.g. outcome = risk > 2"
+            yield problem_at(
+                filename, task, _refusal("camunda:resultVariable on a script task", why)
+            )
+
+
+def _links(tree, filename) -> Iterator[Problem]:
+    from ..dialect.pass_through import link_catches, link_name
+
+    for definition in tree.iterfind(".//bpmn:linkEventDefinition", NS):
+        event = definition.getparent()
+        kind = etree.QName(event).localname
+        name, scope = link_name(event), event.getparent()
+        if kind not in ("intermediateThrowEvent", "intermediateCatchEvent"):
+            why = "a link is an intermediate throw event and a catch event of the same name"
+            yield problem_at(filename, event, _refusal(f"A link on a bpmn:{kind}", why))
+        elif not name:
+            yield problem_at(filename, event, "the link event has no name; name the link")
+        elif kind == "intermediateThrowEvent" and not link_catches(scope, name):
+            yield problem_at(
+                filename,
+                event,
+                f"no link catch event called '{name}' in the same process or subprocess: "
+                "add one, or correct the link's name",
+            )
+        elif kind == "intermediateCatchEvent" and len(link_catches(scope, name)) > 1:
+            yield problem_at(
+                filename,
+                event,
+                f"several link catch events are called '{name}' in the same process or "
+                "subprocess; give each a different name",
+            )
+
+
+def _start_forms(tree, filename) -> Iterator[Problem]:
+    for start in tree.iterfind(".//bpmn:startEvent", NS):
+        has_form = start.find("bpmn:extensionElements/camunda:formData", NS) is not None
+        for attribute in ("formKey", "formRef"):
+            has_form = has_form or bool(start.get(f"{{{CAMUNDA_NS}}}{attribute}"))
+        if has_form:
+            why = (
+                "processes start from a case page or another process, without a form; ask "
+                "the questions in a first user task"
+            )
+            yield problem_at(filename, start, _refusal("A start form", why))
+
+
+def _executable_processes(tree, filename) -> Iterator[Problem]:
+    executable = [p for p in tree.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
+    if len(executable) > 1:
+        ids = ", ".join(process.get("id") for process in executable)
+        why = (
+            f"this file has {len(executable)} ({ids}); JoinedUp deploys one process per file: "
+            "untick 'Executable' on all but one pool, or save each process in its own file"
+        )
+        for process in executable[1:]:
+            what = "A file with several executable processes"
+            yield problem_at(filename, process, _refusal(what, why))
+
+
+def _call_bindings(tree, filename) -> Iterator[Problem]:
+    for call in tree.iterfind(".//bpmn:callActivity", NS):
+        binding = call.get(f"{{{CAMUNDA_NS}}}calledElementBinding") or "latest"
+        if binding != "latest":
+            why = "a call starts the latest version of the called process; set Binding to latest"
+            yield problem_at(filename, call, _refusal(f"calledElementBinding '{binding}'", why))
