@@ -22,6 +22,7 @@ def check_palette(tree: etree._Element, filename: str) -> list[Problem]:
         _camunda_attributes,
         _multiple_events,
         _scripts,
+        _script_conditions,
         _links,
         _start_forms,
         _executable_processes,
@@ -131,6 +132,15 @@ def _scripts(tree, filename) -> Iterator[Problem]:
             yield problem_at(
                 filename, task, _refusal("camunda:resultVariable on a script task", why)
             )
+
+
+def _script_conditions(tree, filename) -> Iterator[Problem]:
+    for condition in tree.iterfind(".//bpmn:conditionExpression", NS):
+        language = condition.get("language")
+        if condition.get(f"{{{CAMUNDA_NS}}}resource") or language not in (None, *SCRIPT_FORMATS):
+            why = "choose Condition type Expression and write it as ${...}"
+            what = f"A condition written as a script ({language or 'external resource'})"
+            yield problem_at(filename, condition, _refusal(what, why))
 
 
 def _links(tree, filename) -> Iterator[Problem]:

@@ -76,7 +76,10 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...] | str] = {
         ("assignee", "candidateGroups", "candidateUsers", "dueDate", "followUpDate", "priority"),
         ("userTask",),
     ),
-    **dict.fromkeys(("formRef", "formRefBinding", "formRefVersion", "formKey"), ("userTask",)),
+    # on a start event: refused by the start form check, with what to do instead
+    **dict.fromkeys(
+        ("formRef", "formRefBinding", "formRefVersion", "formKey"), ("userTask", "startEvent")
+    ),
     "initiator": ("startEvent",),
     **dict.fromkeys(("collection", "elementVariable"), ("multiInstanceLoopCharacteristics",)),
     **dict.fromkeys(
@@ -91,7 +94,7 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...] | str] = {
         ("businessRuleTask",),
     ),  # fmt: skip
     "resultVariable": ("businessRuleTask", "scriptTask", *_IMPLEMENTED_BY),
-    "resource": ("scriptTask",),  # refused by the script check, with what to do instead
+    "resource": ("scriptTask", "conditionExpression"),  # refused by the script checks
     # Java and external tasks: refused by validation's service task check where they may sit
     **dict.fromkeys(
         ("class", "delegateExpression", "expression", "type", "topic"), _IMPLEMENTED_BY

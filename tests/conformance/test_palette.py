@@ -217,6 +217,12 @@ refused(
     f"bpmn:complexGateway {NOT_SUPPORTED}: Camunda 7 does not run complex gateways",
 )
 refused(
+    GATEWAYS,
+    "Condition written as a script (Condition type: Script, e.g. Groovy)",
+    "pal_script_condition.bpmn",
+    f"A condition written as a script (groovy) {NOT_SUPPORTED}: choose Condition type Expression",
+)
+refused(
     SUBPROCESSES,
     "Ad-hoc subprocess",
     "pal_ad_hoc_subprocess.bpmn",
@@ -265,6 +271,13 @@ refused(
     "Any camunda: attribute JoinedUp does not know (a typo such as camunda:asignee)",
     "pal_unknown_attribute.bpmn",
     f"camunda:asignee {NOT_SUPPORTED}: it is not a Camunda 7 attribute JoinedUp knows",
+)
+refused(
+    ATTRIBUTES,
+    "A camunda: attribute on an element Camunda 7 does not read it on",
+    "pal_attribute_on_wrong_element.bpmn",
+    f"camunda:candidateGroups on a bpmn:manualTask {NOT_SUPPORTED}: Camunda 7 reads it only on "
+    "bpmn:userTask",
 )
 refused(
     ATTRIBUTES,
