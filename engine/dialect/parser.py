@@ -34,6 +34,7 @@ from .conventions import ConventionTask, ConventionTaskParser
 from .gateways import TokenSafeParallelGateway
 from .multi_instance import CollectionByName, bound_instances
 from .pass_through import LinkThrowing, PassThroughManualTask, PassThroughTask
+from .script_results import ResultScriptTask, ResultScriptTaskParser
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
 
@@ -172,6 +173,7 @@ class DialectParser(CamundaParser):
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
         full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
+        full_tag("scriptTask"): (ResultScriptTaskParser, ResultScriptTask),
         full_tag("task"): (CamundaTaskParser, PassThroughTask),
         full_tag("manualTask"): (CamundaTaskParser, PassThroughManualTask),
     }

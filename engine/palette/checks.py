@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ..errors import Problem
-from ..validation import BPMN_NS, CAMUNDA_NS, NS, problem_at
+from ..validation import BPMN_NS, CAMUNDA_NS, NS, expression_problem, problem_at
 from .table import ANYWHERE, BPMN_ELEMENTS, CAMUNDA_ATTRIBUTES, CAMUNDA_ELEMENTS, DRAWING_NAMESPACES
 
 SCRIPT_FORMATS = ("python",)  # assignments in JoinedUp's expression language
@@ -127,11 +127,19 @@ def _scripts(tree, filename) -> Iterator[Problem]:
         if task.get(f"{{{CAMUNDA_NS}}}resource"):
             why = "write the script inline in the diagram (Script type: Inline script)"
             yield problem_at(filename, task, _refusal("An external script (camunda:resource)", why))
-        if task.get(f"{{{CAMUNDA_NS}}}resultVariable"):
-            why = "assign the value in the script instead, e.g. outcome = risk > 2"
+        if task.get(f"{{{CAMUNDA_NS}}}resultVariable") and _not_one_expression(task):
             yield problem_at(
-                filename, task, _refusal("camunda:resultVariable on a script task", why)
+                filename,
+                task,
+                "with camunda:resultVariable the script must be one expression, whose value "
+                "is stored (e.g. risk > 2); put assignments in a script task without one",
             )
+
+
+def _not_one_expression(task) -> bool:
+    script = task.find("bpmn:script", NS)
+    text = (script.text or "").strip() if script is not None else ""
+    return bool(text) and expression_problem(text) is not None
 
 
 def _script_conditions(tree, filename) -> Iterator[Problem]:

@@ -92,7 +92,7 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...] | str] = {
             "mapDecisionResult",
         ),
         ("businessRuleTask",),
-    ),  # fmt: skip
+    ),
     "resultVariable": ("businessRuleTask", "scriptTask", *_IMPLEMENTED_BY),
     "resource": ("scriptTask", "conditionExpression"),  # refused by the script checks
     # Java and external tasks: refused by validation's service task check where they may sit
@@ -105,15 +105,17 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...] | str] = {
             "calledElementVersion",
             "calledElementVersionTag",
             "calledElementTenantId",
-            "variableMappingClass",
-            "variableMappingDelegateExpression",
         ),
         ("callActivity",),
-    ),  # fmt: skip
+    ),
+    **dict.fromkeys(
+        ("variableMappingClass", "variableMappingDelegateExpression"),
+        "a Java variable mapping cannot run here; map with camunda:in and camunda:out",
+    ),
     **dict.fromkeys(
         ("caseRef", "caseBinding", "caseVersion", "caseTenantId"),
         "CMMN cases do not run here; call a BPMN process with calledElement",
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(("errorCodeVariable", "errorMessageVariable"), ("errorEventDefinition",)),
     "escalationCodeVariable": ("escalationEventDefinition",),
     **dict.fromkeys(("variableName", "variableEvents"), ("conditionalEventDefinition",)),
@@ -132,7 +134,7 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...] | str] = {
     **dict.fromkeys(
         ("modelerTemplate", "modelerTemplateVersion", "modelerTemplateIcon", "diagramRelationId"),
         ANYWHERE,
-    ),  # fmt: skip
+    ),
 }
 
 # <camunda:ELEMENT> extension elements
@@ -165,7 +167,7 @@ CAMUNDA_ELEMENTS: dict[str, str | None] = {
             "errorEventDefinition",
         ),
         KNOWN,
-    ),  # fmt: skip
+    ),
     "failedJobRetryTimeCycle": "a step that fails here is rolled back and shown to an "
     "administrator to retry, never retried on a schedule; remove the retry time cycle",
     "formProperty": "use generated form fields (camunda:formData) instead",

@@ -27,6 +27,30 @@ UNTYPED_TASK = supported(TASKS, "Task (untyped)", "pal_untyped_task.bpmn")
 MANUAL_TASK = supported(TASKS, "Manual task", "pal_manual_task.bpmn")
 
 
+RESULT_VARIABLE = supported(
+    TASKS,
+    "Script task with camunda:resultVariable",
+    "pal_script_result_variable.bpmn",
+    "The script is one expression (Camunda 7: any script, whose last statement gives the value)",
+)
+
+
+@RESULT_VARIABLE
+@pytest.mark.parametrize(
+    ("concerns", "injury", "next_task"),
+    [(3, False, "Hold the strategy discussion"), (1, False, "Give advice to the referrer")],
+)
+def test_a_script_tasks_value_is_stored_in_its_result_variable(
+    scenario, concerns, injury, next_task
+):
+    deploy(scenario, RESULT_VARIABLE)
+    pat = scenario.as_user("pat", "practitioner")
+    started = pat.start("pal_script_result_variable", {"concerns": concerns, "injury": injury})
+    assert names(pat) == [next_task]
+    variables = scenario.engine.instance_variables(started.id)
+    assert variables["strategy_needed"] is (concerns >= 2)
+
+
 @UNTYPED_TASK
 def test_an_untyped_task_is_passed_through(scenario):
     deploy(scenario, UNTYPED_TASK)
@@ -53,6 +77,9 @@ TERMINATE_IN_SUBPROCESS = supported(
     EVENTS, "Terminate end event in an embedded subprocess", "pal_terminate_in_subprocess.bpmn"
 )
 LINK = supported(EVENTS, "Link throw and catch events", "pal_link_events.bpmn")
+LINK_IN_SUBPROCESS = supported(
+    EVENTS, "Link throw and catch events in an embedded subprocess", "pal_link_in_subprocess.bpmn"
+)
 
 
 @NONE_THROW
@@ -107,6 +134,19 @@ def test_a_link_throw_event_continues_at_the_catch_event_of_the_same_name(scenar
     assert status(scenario.engine, started.id) == "completed"
 
 
+@LINK_IN_SUBPROCESS
+def test_a_link_in_a_subprocess_continues_inside_that_subprocess(scenario):
+    deploy(scenario, LINK_IN_SUBPROCESS)
+    pat = scenario.as_user("pat", "practitioner")
+    started = pat.start("pal_link_in_subprocess")
+    pat.complete("Check police records")
+    assert names(pat) == ["Summarise the checks"]
+    pat.complete("Summarise the checks")
+    assert names(pat) == ["Decide on next steps"]
+    pat.complete("Decide on next steps")
+    assert status(scenario.engine, started.id) == "completed"
+
+
 POOLS = supported(
     COLLABORATION,
     "Pools and message flows: the executable pool's process runs; a non-executable pool is ignored",
@@ -145,9 +185,9 @@ refused(
 )
 refused(
     TASKS,
-    "Script task with camunda:resultVariable",
-    "pal_script_result_variable.bpmn",
-    f"camunda:resultVariable on a script task {NOT_SUPPORTED}: assign the value in the script",
+    "Script task with camunda:resultVariable and a script of several statements",
+    "pal_script_result_variable_assignments.bpmn",
+    "with camunda:resultVariable the script must be one expression, whose value is stored",
 )
 refused(
     TASKS,
