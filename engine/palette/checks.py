@@ -11,6 +11,11 @@ from ..errors import Problem
 from ..validation import BPMN_NS, CAMUNDA_NS, NS, expression_problem, problem_at
 from .table import ANYWHERE, BPMN_ELEMENTS, CAMUNDA_ATTRIBUTES, CAMUNDA_ELEMENTS, DRAWING_NAMESPACES
 
+# (element, implementation attributes) that need Java or an external task worker
+JAVA_IMPLEMENTATIONS = (
+    ("businessRuleTask", ("class", "delegateExpression", "expression", "type", "topic")),
+    ("messageEventDefinition", ("class", "delegateExpression", "type", "topic")),
+)
 SCRIPT_FORMATS = ("python",)  # assignments in JoinedUp's expression language
 NOT_SUPPORTED = "is not supported by JoinedUp"
 
@@ -20,6 +25,7 @@ def check_palette(tree: etree._Element, filename: str) -> list[Problem]:
     checks = (
         _elements,
         _camunda_attributes,
+        _java_implementations,
         _multiple_events,
         _scripts,
         _script_conditions,
@@ -94,6 +100,16 @@ def _attribute_problem(attribute: str, element: str) -> str | None:
         where = ", ".join(f"bpmn:{name}" for name in allowed)
         return _refusal(f"{what} on a bpmn:{element}", f"Camunda 7 reads it only on {where}")
     return None
+
+
+def _java_implementations(tree, filename) -> Iterator[Problem]:
+    for tag, attributes in JAVA_IMPLEMENTATIONS:
+        for element in tree.iterfind(f".//bpmn:{tag}", NS):
+            for attribute in attributes:
+                if element.get(f"{{{CAMUNDA_NS}}}{attribute}"):
+                    why = "Java delegates and external tasks cannot run here"
+                    what = f"camunda:{attribute} on a bpmn:{tag}"
+                    yield problem_at(filename, element, _refusal(what, why))
 
 
 def _multiple_events(tree, filename) -> Iterator[Problem]:

@@ -67,7 +67,9 @@ _ASYNC_CAPABLE = (
     "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
     "multiInstanceLoopCharacteristics",
 )  # fmt: skip
-_IMPLEMENTED_BY = ("serviceTask", "sendTask", "messageEventDefinition")
+# Java and external tasks: refused where they may sit by validation's service task check and
+# checks.JAVA_IMPLEMENTATIONS (camunda:expression on a message event is our message payload)
+_IMPLEMENTED_BY = ("serviceTask", "sendTask", "businessRuleTask", "messageEventDefinition")
 ANYWHERE = ("*",)
 
 # camunda:ATTRIBUTE -> the elements it may sit on, or the reason it is refused
@@ -93,9 +95,8 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...] | str] = {
         ),
         ("businessRuleTask",),
     ),
-    "resultVariable": ("businessRuleTask", "scriptTask", *_IMPLEMENTED_BY),
+    "resultVariable": ("scriptTask", *_IMPLEMENTED_BY),
     "resource": ("scriptTask", "conditionExpression"),  # refused by the script checks
-    # Java and external tasks: refused by validation's service task check where they may sit
     **dict.fromkeys(
         ("class", "delegateExpression", "expression", "type", "topic"), _IMPLEMENTED_BY
     ),

@@ -163,3 +163,10 @@ refused(
     "pal_foreign_extension.bpmn",
     f"the extension zeebe:taskDefinition {NOT_SUPPORTED}: it is not a Camunda 7 extension",
 )
+refused(
+    EVENTS,
+    "Message throw or end event implemented in Java (camunda:class, delegateExpression, type)",
+    "pal_message_end_java.bpmn",
+    f"camunda:class on a bpmn:messageEventDefinition {NOT_SUPPORTED}: Java delegates and "
+    "external tasks cannot run here",
+)
