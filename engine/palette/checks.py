@@ -37,6 +37,15 @@ def check_palette(tree: etree._Element, filename: str) -> list[Problem]:
     return [problem for check in checks for problem in check(tree, filename)]
 
 
+def _running(tree, path: str) -> Iterator[etree._Element]:
+    """Elements at ``path`` except those in a process that is not executable: Camunda 7
+    ignores such a pool whatever it holds (it documents another party's side)."""
+    for element in tree.iterfind(path, NS):
+        process = next(element.iterancestors(f"{{{BPMN_NS}}}process"), None)
+        if process is None or process.get("isExecutable") == "true":
+            yield element
+
+
 def _refusal(what: str, reason: str) -> str:
     return f"{what} {NOT_SUPPORTED}: {reason}"
 
@@ -45,6 +54,8 @@ def _elements(tree, filename) -> Iterator[Problem]:
     pending = [tree]
     while pending:
         element = pending.pop()
+        if element.tag == f"{{{BPMN_NS}}}process" and element.get("isExecutable") != "true":
+            continue  # ignored by Camunda 7, whatever it holds
         message = _element_problem(element)
         if message:
             yield problem_at(filename, element, message)
@@ -79,7 +90,7 @@ def _is_foreign_extension(element, qname) -> bool:
 
 
 def _camunda_attributes(tree, filename) -> Iterator[Problem]:
-    for element in tree.iter(f"{{{BPMN_NS}}}*"):
+    for element in _running(tree, ".//bpmn:*"):
         local = etree.QName(element).localname
         for attribute in element.attrib:
             name = etree.QName(attribute)
@@ -104,7 +115,7 @@ def _attribute_problem(attribute: str, element: str) -> str | None:
 
 def _java_implementations(tree, filename) -> Iterator[Problem]:
     for tag, attributes in JAVA_IMPLEMENTATIONS:
-        for element in tree.iterfind(f".//bpmn:{tag}", NS):
+        for element in _running(tree, f".//bpmn:{tag}"):
             for attribute in attributes:
                 if element.get(f"{{{CAMUNDA_NS}}}{attribute}"):
                     why = "Java delegates and external tasks cannot run here"
@@ -113,7 +124,7 @@ def _java_implementations(tree, filename) -> Iterator[Problem]:
 
 
 def _multiple_events(tree, filename) -> Iterator[Problem]:
-    for event in tree.iter(f"{{{BPMN_NS}}}*"):
+    for event in _running(tree, ".//bpmn:*"):
         definitions = [
             child
             for child in event.iterchildren(f"{{{BPMN_NS}}}*")
@@ -131,7 +142,7 @@ def _multiple_events(tree, filename) -> Iterator[Problem]:
 
 
 def _scripts(tree, filename) -> Iterator[Problem]:
-    for task in tree.iterfind(".//bpmn:scriptTask", NS):
+    for task in _running(tree, ".//bpmn:scriptTask"):
         language = task.get("scriptFormat")
         if language not in SCRIPT_FORMATS:
             why = (
@@ -159,7 +170,7 @@ def _not_one_expression(task) -> bool:
 
 
 def _script_conditions(tree, filename) -> Iterator[Problem]:
-    for condition in tree.iterfind(".//bpmn:conditionExpression", NS):
+    for condition in _running(tree, ".//bpmn:conditionExpression"):
         language = condition.get("language")
         if condition.get(f"{{{CAMUNDA_NS}}}resource") or language not in (None, *SCRIPT_FORMATS):
             why = "choose Condition type Expression and write it as ${...}"
@@ -170,7 +181,7 @@ def _script_conditions(tree, filename) -> Iterator[Problem]:
 def _links(tree, filename) -> Iterator[Problem]:
     from ..dialect.pass_through import link_catches, link_name
 
-    for definition in tree.iterfind(".//bpmn:linkEventDefinition", NS):
+    for definition in _running(tree, ".//bpmn:linkEventDefinition"):
         event = definition.getparent()
         kind = etree.QName(event).localname
         name, scope = link_name(event), event.getparent()
@@ -196,7 +207,7 @@ def _links(tree, filename) -> Iterator[Problem]:
 
 
 def _start_forms(tree, filename) -> Iterator[Problem]:
-    for start in tree.iterfind(".//bpmn:startEvent", NS):
+    for start in _running(tree, ".//bpmn:startEvent"):
         has_form = start.find("bpmn:extensionElements/camunda:formData", NS) is not None
         for attribute in ("formKey", "formRef"):
             has_form = has_form or bool(start.get(f"{{{CAMUNDA_NS}}}{attribute}"))
@@ -222,7 +233,7 @@ def _executable_processes(tree, filename) -> Iterator[Problem]:
 
 
 def _call_bindings(tree, filename) -> Iterator[Problem]:
-    for call in tree.iterfind(".//bpmn:callActivity", NS):
+    for call in _running(tree, ".//bpmn:callActivity"):
         binding = call.get(f"{{{CAMUNDA_NS}}}calledElementBinding") or "latest"
         if binding != "latest":
             why = "a call starts the latest version of the called process; set Binding to latest"
