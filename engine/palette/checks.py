@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from ..dialect.pass_through import link_catches, link_name
 from ..errors import Problem
 from ..validation import BPMN_NS, CAMUNDA_NS, NS, expression_problem, problem_at
 from .table import ANYWHERE, BPMN_ELEMENTS, CAMUNDA_ATTRIBUTES, CAMUNDA_ELEMENTS, DRAWING_NAMESPACES
@@ -17,6 +18,7 @@ JAVA_IMPLEMENTATIONS = (
     ("messageEventDefinition", ("class", "delegateExpression", "type", "topic")),
 )
 SCRIPT_FORMATS = ("python",)  # assignments in JoinedUp's expression language
+CONDITION_LANGUAGES = (None, "juel", *SCRIPT_FORMATS)  # evaluated as ${...} expressions
 NOT_SUPPORTED = "is not supported by JoinedUp"
 
 
@@ -71,7 +73,8 @@ def _element_problem(element) -> str | None:
         table, what = CAMUNDA_ELEMENTS, f"camunda:{qname.localname}"
     elif _is_foreign_extension(element, qname):
         why = "it is not a Camunda 7 extension (drawn for Camunda 8 or another tool?); remove it"
-        return _refusal(f"the extension {element.prefix}:{qname.localname}", why)
+        name = f"{element.prefix}:{qname.localname}" if element.prefix else element.tag
+        return _refusal(f"the extension {name}", why)
     else:
         return None
     if qname.localname not in table:
@@ -128,8 +131,7 @@ def _multiple_events(tree, filename) -> Iterator[Problem]:
         definitions = [
             child
             for child in event.iterchildren(f"{{{BPMN_NS}}}*")
-            if etree.QName(child).localname in ("eventDefinitionRef",)
-            or etree.QName(child).localname.endswith("EventDefinition")
+            if etree.QName(child).localname.endswith(("EventDefinition", "eventDefinitionRef"))
         ]
         if event.get("parallelMultiple") == "true":
             why = "Camunda 7 does not run them; draw one event per trigger"
@@ -172,15 +174,13 @@ def _not_one_expression(task) -> bool:
 def _script_conditions(tree, filename) -> Iterator[Problem]:
     for condition in _running(tree, ".//bpmn:conditionExpression"):
         language = condition.get("language")
-        if condition.get(f"{{{CAMUNDA_NS}}}resource") or language not in (None, *SCRIPT_FORMATS):
+        if condition.get(f"{{{CAMUNDA_NS}}}resource") or language not in CONDITION_LANGUAGES:
             why = "choose Condition type Expression and write it as ${...}"
             what = f"A condition written as a script ({language or 'external resource'})"
             yield problem_at(filename, condition, _refusal(what, why))
 
 
 def _links(tree, filename) -> Iterator[Problem]:
-    from ..dialect.pass_through import link_catches, link_name
-
     for definition in _running(tree, ".//bpmn:linkEventDefinition"):
         event = definition.getparent()
         kind = etree.QName(event).localname
