@@ -165,6 +165,8 @@ def _describe_bpmn(resource: Resource) -> None:
         )
     resource.key, resource.name = executable[0].get("id"), executable[0].get("name")
     starters = executable[0].get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or ""
+    if executable[0].get(f"{{{CAMUNDA_NS}}}isStartableInTasklist") == "false":
+        starters = ""  # not offered to start on a case: only its owners and other processes
     resource.starter_groups = [group.strip() for group in starters.split(",") if group.strip()]
     resource.message_starts = message_start_names(executable[0])
     resource.subject_kind = _subject_kind(resource, executable[0])

@@ -53,6 +53,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .extension_checks import check_extensions as _extensions
     from .involvement.conventions import check_properties as _involvement
     from .message_checks import check_messages as _messages
+    from .palette.checks import check_palette as _palette
     from .start_event_checks import check_start_events_and_signals as _start_events
     from .subprocess_checks import check_elements as _subprocesses
 
@@ -76,6 +77,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _messages,
         _start_events,
         _subprocesses,
+        _palette,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

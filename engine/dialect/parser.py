@@ -22,7 +22,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
-from SpiffWorkflow.camunda.parser.task_spec import ScriptTaskParser, SubWorkflowParser
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, SubWorkflowParser
 
 from ..decision_pages.properties import declared_stages
 from ..decisions.task import DecisionsParserMixin, DecisionTask, DecisionTaskParser
@@ -39,10 +39,12 @@ from .event_subprocesses import (
 )
 from .gateways import TokenSafeParallelGateway
 from .inclusive_gateway import InclusiveGatewayParser, TokenSafeInclusiveGateway
-from .io_mappings import EmbeddedSubprocess, LocalScriptTask, attach_parameters
+from .io_mappings import EmbeddedSubprocess, attach_parameters
 from .messages import message_definition, start_at_once
 from .multi_instance import CollectionByName, bound_instances
+from .pass_through import LinkThrowing, PassThroughManualTask, PassThroughTask
 from .scoped_events import declaration_of, scoped
+from .script_results import ResultScriptTask, ResultScriptTaskParser
 from .signals import BroadcastSignalEventDefinition, SignalEndEvents
 from .start_events import ChosenStartEvent
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
@@ -136,7 +138,7 @@ class CatchEventParser(DialectEventParser, CamundaIntermediateCatchEventParser):
     pass
 
 
-class ThrowEventParser(DialectEventParser, CamundaIntermediateThrowEventParser):
+class ThrowEventParser(LinkThrowing, DialectEventParser, CamundaIntermediateThrowEventParser):
     THROWS = True
 
 
@@ -189,5 +191,7 @@ class DialectParser(DecisionsParserMixin, CamundaParser):
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
         full_tag("businessRuleTask"): (DecisionTaskParser, DecisionTask),
         full_tag("receiveTask"): (ReceiveTaskEventParser, ReceiveTask),
-        full_tag("scriptTask"): (ScriptTaskParser, LocalScriptTask),
+        full_tag("scriptTask"): (ResultScriptTaskParser, ResultScriptTask),
+        full_tag("task"): (CamundaTaskParser, PassThroughTask),
+        full_tag("manualTask"): (CamundaTaskParser, PassThroughManualTask),
     }
