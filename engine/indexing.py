@@ -38,6 +38,7 @@ from .models import (
     Timer,
 )
 from .signal_index import sync_signal_subscriptions
+from .step_errors import failing_as_process_error
 from .waits import waiting_events
 
 DEFAULT_PRIORITY = 50
@@ -138,7 +139,8 @@ def _open_new(session, instance, ready: list, now, actor) -> None:
 
 def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask:
     spec = task.task_spec
-    attributes = evaluate_assignment(task, now)
+    with failing_as_process_error(task):
+        attributes = evaluate_assignment(task, now)
     row = HumanTask(
         instance_id=instance.id,
         spiff_task_id=str(task.id),

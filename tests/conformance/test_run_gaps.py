@@ -1,0 +1,74 @@
+"""Run-time failures as Camunda 7 has them: a clean error naming the element, nothing saved."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engine.errors import ProcessError
+from engine.models import AuditEvent, HumanTask, ProcessInstance
+
+from .catalogue import supported
+from .support import deploy
+
+USER_TASKS = "User tasks"
+
+
+def saved(scenario, model, *where) -> list:
+    """The rows of ``model`` in the database (what a failed step must not have left)."""
+    with scenario.engine.db.reading() as session:
+        return list(session.scalars(select(model).where(*where)))
+
+
+def recorded_errors(scenario) -> list[AuditEvent]:
+    """The step errors recorded for the process owner."""
+    return saved(scenario, AuditEvent, AuditEvent.event_type == "error")
+
+
+ASSIGNEE_UNSET = supported(
+    USER_TASKS,
+    "Assignee or candidate expression reading a variable that is not set",
+    "run_assignee_unset.bpmn",
+    "the error says \"unknown variable 'manager'\" where Camunda says "
+    '"Unknown property used in expression"',
+)
+
+
+@ASSIGNEE_UNSET
+def test_starting_without_the_assignee_variable_fails_and_saves_nothing(scenario):
+    deploy(scenario, ASSIGNEE_UNSET)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match="unknown variable 'manager'") as failure:
+        pat.start("run_assignee_unset", {})
+    assert failure.value.element_id == "review_referral"
+    assert saved(scenario, ProcessInstance) == [] and saved(scenario, HumanTask) == []
+    [error] = recorded_errors(scenario)
+    assert error.element_id == "review_referral" and "manager" in error.details["message"]
+
+
+@ASSIGNEE_UNSET
+def test_completing_into_a_task_whose_candidates_cannot_be_evaluated_rolls_back(scenario):
+    deploy(scenario, ASSIGNEE_UNSET)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pat.start("run_assignee_unset", {"manager": "mo"})
+    with pytest.raises(ProcessError, match="unknown variable 'lead_agency'") as failure:
+        mo.complete("Review the referral")
+    assert failure.value.element_id == "hold_strategy_discussion"
+    assert [task.name for task in mo.inbox()] == ["Review the referral"]
+    assert [error.element_id for error in recorded_errors(scenario)] == ["hold_strategy_discussion"]
+
+
+LOOP_COUNTER_ASSIGNEE = supported(
+    "Multi-instance",
+    "loopCounter in a multi-instance user task's assignee (duty_${loopCounter})",
+    "run_assignee_loop_counter.bpmn",
+)
+
+
+@LOOP_COUNTER_ASSIGNEE
+def test_each_instance_is_assigned_by_its_loop_counter(scenario):
+    deploy(scenario, LOOP_COUNTER_ASSIGNEE)
+    scenario.as_user("pat", "practitioner").start("run_assignee_loop_counter", {})
+    for user in ("duty_0", "duty_1"):
+        assert [task.assignee for task in scenario.as_user(user).inbox()] == [user]
