@@ -72,3 +72,42 @@ def test_each_instance_is_assigned_by_its_loop_counter(scenario):
     scenario.as_user("pat", "practitioner").start("run_assignee_loop_counter", {})
     for user in ("duty_0", "duty_1"):
         assert [task.assignee for task in scenario.as_user(user).inbox()] == [user]
+
+
+COLLECTION_NOT_A_LIST = supported(
+    "Multi-instance",
+    "camunda:collection naming a variable that is not set, or is not a list",
+    "run_collection_unset.bpmn",
+    "the error names the variable where Camunda says "
+    '"Unknown property used in expression" / "is not a Collection"',
+)
+
+
+@COLLECTION_NOT_A_LIST
+@pytest.mark.parametrize(
+    ("variables", "problem"),
+    [
+        ({}, "the variable 'reviewers' is not set"),
+        ({"reviewers": 3}, "the variable 'reviewers' is int 3, not a list"),
+        ({"reviewers": "police"}, "the variable 'reviewers' is str 'police', not a list"),
+        ({"reviewers": {"police": 1}}, "is dict"),
+    ],
+)
+def test_a_collection_that_is_not_a_list_fails_the_start_naming_the_activity(
+    scenario, variables, problem
+):
+    deploy(scenario, COLLECTION_NOT_A_LIST)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match=problem) as failure:
+        pat.start("run_collection_unset", variables)
+    assert failure.value.element_id == "give_view"
+    assert saved(scenario, ProcessInstance) == []
+    assert [error.element_id for error in recorded_errors(scenario)] == ["give_view"]
+
+
+@COLLECTION_NOT_A_LIST
+def test_a_list_collection_runs_one_instance_per_item(scenario):
+    deploy(scenario, COLLECTION_NOT_A_LIST)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("run_collection_unset", {"reviewers": ["police", "health"]})
+    assert [task.name for task in pat.inbox()] == ["Give a view on the referral"] * 2
