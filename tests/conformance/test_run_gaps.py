@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from sqlalchemy import select
 
@@ -9,7 +11,7 @@ from engine.errors import ProcessError
 from engine.models import AuditEvent, HumanTask, ProcessInstance
 
 from .catalogue import supported
-from .support import deploy
+from .support import deploy, resource_of
 
 USER_TASKS = "User tasks"
 
@@ -57,6 +59,23 @@ def test_completing_into_a_task_whose_candidates_cannot_be_evaluated_rolls_back(
     assert failure.value.element_id == "hold_strategy_discussion"
     assert [task.name for task in mo.inbox()] == ["Review the referral"]
     assert [error.element_id for error in recorded_errors(scenario)] == ["hold_strategy_discussion"]
+
+
+@ASSIGNEE_UNSET
+def test_modelers_start_button_answers_camundas_process_engine_exception(app):
+    from engine.demo import DEMO_PASSWORD
+    from webapp import engine_of
+
+    engine_of(app).deploy([resource_of(ASSIGNEE_UNSET)], deployed_by="owner")
+    token = base64.b64encode(f"owner:{DEMO_PASSWORD}".encode()).decode()
+    response = app.test_client().post(
+        "/engine-rest/process-definition/key/run_assignee_unset/start",
+        headers={"Authorization": f"Basic {token}", "accept": "application/json"},
+        json={},
+    )
+    body = response.get_json()
+    assert response.status_code == 500 and body["type"] == "ProcessEngineException"
+    assert "unknown variable 'manager'" in body["message"]
 
 
 LOOP_COUNTER_ASSIGNEE = supported(
