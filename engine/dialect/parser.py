@@ -29,6 +29,7 @@ from ..disclosure.holders import declared_holder
 from ..inputs.timescales import declared_timescales
 from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
+from .conditions import boolean_conditions
 from .conventions import ConventionTask, ConventionTaskParser
 from .event_subprocesses import (
     EventSubprocess,
@@ -163,6 +164,7 @@ class DialectProcessParser(ProcessParser):
     def add_tasks(self):
         super().add_tasks()
         bound_instances(self.spec.task_specs.values())
+        boolean_conditions(self.node, self.spec.task_specs.values())
         attach_parameters(self.node, self.spec.task_specs.values())
         arm_event_subprocesses(self.spec, self.parser)
 

@@ -130,3 +130,36 @@ def test_a_list_collection_runs_one_instance_per_item(scenario):
     pat = scenario.as_user("pat", "practitioner")
     pat.start("run_collection_unset", {"reviewers": ["police", "health"]})
     assert [task.name for task in pat.inbox()] == ["Give a view on the referral"] * 2
+
+
+NON_BOOLEAN_CONDITION = supported(
+    "Gateways",
+    "A condition that gives something other than true or false",
+    "run_condition_not_boolean.bpmn",
+    "the error names the sequence flow and the value; Camunda says "
+    '"condition expression returns non-Boolean"',
+)
+
+
+@NON_BOOLEAN_CONDITION
+@pytest.mark.parametrize("value", ["mother", 1, None, ["child"]])
+def test_a_condition_that_is_not_true_or_false_fails_naming_the_flow(scenario, value):
+    deploy(scenario, NON_BOOLEAN_CONDITION)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match="not true or false") as failure:
+        pat.start("run_condition_not_boolean", {"risk_who": value})
+    assert failure.value.element_id == "someone_named"
+    assert "sequence flow 'someone_named'" in str(failure.value)
+    assert saved(scenario, ProcessInstance) == []
+    assert [error.element_id for error in recorded_errors(scenario)] == ["someone_named"]
+
+
+@NON_BOOLEAN_CONDITION
+@pytest.mark.parametrize(
+    ("value", "task"), [(True, "Assess the risk"), (False, "Ask the referrer who is at risk")]
+)
+def test_a_true_or_false_condition_routes_the_referral(scenario, value, task):
+    deploy(scenario, NON_BOOLEAN_CONDITION)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("run_condition_not_boolean", {"risk_who": value})
+    assert [row.name for row in pat.inbox()] == [task]

@@ -1,0 +1,51 @@
+"""Sequence-flow conditions as Camunda 7 judges them: true or false, and nothing else.
+
+Camunda fails the step with "condition expression returns non-Boolean" when a condition gives
+text, a number or nothing; SpiffWorkflow would take any truthy value. A condition that gives
+something else fails with a ProcessError naming the sequence flow and what it gave.
+"""
+
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn.specs.bpmn_task_spec import _BpmnCondition
+
+from ..errors import ProcessError
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+
+
+class BooleanCondition(_BpmnCondition):
+    """A flow's condition that must give true or false; ``flow_id`` names the flow."""
+
+    flow_id: str | None = None
+
+    def _matches(self, task):
+        value = super()._matches(task)
+        if isinstance(value, bool):
+            return value
+        gateway = task.task_spec.bpmn_id
+        raise ProcessError(
+            f"the condition {self.args[0]} of sequence flow '{self.flow_id}' leaving "
+            f"'{gateway}' gave {type(value).__name__} {value!r:.60}, not true or false "
+            "(Camunda: condition expression returns non-Boolean); write a comparison, "
+            "e.g. ${not empty name} or ${name == 'value'}",
+            self.flow_id or gateway,
+        )
+
+
+def boolean_conditions(process_node, task_specs) -> None:
+    """Make every flow condition among ``task_specs`` a BooleanCondition (in place)."""
+    for task_spec in task_specs:
+        for condition, target in getattr(task_spec, "cond_task_specs", ()):
+            if type(condition) is _BpmnCondition:
+                condition.__class__ = BooleanCondition
+                condition.flow_id = _flow_id(process_node, task_spec.name, target, condition)
+
+
+def _flow_id(process_node, source: str, target: str, condition) -> str | None:
+    for flow in process_node.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        if flow.get("sourceRef") == source and flow.get("targetRef") == target:
+            expression = flow.find(f"{{{BPMN_NS}}}conditionExpression")
+            if expression is None or (expression.text or "").strip() == condition.args[0]:
+                return flow.get("id")
+    return None
