@@ -163,3 +163,44 @@ def test_a_true_or_false_condition_routes_the_referral(scenario, value, task):
     pat = scenario.as_user("pat", "practitioner")
     pat.start("run_condition_not_boolean", {"risk_who": value})
     assert [row.name for row in pat.inbox()] == [task]
+
+
+RESOURCE_ASSIGNMENT = supported(
+    USER_TASKS,
+    "BPMN humanPerformer and potentialOwner (user(...), group(...), plain names are groups)",
+    "run_potential_owner.bpmn",
+)
+
+
+def inbox_names(person) -> list[str]:
+    """The names of the tasks in ``person``'s inbox."""
+    return [task.name for task in person.inbox()]
+
+
+@RESOURCE_ASSIGNMENT
+def test_potential_owners_and_the_human_performer_decide_whose_inbox_a_task_reaches(scenario):
+    deploy(scenario, RESOURCE_ASSIGNMENT)
+    pat = scenario.as_user("pat", "practitioner")
+    mo = scenario.as_user("mo", "manager")
+    pc = scenario.as_user("pc", "police")
+    pat.start("run_potential_owner", {"lead_agency": "police", "chair": "cy"})
+    assert inbox_names(pat) == [] and inbox_names(mo) == ["Triage the concern"]
+    [triage] = mo.inbox()
+    assert triage.candidate_groups == ["manager", "lead"] and triage.assignee is None
+    mo.complete("Triage the concern")
+    [strategy] = pc.inbox()
+    assert strategy.candidate_users == ["sam"] and strategy.candidate_groups == ["police"]
+    assert inbox_names(scenario.as_user("sam")) == ["Hold the strategy discussion"]
+    assert inbox_names(mo) == [] and inbox_names(pat) == []
+    pc.complete("Hold the strategy discussion")
+    [record] = scenario.as_user("cy").inbox()
+    assert record.name == "Record the outcome" and record.assignee == "cy"
+    assert inbox_names(pc) == []
+
+
+@RESOURCE_ASSIGNMENT
+def test_a_task_with_potential_owners_is_not_warned_about_as_offered_to_nobody():
+    from engine.deploy_warnings import deploy_warnings
+
+    warnings = deploy_warnings([resource_of(RESOURCE_ASSIGNMENT)])
+    assert [w for w in warnings if "reaches nobody's inbox" in w.message] == []
