@@ -204,3 +204,49 @@ def test_a_task_with_potential_owners_is_not_warned_about_as_offered_to_nobody()
 
     warnings = deploy_warnings([resource_of(RESOURCE_ASSIGNMENT)])
     assert [w for w in warnings if "reaches nobody's inbox" in w.message] == []
+
+
+@ASSIGNEE_UNSET
+def test_the_api_answers_422_naming_the_task_that_could_not_open(app, api):
+    from webapp import engine_of
+
+    engine = engine_of(app)
+    engine.deploy([resource_of(ASSIGNEE_UNSET)], deployed_by="owner")
+    engine.start("run_assignee_unset", {"manager": "mo"})
+    [task] = api("GET", "/api/v1/tasks", "mo").get_json()["tasks"]
+    response = api("POST", f"/api/v1/tasks/{task['id']}/complete", "mo", json={"variables": {}})
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and error["code"] == "process_error"
+    assert error["details"]["element_id"] == "hold_strategy_discussion"
+    assert "unknown variable 'lead_agency'" in error["message"]
+    assert [t["name"] for t in api("GET", "/api/v1/tasks", "mo").get_json()["tasks"]] == [
+        "Review the referral"
+    ]
+
+
+PRIORITY_NOT_A_NUMBER = supported(
+    USER_TASKS,
+    "A priority expression that gives no whole number",
+    "run_priority_not_number.bpmn",
+    "the error names the task and the value; Camunda says the priority is not an Integer",
+)
+
+
+@PRIORITY_NOT_A_NUMBER
+@pytest.mark.parametrize("urgency", ["high", True, [1]])
+def test_a_priority_that_is_not_a_whole_number_fails_naming_the_task(scenario, urgency):
+    deploy(scenario, PRIORITY_NOT_A_NUMBER)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match="camunda:priority") as failure:
+        pat.start("run_priority_not_number", {"urgency": urgency})
+    assert failure.value.element_id == "chase_report"
+    assert saved(scenario, ProcessInstance) == []
+
+
+@PRIORITY_NOT_A_NUMBER
+@pytest.mark.parametrize(("urgency", "priority"), [(80, 80), ("70", 70), (2.5, 2), (None, 50)])
+def test_a_whole_number_priority_is_the_tasks_priority(scenario, urgency, priority):
+    deploy(scenario, PRIORITY_NOT_A_NUMBER)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("run_priority_not_number", {"urgency": urgency})
+    assert [task.priority for task in pat.inbox()] == [priority]
