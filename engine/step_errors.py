@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .dialect.source_lines import source_line
 from .errors import ProcessError
 
 # Python errors a broken diagram or unexpected data can raise from inside SpiffWorkflow.
@@ -19,10 +20,11 @@ STEP_FAILURES = (SpiffWorkflowException, TypeError, KeyError, AttributeError, Va
 
 
 def process_error_from(error: Exception, task=None) -> ProcessError:
-    """A ProcessError with the failing element (from the error or ``task``) and line."""
+    """A ProcessError with the failing element (from the error or ``task``) and the line of
+    the file it is written on."""
     task = getattr(error, "task", None) or task
     element = task.task_spec.bpmn_id if task is not None else getattr(error, "task_id", None)
-    line = getattr(error, "line_number", None) or None
+    line = source_line(task.task_spec) if task is not None else None
     message = str(error) if isinstance(error, SpiffWorkflowException) else _describe(error)
     notes = getattr(error, "notes", None) or getattr(error, "__notes__", None)
     if notes:

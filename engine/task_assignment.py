@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .dialect.source_lines import source_line
 from .dialect.timers import resolve_deadline
 from .dialect.user_tasks import AssignableUserTask
 from .errors import ProcessError
@@ -36,7 +37,7 @@ def evaluate_assignment(task, now: datetime) -> dict[str, Any]:
         return resolve_deadline(value(text), now, engine.calendar) if text else None
 
     groups = _names(value(assignment.candidate_groups)) or _names(assignment.lane)
-    priority = _priority(value(assignment.priority), assignment.priority, spec.bpmn_id)
+    priority = _priority(value(assignment.priority), assignment.priority, spec)
     return {
         "assignee": _name(value(assignment.assignee)) if assignment.assignee else None,
         "candidate_groups": groups,
@@ -47,7 +48,7 @@ def evaluate_assignment(task, now: datetime) -> dict[str, Any]:
     }
 
 
-def _priority(value: Any, text: str | None, element_id: str) -> int:
+def _priority(value: Any, text: str | None, spec) -> int:
     """Camunda's rule: a number (its whole part) or text that reads as a whole number."""
     if value is None or value == "":
         return DEFAULT_PRIORITY
@@ -57,7 +58,8 @@ def _priority(value: Any, text: str | None, element_id: str) -> int:
         return int(value)
     raise ProcessError(
         f"camunda:priority {text} gave {type(value).__name__} {value!r:.60}, not a whole number",
-        element_id,
+        spec.bpmn_id,
+        source_line(spec),
     )
 
 

@@ -18,6 +18,7 @@ class BooleanCondition(_BpmnCondition):
     """A flow's condition that must give true or false; ``flow_id`` names the flow."""
 
     flow_id: str | None = None
+    flow_line: int | None = None
 
     def _matches(self, task):
         value = super()._matches(task)
@@ -30,6 +31,7 @@ class BooleanCondition(_BpmnCondition):
             "(Camunda: condition expression returns non-Boolean); write a comparison, "
             "e.g. ${not empty name} or ${name == 'value'}",
             self.flow_id or gateway,
+            self.flow_line,
         )
 
 
@@ -39,13 +41,15 @@ def boolean_conditions(process_node, task_specs) -> None:
         for condition, target in getattr(task_spec, "cond_task_specs", ()):
             if type(condition) is _BpmnCondition:
                 condition.__class__ = BooleanCondition
-                condition.flow_id = _flow_id(process_node, task_spec.name, target, condition)
+                flow = _flow(process_node, task_spec.name, target, condition)
+                if flow is not None:
+                    condition.flow_id, condition.flow_line = flow.get("id"), flow.sourceline
 
 
-def _flow_id(process_node, source: str, target: str, condition) -> str | None:
+def _flow(process_node, source: str, target: str, condition):
     for flow in process_node.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         if flow.get("sourceRef") == source and flow.get("targetRef") == target:
             expression = flow.find(f"{{{BPMN_NS}}}conditionExpression")
             if expression is None or (expression.text or "").strip() == condition.args[0]:
-                return flow.get("id")
+                return flow
     return None

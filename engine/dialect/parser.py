@@ -44,6 +44,7 @@ from .messages import message_definition, start_at_once
 from .multi_instance import CollectionByName, bound_instances
 from .scoped_events import declaration_of, scoped
 from .signals import BroadcastSignalEventDefinition, SignalEndEvents
+from .source_lines import keep_source_lines
 from .start_events import ChosenStartEvent
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
@@ -165,6 +166,7 @@ class DialectProcessParser(ProcessParser):
         super().add_tasks()
         bound_instances(self.spec.task_specs.values())
         boolean_conditions(self.node, self.spec.task_specs.values())
+        keep_source_lines(self.node, self.spec.task_specs.values())
         attach_parameters(self.node, self.spec.task_specs.values())
         arm_event_subprocesses(self.spec, self.parser)
 

@@ -42,10 +42,11 @@ def test_starting_without_the_assignee_variable_fails_and_saves_nothing(scenario
     pat = scenario.as_user("pat", "practitioner")
     with pytest.raises(ProcessError, match="unknown variable 'manager'") as failure:
         pat.start("run_assignee_unset", {})
-    assert failure.value.element_id == "review_referral"
+    assert failure.value.element_id == "review_referral" and failure.value.line == 6
     assert saved(scenario, ProcessInstance) == [] and saved(scenario, HumanTask) == []
     [error] = recorded_errors(scenario)
     assert error.element_id == "review_referral" and "manager" in error.details["message"]
+    assert error.details["line"] == 6
 
 
 @ASSIGNEE_UNSET
@@ -119,7 +120,7 @@ def test_a_collection_that_is_not_a_list_fails_the_start_naming_the_activity(
     pat = scenario.as_user("pat", "practitioner")
     with pytest.raises(ProcessError, match=problem) as failure:
         pat.start("run_collection_unset", variables)
-    assert failure.value.element_id == "give_view"
+    assert failure.value.element_id == "give_view" and failure.value.line == 6
     assert saved(scenario, ProcessInstance) == []
     assert [error.element_id for error in recorded_errors(scenario)] == ["give_view"]
 
@@ -148,7 +149,7 @@ def test_a_condition_that_is_not_true_or_false_fails_naming_the_flow(scenario, v
     pat = scenario.as_user("pat", "practitioner")
     with pytest.raises(ProcessError, match="not true or false") as failure:
         pat.start("run_condition_not_boolean", {"risk_who": value})
-    assert failure.value.element_id == "someone_named"
+    assert failure.value.element_id == "someone_named" and failure.value.line == 7
     assert "sequence flow 'someone_named'" in str(failure.value)
     assert saved(scenario, ProcessInstance) == []
     assert [error.element_id for error in recorded_errors(scenario)] == ["someone_named"]
@@ -239,7 +240,7 @@ def test_a_priority_that_is_not_a_whole_number_fails_naming_the_task(scenario, u
     pat = scenario.as_user("pat", "practitioner")
     with pytest.raises(ProcessError, match="camunda:priority") as failure:
         pat.start("run_priority_not_number", {"urgency": urgency})
-    assert failure.value.element_id == "chase_report"
+    assert failure.value.element_id == "chase_report" and failure.value.line == 6
     assert saved(scenario, ProcessInstance) == []
 
 
