@@ -251,3 +251,19 @@ def test_a_whole_number_priority_is_the_tasks_priority(scenario, urgency, priori
     pat = scenario.as_user("pat", "practitioner")
     pat.start("run_priority_not_number", {"urgency": urgency})
     assert [task.priority for task in pat.inbox()] == [priority]
+
+
+@ASSIGNEE_UNSET
+def test_the_task_page_shows_the_practitioner_why_the_task_could_not_be_completed(app, web):
+    from webapp import engine_of
+
+    engine = engine_of(app)
+    engine.deploy([resource_of(ASSIGNEE_UNSET)], deployed_by="owner")
+    engine.start("run_assignee_unset", {"manager": "mo"})
+    mo = web("mo")
+    task_id = mo.task_id("Review the referral")
+    response = mo.post(f"/tasks/{task_id}", data={"action": "complete"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Traceback" not in page
+    assert "unknown variable &#39;lead_agency&#39;" in page
+    assert mo.task_id("Review the referral") == task_id
