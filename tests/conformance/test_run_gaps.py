@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import ProcessError
-from engine.models import AuditEvent, HumanTask, ProcessInstance
+from engine.models import AuditEvent, HumanTask, ProcessInstance, Timer
 
 from .catalogue import supported
 from .support import deploy, resource_of
@@ -267,3 +267,25 @@ def test_the_task_page_shows_the_practitioner_why_the_task_could_not_be_complete
     assert response.status_code == 422 and "Traceback" not in page
     assert "unknown variable &#39;lead_agency&#39;" in page
     assert mo.task_id("Review the referral") == task_id
+
+
+TIMER_INTO_UNASSIGNABLE = supported(
+    USER_TASKS,
+    "A timer leading to a task whose assignee reads a variable that is not set",
+    "run_timer_then_unassignable.bpmn",
+    "the failed timer is retried with a growing delay and the error recorded naming the task; "
+    "Camunda retries the job three times, then raises an incident",
+)
+
+
+@TIMER_INTO_UNASSIGNABLE
+def test_a_timer_that_cannot_open_the_next_task_is_recorded_and_kept(scenario, clock):
+    deploy(scenario, TIMER_INTO_UNASSIGNABLE)
+    scenario.as_user("pat", "practitioner").start("run_timer_then_unassignable", {})
+    clock.advance(days=8)
+    assert scenario.engine.fire_due_timers() == 0
+    [error] = recorded_errors(scenario)
+    assert error.element_id == "chase_request" and "caseworker" in error.details["message"]
+    [timer] = saved(scenario, Timer)
+    assert timer.attempts == 1 and "caseworker" in timer.last_error
+    assert saved(scenario, HumanTask) == []
