@@ -289,3 +289,23 @@ def test_a_timer_that_cannot_open_the_next_task_is_recorded_and_kept(scenario, c
     [timer] = saved(scenario, Timer)
     assert timer.attempts == 1 and "caseworker" in timer.last_error
     assert saved(scenario, HumanTask) == []
+
+
+INCLUSIVE_NON_BOOLEAN = supported(
+    "Gateways",
+    "An inclusive gateway's condition that gives something other than true or false",
+    "run_inclusive_condition_not_boolean.bpmn",
+    "the error names the sequence flow and the value; Camunda says "
+    '"condition expression returns non-Boolean"',
+)
+
+
+@INCLUSIVE_NON_BOOLEAN
+def test_an_inclusive_condition_that_is_not_true_or_false_fails_naming_the_flow(scenario):
+    deploy(scenario, INCLUSIVE_NON_BOOLEAN)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match="not true or false") as failure:
+        pat.start("run_inclusive_condition_not_boolean", {"police_contact": "DC Jones"})
+    assert failure.value.element_id == "police_named" and failure.value.line == 7
+    pat.start("run_inclusive_condition_not_boolean", {"police_contact": True})
+    assert sorted(inbox_names(pat)) == ["Tell health", "Tell the police"]
