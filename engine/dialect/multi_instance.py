@@ -149,7 +149,15 @@ class CamundaLoopVariables:
         if self.condition is None or not my_task.internal_data.get("merged"):
             return False
         context = instance_counts(self, my_task)
-        return my_task.workflow.script_engine.evaluate(my_task, self.condition, context)
+        value = my_task.workflow.script_engine.evaluate(my_task, self.condition, context)
+        if not isinstance(value, bool):
+            raise WorkflowTaskException(
+                f"the completionCondition {self.condition} gave {type(value).__name__} "
+                f"{value!r:.60}, not true or false (Camunda: condition expression returns "
+                "non-Boolean)",
+                task=my_task,
+            )
+        return value
 
 
 _BOUNDED: dict[type, type] = {}

@@ -309,3 +309,23 @@ def test_an_inclusive_condition_that_is_not_true_or_false_fails_naming_the_flow(
     assert failure.value.element_id == "police_named" and failure.value.line == 7
     pat.start("run_inclusive_condition_not_boolean", {"police_contact": True})
     assert sorted(inbox_names(pat)) == ["Tell health", "Tell the police"]
+
+
+COMPLETION_NON_BOOLEAN = supported(
+    "Multi-instance",
+    "A completionCondition that gives something other than true or false",
+    "run_completion_condition_not_boolean.bpmn",
+    "the error names the activity and the value; Camunda says "
+    '"condition expression returns non-Boolean"',
+)
+
+
+@COMPLETION_NON_BOOLEAN
+def test_a_completion_condition_that_is_not_true_or_false_fails_the_completion(scenario):
+    deploy(scenario, COMPLETION_NON_BOOLEAN)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("run_completion_condition_not_boolean", {"agencies": ["police", "health"]})
+    with pytest.raises(ProcessError, match="not true or false") as failure:
+        pat.complete("Return the agency check")
+    assert failure.value.element_id == "return_check"
+    assert inbox_names(pat) == ["Return the agency check"] * 2
