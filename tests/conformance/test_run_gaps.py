@@ -329,3 +329,24 @@ def test_a_completion_condition_that_is_not_true_or_false_fails_the_completion(s
         pat.complete("Return the agency check")
     assert failure.value.element_id == "return_check"
     assert inbox_names(pat) == ["Return the agency check"] * 2
+
+
+SEQUENTIAL_COLLECTION = supported(
+    "Multi-instance",
+    "Sequential camunda:collection (a bare variable name) that is not set, or is not a list",
+    "run_sequential_collection_unset.bpmn",
+    "the error names the variable where Camunda says "
+    '"Unknown property used in expression" / "is not a Collection"',
+)
+
+
+@SEQUENTIAL_COLLECTION
+@pytest.mark.parametrize("variables", [{}, {"reviewers": "police"}])
+def test_a_sequential_collection_that_is_not_a_list_fails_naming_the_activity(scenario, variables):
+    deploy(scenario, SEQUENTIAL_COLLECTION)
+    pat = scenario.as_user("pat", "practitioner")
+    with pytest.raises(ProcessError, match="the variable 'reviewers' is") as failure:
+        pat.start("run_sequential_collection_unset", variables)
+    assert failure.value.element_id == "give_view" and failure.value.line == 6
+    pat.start("run_sequential_collection_unset", {"reviewers": ["police", "health"]})
+    assert inbox_names(pat) == ["Give a view on the referral"]
