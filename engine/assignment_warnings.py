@@ -11,6 +11,7 @@ from lxml import etree
 
 from .agencies import AGENCIES, ROLES
 from .dialect.lanes import lanes_are_groups
+from .dialect.resource_assignment import resource_assignment
 from .errors import Problem
 from .validation import NS, problem_at
 
@@ -34,9 +35,7 @@ def assignment_warnings(tree: etree._Element, filename: str) -> list[Problem]:
     lane_of = _lanes(tree)
     warnings = []
     for task in tree.iterfind(".//bpmn:userTask", NS):
-        if any(
-            (task.get(f"{{{NS['camunda']}}}{name}") or "").strip() for name in CANDIDATE_ATTRIBUTES
-        ):
+        if _offered(task):
             continue
         lane = lane_of.get(task.get("id"))
         if lane is None or not lanes_are_groups(task):
@@ -54,6 +53,14 @@ def assignment_warnings(tree: etree._Element, filename: str) -> list[Problem]:
                 )
             )
     return warnings
+
+
+def _offered(task: etree._Element) -> bool:
+    """Whether the task names an assignee or candidates (Camunda's or BPMN's own way)."""
+    camunda = (task.get(f"{{{NS['camunda']}}}{name}") for name in CANDIDATE_ATTRIBUTES)
+    return any((value or "").strip() for value in camunda) or any(
+        resource_assignment(task).__dict__.values()
+    )
 
 
 def _lanes(tree: etree._Element) -> dict[str, etree._Element]:

@@ -8,7 +8,6 @@ After every step the READY user tasks become ``human_task`` rows, WAITING timers
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -20,12 +19,9 @@ from notifications.outbox import GROUP, USER
 from .audit import record
 from .decision_pages.positions import position_of
 from .dialect.conventions import is_urgent
-from .dialect.timers import resolve_deadline
-from .dialect.user_tasks import AssignableUserTask
 from .disclosure.holders import holder_of
 from .effects import notify
 from .escalation import escalation_of
-from .expressions import is_expression
 from .models import (
     ACTIVE_TASK_STATES,
     CANCELLED,
@@ -38,9 +34,9 @@ from .models import (
     Timer,
 )
 from .signal_index import sync_signal_subscriptions
+from .step_errors import failing_as_process_error
+from .task_assignment import evaluate_assignment
 from .waits import waiting_events
-
-DEFAULT_PRIORITY = 50
 
 
 def sync_indexes(
@@ -138,7 +134,8 @@ def _open_new(session, instance, ready: list, now, actor) -> None:
 
 def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask:
     spec = task.task_spec
-    attributes = evaluate_assignment(task, now)
+    with failing_as_process_error(task):
+        attributes = evaluate_assignment(task, now)
     row = HumanTask(
         instance_id=instance.id,
         spiff_task_id=str(task.id),
@@ -203,51 +200,6 @@ def set_offered(session: Session, task_id: int, offered: bool) -> None:
     session.execute(
         update(TaskCandidate).where(TaskCandidate.human_task_id == task_id).values(offered=offered)
     )
-
-
-def evaluate_assignment(task, now: datetime) -> dict[str, Any]:
-    """Assignee, candidates, due/follow-up dates and priority, evaluated on the task's data."""
-    spec = task.task_spec
-    assignment = getattr(spec, "assignment", None)
-    if not isinstance(spec, AssignableUserTask) or assignment is None:
-        return {
-            "assignee": None,
-            "candidate_groups": [],
-            "candidate_users": [],
-            "due_at": None,
-            "follow_up_at": None,
-            "priority": DEFAULT_PRIORITY,
-        }
-    engine = task.workflow.script_engine
-
-    def value(text):
-        return engine.evaluate(task, text) if is_expression(text) else text
-
-    def moment(text):
-        return resolve_deadline(value(text), now, engine.calendar) if text else None
-
-    groups = _names(value(assignment.candidate_groups)) or _names(assignment.lane)
-    priority = value(assignment.priority)
-    return {
-        "assignee": _name(value(assignment.assignee)) if assignment.assignee else None,
-        "candidate_groups": groups,
-        "candidate_users": _names(value(assignment.candidate_users)),
-        "due_at": moment(assignment.due_date),
-        "follow_up_at": moment(assignment.follow_up_date),
-        "priority": int(priority) if priority not in (None, "") else DEFAULT_PRIORITY,
-    }
-
-
-def _name(value: Any) -> str | None:
-    """One user id; an expression that gives nothing (``${var('sharer')}``) leaves it open."""
-    return str(value).strip() or None if value is not None else None
-
-
-def _names(value: Any) -> list[str]:
-    if value is None:
-        return []
-    items = value if isinstance(value, list | tuple | set) else str(value).split(",")
-    return [str(item).strip() for item in items if str(item).strip()]
 
 
 def _sync_timers(session, instance, wanted) -> None:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,10 +26,11 @@ from .dialect.conventions import Effect, effect_of
 from .dialect.script_engine import ExpressionScriptEngine
 from .dialect.serializer import StateSerializer
 from .effects import apply_effects, notify
-from .errors import InstanceNotRunning, NotFound, ProcessError, StaleInstance
+from .errors import InstanceNotRunning, NotFound, StaleInstance
 from .indexing import sync_indexes
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
 from .signal_index import queue_thrown_signals
+from .step_errors import failing_as_process_error
 from .workdays import WorkingDayCalendar
 
 # Tasks one advance may complete before it must wait; a loop with no wait in it stops here.
@@ -198,14 +199,5 @@ def spiff_task(workflow: BpmnWorkflow, spiff_task_id: str):
 
 def run_safely(workflow: BpmnWorkflow, step, *args, **kwargs):
     """Run a SpiffWorkflow call, turning its errors into ProcessError with element and line."""
-    try:
+    with failing_as_process_error():
         return step(*args, **kwargs)
-    except SpiffWorkflowException as error:
-        task = getattr(error, "task", None)
-        element = task.task_spec.bpmn_id if task is not None else getattr(error, "task_id", None)
-        line = getattr(error, "line_number", None) or None
-        message = str(error)
-        notes = getattr(error, "notes", None) or getattr(error, "__notes__", None)
-        if notes:
-            message += " (" + "; ".join(notes) + ")"
-        raise ProcessError(message, element, line) from error

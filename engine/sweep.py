@@ -18,7 +18,7 @@ from .clock import Clock
 from .db import Database, claiming
 from .errors import EngineError
 from .models import RUNNING, ProcessInstance, Timer
-from .runtime import InstanceRuntime
+from .runtime import InstanceRuntime, run_safely
 
 log = logging.getLogger(__name__)
 SYSTEM = "system:timer"
@@ -76,7 +76,7 @@ class TimerSweep:
                     session.delete(timer)
                 return 0
             workflow = self.runtime.load(session, instance)
-            workflow.refresh_timers()
+            run_safely(workflow, workflow.refresh_timers)
             for timer in due:
                 record(
                     session,
@@ -107,5 +107,10 @@ class TimerSweep:
                 SYSTEM,
                 now,
                 instance=instance,
-                details={"message": str(error), "during": "timer"},
+                element_id=getattr(error, "element_id", None),
+                details={
+                    "message": str(error),
+                    "line": getattr(error, "line", None),
+                    "during": "timer",
+                },
             )

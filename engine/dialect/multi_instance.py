@@ -88,15 +88,37 @@ def check_cardinality(my_task, expression: str) -> None:
         )
 
 
+def check_collection(my_task, name: str) -> None:
+    """Stop with a clear error unless ``camunda:collection`` names a list, as Camunda 7 fails
+    on an unset variable or a value that is not a Collection (text is not split into letters)."""
+    if name not in my_task.data:
+        raise WorkflowTaskException(
+            f"camunda:collection: the variable '{name}' is not set; the multi-instance "
+            "activity needs a list to run over",
+            task=my_task,
+        )
+    value = my_task.data[name]
+    if not isinstance(value, list | tuple):
+        raise WorkflowTaskException(
+            f"camunda:collection: the variable '{name}' is {type(value).__name__} "
+            f"{value!r:.60}, not a list; the multi-instance activity needs a list to run over",
+            task=my_task,
+        )
+
+
 class CamundaLoopVariables:
     """A multi-instance activity whose instances and completion condition see Camunda's loop
     variables; the completion condition is evaluated over the process variables as they are
     after each instance completes."""
 
     def _update_hook(self, my_task):
-        if self.cardinality is not None and not my_task.has_state(TaskState.WAITING):
-            my_task._inherit_data()
-            check_cardinality(my_task, self.cardinality)
+        if not my_task.has_state(TaskState.WAITING):
+            if self.cardinality is not None:
+                my_task._inherit_data()
+                check_cardinality(my_task, self.cardinality)
+            elif (collection := self.data_input or self.data_output) is not None:
+                my_task._inherit_data()
+                check_collection(my_task, collection.bpmn_id)
         return super()._update_hook(my_task)
 
     def create_child(self, my_task, item, key_or_index=None):
@@ -127,7 +149,15 @@ class CamundaLoopVariables:
         if self.condition is None or not my_task.internal_data.get("merged"):
             return False
         context = instance_counts(self, my_task)
-        return my_task.workflow.script_engine.evaluate(my_task, self.condition, context)
+        value = my_task.workflow.script_engine.evaluate(my_task, self.condition, context)
+        if not isinstance(value, bool):
+            raise WorkflowTaskException(
+                f"the completionCondition {self.condition} gave {type(value).__name__} "
+                f"{value!r:.60}, not true or false (Camunda: condition expression returns "
+                "non-Boolean)",
+                task=my_task,
+            )
+        return value
 
 
 _BOUNDED: dict[type, type] = {}

@@ -30,6 +30,7 @@ from ..disclosure.holders import declared_holder
 from ..inputs.timescales import declared_timescales
 from .boundary_events import CamundaBoundaryEvent
 from .call_activities import MappedCallActivity, MappedCallActivityParser
+from .conditions import boolean_conditions
 from .conventions import ConventionTask, ConventionTaskParser
 from .event_subprocesses import (
     EventSubprocess,
@@ -46,6 +47,7 @@ from .pass_through import LinkThrowing, PassThroughManualTask, PassThroughTask
 from .scoped_events import declaration_of, scoped
 from .script_results import ResultScriptTask, ResultScriptTaskParser
 from .signals import BroadcastSignalEventDefinition, SignalEndEvents
+from .source_lines import keep_source_lines
 from .start_events import ChosenStartEvent
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
 from .user_tasks import AssignableUserTask, AssignableUserTaskParser
@@ -166,6 +168,8 @@ class DialectProcessParser(ProcessParser):
     def add_tasks(self):
         super().add_tasks()
         bound_instances(self.spec.task_specs.values())
+        boolean_conditions(self.node, self.spec.task_specs.values())
+        keep_source_lines(self.node, self.spec.task_specs.values())
         attach_parameters(self.node, self.spec.task_specs.values())
         arm_event_subprocesses(self.spec, self.parser)
 

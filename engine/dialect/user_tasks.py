@@ -10,6 +10,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from .io_mappings import LocalParameters
 from .lanes import lanes_are_groups
 from .multi_instance import CAMUNDA_NS, CollectionByName
+from .resource_assignment import resource_assignment
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,18 @@ class AssignableUserTaskParser(CollectionByName, CamundaUserTaskParser):
         return value.strip() if value and value.strip() else None
 
     def _assignment(self) -> TaskAssignment:
+        standard = resource_assignment(self.node)  # Camunda's attributes come first
         return TaskAssignment(
-            assignee=self._camunda("assignee"),
-            candidate_groups=self._camunda("candidateGroups"),
-            candidate_users=self._camunda("candidateUsers"),
+            assignee=self._camunda("assignee") or standard.assignee,
+            candidate_groups=_joined(self._camunda("candidateGroups"), standard.candidate_groups),
+            candidate_users=_joined(self._camunda("candidateUsers"), standard.candidate_users),
             due_date=self._camunda("dueDate"),
             follow_up_date=self._camunda("followUpDate"),
             priority=self._camunda("priority"),
             lane=self.lane if lanes_are_groups(self.node) else None,
         )
+
+
+def _joined(*lists: str | None) -> str | None:
+    """Comma-separated names from several sources, or None when there are none."""
+    return ", ".join(text for text in lists if text) or None

@@ -29,7 +29,7 @@ _RUN = (
     "compensateEventDefinition", "cancelEventDefinition", "terminateEventDefinition",
     "linkEventDefinition", "message", "signal", "error", "escalation",
     "multiInstanceLoopCharacteristics", "loopCardinality", "completionCondition",
-    "formalExpression",
+    "formalExpression", "humanPerformer", "potentialOwner", "resourceAssignmentExpression",
 )  # fmt: skip
 # refused by engine.sandbox.diagram_checks with their own messages (and what they hold)
 _REFUSED_ELSEWHERE = (
@@ -55,9 +55,6 @@ BPMN_ELEMENTS: dict[str, str | None] = {
     "dataOutputAssociation": "in JoinedUp's engine a data association moves variables into and "
     "out of data objects, which Camunda 7 ignores; remove the association (data objects and "
     "stores alone are fine as notes)",
-    "humanPerformer": "set camunda:assignee on the user task instead",
-    "potentialOwner": "set camunda:candidateGroups or camunda:candidateUsers on the user task "
-    "instead",
 }
 
 _ASYNC_CAPABLE = (

@@ -45,12 +45,6 @@ refused(
     "pal_form_handler_class.bpmn",
     f"camunda:formHandlerClass {NOT_SUPPORTED}: a Java form handler cannot run here",
 )
-refused(
-    TASKS,
-    "User task offered by BPMN resource assignment (potentialOwner)",
-    "pal_potential_owner.bpmn",
-    f"bpmn:potentialOwner {NOT_SUPPORTED}: set camunda:candidateGroups",
-)
 for diagram, kind in (
     ("pal_conditional_catch.bpmn", "intermediate catch event"),
     ("pal_conditional_boundary.bpmn", "boundary event"),
