@@ -52,7 +52,9 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .extension_checks import check_extensions as _extensions
     from .involvement.conventions import check_properties as _involvement
     from .message_checks import check_messages as _messages
+    from .reference_checks import check_references as _references
     from .start_event_checks import check_start_events_and_signals as _start_events
+    from .structure_checks import check_structure as _structure
     from .subprocess_checks import check_elements as _subprocesses
 
     checks = (
@@ -74,6 +76,8 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _messages,
         _start_events,
         _subprocesses,
+        _structure,
+        _references,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

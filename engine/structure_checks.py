@@ -1,0 +1,145 @@
+"""Deploy checks for a diagram's shape: ids, start and end events, sequence flows and data stores.
+
+SpiffWorkflow refuses (or mis-runs) these with internal messages and no line; we refuse them
+first, naming the element, its line and what to change in Camunda Modeler.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from lxml import etree
+
+from .errors import Problem
+from .validation import NS, problem_at
+
+RESERVED_IDS = ("Start", "End")  # SpiffWorkflow's own task names in every process
+FLOW_NODES = (
+    "task",
+    "userTask",
+    "serviceTask",
+    "scriptTask",
+    "sendTask",
+    "receiveTask",
+    "manualTask",
+    "businessRuleTask",
+    "callActivity",
+    "subProcess",
+)
+EVENT_SUBPROCESS = "bpmn:subProcess[@triggeredByEvent='true']"
+
+
+def check_structure(tree: etree._Element, filename: str) -> list[Problem]:
+    """Every id, start/end, sequence-flow and data-store problem in one BPMN document."""
+    checks = (
+        _reserved_ids,
+        _duplicate_ids,
+        _missing_starts,
+        _subprocesses_without_end,
+        _implicit_forks,
+        _event_subprocess_flows,
+        _data_stores,
+    )
+    return [problem for check in checks for problem in check(tree, filename)]
+
+
+def _reserved_ids(tree, filename) -> Iterator[Problem]:
+    for process in tree.iterfind("bpmn:process", NS):
+        reserved = (*RESERVED_IDS, f"{process.get('id')}.EndJoin")
+        for element in process.iter(f"{{{NS['bpmn']}}}*"):
+            if element.get("id") in reserved:
+                yield problem_at(
+                    filename,
+                    element,
+                    f"the id '{element.get('id')}' is reserved here: rename the element in "
+                    "Camunda Modeler (Id, in its properties), e.g. to 'StartEvent_1'",
+                )
+
+
+def _duplicate_ids(tree, filename) -> Iterator[Problem]:
+    # a process may share its id with one of its elements: SpiffWorkflow keeps them apart
+    processes = tree.findall("bpmn:process", NS)
+    elements = [e for e in tree.iter(f"{{{NS['bpmn']}}}*") if e.get("id") and e not in processes]
+    counts = Counter(e.get("id") for e in elements)
+    reported = set()
+    for element in elements:
+        element_id = element.get("id")
+        if counts[element_id] > 1 and element_id not in reported:
+            reported.add(element_id)
+            yield problem_at(
+                filename,
+                element,
+                f"the id '{element_id}' is used by {counts[element_id]} elements: every "
+                "element needs its own id",
+            )
+
+
+def _missing_starts(tree, filename) -> Iterator[Problem]:
+    scopes = [p for p in tree.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
+    scopes += [
+        s for s in tree.iterfind(".//bpmn:subProcess", NS) if s.get("triggeredByEvent") != "true"
+    ]
+    for scope in scopes:
+        if scope.find("bpmn:startEvent", NS) is None:
+            what = "process" if etree.QName(scope).localname == "process" else "subprocess"
+            yield problem_at(
+                filename,
+                scope,
+                f"the {what} '{scope.get('id')}' has no start event: add a start event "
+                "where its work begins",
+            )
+
+
+def _subprocesses_without_end(tree, filename) -> Iterator[Problem]:
+    for subprocess in tree.iterfind(".//bpmn:subProcess", NS):
+        if subprocess.find("bpmn:endEvent", NS) is None:
+            yield problem_at(
+                filename,
+                subprocess,
+                f"the subprocess '{subprocess.get('id')}' has no end event: Camunda 7 ends it "
+                "after its last task, JoinedUp needs the end drawn; add an end event after "
+                "its last task",
+            )
+
+
+def _implicit_forks(tree, filename) -> Iterator[Problem]:
+    for scope in tree.iter(f"{{{NS['bpmn']}}}process", f"{{{NS['bpmn']}}}subProcess"):
+        flows = scope.findall("bpmn:sequenceFlow", NS)
+        for kind in FLOW_NODES:
+            for node in scope.iterfind(f"bpmn:{kind}", NS):
+                outgoing = [f for f in flows if f.get("sourceRef") == node.get("id")]
+                if len(outgoing) > 1:
+                    yield problem_at(
+                        filename,
+                        node,
+                        f"'{node.get('id')}' has {len(outgoing)} outgoing sequence flows: "
+                        "JoinedUp needs a gateway to split the flow; draw a parallel gateway "
+                        "after it (or an exclusive or inclusive gateway, to choose)",
+                    )
+
+
+def _event_subprocess_flows(tree, filename) -> Iterator[Problem]:
+    for subprocess in tree.iterfind(f".//{EVENT_SUBPROCESS}", NS):
+        own_id = subprocess.get("id")
+        scope = subprocess.getparent()
+        for flow in scope.iterfind("bpmn:sequenceFlow", NS):
+            if own_id in (flow.get("sourceRef"), flow.get("targetRef")):
+                yield problem_at(
+                    filename,
+                    flow,
+                    f"the sequence flow '{flow.get('id')}' connects the event subprocess "
+                    f"'{own_id}': an event subprocess starts from its own start event and "
+                    "takes no incoming or outgoing flow (Camunda 7 refuses this too)",
+                )
+
+
+def _data_stores(tree, filename) -> Iterator[Problem]:
+    for kind in ("dataStore", "dataStoreReference"):
+        for store in tree.iterfind(f".//bpmn:{kind}", NS):
+            yield problem_at(
+                filename,
+                store,
+                f"the data store '{store.get('name') or store.get('id')}' cannot be read or "
+                "written here: remove it (keep the data as process variables)",
+            )

@@ -1,0 +1,189 @@
+"""Deploy-time gaps found by running Camunda-written diagrams: each is refused naming the file,
+element and line with what to change, or (the old Activiti namespace) runs as Camunda 7 runs it.
+
+Camunda 7 reads ``xmlns:activiti="http://activiti.org/bpmn"`` as an alias of its own extension
+namespace, so ``activiti:assignee`` assigns and ``activiti:class`` needs Java, as the camunda:
+spelling does. What SpiffWorkflow's parser still raises becomes a problem naming the element and
+its line, never a Python exception.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from engine.parse_problems import parse_problem
+
+from .catalogue import refused, supported
+from .support import deploy, refusal_problems
+
+DEPLOYING, EVENTS, FLOWS, NAMESPACES = "Deploying", "Events", "Sequence flows", "Namespaces"
+
+ACTIVITI_ASSIGNEE = supported(
+    NAMESPACES,
+    "Old Activiti namespace (activiti:assignee, activiti:candidateGroups...)",
+    "gap_activiti_assignee.bpmn",
+    "read as camunda:, so everything refused in camunda: is refused in activiti: too",
+)
+refused(
+    NAMESPACES,
+    "activiti:class (Java delegate in the old namespace)",
+    "gap_activiti_class.bpmn",
+    "camunda:class (Java delegates, external tasks) cannot run here",
+)
+refused(
+    DEPLOYING,
+    "An element with the id 'Start' (or 'End')",
+    "gap_reserved_id_start.bpmn",
+    "the id 'Start' is reserved here: rename the element in Camunda Modeler",
+)
+refused(
+    DEPLOYING,
+    "Two elements with the same id",
+    "gap_duplicate_ids.bpmn",
+    "the id 'screen_referral' is used by 2 elements",
+)
+refused(
+    DEPLOYING,
+    "Executable process without a start event",
+    "gap_no_start_event.bpmn",
+    "has no start event: add a start event",
+)
+refused(
+    DEPLOYING,
+    "Data store (dataStoreReference)",
+    "gap_data_store.bpmn",
+    "the data store 'Case records' cannot be read or written here",
+)
+refused(
+    DEPLOYING,
+    "Invalid camunda:historyTimeToLive",
+    "gap_history_time_to_live.bpmn",
+    "history time to live 'six months' is not a number of days",
+)
+refused(
+    DEPLOYING,
+    "An expression opened with ${ and never closed",
+    "gap_unclosed_expression.bpmn",
+    "opens an expression with ${ but never closes it",
+)
+refused(
+    DEPLOYING,
+    "Embedded subprocess without an end event (Camunda ends it after its last task)",
+    "gap_subprocess_without_end.bpmn",
+    "has no end event: Camunda 7 ends it after its last task, JoinedUp needs the end drawn",
+)
+refused(
+    FLOWS,
+    "Task with several outgoing sequence flows (Camunda forks)",
+    "gap_task_two_outgoing_flows.bpmn",
+    "JoinedUp needs a gateway to split the flow",
+)
+refused(
+    FLOWS,
+    "Sequence flow into or out of an event subprocess",
+    "gap_flow_into_event_subprocess.bpmn",
+    "an event subprocess starts from its own start event and takes no incoming or outgoing flow",
+)
+refused(
+    FLOWS,
+    'Condition in another language (language="groovy", javascript, feel)',
+    "gap_condition_groovy.bpmn",
+    "a condition in groovy cannot run here",
+)
+refused(
+    EVENTS,
+    "errorRef naming no declared error",
+    "gap_error_ref_undeclared.bpmn",
+    "errorRef 'invalid_referral' names no error declared in this file",
+)
+refused(
+    EVENTS,
+    "messageRef with a namespace prefix (tns:...)",
+    "gap_message_ref_prefixed.bpmn",
+    "messageRef 'tns:consent_given' has a namespace prefix: write it as 'consent_given'",
+)
+refused(
+    EVENTS,
+    "Signal declared without an id",
+    "gap_signal_without_id.bpmn",
+    "the signal 'case-closed' has no id",
+)
+refused(
+    EVENTS,
+    "Two signals with the same name",
+    "gap_signal_duplicate_names.bpmn",
+    "two signals are named 'case-closed'",
+)
+refused(
+    EVENTS,
+    "Two signal start events for the same signal",
+    "gap_signal_start_twice.bpmn",
+    "wait for signal 'case_closed': keep one",
+)
+refused(
+    EVENTS,
+    "escalationRef naming no declared escalation",
+    "gap_escalation_ref_undeclared.bpmn",
+    "escalationRef 'no_access' names no escalation declared in this file",
+)
+refused(
+    EVENTS,
+    "Thrown escalation without an escalation code",
+    "gap_escalation_without_code.bpmn",
+    "a thrown escalation needs an escalation with a code",
+)
+refused(
+    EVENTS,
+    "Two escalation catches for the same code on one activity",
+    "gap_escalation_duplicate_catch.bpmn",
+    "2 events catch the same escalation (NO_ACCESS) on one activity",
+)
+refused(
+    EVENTS,
+    "Timer start event with a duration in timeDate",
+    "gap_timer_start_date_duration.bpmn",
+    "the timer start date 'PT5M' is not an ISO 8601 date or date-time",
+)
+
+
+@ACTIVITI_ASSIGNEE
+def test_activiti_assignee_and_candidate_groups_assign_as_camunda_ones_do(scenario):
+    deploy(scenario, ACTIVITI_ASSIGNEE)
+    pat = scenario.as_user("pat", "practitioner")
+    sam = scenario.as_user("sam", "practitioner")
+    pat.start("referral_activiti_assignee")
+    assert [t.name for t in sam.inbox()] == []
+    assert pat.task("Screen the referral").assignee == "pat"
+    pat.complete("Screen the referral")
+    assert [t.name for t in pat.inbox()] == []
+    sian = scenario.as_user("sian", "social-worker")
+    assert [t.name for t in sian.inbox()] == ["Plan the home visit"]
+
+
+def test_what_the_parser_raises_names_the_element_and_line_never_a_python_exception():
+    source = '<definitions>\n  <task id="visit" />\n</definitions>'
+    node = etree.fromstring(source).find("task")
+
+    def parse_a_task(node):
+        raise TypeError("f() got an unexpected keyword argument 'node'")
+
+    try:
+        parse_a_task(node)
+    except TypeError as error:
+        problem = parse_problem("visit.bpmn", source, error)
+    assert (problem.file, problem.element_id, problem.line) == ("visit.bpmn", "visit", 2)
+    assert "TypeError" not in problem.message and "keyword" not in problem.message
+    assert problem.message.startswith("this diagram could not be read here (at 'visit')")
+
+
+def test_each_refusal_names_only_its_own_problem(engine):
+    """The gap diagrams are small: each is refused for its own reason, not for another's."""
+    for diagram in ("gap_reserved_id_start.bpmn", "gap_timer_start_date_duration.bpmn"):
+        construct = next(c for c in _gap_constructs() if c.diagram == diagram)
+        assert len(refusal_problems(engine, construct)) == 1, diagram
+
+
+def _gap_constructs():
+    from .catalogue import CATALOGUE
+
+    return [c for c in CATALOGUE.values() if c.diagram.startswith("gap_")]
