@@ -22,7 +22,13 @@ ADVICE = {  # the start of SpiffWorkflow's message -> what to tell the process o
     "No start event found": "the process has no start event: add one",
     "Exactly one start event is required": "the subprocess needs exactly one none start event",
     "A multiinstance task must specify a cardinality or a collection": (
-        "the multi-instance activity needs a collection or a loop cardinality"
+        "the multi-instance activity needs a collection (camunda:collection) or a loop "
+        "cardinality: set one under Multi-instance in Camunda Modeler"
+    ),
+    "Non-default exclusive outgoing sequence flow without condition": (
+        "the sequence flow out of the exclusive gateway has no condition and is not its default "
+        "flow: give it a condition, or make it the default flow (Camunda 7 would take it "
+        "whenever the flows checked before it do not apply)"
     ),
     "Conditional event definition with missing condition": (
         "the conditional event has no condition: write one"

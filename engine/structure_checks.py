@@ -40,6 +40,8 @@ def check_structure(tree: etree._Element, filename: str) -> list[Problem]:
         _implicit_forks,
         _event_subprocess_flows,
         _data_stores,
+        _duplicate_link_catches,
+        _links_after_event_gateways,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 
@@ -143,3 +145,38 @@ def _data_stores(tree, filename) -> Iterator[Problem]:
                 f"the data store '{store.get('name') or store.get('id')}' cannot be read or "
                 "written here: remove it (keep the data as process variables)",
             )
+
+
+def _link_catches(scope) -> list:
+    path = "bpmn:intermediateCatchEvent[bpmn:linkEventDefinition]"
+    return scope.findall(path, NS)
+
+
+def _duplicate_link_catches(tree, filename) -> Iterator[Problem]:
+    for scope in tree.iter(f"{{{NS['bpmn']}}}process", f"{{{NS['bpmn']}}}subProcess"):
+        names = Counter()
+        for catch in _link_catches(scope):
+            name = catch.find("bpmn:linkEventDefinition", NS).get("name")
+            names[name] += 1
+            if names[name] == 2:
+                yield problem_at(
+                    filename,
+                    catch,
+                    f"two link catch events are named '{name}': a link throw must lead to one "
+                    "place; rename one (Camunda 7 refuses this too)",
+                )
+
+
+def _links_after_event_gateways(tree, filename) -> Iterator[Problem]:
+    for scope in tree.iter(f"{{{NS['bpmn']}}}process", f"{{{NS['bpmn']}}}subProcess"):
+        gateways = {g.get("id") for g in scope.iterfind("bpmn:eventBasedGateway", NS)}
+        catches = {c.get("id"): c for c in _link_catches(scope)}
+        for flow in scope.iterfind("bpmn:sequenceFlow", NS):
+            if flow.get("sourceRef") in gateways and flow.get("targetRef") in catches:
+                yield problem_at(
+                    filename,
+                    catches[flow.get("targetRef")],
+                    "a link catch event cannot follow an event-based gateway (nothing happens "
+                    "there to wait for): use a message, timer, signal or conditional event "
+                    "(Camunda 7 refuses this too)",
+                )

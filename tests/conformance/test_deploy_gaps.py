@@ -31,6 +31,36 @@ refused(
     "camunda:class (Java delegates, external tasks) cannot run here",
 )
 refused(
+    NAMESPACES,
+    "activiti:taskListener (a listener in the old namespace)",
+    "gap_activiti_task_listener.bpmn",
+    "camunda:taskListener (a task listener) cannot run here",
+)
+refused(
+    DEPLOYING,
+    "Multi-instance activity without a collection or loop cardinality",
+    "gap_multi_instance_without_collection.bpmn",
+    "the multi-instance activity needs a collection (camunda:collection) or a loop cardinality",
+)
+refused(
+    FLOWS,
+    "Exclusive gateway flow without a condition that is not the default flow",
+    "gap_exclusive_flow_without_condition.bpmn",
+    "has no condition and is not its default flow: give it a condition, or make it the default",
+)
+refused(
+    EVENTS,
+    "Two link catch events with the same name",
+    "gap_link_duplicate_catch.bpmn",
+    "two link catch events are named 'screening'",
+)
+refused(
+    EVENTS,
+    "Link catch event after an event-based gateway",
+    "gap_link_after_event_gateway.bpmn",
+    "a link catch event cannot follow an event-based gateway",
+)
+refused(
     DEPLOYING,
     "An element with the id 'Start' (or 'End')",
     "gap_reserved_id_start.bpmn",
