@@ -68,7 +68,8 @@ def _references(tree, filename) -> Iterator[Problem]:
                 continue
             if ":" in ref and ref.split(":", 1)[1] in declared:
                 message = (
-                    f"{attribute} '{ref}' has a namespace prefix: write it as "
+                    f"{attribute} '{ref}' has a prefix naming another namespace than this "
+                    f"file's targetNamespace: write it as "
                     f"'{ref.split(':', 1)[1]}' (pick the {kind} again in Camunda Modeler)"
                 )
             else:

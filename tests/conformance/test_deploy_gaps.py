@@ -24,6 +24,12 @@ ACTIVITI_ASSIGNEE = supported(
     "gap_activiti_assignee.bpmn",
     "read as camunda:, so everything refused in camunda: is refused in activiti: too",
 )
+PREFIXED_MESSAGE_REF = supported(
+    EVENTS,
+    "messageRef (signalRef, errorRef, escalationRef) written with a prefix (tns:...)",
+    "gap_message_ref_prefixed.bpmn",
+    "a prefix names this file only when bound to its targetNamespace, as Camunda 7 resolves it",
+)
 refused(
     NAMESPACES,
     "activiti:class (Java delegate in the old namespace)",
@@ -128,9 +134,9 @@ refused(
 )
 refused(
     EVENTS,
-    "messageRef with a namespace prefix (tns:...)",
-    "gap_message_ref_prefixed.bpmn",
-    "messageRef 'tns:consent_given' has a namespace prefix: write it as 'consent_given'",
+    "messageRef with a prefix bound to another namespace",
+    "gap_message_ref_other_namespace.bpmn",
+    "messageRef 'police:consent_given' has a prefix naming another namespace than this file's",
 )
 refused(
     EVENTS,
@@ -188,6 +194,16 @@ def test_activiti_assignee_and_candidate_groups_assign_as_camunda_ones_do(scenar
     assert [t.name for t in pat.inbox()] == []
     sian = scenario.as_user("sian", "social-worker")
     assert [t.name for t in sian.inbox()] == ["Plan the home visit"]
+
+
+@PREFIXED_MESSAGE_REF
+def test_a_message_ref_with_the_files_own_prefix_waits_for_that_message(scenario, engine):
+    deploy(scenario, PREFIXED_MESSAGE_REF)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("referral_prefixed_message", business_key="referral-41")
+    assert pat.inbox() == []
+    engine.correlate_message("consent-given", business_key="referral-41")
+    assert [t.name for t in pat.inbox()] == ["Plan the strategy discussion"]
 
 
 def test_what_the_parser_raises_names_the_element_and_line_never_a_python_exception():
