@@ -19,7 +19,7 @@ from .dialect.user_tasks import form_ref
 from .errors import InvalidDefinition, Problem
 from .inputs.timescales import declared_timescales
 from .message_starts import message_start_names
-from .qualified_refs import unqualify_references
+from .qualified_refs import declare_implied_errors, unqualify_references
 from .validation import BPMN_NS, CAMUNDA_NS, extension_property
 
 DMN_NAMESPACES = (
@@ -120,7 +120,7 @@ def _not_text(filename: str, why: str) -> InvalidDefinition:
 def read_resource(filename: str, content: bytes | str) -> Resource:
     """Parse one BPMN, DMN or form file; InvalidDefinition if it is not one we can deploy."""
     text = decode_definition(filename, content) if isinstance(content, bytes) else content
-    text = unqualify_references(_activiti_as_camunda(text))
+    text = declare_implied_errors(unqualify_references(_activiti_as_camunda(text)))
     resource = Resource(filename, text)
     if filename.endswith(".form"):
         return _describe_form(resource)

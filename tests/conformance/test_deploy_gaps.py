@@ -24,6 +24,11 @@ ACTIVITI_ASSIGNEE = supported(
     "gap_activiti_assignee.bpmn",
     "read as camunda:, so everything refused in camunda: is refused in activiti: too",
 )
+UNDECLARED_ERROR_REF = supported(
+    EVENTS,
+    "errorRef naming no declared error (the ref is the error code)",
+    "gap_error_ref_undeclared.bpmn",
+)
 PREFIXED_MESSAGE_REF = supported(
     EVENTS,
     "messageRef (signalRef, errorRef, escalationRef) written with a prefix (tns:...)",
@@ -128,12 +133,6 @@ refused(
 )
 refused(
     EVENTS,
-    "errorRef naming no declared error",
-    "gap_error_ref_undeclared.bpmn",
-    "errorRef 'invalid_referral' names no error declared in this file",
-)
-refused(
-    EVENTS,
     "messageRef with a prefix bound to another namespace",
     "gap_message_ref_other_namespace.bpmn",
     "messageRef 'police:consent_given' has a prefix naming another namespace than this file's",
@@ -204,6 +203,16 @@ def test_a_message_ref_with_the_files_own_prefix_waits_for_that_message(scenario
     assert pat.inbox() == []
     engine.correlate_message("consent-given", business_key="referral-41")
     assert [t.name for t in pat.inbox()] == ["Plan the strategy discussion"]
+
+
+@UNDECLARED_ERROR_REF
+def test_an_error_ref_naming_no_error_is_caught_by_its_own_text_as_the_code(scenario, engine):
+    deploy(scenario, UNDECLARED_ERROR_REF)
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("referral_undeclared_error")
+    pat.complete("Check the referral details")
+    assert [t.name for t in pat.inbox()] == ["Close the invalid referral"]
+    assert engine.instance_variables(ref.id)["rejection_code"] == "referral_invalid"
 
 
 def test_what_the_parser_raises_names_the_element_and_line_never_a_python_exception():
