@@ -36,7 +36,6 @@ def check_structure(tree: etree._Element, filename: str) -> list[Problem]:
         _reserved_ids,
         _duplicate_ids,
         _missing_starts,
-        _subprocesses_without_end,
         _implicit_forks,
         _event_subprocess_flows,
         _data_stores,
@@ -90,18 +89,6 @@ def _missing_starts(tree, filename) -> Iterator[Problem]:
                 scope,
                 f"the {what} '{scope.get('id')}' has no start event: add a start event "
                 "where its work begins",
-            )
-
-
-def _subprocesses_without_end(tree, filename) -> Iterator[Problem]:
-    for subprocess in tree.iterfind(".//bpmn:subProcess", NS):
-        if subprocess.find("bpmn:endEvent", NS) is None:
-            yield problem_at(
-                filename,
-                subprocess,
-                f"the subprocess '{subprocess.get('id')}' has no end event: Camunda 7 ends it "
-                "after its last task, JoinedUp needs the end drawn; add an end event after "
-                "its last task",
             )
 
 

@@ -37,6 +37,7 @@ from .event_subprocesses import (
     arm_event_subprocesses,
 )
 from .gateways import TokenSafeParallelGateway
+from .implicit_ends import add_implicit_ends
 from .inclusive_gateway import InclusiveGatewayParser, TokenSafeInclusiveGateway
 from .io_mappings import EmbeddedSubprocess, LocalScriptTask, attach_parameters
 from .messages import message_definition, start_at_once
@@ -73,6 +74,7 @@ class EmbeddedSubprocessParser(OwnProperties, CollectionByName, SubWorkflowParse
     def create_task(self):
         if self.node.get("triggeredByEvent") == "true":
             self.spec_class = EventSubprocess
+        add_implicit_ends(self.node)
         return super().create_task()
 
 

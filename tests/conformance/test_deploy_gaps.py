@@ -24,6 +24,11 @@ ACTIVITI_ASSIGNEE = supported(
     "gap_activiti_assignee.bpmn",
     "read as camunda:, so everything refused in camunda: is refused in activiti: too",
 )
+IMPLICIT_END = supported(
+    DEPLOYING,
+    "Embedded subprocess without an end event (implicit end)",
+    "gap_subprocess_without_end.bpmn",
+)
 UNDECLARED_ERROR_REF = supported(
     EVENTS,
     "errorRef naming no declared error (the ref is the error code)",
@@ -106,12 +111,6 @@ refused(
     "An expression opened with ${ and never closed",
     "gap_unclosed_expression.bpmn",
     "opens an expression with ${ but never closes it",
-)
-refused(
-    DEPLOYING,
-    "Embedded subprocess without an end event (Camunda ends it after its last task)",
-    "gap_subprocess_without_end.bpmn",
-    "has no end event: Camunda 7 ends it after its last task, JoinedUp needs the end drawn",
 )
 refused(
     FLOWS,
@@ -203,6 +202,18 @@ def test_a_message_ref_with_the_files_own_prefix_waits_for_that_message(scenario
     assert pat.inbox() == []
     engine.correlate_message("consent-given", business_key="referral-41")
     assert [t.name for t in pat.inbox()] == ["Plan the strategy discussion"]
+
+
+@IMPLICIT_END
+def test_a_subprocess_without_an_end_event_completes_when_every_path_has_stopped(scenario):
+    deploy(scenario, IMPLICIT_END)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("strategy_discussion")
+    assert sorted(t.name for t in pat.inbox()) == ["Ask the GP", "Ask the school"]
+    pat.complete("Ask the school")
+    assert [t.name for t in pat.inbox()] == ["Ask the GP"]
+    pat.complete("Ask the GP")
+    assert [t.name for t in pat.inbox()] == ["Hold the strategy discussion"]
 
 
 @UNDECLARED_ERROR_REF
