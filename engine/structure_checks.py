@@ -15,18 +15,6 @@ from .errors import Problem
 from .validation import NS, problem_at
 
 RESERVED_IDS = ("Start", "End")  # SpiffWorkflow's own task names in every process
-FLOW_NODES = (
-    "task",
-    "userTask",
-    "serviceTask",
-    "scriptTask",
-    "sendTask",
-    "receiveTask",
-    "manualTask",
-    "businessRuleTask",
-    "callActivity",
-    "subProcess",
-)
 EVENT_SUBPROCESS = "bpmn:subProcess[@triggeredByEvent='true']"
 
 
@@ -36,7 +24,6 @@ def check_structure(tree: etree._Element, filename: str) -> list[Problem]:
         _reserved_ids,
         _duplicate_ids,
         _missing_starts,
-        _implicit_forks,
         _event_subprocess_flows,
         _data_stores,
         _duplicate_link_catches,
@@ -90,22 +77,6 @@ def _missing_starts(tree, filename) -> Iterator[Problem]:
                 f"the {what} '{scope.get('id')}' has no start event: add a start event "
                 "where its work begins",
             )
-
-
-def _implicit_forks(tree, filename) -> Iterator[Problem]:
-    for scope in tree.iter(f"{{{NS['bpmn']}}}process", f"{{{NS['bpmn']}}}subProcess"):
-        flows = scope.findall("bpmn:sequenceFlow", NS)
-        for kind in FLOW_NODES:
-            for node in scope.iterfind(f"bpmn:{kind}", NS):
-                outgoing = [f for f in flows if f.get("sourceRef") == node.get("id")]
-                if len(outgoing) > 1:
-                    yield problem_at(
-                        filename,
-                        node,
-                        f"'{node.get('id')}' has {len(outgoing)} outgoing sequence flows: "
-                        "JoinedUp needs a gateway to split the flow; draw a parallel gateway "
-                        "after it (or an exclusive or inclusive gateway, to choose)",
-                    )
 
 
 def _event_subprocess_flows(tree, filename) -> Iterator[Problem]:

@@ -38,6 +38,7 @@ from .event_subprocesses import (
 )
 from .gateways import TokenSafeParallelGateway
 from .implicit_ends import add_implicit_ends
+from .implicit_splits import add_implicit_splits
 from .inclusive_gateway import InclusiveGatewayParser, TokenSafeInclusiveGateway
 from .io_mappings import EmbeddedSubprocess, LocalScriptTask, attach_parameters
 from .messages import message_definition, start_at_once
@@ -191,3 +192,8 @@ class DialectParser(CamundaParser):
         full_tag("receiveTask"): (ReceiveTaskEventParser, ReceiveTask),
         full_tag("scriptTask"): (ScriptTaskParser, LocalScriptTask),
     }
+
+    def add_bpmn_xml(self, bpmn, filename=None):
+        """Add a diagram, with the gateways Camunda 7 implies after an activity drawn in."""
+        add_implicit_splits(bpmn)
+        super().add_bpmn_xml(bpmn, filename)

@@ -24,6 +24,17 @@ ACTIVITI_ASSIGNEE = supported(
     "gap_activiti_assignee.bpmn",
     "read as camunda:, so everything refused in camunda: is refused in activiti: too",
 )
+IMPLICIT_FORK = supported(
+    FLOWS,
+    "Activity with several outgoing sequence flows (implicit parallel split)",
+    "gap_task_two_outgoing_flows.bpmn",
+)
+CONDITIONAL_FLOWS = supported(
+    FLOWS,
+    "Conditional sequence flows leaving an activity",
+    "gap_task_conditional_flows.bpmn",
+    "when no flow can be taken the step fails with a ProcessError, as after an inclusive gateway",
+)
 IMPLICIT_END = supported(
     DEPLOYING,
     "Embedded subprocess without an end event (implicit end)",
@@ -114,12 +125,6 @@ refused(
 )
 refused(
     FLOWS,
-    "Task with several outgoing sequence flows (Camunda forks)",
-    "gap_task_two_outgoing_flows.bpmn",
-    "JoinedUp needs a gateway to split the flow",
-)
-refused(
-    FLOWS,
     "Sequence flow into or out of an event subprocess",
     "gap_flow_into_event_subprocess.bpmn",
     "an event subprocess starts from its own start event and takes no incoming or outgoing flow",
@@ -202,6 +207,31 @@ def test_a_message_ref_with_the_files_own_prefix_waits_for_that_message(scenario
     assert pat.inbox() == []
     engine.correlate_message("consent-given", business_key="referral-41")
     assert [t.name for t in pat.inbox()] == ["Plan the strategy discussion"]
+
+
+@IMPLICIT_FORK
+def test_an_activity_with_two_plain_outgoing_flows_follows_both(scenario):
+    deploy(scenario, IMPLICIT_FORK)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("referral_implicit_fork")
+    pat.complete("Screen the referral")
+    assert sorted(t.name for t in pat.inbox()) == ["Check health records", "Check police records"]
+
+
+@CONDITIONAL_FLOWS
+def test_an_activity_leaves_by_each_flow_whose_condition_holds_and_each_plain_one(scenario):
+    deploy(scenario, CONDITIONAL_FLOWS)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("referral_conditional_flows")
+    pat.complete("Screen the referral", risk="low")
+    assert [t.name for t in pat.inbox()] == ["Record the screening"]
+    pat.start("referral_conditional_flows")
+    pat.complete("Screen the referral", risk="high")
+    assert sorted(t.name for t in pat.inbox()) == [
+        "Hold a strategy discussion",
+        "Record the screening",
+        "Record the screening",
+    ]
 
 
 @IMPLICIT_END
