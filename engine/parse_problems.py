@@ -13,6 +13,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .errors import Problem
 from .resources import parse_xml
+from .validation import CAMUNDA_NS
 
 ADVICE = {  # the start of SpiffWorkflow's message -> what to tell the process owner
     "A SubWorkflow Must contain an End event": "the subprocess has no end event: add one",
@@ -63,9 +64,16 @@ def _message(error: Exception, element_id: str | None) -> str:
     for start, advice in ADVICE.items():
         if text.startswith(start):
             return advice
+    if isinstance(error, KeyError) and error.args and isinstance(error.args[0], str):
+        return f"{UNREADABLE}{where}: an element lacks the attribute '{_attribute(error)}'"
     if isinstance(error, SpiffWorkflowException) and text:
         return f"{UNREADABLE}{where}: {text}"
     return f"{UNREADABLE}{where}: please report it with the file"
+
+
+def _attribute(error: KeyError) -> str:
+    name = etree.QName(error.args[0])
+    return f"camunda:{name.localname}" if name.namespace == CAMUNDA_NS else name.localname
 
 
 def _node_being_parsed(error: Exception):

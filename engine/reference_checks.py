@@ -42,6 +42,7 @@ def check_references(tree: etree._Element, filename: str) -> list[Problem]:
         _condition_languages,
         _history_time_to_live,
         _timer_start_dates,
+        _business_rules_without_decision,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 
@@ -206,4 +207,16 @@ def _timer_start_dates(tree, filename) -> Iterator[Problem]:
                 f"the timer start date '{text}' is not an ISO 8601 date or date-time "
                 "(2027-01-04T09:00:00Z); for a delay after deploy use a duration (PT5M) "
                 "as Timer type Duration",
+            )
+
+
+def _business_rules_without_decision(tree, filename) -> Iterator[Problem]:
+    for task in tree.iterfind(".//bpmn:businessRuleTask", NS):
+        if not task.get(f"{{{CAMUNDA_NS}}}decisionRef"):
+            yield problem_at(
+                filename,
+                task,
+                "the business rule task names no decision: set its DMN decision "
+                "(Implementation: DMN, Decision reference, in Camunda Modeler); external, "
+                "Java or expression implementations cannot run here",
             )

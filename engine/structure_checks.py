@@ -41,7 +41,7 @@ def _reserved_ids(tree, filename) -> Iterator[Problem]:
                     filename,
                     element,
                     f"the id '{element.get('id')}' is reserved here: rename the element in "
-                    "Camunda Modeler (Id, in its properties), e.g. to 'StartEvent_1'",
+                    "Camunda Modeler (Id, in its properties)",
                 )
 
 

@@ -95,6 +95,12 @@ refused(
 )
 refused(
     DEPLOYING,
+    "Business rule task without a decision (camunda:type external, class, expression)",
+    "gap_business_rule_external.bpmn",
+    "the business rule task names no decision",
+)
+refused(
+    DEPLOYING,
     "Two elements with the same id",
     "gap_duplicate_ids.bpmn",
     "the id 'screen_referral' is used by 2 elements",
@@ -270,6 +276,21 @@ def test_what_the_parser_raises_names_the_element_and_line_never_a_python_except
     assert (problem.file, problem.element_id, problem.line) == ("visit.bpmn", "visit", 2)
     assert "TypeError" not in problem.message and "keyword" not in problem.message
     assert problem.message.startswith("this diagram could not be read here (at 'visit')")
+
+
+def test_a_missing_attribute_the_parser_needs_is_named_the_way_the_modeler_writes_it():
+    source = '<definitions>\n  <businessRuleTask id="score_risk" />\n</definitions>'
+    node = etree.fromstring(source).find("businessRuleTask")
+
+    def parse_a_rule(node):
+        return node.attrib["{http://camunda.org/schema/1.0/bpmn}decisionRef"]
+
+    try:
+        parse_a_rule(node)
+    except KeyError as error:
+        problem = parse_problem("rules.bpmn", source, error)
+    assert (problem.element_id, problem.line) == ("score_risk", 2)
+    assert problem.message.endswith("lacks the attribute 'camunda:decisionRef'")
 
 
 def test_each_refusal_names_only_its_own_problem(engine):
