@@ -99,13 +99,20 @@ def _escalation_codes(tree, filename) -> Iterator[Problem]:
         if scope is not None:
             code = codes.get(definition.get("escalationRef"))
             catchers.setdefault((scope, code), []).append(event)
+    for scope, code in [
+        key for key in catchers if key[0] and key[1] and (key[0], None) in catchers
+    ]:
+        catchers[(scope, None)] += catchers.pop((scope, code))  # a catch-all overlaps every code
     for (_scope, code), events in catchers.items():
         if len(events) > 1:
             yield problem_at(
                 filename,
                 events[1],
-                f"{len(events)} events catch the same escalation "
-                f"({code or 'any code'}) on one activity: keep one (Camunda 7 refuses this too)",
+                f"{len(events)} events catch the same escalation ({code}) on one activity: "
+                "keep one (Camunda 7 refuses this too)"
+                if code
+                else f"{len(events)} escalation events on one activity overlap (one catches "
+                "any code): keep one (Camunda 7 refuses this too)",
             )
 
 

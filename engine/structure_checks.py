@@ -28,6 +28,7 @@ def check_structure(tree: etree._Element, filename: str) -> list[Problem]:
         _data_stores,
         _duplicate_link_catches,
         _links_after_event_gateways,
+        _shared_event_gateway_targets,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 
@@ -136,5 +137,21 @@ def _links_after_event_gateways(tree, filename) -> Iterator[Problem]:
                     catches[flow.get("targetRef")],
                     "a link catch event cannot follow an event-based gateway (nothing happens "
                     "there to wait for): use a message, timer, signal or conditional event "
+                    "(Camunda 7 refuses this too)",
+                )
+
+
+def _shared_event_gateway_targets(tree, filename) -> Iterator[Problem]:
+    for scope in tree.iter(f"{{{NS['bpmn']}}}process", f"{{{NS['bpmn']}}}subProcess"):
+        gateways = {g.get("id") for g in scope.iterfind("bpmn:eventBasedGateway", NS)}
+        flows = scope.findall("bpmn:sequenceFlow", NS)
+        targets = {f.get("targetRef") for f in flows if f.get("sourceRef") in gateways}
+        for flow in flows:
+            if flow.get("targetRef") in targets and flow.get("sourceRef") not in gateways:
+                yield problem_at(
+                    filename,
+                    flow,
+                    f"the sequence flow '{flow.get('id')}' leads into '{flow.get('targetRef')}', "
+                    "which waits after an event-based gateway: only the gateway may lead there "
                     "(Camunda 7 refuses this too)",
                 )

@@ -185,6 +185,18 @@ refused(
 )
 refused(
     EVENTS,
+    "An escalation catch without a code beside one with a code on one activity",
+    "gap_escalation_catch_all_and_code.bpmn",
+    "2 escalation events on one activity overlap (one catches any code)",
+)
+refused(
+    FLOWS,
+    "A second flow into an event waiting after an event-based gateway",
+    "gap_event_gateway_shared_target.bpmn",
+    "which waits after an event-based gateway: only the gateway may lead there",
+)
+refused(
+    EVENTS,
     "Timer start event with a duration in timeDate",
     "gap_timer_start_date_duration.bpmn",
     "the timer start date 'PT5M' is not an ISO 8601 date or date-time",
