@@ -7,6 +7,8 @@ SpiffWorkflow's wording (or a Python exception) with what to change in Camunda M
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -45,6 +47,7 @@ ADVICE = {  # the start of SpiffWorkflow's message -> what to tell the process o
     "Expected a Signal node": "the signal reference names no declared signal",
 }
 UNREADABLE = "this diagram could not be read here"
+PYTHON_REPR = re.compile(r"^\w+(Error|Exception)\(")  # SpiffWorkflow wraps some errors as repr
 
 
 def parse_problem(filename: str, source: str, error: Exception) -> Problem:
@@ -66,7 +69,7 @@ def _message(error: Exception, element_id: str | None) -> str:
             return advice
     if isinstance(error, KeyError) and error.args and isinstance(error.args[0], str):
         return f"{UNREADABLE}{where}: an element lacks the attribute '{_attribute(error)}'"
-    if isinstance(error, SpiffWorkflowException) and text:
+    if isinstance(error, SpiffWorkflowException) and text and not PYTHON_REPR.match(text):
         return f"{UNREADABLE}{where}: {text}"
     return f"{UNREADABLE}{where}: please report it with the file"
 

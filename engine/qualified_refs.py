@@ -5,8 +5,9 @@ against the document's namespaces, and a prefix bound to the document's ``target
 names an element of this file. SpiffWorkflow looks the text up as it is, so we drop such
 prefixes when the file is read; every check and the parser then see the plain id.
 
-An ``errorRef`` naming no declared error is, in Camunda 7, the error code itself: we declare
-that error at the end of the file. Lines are unchanged either way.
+An ``errorRef`` naming no declared error is, in Camunda 7, the error code itself, and a thrown
+message is never looked up: we declare the error (or message) at the end of the file. Lines
+are unchanged either way.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def unqualify_references(text: str) -> str:
 
 
 def declare_implied_errors(text: str) -> str:
-    """``text`` with an ``<error>`` declared for each errorRef naming none (its code = the ref)."""
-    if "errorRef" not in text:
+    """``text`` with an ``<error>`` declared for each errorRef naming none (its code = the ref),
+    and a ``<message>`` for each thrown message naming none (Camunda 7 does not look it up)."""
+    if "errorRef" not in text and "messageRef" not in text:
         return text
     from .resources import parse_xml
 
@@ -50,15 +52,36 @@ def declare_implied_errors(text: str) -> str:
     except etree.XMLSyntaxError:
         return text
     bpmn = etree.QName(tree).namespace
-    declared = {e.get("id") for e in tree.iterfind(f"{{{bpmn}}}error")}
-    refs = {d.get("errorRef") for d in tree.iter(f"{{{bpmn}}}errorEventDefinition")}
-    implied = sorted(ref for ref in refs - declared if ref and _IDENTIFIER.match(ref))
-    if not implied:
+    declared = {node.get("id") for node in tree.iter() if isinstance(node.tag, str)}
+    prefix = f"{tree.prefix}:" if tree.prefix else ""
+    added = [
+        f'<{prefix}error id="{ref}" errorCode="{ref}" />'
+        for ref in _undeclared(tree, f"{{{bpmn}}}errorEventDefinition", "errorRef", declared)
+    ]
+    added += [
+        f'<{prefix}message id="{ref}" name="{ref}" />'
+        for ref in _undeclared(tree, f"{{{bpmn}}}messageEventDefinition", "messageRef", declared)
+        if _thrown_ref(tree, bpmn, ref)
+    ]
+    if not added:
         return text
-    tag = f"{tree.prefix}:error" if tree.prefix else "error"
-    errors = "".join(f'<{tag} id="{ref}" errorCode="{ref}" />' for ref in implied)
     closing = text.rindex("</")
-    return text[:closing] + errors + text[closing:]
+    return text[:closing] + "".join(added) + text[closing:]
+
+
+def _undeclared(tree, tag: str, attribute: str, declared: set) -> list[str]:
+    refs = {definition.get(attribute) for definition in tree.iter(tag)}
+    return sorted(ref for ref in refs - declared if ref and _IDENTIFIER.match(ref))
+
+
+def _thrown_ref(tree, bpmn: str, ref: str) -> bool:
+    """True when every event naming ``ref`` throws it (a catch must name a declared message)."""
+    users = [d.getparent() for d in tree.iter(f"{{{bpmn}}}messageEventDefinition")]
+    users = [
+        u for u in users if u.find(f"{{{bpmn}}}messageEventDefinition").get("messageRef") == ref
+    ]
+    throws = (f"{{{bpmn}}}intermediateThrowEvent", f"{{{bpmn}}}endEvent")
+    return all(user.tag in throws for user in users)
 
 
 def _own_prefixed(tree) -> set[tuple[str, str]]:

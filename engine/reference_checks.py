@@ -65,8 +65,8 @@ def _references(tree, filename) -> Iterator[Problem]:
         declared = {d.get("id") for d in tree.iterfind(f"bpmn:{kind}", NS)}
         for node in tree.iterfind(f".//bpmn:{definition}", NS):
             ref = node.get(attribute)
-            if not ref or ref in declared:
-                continue
+            if not ref or ref in declared or (kind == "message" and _thrown(node)):
+                continue  # Camunda 7 does not look up a thrown message: nor does JoinedUp
             if ":" in ref and ref.split(":", 1)[1] in declared:
                 message = (
                     f"{attribute} '{ref}' has a prefix naming another namespace than this "
@@ -79,6 +79,10 @@ def _references(tree, filename) -> Iterator[Problem]:
                     f"create the {kind} in Camunda Modeler"
                 )
             yield problem_at(filename, node.getparent(), message)
+
+
+def _thrown(definition) -> bool:
+    return etree.QName(definition.getparent()).localname in ("intermediateThrowEvent", "endEvent")
 
 
 def _escalation_codes(tree, filename) -> Iterator[Problem]:
@@ -116,13 +120,14 @@ def _escalation_codes(tree, filename) -> Iterator[Problem]:
             )
 
 
-def _catch_scope(event) -> str | None:
+def _catch_scope(event) -> tuple | None:
+    """Where an escalation catch listens: on an activity's boundary, or inside a scope."""
     tag = etree.QName(event).localname
     if tag == "boundaryEvent":
-        return event.get("attachedToRef")
+        return ("boundary", event.get("attachedToRef"))
     parent = event.getparent()
     if tag == "startEvent" and parent.get("triggeredByEvent") == "true":
-        return parent.getparent().get("id")
+        return ("inside", parent.getparent().get("id"))
     return None
 
 

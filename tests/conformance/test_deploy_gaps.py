@@ -10,9 +10,12 @@ its line, never a Python exception.
 from __future__ import annotations
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.parse_problems import parse_problem
+from engine.resources import read_resource
 
+from ..helpers import bpmn, flow
 from .catalogue import refused, supported
 from .support import deploy, refusal_problems
 
@@ -290,6 +293,15 @@ def test_what_the_parser_raises_names_the_element_and_line_never_a_python_except
     assert problem.message.startswith("this diagram could not be read here (at 'visit')")
 
 
+def test_a_python_error_the_parser_wraps_is_not_shown_either():
+    source = '<definitions>\n  <task id="visit" />\n</definitions>'
+    node = etree.fromstring(source).find("task")
+    error = ValidationException("AssertionError('Expected 1 result.')", node=node)
+    problem = parse_problem("visit.bpmn", source, error)
+    assert (problem.element_id, problem.line) == ("visit", 2)
+    assert "AssertionError" not in problem.message
+
+
 def test_a_missing_attribute_the_parser_needs_is_named_the_way_the_modeler_writes_it():
     source = '<definitions>\n  <businessRuleTask id="score_risk" />\n</definitions>'
     node = etree.fromstring(source).find("businessRuleTask")
@@ -303,6 +315,42 @@ def test_a_missing_attribute_the_parser_needs_is_named_the_way_the_modeler_write
         problem = parse_problem("rules.bpmn", source, error)
     assert (problem.element_id, problem.line) == ("score_risk", 2)
     assert problem.message.endswith("lacks the attribute 'camunda:decisionRef'")
+
+
+def test_an_escalation_caught_inside_a_subprocess_and_on_its_boundary_is_not_a_duplicate(engine):
+    inner = (
+        '<bpmn:subProcess id="on_no_access" triggeredByEvent="true">'
+        '<bpmn:startEvent id="no_access_inside" isInterrupting="false">'
+        '<bpmn:escalationEventDefinition escalationRef="no_access"/></bpmn:startEvent>'
+        '<bpmn:endEvent id="noted"/>' + flow("no_access_inside", "noted") + "</bpmn:subProcess>"
+    )
+    body = (
+        '<bpmn:startEvent id="start"/><bpmn:subProcess id="visit"><bpmn:startEvent id="s"/>'
+        '<bpmn:intermediateThrowEvent id="raise"><bpmn:escalationEventDefinition '
+        'escalationRef="no_access"/></bpmn:intermediateThrowEvent><bpmn:endEvent id="e"/>'
+        + flow("s", "raise")
+        + flow("raise", "e")
+        + inner
+        + '</bpmn:subProcess><bpmn:boundaryEvent id="outside" attachedToRef="visit" '
+        'cancelActivity="false"><bpmn:escalationEventDefinition escalationRef="no_access"/>'
+        '</bpmn:boundaryEvent><bpmn:endEvent id="done"/><bpmn:endEvent id="told"/>'
+        + flow("start", "visit")
+        + flow("visit", "done")
+        + flow("outside", "told")
+    )
+    extra = '<bpmn:escalation id="no_access" escalationCode="NO_ACCESS"/>'
+    text = bpmn("visit_levels", body, extra=extra)
+    assert engine.validate([read_resource("visit_levels.bpmn", text)]) == []
+
+
+def test_a_thrown_message_is_not_looked_up_as_in_camunda(engine):
+    body = (
+        '<bpmn:startEvent id="start"/><bpmn:intermediateThrowEvent id="tell_school">'
+        '<bpmn:messageEventDefinition messageRef="school_told"/></bpmn:intermediateThrowEvent>'
+        '<bpmn:endEvent id="done"/>' + flow("start", "tell_school") + flow("tell_school", "done")
+    )
+    text = bpmn("tell_school", body)
+    assert engine.validate([read_resource("tell_school.bpmn", text)]) == []
 
 
 def test_each_refusal_names_only_its_own_problem(engine):
