@@ -9,9 +9,11 @@ its line, never a Python exception.
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.errors import InvalidDefinition
 from engine.parse_problems import parse_problem
 from engine.resources import read_resource
 
@@ -351,6 +353,14 @@ def test_a_thrown_message_is_not_looked_up_as_in_camunda(engine):
     )
     text = bpmn("tell_school", body)
     assert engine.validate([read_resource("tell_school.bpmn", text)]) == []
+
+
+def test_deploying_a_timer_start_date_that_is_a_duration_is_refused_not_crashed(scenario):
+    construct = next(
+        c for c in _gap_constructs() if c.diagram == "gap_timer_start_date_duration.bpmn"
+    )
+    with pytest.raises(InvalidDefinition, match="is not an ISO 8601 date or date-time"):
+        deploy(scenario, construct)
 
 
 def test_each_refusal_names_only_its_own_problem(engine):
