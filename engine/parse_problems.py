@@ -47,6 +47,8 @@ ADVICE = {  # the start of SpiffWorkflow's message -> what to tell the process o
     "Expected a Signal node": "the signal reference names no declared signal",
 }
 UNREADABLE = "this diagram could not be read here"
+# the keys lxml's ``node.attrib[...]`` raises for a missing attribute the parser needs
+ATTRIBUTE_KEY = re.compile(r"^(\{[^}\s]+\}[A-Za-z_][\w.-]*|id|name)$")
 PYTHON_REPR = re.compile(r"^\w+(Error|Exception)\(")  # SpiffWorkflow wraps some errors as repr
 
 
@@ -67,7 +69,7 @@ def _message(error: Exception, element_id: str | None) -> str:
     for start, advice in ADVICE.items():
         if text.startswith(start):
             return advice
-    if isinstance(error, KeyError) and error.args and isinstance(error.args[0], str):
+    if isinstance(error, KeyError) and error.args and ATTRIBUTE_KEY.match(str(error.args[0])):
         return f"{UNREADABLE}{where}: an element lacks the attribute '{_attribute(error)}'"
     if isinstance(error, SpiffWorkflowException) and text and not PYTHON_REPR.match(text):
         return f"{UNREADABLE}{where}: {text}"

@@ -304,6 +304,14 @@ def test_a_python_error_the_parser_wraps_is_not_shown_either():
     assert "AssertionError" not in problem.message
 
 
+def test_a_key_that_is_no_attribute_is_not_called_one():
+    try:
+        {}["some task"]
+    except KeyError as error:
+        problem = parse_problem("visit.bpmn", "<definitions/>", error)
+    assert problem.message == "this diagram could not be read here: please report it with the file"
+
+
 def test_a_missing_attribute_the_parser_needs_is_named_the_way_the_modeler_writes_it():
     source = '<definitions>\n  <businessRuleTask id="score_risk" />\n</definitions>'
     node = etree.fromstring(source).find("businessRuleTask")
