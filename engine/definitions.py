@@ -12,11 +12,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .decisions.checks import check_dmn
 from .dialect.parser import DialectParser
-from .errors import InvalidDefinition, NotFound, Problem
+from .errors import InvalidDefinition, NotFound, Problem, ProcessError
 from .message_starts import MESSAGE_START, message_start_conflicts
 from .models import Definition, DefinitionElement, Deployment
 from .resources import (
@@ -29,7 +31,7 @@ from .resources import (
     parse_xml,
     read_resource,
 )
-from .sandbox.diagram_checks import check_decision_tables, check_evaluated_text
+from .sandbox.diagram_checks import check_evaluated_text
 from .start_event_checks import check_called_listeners
 from .validation import BPMN_NS, CAMUNDA_NS, check_bpmn
 
@@ -139,8 +141,7 @@ def check_definition(session: Session, definition: Definition, tree=None) -> lis
         else read_resource(definition.resource_name, definition.source).tree
     )
     if definition.kind != BPMN:
-        problems = check_decision_tables(tree, definition.resource_name)
-        return problems or _parse_problems(definition, [], check=check_decisions)
+        return check_dmn(tree, definition.resource_name)
     problems = check_bpmn(tree, definition.resource_name)
     problems += check_evaluated_text(tree, definition.resource_name)
     problems += message_start_conflicts(session, definition, tree)
@@ -195,13 +196,11 @@ def _binding_words(ref: dict) -> str:
     return "latest version"
 
 
-def _parse_problems(
-    definition: Definition, dependencies: list[Definition], check=None
-) -> list[Problem]:
+def _parse_problems(definition: Definition, dependencies: list[Definition]) -> list[Problem]:
     from .parse_problems import parse_problem
 
     try:
-        (check or build_specs)(definition, dependencies)
+        build_specs(definition, dependencies)
     except Exception as error:  # the safety net: every parser failure becomes a problem
         return [parse_problem(definition.resource_name, definition.source, error)]
     return []
@@ -311,17 +310,6 @@ def build_specs(definition: Definition, dependencies: list[Definition]):
     return spec, parser.get_subprocess_specs(definition.key)
 
 
-def check_decisions(definition: Definition, _dependencies=()) -> None:
-    """Parse every decision table in a DMN definition (raises what SpiffWorkflow raises)."""
-    parser = DialectParser()
-    parser.add_dmn_xml(
-        parse_xml(definition.source),
-        filename=definition.resource_name,
-    )
-    for decision_parser in parser.dmn_parsers.values():
-        decision_parser.parse()
-
-
 class SpecCache:
     """Parsed specs per (definition version, dependency versions), shared by all instances."""
 
@@ -339,7 +327,15 @@ class SpecCache:
                 return self._specs[cache_key]
         definition = session.get(Definition, definition_id)
         dependencies = [session.get(Definition, dep) for dep in dependency_ids]
-        specs = build_specs(definition, dependencies)
+        try:
+            specs = build_specs(definition, dependencies)
+        except ValidationException as error:  # a version stored before a check was added
+            message = str(error).split("\n")[0]
+            raise ProcessError(
+                f"{error.file_name or definition.resource_name} no longer parses: {message}; "
+                "deploy a corrected version",
+                error.id or None,
+            ) from None
         with self._lock:
             self._specs[cache_key] = specs
             while len(self._specs) > self._size:

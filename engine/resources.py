@@ -175,6 +175,8 @@ def _describe_bpmn(resource: Resource) -> None:
         )
     resource.key, resource.name = executable[0].get("id"), executable[0].get("name")
     starters = executable[0].get(f"{{{CAMUNDA_NS}}}candidateStarterGroups") or ""
+    if executable[0].get(f"{{{CAMUNDA_NS}}}isStartableInTasklist") == "false":
+        starters = ""  # not offered to start on a case: only its owners and other processes
     resource.starter_groups = [group.strip() for group in starters.split(",") if group.strip()]
     resource.message_starts = message_start_names(executable[0])
     resource.subject_kind = _subject_kind(resource, executable[0])
@@ -237,6 +239,14 @@ def _describe_dmn(resource: Resource, namespace: str) -> None:
     if not decisions:
         raise InvalidDefinition(
             [Problem(resource.filename, "the DMN file has no decision", None, 1)]
+        )
+    unnamed = [d for d in decisions if not d.get("id")]
+    if unnamed:
+        raise InvalidDefinition(
+            [
+                Problem(resource.filename, "a decision needs an id", None, d.sourceline)
+                for d in unnamed
+            ]
         )
     resource.key, resource.name = decisions[0].get("id"), decisions[0].get("name")
     resource.provides = [(DECISION, d.get("id"), d.get("name"), True) for d in decisions]

@@ -1,4 +1,4 @@
-"""Deploy checks for a diagram's shape: ids, start and end events, sequence flows and data stores.
+"""Deploy checks for a diagram's shape: ids, start events, sequence flows and link events.
 
 SpiffWorkflow refuses (or mis-runs) these with internal messages and no line; we refuse them
 first, naming the element, its line and what to change in Camunda Modeler.
@@ -25,7 +25,6 @@ def check_structure(tree: etree._Element, filename: str) -> list[Problem]:
         _duplicate_ids,
         _missing_starts,
         _event_subprocess_flows,
-        _data_stores,
         _duplicate_link_catches,
         _links_after_event_gateways,
         _shared_event_gateway_targets,
@@ -93,17 +92,6 @@ def _event_subprocess_flows(tree, filename) -> Iterator[Problem]:
                     f"'{own_id}': an event subprocess starts from its own start event and "
                     "takes no incoming or outgoing flow (Camunda 7 refuses this too)",
                 )
-
-
-def _data_stores(tree, filename) -> Iterator[Problem]:
-    for kind in ("dataStore", "dataStoreReference"):
-        for store in tree.iterfind(f".//bpmn:{kind}", NS):
-            yield problem_at(
-                filename,
-                store,
-                f"the data store '{store.get('name') or store.get('id')}' cannot be read or "
-                "written here: remove it (keep the data as process variables)",
-            )
 
 
 def _link_catches(scope) -> list:

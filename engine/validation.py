@@ -48,10 +48,12 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     """All problems found in one BPMN document (empty when it is fine)."""
     from .deadline_checks import check_properties as _deadlines
     from .decision_pages.checks import check_properties as _decision_pages
+    from .decisions.checks import check_business_rule_tasks as _business_rules
     from .disclosure.checks import check_properties as _disclosure
     from .extension_checks import check_extensions as _extensions
     from .involvement.conventions import check_properties as _involvement
     from .message_checks import check_messages as _messages
+    from .palette.checks import check_palette as _palette
     from .reference_checks import check_references as _references
     from .start_event_checks import check_start_events_and_signals as _start_events
     from .structure_checks import check_structure as _structure
@@ -73,9 +75,11 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _disclosure,
         _decision_pages,
         _deadlines,
+        _business_rules,
         _messages,
         _start_events,
         _subprocesses,
+        _palette,
         _structure,
         _references,
     )

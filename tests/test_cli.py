@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from webapp.cli import main
 
+from .conformance.catalogue import DIAGRAMS
 from .helpers import WORKFLOWS
 
 
@@ -89,6 +90,18 @@ def test_validate_reports_file_element_line_and_reason_and_deploys_nothing(run, 
     assert checked.exit_code == 1
     assert "broken.bpmn, element '" in checked.output and "does not compile" in checked.output
     assert run("definitions").output == "Nothing is deployed yet; run `joinedup deploy`.\n"
+
+
+def test_validate_reads_a_decision_graph_and_names_a_rule_it_cannot_run(run, tmp_path):
+    """A DMN file with several decisions used to print a traceback."""
+    graph = (DIAGRAMS / "dmn_requirements_graph.dmn").read_text()
+    (tmp_path / "graph.dmn").write_text(graph)
+    assert run("validate", str(tmp_path / "graph.dmn")).output.endswith("No problems found.\n")
+    (tmp_path / "graph.dmn").write_text(graph.replace("&gt;= 250", "&gt;= 250 + bonus"))
+    checked = run("validate", str(tmp_path / "graph.dmn"))
+    assert checked.exit_code == 1 and "Traceback" not in checked.output
+    assert "graph.dmn, element 'risk_level_rule_2_i1', line" in checked.output
+    assert "rule 2, input 1: '>= 250 + bonus' is not a FEEL simple unary test" in checked.output
 
 
 def test_validate_warns_about_a_user_task_without_a_deadline_or_an_escalation(run, tmp_path):

@@ -4,14 +4,15 @@ rule with every output, the combinations that could tip someone off, and capacit
 from __future__ import annotations
 
 import itertools
-from types import SimpleNamespace
 
 import pytest
 from lxml import etree
 
 from engine.clock import FrozenClock
-from engine.dialect.parser import DialectParser
-from engine.dialect.script_engine import ExpressionScriptEngine
+from engine.decisions.evaluation import evaluate_decision
+from engine.decisions.feel import parse_unary_tests
+from engine.decisions.model import read_decisions
+from engine.expressions import ExpressionLanguage
 from engine.workdays import WorkingDayCalendar
 
 from .helpers import WORKFLOWS, resource, then_task
@@ -147,7 +148,8 @@ def decide(scenario, engine):
                 "decide.bpmn",
                 then_task(
                     "decide",
-                    '<bpmn:businessRuleTask id="rule" camunda:decisionRef="information_sharing"/>',
+                    '<bpmn:businessRuleTask id="rule" camunda:decisionRef="information_sharing" '
+                    'camunda:resultVariable="sharing" camunda:mapDecisionResult="singleResult"/>',
                     "rule",
                 ),
             ),
@@ -157,7 +159,7 @@ def decide(scenario, engine):
 
     def run(answers):
         ref = person.start("decide", {**NOBODY_SAYS_YES, **answers})
-        return engine.instance_variables(ref.id)
+        return engine.instance_variables(ref.id)["sharing"]
 
     return run
 
@@ -166,12 +168,17 @@ def decide(scenario, engine):
 def table():
     """The table alone, evaluated in-process with the engine's own expression language, for
     questions asked of every combination of answers."""
-    parser = DialectParser()
-    parser.add_dmn_xml(etree.parse(str(DMN_FILE)).getroot(), filename=DMN_FILE.name)
-    dmn = parser.get_engine("information_sharing", None)
+    graph = read_decisions(etree.parse(str(DMN_FILE)).getroot())
     clock = FrozenClock("2026-12-23T10:00:00+00:00")
-    workflow = SimpleNamespace(script_engine=ExpressionScriptEngine(clock, WorkingDayCalendar()))
-    return lambda answers: dmn.result(SimpleNamespace(data=answers, workflow=workflow))
+    language = ExpressionLanguage(clock, WorkingDayCalendar())
+
+    def run(answers):
+        [row] = evaluate_decision(
+            graph, "information_sharing", lambda text, extra: language.evaluate(text, answers)
+        )
+        return row
+
+    return run
 
 
 def every_combination():
@@ -297,11 +304,12 @@ def test_consent_not_yet_sought_with_no_exception_means_go_and_ask(table):
         assert result["decision"] == "seek_consent", can
 
 
-def test_every_input_entry_is_a_unary_test_camunda_and_our_engine_read_alike():
-    """Our engine compares an entry with ``==``: a FEEL list ("a","b") or not("a") would
-    silently never match, so the table keeps to -, true, false and one quoted text."""
+def test_every_input_entry_is_a_feel_unary_test_of_a_boolean_or_one_quoted_text():
+    """The table keeps to -, true, false and one quoted text, which read the same in every
+    FEEL dialect Camunda 7 has had."""
     ns = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
     root = etree.parse(str(DMN_FILE)).getroot()
     entries = [node.text for node in root.iterfind(".//dmn:inputEntry/dmn:text", ns)]
+    assert all(parse_unary_tests(entry) for entry in entries)
     quoted = [e for e in entries if e.startswith('"') and e.endswith('"') and e.count('"') == 2]
     assert sorted(set(entries) - set(quoted)) == ["-", "false", "true"]

@@ -122,7 +122,8 @@ def test_a_business_rule_task_uses_the_dmn_decision(scenario, engine):
                 "decide.bpmn",
                 then_task(
                     "decide",
-                    '<bpmn:businessRuleTask id="rule" camunda:decisionRef="sharing"/>',
+                    '<bpmn:businessRuleTask id="rule" camunda:decisionRef="sharing" '
+                    'camunda:resultVariable="sharing" camunda:mapDecisionResult="singleEntry"/>',
                     "rule",
                 ),
             ),
@@ -132,7 +133,7 @@ def test_a_business_rule_task_uses_the_dmn_decision(scenario, engine):
     outcomes = {}
     for duty, consent in [(True, "refused"), (False, "given"), (False, "refused")]:
         ref = pat.start("decide", {"statutory_duty": duty, "consent": consent})
-        outcomes[(duty, consent)] = engine.instance_variables(ref.id)["decision"]
+        outcomes[(duty, consent)] = engine.instance_variables(ref.id)["sharing"]
     assert outcomes == {
         (True, "refused"): "share",
         (False, "given"): "share proportionately",

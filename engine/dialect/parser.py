@@ -22,9 +22,10 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
-from SpiffWorkflow.camunda.parser.task_spec import ScriptTaskParser, SubWorkflowParser
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, SubWorkflowParser
 
 from ..decision_pages.properties import declared_stages
+from ..decisions.task import DecisionsParserMixin, DecisionTask, DecisionTaskParser
 from ..disclosure.holders import declared_holder
 from ..inputs.timescales import declared_timescales
 from .boundary_events import CamundaBoundaryEvent
@@ -40,10 +41,12 @@ from .gateways import TokenSafeParallelGateway
 from .implicit_ends import add_implicit_ends
 from .implicit_splits import add_implicit_splits
 from .inclusive_gateway import InclusiveGatewayParser, TokenSafeInclusiveGateway
-from .io_mappings import EmbeddedSubprocess, LocalScriptTask, attach_parameters
+from .io_mappings import EmbeddedSubprocess, attach_parameters
 from .messages import message_definition, start_at_once
 from .multi_instance import CollectionByName, bound_instances
+from .pass_through import LinkThrowing, PassThroughManualTask, PassThroughTask
 from .scoped_events import declaration_of, scoped
+from .script_results import ResultScriptTask, ResultScriptTaskParser
 from .signals import BroadcastSignalEventDefinition, SignalEndEvents
 from .start_events import ChosenStartEvent
 from .timers import TIMER_CLASSES, WORKING_DAYS, WORKING_DAYS_FROM, working_day_timer
@@ -138,7 +141,7 @@ class CatchEventParser(DialectEventParser, CamundaIntermediateCatchEventParser):
     pass
 
 
-class ThrowEventParser(DialectEventParser, CamundaIntermediateThrowEventParser):
+class ThrowEventParser(LinkThrowing, DialectEventParser, CamundaIntermediateThrowEventParser):
     THROWS = True
 
 
@@ -170,7 +173,7 @@ class DialectProcessParser(ProcessParser):
         arm_event_subprocesses(self.spec, self.parser)
 
 
-class DialectParser(CamundaParser):
+class DialectParser(DecisionsParserMixin, CamundaParser):
     """CamundaParser plus the attributes and notations it leaves out."""
 
     PROCESS_PARSER_CLASS = DialectProcessParser
@@ -189,8 +192,11 @@ class DialectParser(CamundaParser):
         full_tag("transaction"): (EmbeddedSubprocessParser, TransactionSubprocess),
         full_tag("serviceTask"): (ConventionTaskParser, ConventionTask),
         full_tag("sendTask"): (ConventionTaskParser, ConventionTask),
+        full_tag("businessRuleTask"): (DecisionTaskParser, DecisionTask),
         full_tag("receiveTask"): (ReceiveTaskEventParser, ReceiveTask),
-        full_tag("scriptTask"): (ScriptTaskParser, LocalScriptTask),
+        full_tag("scriptTask"): (ResultScriptTaskParser, ResultScriptTask),
+        full_tag("task"): (CamundaTaskParser, PassThroughTask),
+        full_tag("manualTask"): (CamundaTaskParser, PassThroughManualTask),
     }
 
     def add_bpmn_xml(self, bpmn, filename=None):

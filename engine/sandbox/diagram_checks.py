@@ -2,7 +2,7 @@
 
 ``engine.validation`` checks the elements our processes use every day (conditions, timers,
 user-task attributes, scripts). This module covers the rest of what SpiffWorkflow evaluates —
-loop and multi-instance expressions, conditional events, decision tables, message payloads
+loop and multi-instance expressions, conditional events, message payloads
 (``camunda:expression``) and our convention properties holding ``${...}`` — and refuses, with
 file, element and line, the two constructs Camunda 7 does not run and SpiffWorkflow would
 evaluate outside any engine hook: ad-hoc subprocesses and message correlation properties.
@@ -10,13 +10,10 @@ evaluate outside any engine hook: ad-hoc subprocesses and message correlation pr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from lxml import etree
 
 from ..dialect.conventions import CONVENTION_KEYS
 from ..errors import Problem
-from ..expressions import ExpressionError, compile_expression
 from ..validation import CAMUNDA_NS, NS, expression_problem, problem_at
 
 # (xpath, what the text is) for BPMN text SpiffWorkflow evaluates outside engine.validation
@@ -43,7 +40,6 @@ CONVENTION_PROPERTIES = (
     ".//camunda:property[" + " or ".join(f"@name='{key}'" for key in CONVENTION_KEYS) + "]"
 )
 MESSAGE_PAYLOADS = ".//bpmn:messageEventDefinition[@camunda:expression]"
-DMN_INPUT = "dmninputexpr"  # the name SpiffWorkflow's DMN engine gives the input for '?'
 
 
 def check_evaluated_text(tree: etree._Element, filename: str) -> list[Problem]:
@@ -61,49 +57,6 @@ def check_evaluated_text(tree: etree._Element, filename: str) -> list[Problem]:
             elif message := expression_problem(text):
                 problems.append(problem_at(filename, node, f"{what}: {message}"))
     return problems + _attribute_problems(tree, filename)
-
-
-def check_decision_tables(tree: etree._Element, filename: str) -> list[Problem]:
-    """Every input expression, input entry and output entry compiles as the DMN engine runs it."""
-    namespace = etree.QName(tree).namespace
-    ns = {"dmn": namespace}
-    problems: list[Problem] = []
-    for table in tree.iterfind(".//dmn:decisionTable", ns):
-        inputs = [
-            (node.findtext("dmn:inputExpression/dmn:text", "", ns) or "").strip()
-            for node in table.iterfind("dmn:input", ns)
-        ]
-        for text_node in table.iterfind(".//dmn:inputExpression/dmn:text", ns):
-            problems += _compiles(filename, text_node, (text_node.text or "").strip())
-        for rule in table.iterfind("dmn:rule", ns):
-            entries = rule.findall("dmn:inputEntry", ns)
-            for entry, input_text in zip(entries, inputs, strict=False):
-                problems += _entry_problems(filename, entry, input_text, ns)
-            for entry in rule.iterfind("dmn:outputEntry", ns):
-                text = (entry.findtext("dmn:text", "", ns) or "").strip()
-                problems += _compiles(filename, entry, text) if text else []
-    return problems
-
-
-def _entry_problems(filename: str, entry, input_text: str, ns: dict) -> Iterator[Problem]:
-    text = (entry.findtext("dmn:text", "", ns) or "").strip()
-    if not text or text == "-":
-        return []
-    if "?" in text:
-        return _compiles(filename, entry, text.replace("?", DMN_INPUT))
-    try:
-        compile_expression(text)
-        combined = f"({input_text}) == ({text})"
-    except ExpressionError:
-        combined = f"{input_text} {text}"
-    return _compiles(filename, entry, combined)
-
-
-def _compiles(filename: str, node, text: str) -> list[Problem]:
-    if not text:
-        return [problem_at(filename, node, "the expression is empty")]
-    message = expression_problem(text)
-    return [problem_at(filename, node, message)] if message else []
 
 
 def _attribute_problems(tree: etree._Element, filename: str) -> list[Problem]:

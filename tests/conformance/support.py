@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.errors import Problem
+from engine.errors import InvalidDefinition, Problem
 from engine.resources import read_resource
 
 from .catalogue import Construct
@@ -19,5 +19,10 @@ def deploy(scenario, construct: Construct):
 
 
 def refusal_problems(engine, construct: Construct) -> list[Problem]:
-    """The problems a deploy of the construct's diagram meets (nothing is stored)."""
-    return engine.validate([resource_of(construct)])
+    """The problems a deploy of the construct's diagram meets (nothing is stored), including
+    those found while reading the file."""
+    try:
+        resource = resource_of(construct)
+    except InvalidDefinition as error:
+        return list(error.problems)
+    return engine.validate([resource])

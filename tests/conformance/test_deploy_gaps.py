@@ -118,12 +118,6 @@ refused(
 )
 refused(
     DEPLOYING,
-    "Data store (dataStoreReference)",
-    "gap_data_store.bpmn",
-    "the data store 'Case records' cannot be read or written here",
-)
-refused(
-    DEPLOYING,
     "Invalid camunda:historyTimeToLive",
     "gap_history_time_to_live.bpmn",
     "history time to live 'six months' is not a number of days",

@@ -130,6 +130,25 @@ def test_the_conditional_operator_chooses_the_candidate_group(scenario):
     assert [t.name for t in pat.inbox()] == ["Convene the strategy discussion"]
 
 
+@TERNARY
+def test_the_conditional_operator_chooses_the_gateways_threshold(scenario):
+    """${urgent ? risk >= 2 : risk >= 4}: an urgent concern meets today from risk 2, else 4."""
+    deploy(scenario, TERNARY)
+    people = {
+        True: scenario.as_user("mo", "manager"),
+        False: scenario.as_user("pat", "practitioner"),
+    }
+    reached = []
+    for urgent, risk in ((True, 2), (False, 3), (False, 4)):
+        convenor = people[urgent]
+        convenor.start("expr_ternary", {"urgent": urgent, "risk": risk})
+        convenor.complete("Convene the strategy discussion")
+        [next_task] = people[False].inbox()
+        reached.append(next_task.name)
+        people[False].complete(next_task.name)
+    assert reached == ["Meet today", "Plan the discussion", "Meet today"]
+
+
 STRINGS = supported(AREA, "Text literals in single or double quotes", "expr_string_literals.bpmn")
 
 

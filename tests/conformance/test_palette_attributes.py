@@ -1,0 +1,108 @@
+"""Process and element attributes from the Modeler's properties panel that Camunda 7 acts on,
+and artefacts with no runtime meaning: each accepted with what differs, or refused."""
+
+from __future__ import annotations
+
+from .catalogue import supported
+from .support import deploy
+from .test_palette import COLLABORATION, names, status
+
+ATTRIBUTES = "Process attributes"
+
+ASYNC = supported(
+    ATTRIBUTES,
+    "Asynchronous continuations (camunda:asyncBefore, asyncAfter, exclusive)",
+    "pal_async_continuations.bpmn",
+    "No job executor: the next steps run at once, in the transaction of the step that reached "
+    "them (a failure rolls that step back); what people see is the same",
+)
+PRIORITIES = supported(
+    ATTRIBUTES,
+    "Job and task priorities (camunda:jobPriority, taskPriority)",
+    "pal_job_priority.bpmn",
+    "Steps run at once and due timers fire in due order, so priorities change nothing",
+)
+VERSION_TAG = supported(
+    ATTRIBUTES,
+    "camunda:versionTag",
+    "pal_version_tag.bpmn",
+    "Kept in the deployed diagram; versions are told apart by number (not shown on the "
+    "processes page; /engine-rest answers versionTag null)",
+)
+HISTORY_TTL = supported(
+    ATTRIBUTES,
+    "camunda:historyTimeToLive",
+    "pal_history_time_to_live.bpmn",
+    "History is kept; removing it when the time to live has passed is not yet done (issue 18)",
+)
+NOT_IN_TASKLIST = supported(
+    ATTRIBUTES,
+    'camunda:isStartableInTasklist="false"',
+    "pal_not_startable_in_tasklist.bpmn",
+    "Not offered on case pages or in the API's start list, and its candidate starter groups "
+    "cannot start it on a case; its process owners (Modeler, /engine-rest) and other processes "
+    "can",
+)
+ARTEFACTS = supported(
+    COLLABORATION,
+    "Text annotations, groups, documentation, data objects and data stores (no associations)",
+    "pal_artefacts.bpmn",
+)
+
+
+@ASYNC
+def test_asynchronous_continuations_run_the_process_as_without_them(scenario):
+    deploy(scenario, ASYNC)
+    pat = scenario.as_user("pat", "practitioner")
+    started = pat.start("pal_async_continuations")
+    assert names(pat) == ["Screen the referral"]
+    assert scenario.engine.instance_variables(started.id)["risk"] == 2
+    pat.complete("Screen the referral")
+    assert status(scenario.engine, started.id) == "completed"
+
+
+@PRIORITIES
+def test_a_prioritised_timer_fires_when_due(scenario, clock):
+    deploy(scenario, PRIORITIES)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("pal_job_priority")
+    assert names(pat) == []
+    clock.advance(days=2)
+    scenario.engine.fire_due_timers()
+    assert names(pat) == ["Chase the school"]
+
+
+@VERSION_TAG
+def test_a_tagged_process_deploys_and_runs(scenario):
+    deploy(scenario, VERSION_TAG)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("pal_version_tag")
+    assert names(pat) == ["Screen the referral"]
+
+
+@HISTORY_TTL
+def test_a_process_with_a_time_to_live_deploys_and_runs(scenario):
+    deploy(scenario, HISTORY_TTL)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("pal_history_time_to_live")
+    assert names(pat) == ["Screen the referral"]
+
+
+@NOT_IN_TASKLIST
+def test_a_process_not_startable_in_tasklist_is_not_offered_to_start(scenario):
+    deploy(scenario, NOT_IN_TASKLIST)
+    engine = scenario.engine
+    pat = scenario.as_user("pat", "practitioner")
+    assert [p.key for p in engine.startable_processes(pat.actor)] == []
+    started = pat.start("pal_not_startable_in_tasklist")  # as another process or an owner would
+    assert names(pat) == ["Chase the school"]
+    assert status(engine, started.id) == "running"
+
+
+@ARTEFACTS
+def test_annotations_groups_and_data_objects_change_nothing(scenario):
+    deploy(scenario, ARTEFACTS)
+    pat = scenario.as_user("pat", "practitioner")
+    started = pat.start("pal_artefacts")
+    pat.complete("Screen the referral", outcome="strategy discussion")
+    assert status(scenario.engine, started.id) == "completed"
