@@ -12,9 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
-from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -199,26 +197,13 @@ def _binding_words(ref: dict) -> str:
 
 
 def _parse_problems(definition: Definition, dependencies: list[Definition]) -> list[Problem]:
+    from .parse_problems import parse_problem
+
     try:
         build_specs(definition, dependencies)
-    except ValidationException as error:
-        return [
-            Problem(
-                error.file_name or definition.resource_name,
-                str(error).split("\n")[0],
-                error.id or None,
-                _line_of(definition, error.id) if error.id else None,
-            )
-        ]
-    except (SpiffWorkflowException, etree.XMLSyntaxError, KeyError, ValueError) as error:
-        return [Problem(definition.resource_name, f"{type(error).__name__}: {error}")]
+    except Exception as error:  # the safety net: every parser failure becomes a problem
+        return [parse_problem(definition.resource_name, definition.source, error)]
     return []
-
-
-def _line_of(definition: Definition, element_id: str) -> int | None:
-    tree = parse_xml(definition.source)
-    nodes = tree.xpath("//*[@id=$id]", id=element_id)
-    return nodes[0].sourceline if nodes else None
 
 
 def latest_definition(session: Session, key: str, kind: str | None = None) -> Definition | None:

@@ -19,6 +19,7 @@ from .dialect.user_tasks import form_ref
 from .errors import InvalidDefinition, Problem
 from .inputs.timescales import declared_timescales
 from .message_starts import message_start_names
+from .qualified_refs import declare_implied_errors, unqualify_references
 from .validation import BPMN_NS, CAMUNDA_NS, extension_property
 
 DMN_NAMESPACES = (
@@ -64,6 +65,7 @@ def parse_xml(text: str) -> etree._Element:
     return etree.fromstring(text.encode("utf-8"), parser)
 
 
+_ACTIVITI = re.compile(r"""(\sxmlns(?::[\w.-]+)?\s*=\s*)(["'])http://activiti\.org/bpmn\2""")
 _ARCHIVES = {b"PK\x03\x04": "zip", b"PK\x05\x06": "zip", b"\x1f\x8b": "gzip"}
 _DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
 _DECLARATION = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
@@ -118,6 +120,7 @@ def _not_text(filename: str, why: str) -> InvalidDefinition:
 def read_resource(filename: str, content: bytes | str) -> Resource:
     """Parse one BPMN, DMN or form file; InvalidDefinition if it is not one we can deploy."""
     text = decode_definition(filename, content) if isinstance(content, bytes) else content
+    text = declare_implied_errors(unqualify_references(_activiti_as_camunda(text)))
     resource = Resource(filename, text)
     if filename.endswith(".form"):
         return _describe_form(resource)
@@ -145,6 +148,13 @@ def read_resource(filename: str, content: bytes | str) -> Resource:
             ]
         )
     return resource
+
+
+def _activiti_as_camunda(text: str) -> str:
+    """The text with the old Activiti extension namespace bound to Camunda's, as Camunda 7
+    reads it: ``activiti:assignee`` assigns and ``activiti:class`` is refused like
+    ``camunda:class``, instead of both being ignored."""
+    return _ACTIVITI.sub(rf"\1\2{CAMUNDA_NS}\2", text)
 
 
 def _describe_bpmn(resource: Resource) -> None:

@@ -54,7 +54,9 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .involvement.conventions import check_properties as _involvement
     from .message_checks import check_messages as _messages
     from .palette.checks import check_palette as _palette
+    from .reference_checks import check_references as _references
     from .start_event_checks import check_start_events_and_signals as _start_events
+    from .structure_checks import check_structure as _structure
     from .subprocess_checks import check_elements as _subprocesses
 
     checks = (
@@ -78,6 +80,8 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _start_events,
         _subprocesses,
         _palette,
+        _structure,
+        _references,
     )
     return [problem for check in checks for problem in check(tree, filename)]
 

@@ -39,6 +39,8 @@ from .event_subprocesses import (
     arm_event_subprocesses,
 )
 from .gateways import TokenSafeParallelGateway
+from .implicit_ends import add_implicit_ends
+from .implicit_splits import add_implicit_splits
 from .inclusive_gateway import InclusiveGatewayParser, TokenSafeInclusiveGateway
 from .io_mappings import EmbeddedSubprocess, attach_parameters
 from .messages import message_definition, start_at_once
@@ -78,6 +80,7 @@ class EmbeddedSubprocessParser(OwnProperties, CollectionByName, SubWorkflowParse
     def create_task(self):
         if self.node.get("triggeredByEvent") == "true":
             self.spec_class = EventSubprocess
+        add_implicit_ends(self.node)
         return super().create_task()
 
 
@@ -199,3 +202,8 @@ class DialectParser(DecisionsParserMixin, CamundaParser):
         full_tag("task"): (CamundaTaskParser, PassThroughTask),
         full_tag("manualTask"): (CamundaTaskParser, PassThroughManualTask),
     }
+
+    def add_bpmn_xml(self, bpmn, filename=None):
+        """Add a diagram, with the gateways Camunda 7 implies after an activity drawn in."""
+        add_implicit_splits(bpmn)
+        super().add_bpmn_xml(bpmn, filename)
