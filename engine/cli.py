@@ -105,7 +105,7 @@ def validate(ctx: click.Context, path: Path | None) -> None:
     """Check .bpmn/.dmn/.form files as a deploy would, without deploying anything; warn about
     user tasks without a deadline and an escalation, or offered to nobody (a warning does not
     stop a deploy)."""
-    from .deploy_warnings import deploy_warnings
+    from .deploy_checks.deploy_warnings import deploy_warnings
     from .deployment_ops import read_path
 
     resources = read_path(path or DEFAULT_WORKFLOWS)

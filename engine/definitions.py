@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .decisions.checks import check_dmn
+from .deploy_checks.start_event_checks import check_called_listeners
 from .dialect.parser import DialectParser
 from .errors import InvalidDefinition, NotFound, Problem, ProcessError
-from .message_starts import MESSAGE_START, message_start_conflicts
+from .events.message_starts import MESSAGE_START, message_start_conflicts
 from .models import Definition, DefinitionElement, Deployment
 from .resources import (
     BPMN,
@@ -32,7 +33,6 @@ from .resources import (
     read_resource,
 )
 from .sandbox.diagram_checks import check_evaluated_text
-from .start_event_checks import check_called_listeners
 from .validation import BPMN_NS, CAMUNDA_NS, check_bpmn
 
 
@@ -197,7 +197,7 @@ def _binding_words(ref: dict) -> str:
 
 
 def _parse_problems(definition: Definition, dependencies: list[Definition]) -> list[Problem]:
-    from .parse_problems import parse_problem
+    from .deploy_checks.parse_problems import parse_problem
 
     try:
         build_specs(definition, dependencies)

@@ -14,9 +14,9 @@ from .actors import Actor
 from .admin_ops import ensure_process_owner
 from .audit import record
 from .errors import InvalidDefinition, NotFound
+from .events.start_timers import schedule_start_events
 from .models import Definition
 from .resources import BPMN, DEFINITION_SUFFIXES, Resource, read_resource
-from .start_timers import schedule_start_events
 
 
 class _DryRun(Exception):

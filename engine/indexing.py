@@ -22,6 +22,8 @@ from .dialect.conventions import is_urgent
 from .disclosure.holders import holder_of
 from .effects import notify
 from .escalation import escalation_of
+from .events.signal_index import sync_signal_subscriptions
+from .events.waits import waiting_events
 from .models import (
     ACTIVE_TASK_STATES,
     CANCELLED,
@@ -33,10 +35,8 @@ from .models import (
     TaskCandidate,
     Timer,
 )
-from .signal_index import sync_signal_subscriptions
 from .step_errors import failing_as_process_error
 from .task_assignment import evaluate_assignment
-from .waits import waiting_events
 
 
 def sync_indexes(

@@ -15,11 +15,11 @@ from lxml import etree
 
 from .camunda_forms import parse_form
 from .cases import MEMBER_KINDS
+from .deploy_checks.qualified_refs import declare_implied_errors, unqualify_references
 from .dialect.user_tasks import form_ref
 from .errors import InvalidDefinition, Problem
+from .events.message_starts import message_start_names
 from .inputs.timescales import declared_timescales
-from .message_starts import message_start_names
-from .qualified_refs import declare_implied_errors, unqualify_references
 from .validation import BPMN_NS, CAMUNDA_NS, extension_property
 
 DMN_NAMESPACES = (

@@ -27,9 +27,9 @@ from .dialect.script_engine import ExpressionScriptEngine
 from .dialect.serializer import StateSerializer
 from .effects import apply_effects, notify
 from .errors import InstanceNotRunning, NotFound, StaleInstance
+from .events.signal_index import queue_thrown_signals
 from .indexing import sync_indexes
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
-from .signal_index import queue_thrown_signals
 from .step_errors import failing_as_process_error
 from .workdays import WorkingDayCalendar
 

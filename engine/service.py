@@ -31,9 +31,13 @@ from .errors import (
     NotFound,
     ProcessError,
 )
+from .events.message_starts import process_to_start, waiting_instances
+from .events.signal_ops import SignalOperations
+from .events.signals import SignalDeliveries
+from .events.start_timers import StartTimerSweep
+from .events.starting import InstanceStarting
 from .inputs.variables import check_business_key, check_variables
 from .involvement.operations import InvolvementOperations
-from .message_starts import process_to_start, waiting_instances
 from .models import (
     CANCELLED,
     HumanTask,
@@ -43,11 +47,7 @@ from .people_ops import PeopleOperations
 from .risk_reports import RiskReportOperations
 from .risk_reports import ensure_may_send as ensure_may_send_report
 from .runtime import InstanceRef, InstanceRuntime, run_safely
-from .signal_ops import SignalOperations
-from .signals import SignalDeliveries
 from .signin.operations import SignInOperations
-from .start_timers import StartTimerSweep
-from .starting import InstanceStarting
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .withdrawal import WithdrawalOperations, ensure_may_send

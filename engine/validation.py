@@ -49,15 +49,15 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     from .deadline_checks import check_properties as _deadlines
     from .decision_pages.checks import check_properties as _decision_pages
     from .decisions.checks import check_business_rule_tasks as _business_rules
+    from .deploy_checks.extension_checks import check_extensions as _extensions
+    from .deploy_checks.message_checks import check_messages as _messages
+    from .deploy_checks.reference_checks import check_references as _references
+    from .deploy_checks.start_event_checks import check_start_events_and_signals as _start_events
+    from .deploy_checks.structure_checks import check_structure as _structure
+    from .deploy_checks.subprocess_checks import check_elements as _subprocesses
     from .disclosure.checks import check_properties as _disclosure
-    from .extension_checks import check_extensions as _extensions
     from .involvement.conventions import check_properties as _involvement
-    from .message_checks import check_messages as _messages
     from .palette.checks import check_palette as _palette
-    from .reference_checks import check_references as _references
-    from .start_event_checks import check_start_events_and_signals as _start_events
-    from .structure_checks import check_structure as _structure
-    from .subprocess_checks import check_elements as _subprocesses
 
     checks = (
         _conditions,

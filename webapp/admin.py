@@ -18,7 +18,7 @@ from flask import (
 from flask_login import login_required
 
 from engine.admin_ops import ensure_process_owner
-from engine.deploy_warnings import deploy_warnings
+from engine.deploy_checks.deploy_warnings import deploy_warnings
 from engine.errors import InvalidDefinition, MigrationBlocked, Problem
 from engine.resources import DEFINITION_SUFFIXES, read_resource
 

@@ -18,8 +18,8 @@ from datetime import UTC
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from engine.camunda_variables import from_camunda
 from engine.errors import Conflict
+from engine.inputs.camunda_variables import from_camunda
 from engine.resources import DEFINITION_SUFFIXES, read_resource
 from engine.signin.throttle import TooManyAttempts
 

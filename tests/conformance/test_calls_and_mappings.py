@@ -3,7 +3,7 @@ Camunda 7 runs them (or refused at deploy)."""
 
 from __future__ import annotations
 
-from engine.assignment_warnings import UNOFFERED, assignment_warnings
+from engine.deploy_checks.assignment_warnings import UNOFFERED, assignment_warnings
 
 from .catalogue import refused, supported
 from .support import deploy, resource_of

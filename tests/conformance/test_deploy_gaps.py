@@ -13,8 +13,8 @@ import pytest
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine.deploy_checks.parse_problems import parse_problem
 from engine.errors import InvalidDefinition
-from engine.parse_problems import parse_problem
 from engine.resources import read_resource
 
 from ..helpers import bpmn, flow

@@ -225,7 +225,7 @@ def test_potential_owners_and_the_human_performer_decide_whose_inbox_a_task_reac
 
 @RESOURCE_ASSIGNMENT
 def test_a_task_with_potential_owners_is_not_warned_about_as_offered_to_nobody():
-    from engine.deploy_warnings import deploy_warnings
+    from engine.deploy_checks.deploy_warnings import deploy_warnings
 
     warnings = deploy_warnings([resource_of(RESOURCE_ASSIGNMENT)])
     assert [w for w in warnings if "reaches nobody's inbox" in w.message] == []

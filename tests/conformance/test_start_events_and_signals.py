@@ -18,7 +18,7 @@ from engine.actors import Actor
 from engine.db import make_engine
 from engine.demo import DEMO_PASSWORD
 from engine.errors import NotPermitted, ProcessError
-from engine.event_tables import SignalDelivery, SignalSubscription, StartTimer
+from engine.events.event_tables import SignalDelivery, SignalSubscription, StartTimer
 from engine.models import ProcessInstance
 from engine.resources import read_resource
 from engine.schema import alembic_config, current_revision, upgrade

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .agencies import AGENCIES, ROLES
-from .dialect.lanes import lanes_are_groups
-from .dialect.resource_assignment import resource_assignment
-from .errors import Problem
-from .validation import NS, problem_at
+from ..agencies import AGENCIES, ROLES
+from ..dialect.lanes import lanes_are_groups
+from ..dialect.resource_assignment import resource_assignment
+from ..errors import Problem
+from ..validation import NS, problem_at
 
 CANDIDATE_ATTRIBUTES = ("assignee", "candidateGroups", "candidateUsers")
 UNOFFERED = (

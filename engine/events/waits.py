@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
-from .dialect.timers import due_time_of
+from ..dialect.timers import due_time_of
 
 
 def awaited_events(task) -> Iterator[tuple[str, TaskSpec, EventDefinition]]:

@@ -12,10 +12,10 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import ownership
-from .actors import Actor
-from .errors import Conflict, NotPermitted, Problem
-from .models import Definition, DefinitionElement, MessageSubscription
+from .. import ownership
+from ..actors import Actor
+from ..errors import Conflict, NotPermitted, Problem
+from ..models import Definition, DefinitionElement, MessageSubscription
 
 MESSAGE_START = "message_start"
 _NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}

@@ -20,15 +20,15 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .audit import record
-from .db import claiming
-from .dialect.signals import BroadcastSignalEventDefinition
-from .errors import EngineError
+from ..audit import record
+from ..db import claiming
+from ..dialect.signals import BroadcastSignalEventDefinition
+from ..errors import EngineError
+from ..models import RUNNING, Definition, ProcessInstance
+from ..runtime import run_safely
+from ..sweep import backoff
 from .event_tables import SignalDelivery
-from .models import RUNNING, Definition, ProcessInstance
-from .runtime import run_safely
 from .signal_index import QUEUED
-from .sweep import backoff
 
 log = logging.getLogger(__name__)
 SYSTEM = "system:signal"

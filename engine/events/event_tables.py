@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import Base
+from ..db import Base
 
 
 class StartTimer(Base):

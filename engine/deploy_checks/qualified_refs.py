@@ -25,7 +25,7 @@ def unqualify_references(text: str) -> str:
     """``text`` with each event reference's prefix dropped where it names this document."""
     if not _QUALIFIED.search(text):
         return text
-    from .resources import parse_xml
+    from ..resources import parse_xml
 
     try:
         tree = parse_xml(text)
@@ -45,7 +45,7 @@ def declare_implied_errors(text: str) -> str:
     and a ``<message>`` for each thrown message naming none (Camunda 7 does not look it up)."""
     if "errorRef" not in text and "messageRef" not in text:
         return text
-    from .resources import parse_xml
+    from ..resources import parse_xml
 
     try:
         tree = parse_xml(text)

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from .dialect.timers import WORKING_DAYS
-from .errors import Problem
-from .expressions import is_expression
-from .resources import BPMN, parse_xml
-from .validation import CAMUNDA_NS, NS, expression_problem, problem_at
+from ..dialect.timers import WORKING_DAYS
+from ..errors import Problem
+from ..expressions import is_expression
+from ..resources import BPMN, parse_xml
+from ..validation import CAMUNDA_NS, NS, expression_problem, problem_at
 
 TIMER = "bpmn:timerEventDefinition"
 SIGNAL_EVENT_SUBPROCESS = (

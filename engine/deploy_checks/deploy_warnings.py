@@ -4,14 +4,14 @@ deploy; `joinedup validate` prints them and the upload page shows them after dep
 
 from __future__ import annotations
 
-from .errors import Problem
-from .resources import Resource
+from ..errors import Problem
+from ..resources import Resource
 
 
 def deploy_warnings(resources: list[Resource]) -> list[Problem]:
     """Every warning for the BPMN files among ``resources``, with file, element and line."""
+    from ..deadline_checks import deadline_warnings
     from .assignment_warnings import assignment_warnings
-    from .deadline_checks import deadline_warnings
 
     warnings = []
     for resource in resources:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from . import definitions as defs
-from .actors import Actor
-from .audit import record
-from .dialect.parser import initiator_variable
-from .dialect.start_events import CHOSEN, begin_at
-from .disclosure.holders import instance_holder
-from .errors import NotFound
-from .inputs.timescales import check_overrides
-from .models import RUNNING, Definition, ProcessInstance
-from .submission_checks import check_start
+from .. import definitions as defs
+from ..actors import Actor
+from ..audit import record
+from ..dialect.parser import initiator_variable
+from ..dialect.start_events import CHOSEN, begin_at
+from ..disclosure.holders import instance_holder
+from ..errors import NotFound
+from ..inputs.timescales import check_overrides
+from ..models import RUNNING, Definition, ProcessInstance
+from ..submission_checks import check_start
 
 
 class InstanceStarting:

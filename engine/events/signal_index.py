@@ -21,12 +21,12 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .dialect.signals import BroadcastSignalEventDefinition, take_thrown_signals
-from .errors import ProcessError
+from ..dialect.signals import BroadcastSignalEventDefinition, take_thrown_signals
+from ..errors import ProcessError
+from ..models import Definition
+from ..resources import BPMN
+from ..validation import NS
 from .event_tables import SignalDelivery, SignalSubscription
-from .models import Definition
-from .resources import BPMN
-from .validation import NS
 
 QUEUED = "joinedup_signals_queued"  # session.info: deliver after this transaction commits
 

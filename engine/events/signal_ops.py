@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from . import ownership
-from .actors import Actor
-from .admin_ops import ensure_process_owner
-from .audit import record
+from .. import ownership
+from ..actors import Actor
+from ..admin_ops import ensure_process_owner
+from ..audit import record
+from ..inputs.variables import check_variables
 from .event_tables import SignalSubscription
-from .inputs.variables import check_variables
 from .signal_index import queue_broadcast
 
 

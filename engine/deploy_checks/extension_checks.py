@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from .dialect.io_mappings import IO_CONTAINERS
-from .errors import Problem
-from .expressions import is_expression
-from .validation import NS, expression_problem, problem_at
+from ..dialect.io_mappings import IO_CONTAINERS
+from ..errors import Problem
+from ..expressions import is_expression
+from ..validation import NS, expression_problem, problem_at
 
 CALLERS_KEY = re.compile(r"^\s*[#$]\{\s*execution\.(processBusinessKey|businessKey)\s*\}\s*$")
 VERSION_PINS = ("calledElementVersion", "calledElementVersionTag", "calledElementTenantId")

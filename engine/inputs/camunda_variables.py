@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import InvalidVariables
+from ..errors import InvalidVariables
 
 CAMUNDA_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"  # Camunda's yyyy-MM-dd'T'HH:mm:ss.SSSZ
 DATE_EXAMPLE = "2026-12-01T09:00:00.000+0000"

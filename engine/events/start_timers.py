@@ -17,17 +17,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .audit import record
-from .db import claiming
-from .dialect.timers import CYCLE, DATE, DURATION, parse_cycle, parse_moment, resolve_due
-from .errors import EngineError
+from ..audit import record
+from ..db import claiming
+from ..dialect.timers import CYCLE, DATE, DURATION, parse_cycle, parse_moment, resolve_due
+from ..errors import EngineError
+from ..models import Definition
+from ..resources import BPMN
+from ..sweep import backoff
+from ..validation import NS
+from ..workdays import WorkingDayCalendar
 from .event_tables import StartTimer
-from .models import Definition
-from .resources import BPMN
 from .signal_index import register_signal_starts
-from .sweep import backoff
-from .validation import NS
-from .workdays import WorkingDayCalendar
 
 log = logging.getLogger(__name__)
 SYSTEM = "system:timer"

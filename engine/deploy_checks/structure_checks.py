@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from .errors import Problem
-from .validation import NS, problem_at
+from ..errors import Problem
+from ..validation import NS, problem_at
 
 RESERVED_IDS = ("Start", "End")  # SpiffWorkflow's own task names in every process
 EVENT_SUBPROCESS = "bpmn:subProcess[@triggeredByEvent='true']"

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from .errors import Problem
-from .validation import CAMUNDA_NS, NS, problem_at
+from ..errors import Problem
+from ..validation import CAMUNDA_NS, NS, problem_at
 
 IMPLEMENTATIONS = ("class", "delegateExpression", "expression", "type")
 

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from .errors import Problem
-from .expressions import ExpressionError
-from .validation import CAMUNDA_NS, NS, problem_at
+from ..errors import Problem
+from ..expressions import ExpressionError
+from ..validation import CAMUNDA_NS, NS, problem_at
 
 REFERENCES = {  # event definition -> (its reference attribute, the declared element)
     "errorEventDefinition": ("errorRef", "error"),
@@ -204,7 +204,7 @@ def _history_time_to_live(tree, filename) -> Iterator[Problem]:
 
 
 def _timer_start_dates(tree, filename) -> Iterator[Problem]:
-    from .dialect.timers import parse_moment
+    from ..dialect.timers import parse_moment
 
     for node in tree.iterfind(".//bpmn:startEvent/bpmn:timerEventDefinition/bpmn:timeDate", NS):
         text = (node.text or "").strip()

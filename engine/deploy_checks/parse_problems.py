@@ -13,9 +13,9 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from .errors import Problem
-from .resources import parse_xml
-from .validation import CAMUNDA_NS
+from ..errors import Problem
+from ..resources import parse_xml
+from ..validation import CAMUNDA_NS
 
 ADVICE = {  # the start of SpiffWorkflow's message -> what to tell the process owner
     "A SubWorkflow Must contain an End event": "the subprocess has no end event: add one",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .errors import Problem
+from ..errors import Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS}
@@ -38,7 +38,7 @@ CANCEL_OUTSIDE = (
 
 def check_elements(tree, filename: str) -> list[Problem]:
     """All problems with event subprocesses and compensation in one BPMN document."""
-    from .validation import problem_at
+    from ..validation import problem_at
 
     found = []
     for element, message in _compensation(tree):
