@@ -30,6 +30,14 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+def retry_later(row, error: Exception, now) -> None:
+    """Count a failed attempt on a timer-like row (``attempts``, ``last_error``, ``fire_at``)
+    and set it to be tried again after the back-off."""
+    row.attempts += 1
+    row.last_error = str(error)
+    row.fire_at = now + backoff(row.attempts)
+
+
 class TimerSweep:
     """Finds due timers and fires them, one instance per transaction."""
 
@@ -98,9 +106,7 @@ class TimerSweep:
             for timer in session.scalars(
                 select(Timer).where(Timer.instance_id == instance_id, Timer.fire_at <= now)
             ):
-                timer.attempts += 1
-                timer.last_error = str(error)
-                timer.fire_at = now + backoff(timer.attempts)
+                retry_later(timer, error, now)
             record(
                 session,
                 "error",

@@ -10,20 +10,11 @@ from __future__ import annotations
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import full_tag
 
-FLOW_NODES = {
+from .implicit_splits import ACTIVITIES
+
+FLOW_NODES = ACTIVITIES | {
     full_tag(tag)
     for tag in (
-        "task",
-        "userTask",
-        "serviceTask",
-        "scriptTask",
-        "sendTask",
-        "receiveTask",
-        "manualTask",
-        "businessRuleTask",
-        "callActivity",
-        "subProcess",
-        "transaction",
         "exclusiveGateway",
         "parallelGateway",
         "inclusiveGateway",

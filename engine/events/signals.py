@@ -26,7 +26,7 @@ from ..dialect.signals import BroadcastSignalEventDefinition
 from ..errors import EngineError
 from ..models import RUNNING, Definition, ProcessInstance
 from ..runtime import run_safely
-from ..sweep import backoff
+from ..sweep import retry_later
 from .event_tables import SignalDelivery
 from .signal_index import QUEUED
 
@@ -127,9 +127,7 @@ class SignalDeliveries:
             delivery = session.get(SignalDelivery, delivery_id)
             if delivery is None:
                 return
-            delivery.attempts += 1
-            delivery.last_error = str(error)
-            delivery.fire_at = now + backoff(delivery.attempts)
+            retry_later(delivery, error, now)
             record(
                 session,
                 "error",

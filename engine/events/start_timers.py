@@ -23,7 +23,7 @@ from ..dialect.timers import CYCLE, DATE, DURATION, parse_cycle, parse_moment, r
 from ..errors import EngineError
 from ..models import Definition
 from ..resources import BPMN
-from ..sweep import backoff
+from ..sweep import retry_later
 from ..validation import NS
 from ..workdays import WorkingDayCalendar
 from .event_tables import StartTimer
@@ -132,9 +132,7 @@ class StartTimerSweep:
             timer = session.get(StartTimer, timer_id)
             if timer is None:
                 return
-            timer.attempts += 1
-            timer.last_error = str(error)
-            timer.fire_at = now + backoff(timer.attempts)
+            retry_later(timer, error, now)
             record(
                 session,
                 "error",
