@@ -10,8 +10,8 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from engine.cli import database_url, working_day_calendar
-from engine.db import Base, Database, configure_sqlite, normalise_url
+from engine.config import database_url, working_day_calendar
+from engine.db import Base, Database, configure_sqlite, normalise_url, owner_only_sqlite_file
 from engine.schema import upgrade
 from engine.service import Engine
 from engine.signin.throttle import Limit, SignInLimits
@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     secret_key.configure(app)
+    owner_only_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)  # before its first connection: writers queue, not fail
