@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .db import Database
+from .db import Database, normalise_url
 from .schema import upgrade
 from .service import Engine
 from .workdays import WorkingDayCalendar, parse_end_of_day
@@ -47,3 +47,27 @@ def open_engine(url: str | None = None) -> Engine:
     database = Database(url or database_url())
     upgrade(database.engine)
     return Engine(database, calendar=working_day_calendar())
+
+
+def web_settings() -> dict:
+    """The web app's settings from ``JOINEDUP_*``/``DATABASE_URL`` (README "Configuration")."""
+    env = os.environ.get
+    insecure = env("JOINEDUP_INSECURE_COOKIES") == "1"  # plain-HTTP development only
+    return dict(
+        SECRET_KEY=env("JOINEDUP_SECRET_KEY"),
+        JOINEDUP_DEV_SECRET_FILE=env("JOINEDUP_DEV_SECRET_FILE"),
+        MAX_CONTENT_LENGTH=int(env("JOINEDUP_MAX_REQUEST_BYTES", 16 * 1024 * 1024)),
+        SQLALCHEMY_DATABASE_URI=normalise_url(database_url()),
+        JOINEDUP_AUTO_MIGRATE=env("JOINEDUP_AUTO_MIGRATE", "1") == "1",
+        JOINEDUP_ASSETS=env("JOINEDUP_ASSETS", str(PROJECT / "node_modules")),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not insecure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=not insecure,
+        SIGNIN_ACCOUNT_LIMIT=env("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
+        SIGNIN_ADDRESS_LIMIT=env("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
+        JOINEDUP_BREAK_GLASS_MINUTES=int(env("JOINEDUP_BREAK_GLASS_MINUTES", 120)),
+        JOINEDUP_END_OF_DAY=env("JOINEDUP_END_OF_DAY", "17:00"),
+        JOINEDUP_AUDIT_LOOKS=True,  # not from the environment: off only to measure its cost
+    )
