@@ -7,6 +7,7 @@ import socket
 import stat
 import subprocess
 import sys
+import uuid
 
 import pytest
 from click.testing import CliRunner
@@ -103,10 +104,19 @@ def test_serve_says_in_one_line_that_the_port_is_taken(tmp_path):
     assert "PORT=" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+PAT = {
+    "username": "pat",
+    "password": DEMO_PASSWORD,
+    "display_name": "Pat",
+    "agency": "early-help",
+    "roles": ["practitioner"],
+    "team": "Early help",
+}
+
+
 @pytest.fixture
 def doomed_app(tmp_path):
     """The web app on a SQLite file in a folder a test can take away, with one person."""
-    from engine.actors import Actor
     from webapp import create_app, engine_of
 
     folder = tmp_path / "data"
@@ -118,15 +128,7 @@ def doomed_app(tmp_path):
             "SECRET_KEY": "k" * 32,
         }
     )
-    engine_of(app).create_user(
-        username="pat",
-        password=DEMO_PASSWORD,
-        display_name="Pat",
-        agency="early-help",
-        roles=["practitioner"],
-        team="Early help",
-    )
-    assert Actor  # the person above is all the pages need
+    engine_of(app).create_user(**PAT)
     return app, folder
 
 
@@ -146,6 +148,29 @@ def test_pages_are_a_styled_503_when_the_database_goes_away(doomed_app):
     assert pat.get("/healthz").status_code == 503
     api = app.test_client().get("/api/v1/tasks", headers={"Authorization": "Bearer nope"})
     assert api.status_code == 503 and api.get_json()["error"]["code"] == "database_unavailable"
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+def test_pages_are_a_styled_503_when_the_postgres_database_is_dropped():
+    from sqlalchemy import create_engine, text
+
+    from engine.db import normalise_url
+    from webapp import create_app, engine_of
+
+    server = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"joinedup_doomed_{uuid.uuid4().hex[:8]}"
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = normalise_url(POSTGRES_URL).rsplit("/", 1)[0] + f"/{name}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k" * 32})
+    engine_of(app).create_user(**PAT)
+    pat = WebClient(app).sign_in("pat")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    server.dispose()
+    page = pat.get("/inbox")
+    assert page.status_code == 503
+    assert "Sorry, the service is unavailable" in page.get_data(as_text=True)
 
 
 def test_the_processes_page_names_the_modeler_endpoint(app, web):
