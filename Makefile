@@ -3,6 +3,8 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
 .PHONY: run test bench clean
 
@@ -25,10 +27,11 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# `make run PORT=8000 HOST=0.0.0.0`; the demo loads only into an empty database.
 run: $(BIN)/.installed $(CSS)
 	JOINEDUP_INSECURE_COOKIES=1 $(BIN)/joinedup demo
 	JOINEDUP_INSECURE_COOKIES=1 JOINEDUP_SMTP_HOST= JOINEDUP_DEV_SECRET_FILE=instance/secret_key \
-		$(BIN)/joinedup serve
+		$(BIN)/joinedup serve --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed node_modules/.installed $(CSS) $(CHROMIUM)
 	$(BIN)/ruff check .

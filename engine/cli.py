@@ -14,37 +14,14 @@ import click
 
 from . import ownership
 from .actors import Actor
-from .db import Database
+from .config import open_engine
+from .db import UNREACHABLE, unavailable
 from .errors import EngineError, InvalidDefinition
-from .schema import upgrade
+from .models import CANCELLED, ENDED, ERROR, RUNNING
 from .service import Engine
-from .workdays import WorkingDayCalendar, parse_end_of_day
 
+INSTANCE_STATES = (RUNNING, ENDED, CANCELLED, ERROR)
 DEFAULT_WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
-
-
-def database_url() -> str:
-    """``DATABASE_URL``, else a SQLite file under ./instance (created on first use)."""
-    url = os.environ.get("DATABASE_URL") or os.environ.get("JOINEDUP_DATABASE_URL")
-    if url:
-        return url
-    folder = Path.cwd() / "instance"
-    folder.mkdir(exist_ok=True)
-    return f"sqlite:///{folder / 'joinedup.sqlite'}"
-
-
-def open_engine(url: str | None = None) -> Engine:
-    """An engine on an up-to-date schema, its deadlines ending at ``JOINEDUP_END_OF_DAY``."""
-    database = Database(url or database_url())
-    upgrade(database.engine)
-    return Engine(database, calendar=working_day_calendar())
-
-
-def working_day_calendar(end_of_day: str | None = None) -> WorkingDayCalendar:
-    """The England & Wales calendar with the end of the working day from the argument or
-    ``JOINEDUP_END_OF_DAY`` (default 17:00 UK time)."""
-    text = end_of_day if end_of_day is not None else os.environ.get("JOINEDUP_END_OF_DAY")
-    return WorkingDayCalendar(end_of_day=parse_end_of_day(text))
 
 
 class EngineErrors(click.Group):
@@ -53,6 +30,8 @@ class EngineErrors(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except UNREACHABLE as error:  # raised before any engine code could name it
+            raise click.ClickException(str(unavailable(error))) from None
         except InvalidDefinition as error:
             lines = "\n".join(f"  - {problem}" for problem in error.problems)
             raise click.ClickException(f"Nothing was deployed:\n{lines}") from None
@@ -61,6 +40,7 @@ class EngineErrors(click.Group):
 
 
 @click.group(cls=EngineErrors)
+@click.version_option(package_name="joinedup", message="joinedup %(version)s")
 @click.option("--database", envvar="DATABASE_URL", help="Database URL (default: SQLite file).")
 @click.pass_context
 def main(ctx: click.Context, database: str | None) -> None:
@@ -153,7 +133,9 @@ def _parse_variables(pairs: tuple[str, ...]) -> dict:
 @click.option("--as", "user", default="cli", help="User id recorded as the starter.")
 @click.pass_context
 def start(ctx, key, pairs, business_key, case_ref, user) -> None:
-    """Start the latest version of process KEY."""
+    """Start the latest version of process KEY (on case CASE, which must exist)."""
+    if case_ref is not None and not _engine(ctx).case_exists(case_ref):
+        raise click.BadParameter(f"there is no case {case_ref!r}", param_hint="--case")
     ref = _engine(ctx).start(
         key,
         _parse_variables(pairs),
@@ -165,7 +147,7 @@ def start(ctx, key, pairs, business_key, case_ref, user) -> None:
 
 
 @main.command()
-@click.option("--status", default=None, help="running, completed, cancelled")
+@click.option("--status", type=click.Choice(INSTANCE_STATES), default=None)
 @click.option("--process", "process_key", default=None)
 @click.pass_context
 def instances(ctx, status, process_key) -> None:
@@ -214,12 +196,16 @@ def fire_timers(ctx, limit) -> None:
 @main.command()
 @click.pass_context
 def demo(ctx) -> None:
-    """Deploy the shipped workflows and load demo people and a family case (idempotent)."""
-    from .demo import DEMO_PASSWORD, load_demo
+    """Deploy the shipped workflows and load demo people and a family case, into an empty
+    database only (never over a process owner's uploads)."""
+    from .demo import DEMO_PASSWORD, is_empty, load_demo
 
     engine = _engine(ctx)
+    if not is_empty(engine):
+        click.echo("The database already has processes, people or cases: demo not loaded.")
+        return
     result = engine.deploy_path(DEFAULT_WORKFLOWS, source="demo", deployed_by="demo")
-    click.echo(f"workflows: {len(result.deployed)} deployed, {len(result.unchanged)} unchanged")
+    click.echo(f"workflows: {len(result.deployed)} deployed")
     for line in load_demo(engine):
         click.echo(f"created {line}")
     click.echo(f"Demo users (pat, amy, sam, cal, mia, hos, chair...) use password {DEMO_PASSWORD}")

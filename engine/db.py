@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 from .clock import Clock
-from .errors import Busy, StaleInstance
+from .errors import Busy, DatabaseUnavailable, StaleInstance
 
-DEFAULT_DATABASE_URL = "sqlite:///joinedup.sqlite"
 READ_ONLY = "joinedup_read_only"
+UNREACHABLE = (OperationalError, InterfaceError)  # the database is missing, down or unreadable
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for another before giving up
 
 
@@ -66,7 +69,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
+    owner_only_sqlite_file(url)
     return configure_sqlite(create_engine(url, connect_args={"timeout": 30}, **kwargs))
+
+
+def owner_only_sqlite_file(url: str) -> None:
+    """Create a SQLite database file readable and writable by its owner only (0600) before
+    SQLite does (with the umask's wider mode); its journal files take the same mode."""
+    if not url.startswith("sqlite"):
+        return
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as error:
+        raise DatabaseUnavailable(f"Cannot use the database {path}: {error.strerror}") from None
 
 
 def configure_sqlite(engine: Engine) -> Engine:
@@ -169,6 +190,20 @@ class Database:
             session.info["clock"] = self.clock
             yield session
 
+    def ping(self) -> None:
+        """``SELECT 1``; DatabaseUnavailable, in one line, when the database does not answer."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except UNREACHABLE as error:
+            raise unavailable(error) from None
+
     def dispose(self) -> None:
         """Close pooled connections (tests, forks)."""
         self.engine.dispose()
+
+
+def unavailable(error: DBAPIError) -> DatabaseUnavailable:
+    """The driver's first line of ``error`` as a one-line DatabaseUnavailable."""
+    lines = str(error.orig or error).strip().splitlines() or [type(error).__name__]
+    return DatabaseUnavailable(f"Cannot use the database: {lines[0]}")

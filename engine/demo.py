@@ -14,6 +14,7 @@ from .accounts import User
 from .actors import Actor
 from .agencies import groups_for
 from .cases import FamilyCase
+from .models import Definition
 
 DEMO_PASSWORD = "joinedup-demo-2026"  # noqa: S105 - documented demo credential
 DEMO_CASE = "DEMO-001"
@@ -192,6 +193,15 @@ LOOKED_AFTER = {
 def _has_case(session, reference: str) -> bool:
     query = select(FamilyCase.id).where(FamilyCase.reference == reference)
     return session.scalars(query).first() is not None
+
+
+def is_empty(engine) -> bool:
+    """No process deployed, nobody and no case recorded: the only database the demo loads into."""
+    with engine.db.reading() as session:
+        return not any(
+            session.scalars(select(model.id).limit(1)).first() is not None
+            for model in (Definition, User, FamilyCase)
+        )
 
 
 def load_demo(engine) -> list[str]:

@@ -47,6 +47,12 @@ class StaleInstance(Conflict):
     code = "stale_instance"
 
 
+class DatabaseUnavailable(EngineError):
+    """The database could not be reached or does not exist (the message names which)."""
+
+    status, code = 503, "database_unavailable"
+
+
 class Busy(EngineError):
     """The database stayed locked by other writers for longer than the busy timeout."""
 

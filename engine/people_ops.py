@@ -74,6 +74,12 @@ class PeopleOperations:
             self.record_look(actor, CASE_VIEWED, case_ref=reference)
         return view
 
+    def case_exists(self, reference: str) -> bool:
+        """Whether a case has this reference (for callers with the database, like the CLI)."""
+        with self.db.reading() as session:
+            query = select(cases.FamilyCase.id).where(cases.FamilyCase.reference == reference)
+            return session.scalar(query) is not None
+
     def cases(self, actor: Actor) -> list[cases.FamilyCase]:
         """Cases the actor's agency is involved in."""
         with self.db.reading() as session:

@@ -5,6 +5,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from engine.actors import Actor
+from engine.config import open_engine
 from webapp.cli import main
 
 from .conformance.catalogue import DIAGRAMS
@@ -21,7 +23,8 @@ def run(database_url):
     return invoke
 
 
-def test_deploy_definitions_start_instances_tasks(run):
+def test_deploy_definitions_start_instances_tasks(run, database_url):
+    open_engine(database_url).create_case(Actor("cli"), reference="C-1", family_name="Test")
     deployed = run("deploy", str(WORKFLOWS), "--by", "owner")
     assert deployed.exit_code == 0 and "deployed  information-request v1" in deployed.output
     assert "unchanged information-request v1" in run("deploy", str(WORKFLOWS)).output
@@ -66,9 +69,9 @@ def test_demo_loads_people_a_family_case_and_a_process_once(run):
     assert "created case DEMO-001 (Taylor family)" in first.output
     assert "professional difference raised by pat" in first.output
     assert "joinedup-demo-2026" in first.output
-    second = run("demo")
-    shipped = len(list(WORKFLOWS.glob("*.bpmn")) + list(WORKFLOWS.glob("*.dmn")))
-    assert f"0 deployed, {shipped} unchanged" in second.output and "created" not in second.output
+    second = run("demo")  # only into an empty database: never over a process owner's uploads
+    assert second.exit_code == 0 and "demo not loaded" in second.output
+    assert "deployed" not in second.output and "created" not in second.output
 
 
 def test_issue_token_prints_a_token_and_refuses_unknown_users(run):

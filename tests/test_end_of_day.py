@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 import pytest
 
-from engine.cli import working_day_calendar
+from engine.config import working_day_calendar
 from engine.service import Engine
 
 from .helpers import Scenario, bpmn, flow, user_task, with_boundary

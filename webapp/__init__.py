@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +9,8 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from engine.cli import database_url, working_day_calendar
-from engine.db import Base, Database, configure_sqlite, normalise_url
+from engine.config import web_settings, working_day_calendar
+from engine.db import Base, Database, configure_sqlite, owner_only_sqlite_file
 from engine.schema import upgrade
 from engine.service import Engine
 from engine.signin.throttle import Limit, SignInLimits
@@ -19,7 +18,6 @@ from engine.signin.throttle import Limit, SignInLimits
 from . import secret_key
 
 db = SQLAlchemy(metadata=Base.metadata)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -28,27 +26,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .params import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
-    app.config.from_mapping(
-        SECRET_KEY=os.environ.get("JOINEDUP_SECRET_KEY"),
-        JOINEDUP_DEV_SECRET_FILE=os.environ.get("JOINEDUP_DEV_SECRET_FILE"),
-        MAX_CONTENT_LENGTH=int(os.environ.get("JOINEDUP_MAX_REQUEST_BYTES", 16 * 1024 * 1024)),
-        SQLALCHEMY_DATABASE_URI=normalise_url(database_url()),
-        JOINEDUP_AUTO_MIGRATE=os.environ.get("JOINEDUP_AUTO_MIGRATE", "1") == "1",
-        JOINEDUP_ASSETS=os.environ.get("JOINEDUP_ASSETS", str(ROOT / "node_modules")),
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("JOINEDUP_INSECURE_COOKIES") != "1",
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SECURE=os.environ.get("JOINEDUP_INSECURE_COOKIES") != "1",
-        SIGNIN_ACCOUNT_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
-        SIGNIN_ADDRESS_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
-        JOINEDUP_BREAK_GLASS_MINUTES=int(os.environ.get("JOINEDUP_BREAK_GLASS_MINUTES", 120)),
-        JOINEDUP_END_OF_DAY=os.environ.get("JOINEDUP_END_OF_DAY", "17:00"),
-        JOINEDUP_AUDIT_LOOKS=True,  # not from the environment: off only to measure its cost
-    )
+    app.config.from_mapping(web_settings())
     if test_config:
         app.config.from_mapping(test_config)
     secret_key.configure(app)
+    owner_only_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)  # before its first connection: writers queue, not fail

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import socket
+
 import click
 
 from engine.cli import main
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", envvar="JOINEDUP_HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="JOINEDUP_PORT", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Run the web app (development server) and print its address."""
+    ensure_free(host, port)
     from notifications.scheduler import BackgroundJobs, build_scheduler
 
     from . import create_app, engine_of
@@ -28,6 +31,18 @@ def serve(host: str, port: int) -> None:
         app.run(host=host, port=port, debug=False, use_reloader=False)
     finally:
         scheduler.shutdown(wait=False)
+
+
+def ensure_free(host: str, port: int) -> None:
+    """A one-line error, before anything starts, when another program holds the port."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise click.ClickException(
+                f"Cannot listen on {host}:{port} ({error.strerror}): stop what uses it or choose "
+                "another port (make run PORT=8001, joinedup serve --port or JOINEDUP_PORT)."
+            ) from None
 
 
 @main.command()

@@ -1,7 +1,8 @@
 """One error handler for the whole app: HTML pages in the same design, or JSON for the API.
 
-Engine errors carry their own status (403, 404, 409, 422); anything unexpected is logged and
-answered with a plain 500 page. No traceback ever reaches the person.
+Engine errors carry their own status (403, 404, 409, 422); a database that does not answer is a
+503 page that needs no database; anything unexpected is logged and answered with a plain 500
+page. No traceback ever reaches the person.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from engine.errors import EngineError
+from engine.db import UNREACHABLE
+from engine.errors import DatabaseUnavailable, EngineError
 
 from .camunda_errors import camunda_error, engine_error, is_engine_rest
 
@@ -24,7 +26,9 @@ TITLES = {
     422: "There is a problem with what was sent",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
 }
+DOWN = "The service cannot reach its records just now. Try again later; nothing you sent was saved."
 
 
 def wants_json() -> bool:
@@ -49,6 +53,18 @@ def respond(status: int, code: str, message: str, details=None):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def database_down(error: Exception):
+    """The 503 page, rendered without the context processors (they read the database, for the
+    signed-in person and their unread notifications) and logged for the administrators."""
+    current_app.logger.error("database unavailable on %s: %s", request.path, error)
+    if is_engine_rest():
+        return camunda_error(503, DOWN)
+    if wants_json():
+        return jsonify({"error": {"code": "database_unavailable", "message": DOWN}}), 503
+    page = current_app.jinja_env.get_template("unavailable.html")
+    return page.render(title=TITLES[503], message=DOWN), 503
+
+
 def _size(count: int) -> str:
     for unit, scale in (("MiB", 2**20), ("KiB", 2**10)):
         if count >= scale:
@@ -58,6 +74,10 @@ def _size(count: int) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+
+    for unreachable in UNREACHABLE:
+        app.register_error_handler(unreachable, database_down)
+    app.register_error_handler(DatabaseUnavailable, database_down)
 
     @app.errorhandler(EngineError)
     def _engine_error(error: EngineError):
