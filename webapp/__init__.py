@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SIGNIN_ADDRESS_LIMIT=os.environ.get("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
         JOINEDUP_BREAK_GLASS_MINUTES=int(os.environ.get("JOINEDUP_BREAK_GLASS_MINUTES", 120)),
         JOINEDUP_END_OF_DAY=os.environ.get("JOINEDUP_END_OF_DAY", "17:00"),
+        JOINEDUP_PROXY_HOPS=int(os.environ.get("JOINEDUP_PROXY_HOPS", 0)),
         JOINEDUP_AUDIT_LOOKS=True,  # not from the environment: off only to measure its cost
     )
     if test_config:
@@ -109,7 +110,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    trust_proxy(app)
     return app
+
+
+def trust_proxy(app: Flask) -> None:
+    """Believe ``X-Forwarded-*`` from ``JOINEDUP_PROXY_HOPS`` reverse proxies (0: believe none)."""
+    hops = app.config["JOINEDUP_PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def signin_limits(app: Flask) -> SignInLimits:
