@@ -25,6 +25,11 @@ from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+VIEWER_FILES = (
+    "bpmn-navigated-viewer.production.min.js",
+    "assets/diagram-js.css",
+    "assets/bpmn-js.css",
+)
 LEFT_OUT = {".git", ".venv", "node_modules", "instance", "tests", "benchmarks", "dist", "build"}
 
 pytestmark = [
@@ -71,7 +76,7 @@ def _install(folder: Path) -> Path:
     return venv / "bin"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def database():
     """A new, empty PostgreSQL database (the server's own start-up migrates it)."""
     server = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
@@ -102,10 +107,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> 
     raise AssertionError(f"the production server did not answer at {url} in {seconds}s")
 
 
-@pytest.fixture(scope="module")
-def production_server(tmp_path_factory, database):
+@pytest.fixture
+def production_server(tmp_path, database):
     """``joinedup serve --production`` from the installed wheel, run outside the checkout."""
-    tmp_path = tmp_path_factory.mktemp("production")
     bin_folder = _install(tmp_path)
     port = _free_port()
     env = {
@@ -127,7 +131,9 @@ def production_server(tmp_path_factory, database):
         process.wait(30)
 
 
-def test_the_installed_wheel_under_gunicorn_serves_a_styled_page(production_server):
+def test_the_installed_wheel_under_gunicorn_serves_a_styled_page_and_the_viewer(
+    production_server,
+):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -149,10 +155,7 @@ def test_the_installed_wheel_under_gunicorn_serves_a_styled_page(production_serv
     assert all(status == 200 for status in assets.values()), assets
     assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "the button is unstyled"
     assert init_all == "function", "GOV.UK Frontend's JavaScript did not load"
-
-
-def test_the_installed_wheel_serves_the_diagram_viewer(production_server):
-    with urllib.request.urlopen(  # noqa: S310 - loopback
-        production_server + "/assets/bpmn-js/bpmn-navigated-viewer.production.min.js"
-    ) as response:
-        assert response.status == 200
+    for name in VIEWER_FILES:  # the diagram pages' bpmn-js, also from the package
+        viewer_url = f"{production_server}/assets/bpmn-js/{name}"
+        with urllib.request.urlopen(viewer_url) as answer:  # noqa: S310 - loopback
+            assert answer.status == 200, name
