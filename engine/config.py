@@ -69,5 +69,6 @@ def web_settings() -> dict:
         SIGNIN_ADDRESS_LIMIT=env("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
         JOINEDUP_BREAK_GLASS_MINUTES=int(env("JOINEDUP_BREAK_GLASS_MINUTES", 120)),
         JOINEDUP_END_OF_DAY=env("JOINEDUP_END_OF_DAY", "17:00"),
+        JOINEDUP_PROXY_HOPS=int(env("JOINEDUP_PROXY_HOPS", 0)),
         JOINEDUP_AUDIT_LOOKS=True,  # not from the environment: off only to measure its cost
     )

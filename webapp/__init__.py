@@ -91,7 +91,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    trust_proxy(app)
     return app
+
+
+def trust_proxy(app: Flask) -> None:
+    """Believe ``X-Forwarded-*`` from ``JOINEDUP_PROXY_HOPS`` reverse proxies (0: believe none)."""
+    hops = app.config["JOINEDUP_PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def signin_limits(app: Flask) -> SignInLimits:

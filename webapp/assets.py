@@ -1,5 +1,5 @@
-"""Front-end assets: GOV.UK Frontend and bpmn-js from node_modules, our stylesheet from the sass
-build."""
+"""Front-end assets: our stylesheet from the sass build, GOV.UK Frontend and bpmn-js copied next to
+it by ``npm run build`` (so an installed wheel serves them), else from node_modules."""
 
 from __future__ import annotations
 
@@ -11,16 +11,26 @@ bp = Blueprint("assets", __name__)
 OUR_STATIC = Path(__file__).parent / "static"
 
 
+BUILD = OUR_STATIC / "build"
+
+
+def _vendor(name: str, npm_dist: str) -> Path:
+    """The packaged copy ``static/build/<name>`` if built, else ``node_modules/<npm_dist>``."""
+    if (BUILD / name).is_dir():
+        return BUILD / name
+    return Path(current_app.config["JOINEDUP_ASSETS"]) / npm_dist
+
+
 def _govuk_dist() -> Path:
-    return Path(current_app.config["JOINEDUP_ASSETS"]) / "govuk-frontend" / "dist" / "govuk"
+    return _vendor("govuk", "govuk-frontend/dist/govuk")
 
 
 @bp.get("/assets/app.css")
 def stylesheet():
     """Our compiled stylesheet (``npm run build``)."""
-    if not (OUR_STATIC / "build" / "app.css").exists():
+    if not (BUILD / "app.css").exists():
         abort(404, "The stylesheet has not been built: run `npm run build` (make run does).")
-    return send_from_directory(OUR_STATIC / "build", "app.css", max_age=3600)
+    return send_from_directory(BUILD, "app.css", max_age=3600)
 
 
 @bp.get("/assets/app.js")
@@ -38,8 +48,7 @@ def diagram_script():
 @bp.get("/assets/bpmn-js/<path:filename>")
 def bpmn_js(filename: str):
     """bpmn-js's viewer bundle and styles, from node_modules (npm, never committed)."""
-    dist = Path(current_app.config["JOINEDUP_ASSETS"]) / "bpmn-js" / "dist"
-    return send_from_directory(dist, filename, max_age=86400)
+    return send_from_directory(_vendor("bpmn-js", "bpmn-js/dist"), filename, max_age=86400)
 
 
 @bp.get("/assets/govuk-frontend.min.js")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 
 import click
 
@@ -12,9 +14,17 @@ from engine.cli import main
 @main.command()
 @click.option("--host", envvar="JOINEDUP_HOST", default="127.0.0.1", show_default=True)
 @click.option("--port", envvar="JOINEDUP_PORT", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Run the web app (development server) and print its address."""
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Upgrade the schema once, then run gunicorn (no scheduler: run `joinedup scheduler`).",
+)
+@click.pass_context
+def serve(ctx, host: str, port: int, production: bool) -> None:
+    """Run the web app (development server, or gunicorn with --production)."""
     ensure_free(host, port)
+    if production:
+        _exec_gunicorn(ctx, host, port)
     from notifications.scheduler import BackgroundJobs, build_scheduler
 
     from . import create_app, engine_of
@@ -43,6 +53,53 @@ def ensure_free(host: str, port: int) -> None:
                 f"Cannot listen on {host}:{port} ({error.strerror}): stop what uses it or choose "
                 "another port (make run PORT=8001, joinedup serve --port or JOINEDUP_PORT)."
             ) from None
+
+
+def gunicorn_argv(host: str, port: int) -> list[str]:
+    """The gunicorn command line: workers and threads from ``JOINEDUP_WORKERS``/``_THREADS``."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        os.environ.get("JOINEDUP_WORKERS", "2"),
+        "--threads",
+        os.environ.get("JOINEDUP_THREADS", "4"),
+        "--access-logfile",
+        "-",
+        "webapp:create_app()",
+    ]
+
+
+def _exec_gunicorn(ctx, host: str, port: int) -> None:
+    """Migrate once here (not in each worker), then replace this process with gunicorn."""
+    from engine.cli import _engine
+
+    _check_secret_key()
+    _engine(ctx)
+    if ctx.obj["url"]:
+        os.environ["DATABASE_URL"] = ctx.obj["url"]
+    os.environ["JOINEDUP_AUTO_MIGRATE"] = "0"
+    click.echo(f"JoinedUp (gunicorn) is starting at http://{host}:{port}/")
+    sys.stdout.flush()
+    os.execv(sys.executable, gunicorn_argv(host, port))  # noqa: S606 - our own interpreter
+
+
+def _check_secret_key() -> None:
+    """Refuse here, once, with the fix, rather than in every gunicorn worker."""
+    from flask import Flask
+
+    from .secret_key import SecretKeyError, configure
+
+    probe = Flask("joinedup")
+    probe.config["SECRET_KEY"] = os.environ.get("JOINEDUP_SECRET_KEY")
+    probe.config["JOINEDUP_DEV_SECRET_FILE"] = os.environ.get("JOINEDUP_DEV_SECRET_FILE")
+    try:
+        configure(probe)
+    except SecretKeyError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()

@@ -1,0 +1,161 @@
+"""The production recipe, end to end: build the assets and the wheel, install it into a fresh
+virtual environment, run ``joinedup serve --production`` (gunicorn) against PostgreSQL, and load
+a styled page in Chromium."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.db import normalise_url
+
+from .test_browser import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+VIEWER_FILES = (
+    "bpmn-navigated-viewer.production.min.js",
+    "assets/diagram-js.css",
+    "assets/bpmn-js.css",
+)
+LEFT_OUT = {".git", ".venv", "node_modules", "instance", "tests", "benchmarks", "dist", "build"}
+
+pytestmark = [
+    pytest.mark.production,
+    pytest.mark.skipif(
+        not POSTGRES_URL.startswith("postgres"),
+        reason="the production recipe runs on PostgreSQL: set TEST_DATABASE_URL (CI does)",
+    ),
+]
+
+
+def _source_copy(folder: Path) -> Path:
+    """The checkout's sources without build output, with the assets built by ``npm run build``."""
+    source = folder / "src"
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        top = Path(directory) == ROOT
+        skipped = {"__pycache__", ".pytest_cache"} | (LEFT_OUT if top else set())
+        return {name for name in names if name in skipped or name.endswith(".egg-info")}
+
+    shutil.copytree(ROOT, source, ignore=ignore, symlinks=False)
+    shutil.rmtree(source / "webapp" / "static" / "build", ignore_errors=True)
+    (source / "node_modules").symlink_to(ROOT / "node_modules")
+    _run(["npm", "run", "--silent", "build"], cwd=source)
+    (source / "node_modules").unlink()
+    return source
+
+
+def _run(command: list, **options) -> None:
+    subprocess.run(command, check=True, **options)  # noqa: S603 - our own commands
+
+
+def _install(folder: Path) -> Path:
+    """Build the wheel and install it into a fresh virtual environment; its ``bin`` folder."""
+    source = _source_copy(folder)
+    wheels = folder / "wheels"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    _run([*pip, "wheel", "--no-deps", "-w", wheels, source])
+    venv = folder / "venv"
+    _run([sys.executable, "-m", "venv", venv])
+    wheel = next(wheels.glob("joinedup-*.whl"))
+    python = venv / "bin" / "python"
+    _run([python, "-m", "pip", "install", "-q", wheel], cwd=folder)
+    return venv / "bin"
+
+
+@pytest.fixture
+def database():
+    """A new, empty PostgreSQL database (the server's own start-up migrates it)."""
+    server = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"joinedup_prod_{uuid.uuid4().hex[:10]}"
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the production server exited while starting"
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"the production server did not answer at {url} in {seconds}s")
+
+
+@pytest.fixture
+def production_server(tmp_path, database):
+    """``joinedup serve --production`` from the installed wheel, run outside the checkout."""
+    bin_folder = _install(tmp_path)
+    port = _free_port()
+    env = {
+        "PATH": f"{bin_folder}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DATABASE_URL": database,
+        "JOINEDUP_SECRET_KEY": secrets.token_hex(32),
+        "JOINEDUP_INSECURE_COOKIES": "1",
+        "JOINEDUP_WORKERS": "2",
+    }
+    command = [bin_folder / "joinedup", "serve", "--production", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+
+
+def test_the_installed_wheel_under_gunicorn_serves_a_styled_page_and_the_viewer(
+    production_server,
+):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        statuses: dict[str, int] = {}
+        page.on("response", lambda response: statuses.update({response.url: response.status}))
+        page.goto(production_server + "/")
+        page.wait_for_load_state("networkidle")
+        button = page.locator(".govuk-button").first  # the sign-in page's "Sign in"
+        background = button.evaluate("e => getComputedStyle(e).backgroundColor")
+        init_all = page.evaluate(
+            "() => import('/assets/govuk-frontend.min.js').then(module => typeof module.initAll)"
+        )
+        browser.close()
+    assets = {url: status for url, status in statuses.items() if "/assets/" in url}
+    assert assets.get(production_server + "/assets/app.css") == 200, assets
+    assert assets.get(production_server + "/assets/govuk-frontend.min.js") == 200, assets
+    assert all(status == 200 for status in assets.values()), assets
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "the button is unstyled"
+    assert init_all == "function", "GOV.UK Frontend's JavaScript did not load"
+    for name in VIEWER_FILES:  # the diagram pages' bpmn-js, also from the package
+        viewer_url = f"{production_server}/assets/bpmn-js/{name}"
+        with urllib.request.urlopen(viewer_url) as answer:  # noqa: S310 - loopback
+            assert answer.status == 200, name
