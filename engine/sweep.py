@@ -30,6 +30,17 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+def attempt(fire, row_id: int, on_failure, what: str) -> int:
+    """``fire(row_id)`` in its own transaction; an EngineError is logged and handed to
+    ``on_failure`` (to retry later), so one broken row never stops a sweep."""
+    try:
+        return fire(row_id)
+    except EngineError as error:
+        log.warning("%s %s failed: %s", what, row_id, error)
+        on_failure(row_id, error)
+        return 0
+
+
 def retry_later(row, error: Exception, now) -> None:
     """Count a failed attempt on a timer-like row (``attempts``, ``last_error``, ``fire_at``)
     and set it to be tried again after the back-off."""
@@ -60,14 +71,10 @@ class TimerSweep:
 
     def fire_due(self, limit: int = 100) -> int:
         """Fire what is due; returns the number of timers fired."""
-        fired = 0
-        for instance_id in self.due_instance_ids(limit):
-            try:
-                fired += self.fire_instance(instance_id)
-            except EngineError as error:
-                log.warning("timer on instance %s failed: %s", instance_id, error)
-                self._record_failure(instance_id, error)
-        return fired
+        return sum(
+            attempt(self.fire_instance, instance_id, self._record_failure, "timer on instance")
+            for instance_id in self.due_instance_ids(limit)
+        )
 
     def fire_instance(self, instance_id: int) -> int:
         """Fire the due timers of one instance in one transaction; 0 if another node has them."""

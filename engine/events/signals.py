@@ -12,7 +12,6 @@ in the audit trail) and the sweep retries it with back-off.
 
 from __future__ import annotations
 
-import logging
 import threading
 from datetime import datetime
 
@@ -26,11 +25,10 @@ from ..dialect.signals import BroadcastSignalEventDefinition
 from ..errors import EngineError
 from ..models import RUNNING, Definition, ProcessInstance
 from ..runtime import run_safely
-from ..sweep import retry_later
+from ..sweep import attempt, retry_later
 from .event_tables import SignalDelivery
 from .signal_index import QUEUED
 
-log = logging.getLogger(__name__)
 SYSTEM = "system:signal"
 MAX_DELIVERIES_PER_RUN = 1000  # a ring of processes signalling each other waits for the sweep
 
@@ -57,7 +55,9 @@ class SignalDeliveries:
             while attempted < limit and (due := self._due_ids(limit - attempted)):
                 for delivery_id in due:
                     attempted += 1
-                    delivered += self._deliver_safely(delivery_id)
+                    delivered += attempt(
+                        self.deliver, delivery_id, self._record_failure, "signal delivery"
+                    )
         finally:
             self._local.delivering = False
         return delivered
@@ -67,14 +67,6 @@ class SignalDeliveries:
         with self.engine.db.reading() as session:
             query = select(SignalDelivery.id).where(SignalDelivery.fire_at <= now)
             return list(session.scalars(query.order_by(SignalDelivery.id).limit(limit)))
-
-    def _deliver_safely(self, delivery_id: int) -> int:
-        try:
-            return self.deliver(delivery_id)
-        except EngineError as error:
-            log.warning("signal delivery %s failed: %s", delivery_id, error)
-            self._record_failure(delivery_id, error)
-            return 0
 
     def deliver(self, delivery_id: int) -> int:
         """Deliver one signal to one receiver in one transaction; 0 if there is nothing to do."""

@@ -11,7 +11,6 @@ transaction that moves it on.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -23,13 +22,12 @@ from ..dialect.timers import CYCLE, DATE, DURATION, parse_cycle, parse_moment, r
 from ..errors import EngineError
 from ..models import Definition
 from ..resources import BPMN
-from ..sweep import retry_later
+from ..sweep import attempt, retry_later
 from ..validation import NS
 from ..workdays import WorkingDayCalendar
 from .event_tables import StartTimer
 from .signal_index import register_signal_starts
 
-log = logging.getLogger(__name__)
 SYSTEM = "system:timer"
 TIMER_KINDS = {"timeDate": DATE, "timeDuration": DURATION, "timeCycle": CYCLE}
 
@@ -102,14 +100,10 @@ class StartTimerSweep:
 
     def fire_due(self, limit: int = 100) -> int:
         """Fire what is due; returns how many instances were started."""
-        started = 0
-        for timer_id in self.due_ids(limit):
-            try:
-                started += self.fire(timer_id)
-            except EngineError as error:
-                log.warning("timer start event %s failed: %s", timer_id, error)
-                self._record_failure(timer_id, error)
-        return started
+        return sum(
+            attempt(self.fire, timer_id, self._record_failure, "timer start event")
+            for timer_id in self.due_ids(limit)
+        )
 
     def fire(self, timer_id: int) -> int:
         """Start one instance for a due start timer and move it on; 0 if another node has it."""
