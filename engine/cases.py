@@ -24,6 +24,12 @@ VULNERABILITIES = {
     "substance-misuse": "Substance misuse",
     "sexual-exploitation": "Sexual exploitation",
 }
+# What a case is about; retention (how long a closed case is kept) is set per case type.
+CASE_TYPES = {
+    "family": "Family with children (children's services)",
+    "adult": "Adult with care and support needs",
+}
+CASE_OPEN, CASE_CLOSED = "open", "closed"
 MEMBER_KINDS = {"adult": "Adult", "child": "Child", "unborn": "Unborn baby"}
 # the date a process on a member of each kind counts from
 KEY_DATES = {"unborn": "expected_due_date", "child": "date_of_birth", "adult": "date_of_birth"}
@@ -38,8 +44,12 @@ class FamilyCase(Base):
     reference: Mapped[str] = mapped_column(String(64), unique=True)
     family_name: Mapped[str] = mapped_column(String(255))
     summary: Mapped[str | None] = mapped_column(Text)
+    case_type: Mapped[str] = mapped_column(String(32), default="family")
+    status: Mapped[str] = mapped_column(String(12), default=CASE_OPEN, index=True)
     created_at: Mapped[datetime]
     created_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class FamilyMember(Base):
