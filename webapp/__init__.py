@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             Database(db.engine),
             clock=app.config.get("JOINEDUP_CLOCK"),
             calendar=working_day_calendar(app.config["JOINEDUP_END_OF_DAY"]),
+            job_retries=app.config["JOINEDUP_JOB_RETRIES"],
         )
         engine.signin_limits = signin_limits(app)
         engine.audit_looks = bool(app.config["JOINEDUP_AUDIT_LOOKS"])

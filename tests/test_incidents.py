@@ -1,0 +1,209 @@
+"""Failed work an owner can fix (Camunda 7's incidents): retries, then an incident, an email to
+the process's owners, retry and cancel from the owners' pages, and who may see any of it."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import inspect, select
+
+from engine import queries
+from engine.actors import Actor
+from engine.agencies import PARTNERSHIP, groups_for
+from engine.db import make_engine
+from engine.errors import InvalidSubmission, NotFound
+from engine.incidents.models import Incident
+from engine.models import Timer
+from engine.schema import alembic_config, upgrade
+from notifications.models import OutboxNotification
+
+from .helpers import add_csc_process_owner, bpmn, flow, linear, person, resource, timer_wait
+
+OWNER = Actor("owner", groups_for(PARTNERSHIP, ["process-owner"]), agency=PARTNERSHIP)
+ADMIN = Actor.of("root", "admin")
+PAT = Actor.of("pat", "practitioner")
+GATE = bpmn(
+    "gate",
+    '<bpmn:startEvent id="start"/>'
+    + timer_wait("<bpmn:timeDuration>PT1H</bpmn:timeDuration>", "pause")
+    + '<bpmn:exclusiveGateway id="gw" name="Which way?"/>'
+    + '<bpmn:endEvent id="a"/><bpmn:endEvent id="b"/>'
+    + flow("start", "pause")
+    + flow("pause", "gw")
+    + flow("gw", "a", "${missing == 1}", "to_a")
+    + flow("gw", "b", "${missing != 1}", "to_b"),
+    name="Gate",
+)
+
+
+def fail_three_times(engine, clock) -> None:
+    """Sweep until the broken timer has used its three tries (back-off: 1 and 2 minutes)."""
+    for _ in range(3):
+        clock.advance(hours=2)
+        engine.fire_due_timers()
+
+
+def fix_variable(engine, instance_id: int, **values) -> None:
+    """What a process owner fixes in the data (as Cockpit's variable editing would)."""
+    with engine.db.unit_of_work() as session:
+        instance = engine.runtime.lock(session, instance_id, running=False)
+        workflow = engine.runtime.load(session, instance)
+        for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.READY):
+            task.data.update(values)
+        instance.state = engine.runtime.serializer.dumps(workflow)
+
+
+@pytest.fixture
+def failed(scenario, engine, clock):
+    """An instance of "gate" whose timer has failed three times: an open incident."""
+    scenario.deploy("gate.bpmn", GATE)
+    ref = scenario.as_user("pat", "practitioner").start("gate")
+    fail_three_times(engine, clock)
+    return ref
+
+
+def test_a_failing_timer_is_retried_then_opens_an_incident_and_stops(scenario, engine, clock):
+    scenario.deploy("gate.bpmn", GATE)
+    ref = scenario.as_user("pat", "practitioner").start("gate")
+    for tries in (1, 2):
+        clock.advance(hours=2)
+        engine.fire_due_timers()
+        with engine.db.reading() as session:
+            [timer] = queries.timers(session, ref.id)
+            assert timer.attempts == tries
+            assert session.scalars(select(Incident)).first() is None
+    clock.advance(hours=2)
+    engine.fire_due_timers()
+    detail = engine.owned_instance(ref.id, OWNER)
+    incident = detail["incident"]
+    assert detail["instance"].status == "error"
+    assert (incident.kind, incident.element_id, incident.attempts) == ("timer", "gw", 3)
+    assert incident.element_name == "Which way?"
+    assert "unknown variable 'missing'" in incident.message and incident.line
+    assert incident.resolved_at is None
+    with engine.db.reading() as session:
+        assert session.scalars(select(Timer)).all() == []  # the sweep leaves it alone
+    clock.advance(days=1)
+    assert engine.fire_due_timers() == 0
+    [summary] = engine.definition_versions(OWNER, "gate")
+    assert (summary.running, summary.failed, summary.finished) == (0, 1, 0)
+
+
+def test_retry_after_fixing_the_data_resolves_the_incident_and_the_instance_goes_on(failed, engine):
+    [incident] = engine.process_instances("gate", OWNER, "failed").rows
+    again = engine.retry_incident(incident.incident.id, OWNER)
+    assert not again.resolved and again.incident.attempts == 4
+    assert "unknown variable 'missing'" in again.incident.message
+    assert engine.owned_instance(failed.id, OWNER)["instance"].status == "error"
+    fix_variable(engine, failed.id, missing=1)
+    outcome = engine.retry_incident(incident.incident.id, OWNER)
+    assert outcome.resolved
+    detail = engine.owned_instance(failed.id, OWNER)
+    assert detail["instance"].status == "completed"
+    assert (detail["incident"].resolution, detail["incident"].resolved_by) == ("retried", "owner")
+    with engine.db.reading() as session:
+        events = [(e.event_type, e.actor) for e in queries.history(session, failed.id)]
+    assert ("incident_opened", None) in events
+    assert ("incident_retry_failed", "owner") in events
+    assert ("incident_retried", "owner") in events
+
+
+def test_cancelling_a_failed_instance_needs_a_reason_and_ends_it_cancelled(failed, engine):
+    [row] = engine.process_instances("gate", OWNER, "failed").rows
+    with pytest.raises(InvalidSubmission):
+        engine.cancel_incident(row.incident.id, OWNER, "  ")
+    ref = engine.cancel_incident(row.incident.id, OWNER, "opened by mistake")
+    assert ref.status == "cancelled"
+    with engine.db.reading() as session:
+        assert queries.timers(session, failed.id) == []
+        [event] = [
+            e for e in queries.history(session, failed.id) if e.event_type == "instance_cancelled"
+        ]
+    assert (event.actor, event.details["reason"]) == ("owner", "opened by mistake")
+    assert engine.process_instances("gate", OWNER, "failed").total == 0
+    assert engine.process_instances("gate", OWNER, "finished").total == 1
+
+
+def test_only_the_process_owners_and_administrators_see_or_act_on_it(failed, engine):
+    add_csc_process_owner(engine)
+    engine.set_process_owners("gate", ADMIN, add=["cpo"])
+    cpo = person(engine, "cpo")
+    [row] = engine.process_instances("gate", cpo, "failed").rows
+    assert engine.owned_instance(failed.id, ADMIN)["incident"].id == row.incident.id
+    for outsider in (PAT, OWNER):  # a practitioner; an owner of other processes only
+        with pytest.raises(NotFound):
+            engine.process_instances("gate", outsider, "failed")
+        with pytest.raises(NotFound):
+            engine.owned_instance(failed.id, outsider)
+        with pytest.raises(NotFound):
+            engine.retry_incident(row.incident.id, outsider)
+        with pytest.raises(NotFound):
+            engine.cancel_incident(row.incident.id, outsider, "not mine")
+
+
+def test_the_process_owners_are_emailed_when_an_incident_opens(failed, engine):
+    with engine.db.reading() as session:
+        [row] = session.scalars(
+            select(OutboxNotification).where(OutboxNotification.event_type == "incident_opened")
+        ).all()
+    assert (row.recipient_kind, row.recipient) == ("group", f"{PARTNERSHIP}:process-owner")
+    assert row.case_ref is None and row.instance_id == failed.id
+    assert row.context["process"] == "Gate" and row.context["step"] == "Which way?"
+    from notifications.mail import link_path
+
+    assert link_path(row) == f"/admin/instances/{failed.id}"
+
+
+def test_the_instance_list_is_filtered_by_state_and_version_and_paged(scenario, engine):
+    scenario.deploy("steps.bpmn", linear("steps", "one"))
+    pat = scenario.as_user("pat", "practitioner")
+    for _ in range(27):
+        pat.start("steps")
+    pat.complete("one")
+    scenario.deploy("steps.bpmn", linear("steps", "one", "two"))
+    pat.start("steps")
+    first = engine.process_instances("steps", OWNER, "running")
+    assert (first.total, first.pages, len(first.rows)) == (27, 2, 25)
+    second = engine.process_instances("steps", OWNER, "running", page=2)
+    assert len(second.rows) == 2 and second.rows[-1].instance.id < first.rows[-1].instance.id
+    assert engine.process_instances("steps", OWNER, "running", version=2).total == 1
+    assert engine.process_instances("steps", OWNER, "running", version=1).total == 26
+    assert engine.process_instances("steps", OWNER, "finished").total == 1
+    with pytest.raises(NotFound):
+        engine.process_instances("steps", OWNER, "everything")
+
+
+def test_validation_reports_every_problem_of_a_file_each_with_element_and_line(engine):
+    lines = [
+        '<bpmn:startEvent id="start"/>',
+        '<bpmn:userTask id="ask" name="Ask" camunda:candidateGroups="practitioner"/>',
+        '<bpmn:exclusiveGateway id="gw"/><bpmn:endEvent id="yes"/><bpmn:endEvent id="no"/>',
+        flow("start", "ask"),
+        flow("ask", "gw"),
+        flow("gw", "yes", "${approved ==}", "to_yes"),
+        flow("gw", "no", "${not approved}", "to_no"),
+        flow("no", "closing", None, "dangling"),
+    ]
+    text = bpmn("two_faults", "\n".join(lines))
+    problems = engine.validate([resource("two_faults.bpmn", text)])
+    found = {(p.element_id, p.line) for p in problems}
+    assert ("to_yes", 9) in found and ("dangling", 11) in found
+    [dangling] = [p for p in problems if p.element_id == "dangling"]
+    assert "goes to 'closing', which is not an element of 'two_faults'" in dangling.message
+    assert "used twice" not in " ".join(p.message for p in problems)
+
+
+def test_migration_0018_goes_down_to_0014_and_up_again(tmp_path):
+    database = make_engine(f"sqlite:///{tmp_path / 'migrations.sqlite'}")
+    upgrade(database)
+    assert "incident" in inspect(database).get_table_names()
+    command.downgrade(alembic_config(database), "0014")
+    assert "incident" not in inspect(database).get_table_names()
+    upgrade(database)
+    indexes = {index["name"] for index in inspect(database).get_indexes("incident")}
+    assert indexes == {
+        "ix_incident_instance_id_resolved_at",
+        "ix_incident_process_key_resolved_at_opened_at",
+    }
+    database.dispose()
