@@ -3,6 +3,8 @@ the process's owners, retry and cancel from the owners' pages, and who may see a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from alembic import command
 from SpiffWorkflow.util.task import TaskState
@@ -207,3 +209,77 @@ def test_migration_0018_goes_down_to_0014_and_up_again(tmp_path):
         "ix_incident_process_key_resolved_at_opened_at",
     }
     database.dispose()
+
+
+@pytest.fixture
+def failed_on_web(app, clock):
+    """The web app with a failed instance of "gate" (the partnership's process owners own it)."""
+    from webapp import engine_of
+
+    engine = engine_of(app)
+    engine.deploy([resource("gate.bpmn", GATE)], name="gate", source="test")
+    ref = engine.start("gate", actor=OWNER)
+    fail_three_times(engine, clock)
+    return engine, ref
+
+
+def test_an_owner_follows_the_failed_count_retries_after_a_fix_and_sees_it_resolved(
+    failed_on_web, web
+):
+    engine, ref = failed_on_web
+    owner = web("owner")
+    processes = owner.get("/admin/processes").get_data(as_text=True)
+    assert 'href="/admin/processes/gate/instances?state=failed"' in processes
+    listing = owner.get("/admin/processes/gate/instances?state=failed").get_data(as_text=True)
+    assert f'href="/admin/instances/{ref.id}"' in listing and "Which way?" in listing
+    page = owner.get(f"/admin/instances/{ref.id}").get_data(as_text=True)
+    assert "unknown variable" in page and "Which way? (gw)" in page and ">Retry<" in page
+    incident_id = int(re.search(r"/admin/incidents/(\d+)/retry", page).group(1))
+    again = owner.post(f"/admin/incidents/{incident_id}/retry", follow_redirects=True)
+    assert "It failed again" in again.get_data(as_text=True)
+    fix_variable(engine, ref.id, missing=2)
+    done = owner.post(f"/admin/incidents/{incident_id}/retry", follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert "the failure is resolved" in text and "Retried by owner" in text
+    assert "Finished" in text
+    assert engine.process_instances("gate", OWNER, "finished").total == 1
+
+
+def test_cancel_asks_for_a_reason_keeps_what_was_typed_and_is_audited(failed_on_web, web):
+    engine, ref = failed_on_web
+    owner = web("owner")
+    incident = engine.incident_of(ref.id, OWNER)
+    confirm = owner.get(f"/admin/incidents/{incident.id}/cancel").get_data(as_text=True)
+    assert "cannot be undone" in confirm and "Why are you cancelling it?" in confirm
+    refused = owner.post(f"/admin/incidents/{incident.id}/cancel", {"reason": " "})
+    assert refused.status_code == 422
+    assert "Enter why you are cancelling it" in refused.get_data(as_text=True)
+    done = owner.post(
+        f"/admin/incidents/{incident.id}/cancel",
+        {"reason": "duplicate of another referral"},
+        follow_redirects=True,
+    )
+    assert "The instance is cancelled" in done.get_data(as_text=True)
+    with engine.db.reading() as session:
+        [event] = [
+            e for e in queries.history(session, ref.id) if e.event_type == "instance_cancelled"
+        ]
+    assert (event.actor, event.details["reason"]) == ("owner", "duplicate of another referral")
+
+
+def test_people_who_do_not_own_the_process_get_404_on_every_incident_page(failed_on_web, web):
+    engine, ref = failed_on_web
+    incident = engine.incident_of(ref.id, OWNER)
+    add_csc_process_owner(engine)
+    for username in ("pat", "cpo"):  # a practitioner; an owner of other processes
+        client = web(username)
+        for url in (
+            "/admin/processes/gate/instances?state=failed",
+            f"/admin/instances/{ref.id}",
+            f"/admin/incidents/{incident.id}/cancel",
+        ):
+            response = client.get(url)
+            assert response.status_code == 404, (username, url)
+            assert "unknown variable" not in response.get_data(as_text=True)
+        assert client.post(f"/admin/incidents/{incident.id}/retry").status_code == 404
+    assert engine.incident_of(ref.id, OWNER).resolved_at is None

@@ -66,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         health,
         inbox,
+        incidents,
         instances,
         notifications_pages,
         security,
@@ -88,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instances.bp,
         api.bp,
         admin.bp,
+        incidents.bp,
         notifications_pages.bp,
     )
     for blueprint in blueprints:

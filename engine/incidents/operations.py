@@ -79,6 +79,22 @@ class IncidentOperations:
         )
         return {"instance": instance, "definition": definition, "incident": incident}
 
+    def incident_of(self, instance_id: int, actor: Actor) -> Incident | None:
+        """The open incident of an instance for its owners to act on; None for anyone else
+        (the instance page asks for everyone who sees it)."""
+        with self.db.reading() as session:
+            instance = session.get(ProcessInstance, instance_id)
+            if instance is None or not ownership.may_administer(
+                session, actor, instance.process_key
+            ):
+                return None
+            return open_incident_of(session, instance_id)
+
+    def owned_incident(self, incident_id: int, actor: Actor) -> Incident:
+        """An open incident its process's owners may act on (NotFound for anyone else)."""
+        with self.db.reading() as session:
+            return _owned_incident(session, incident_id, actor)
+
     def retry_incident(self, incident_id: int, actor: Actor) -> RetryOutcome:
         """Run the failed job again now, in one step: resolved on success; on failure the
         incident stays open with the new error (and one more attempt)."""
