@@ -15,6 +15,7 @@ from engine.actors import Actor
 from engine.agencies import PARTNERSHIP, groups_for
 from engine.db import make_engine
 from engine.errors import InvalidSubmission, NotFound
+from engine.events.event_tables import StartTimer
 from engine.incidents.models import Incident
 from engine.models import Timer
 from engine.schema import alembic_config, upgrade
@@ -283,3 +284,67 @@ def test_people_who_do_not_own_the_process_get_404_on_every_incident_page(failed
             assert "unknown variable" not in response.get_data(as_text=True)
         assert client.post(f"/admin/incidents/{incident.id}/retry").status_code == 404
     assert engine.incident_of(ref.id, OWNER).resolved_at is None
+
+
+SIGNALLED = bpmn(
+    "signalled",
+    '<bpmn:startEvent id="begin"/>'
+    '<bpmn:intermediateCatchEvent id="closed" name="Case closed">'
+    '<bpmn:signalEventDefinition signalRef="closed_signal"/></bpmn:intermediateCatchEvent>'
+    '<bpmn:exclusiveGateway id="which" default="to_end"/>'
+    + '<bpmn:endEvent id="end"/><bpmn:endEvent id="other"/>'
+    + flow("begin", "closed")
+    + flow("closed", "which")
+    + flow("which", "other", "${no_such_variable > 1}")
+    + flow("which", "end", flow_id="to_end"),
+    extra='<bpmn:signal id="closed_signal" name="Case closed"/>',
+)
+STARTED_BY_TIMER = bpmn(
+    "nightly",
+    '<bpmn:startEvent id="night"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H'
+    "</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent>"
+    '<bpmn:exclusiveGateway id="which" default="to_end"/>'
+    + '<bpmn:endEvent id="end"/><bpmn:endEvent id="other"/>'
+    + flow("night", "which")
+    + flow("which", "other", "${no_such_variable > 1}")
+    + flow("which", "end", flow_id="to_end"),
+)
+
+
+def test_a_signal_that_keeps_failing_becomes_an_incident_and_is_caught_again_on_retry(
+    scenario, engine, clock
+):
+    scenario.deploy("signalled.bpmn", SIGNALLED)
+    ref = scenario.as_user("pat", "practitioner").start("signalled")
+    engine.send_signal("Case closed", {"closed_by": "MASH"}, actor=OWNER)
+    for _ in range(2):
+        clock.advance(hours=1)
+        engine.fire_due_timers()
+    [row] = engine.process_instances("signalled", OWNER, "failed").rows
+    assert (row.incident.kind, row.incident.element_id, row.incident.attempts) == (
+        "signal",
+        "which",
+        3,
+    )
+    assert row.incident.job["signal"] == "Case closed"
+    fix_variable(engine, ref.id, no_such_variable=0)
+    assert engine.retry_incident(row.incident.id, OWNER).resolved
+    assert engine.instance_variables(ref.id)["closed_by"] == "MASH"
+    assert engine.owned_instance(ref.id, OWNER)["instance"].status == "completed"
+
+
+def test_a_timer_start_that_keeps_failing_is_an_incident_without_an_instance(
+    scenario, engine, clock
+):
+    scenario.deploy("nightly.bpmn", STARTED_BY_TIMER)
+    for _ in range(3):
+        clock.advance(hours=2)
+        engine.fire_due_timers()
+    [incident] = engine.failed_starts("nightly", OWNER)
+    assert (incident.kind, incident.instance_id, incident.attempts) == ("start timer", None, 3)
+    assert engine.process_instances("nightly", OWNER, "running").total == 0
+    assert not engine.retry_incident(incident.id, OWNER).resolved
+    engine.cancel_incident(incident.id, OWNER, "the nightly check is replaced")
+    assert engine.failed_starts("nightly", OWNER) == []
+    with engine.db.reading() as session:
+        assert session.scalars(select(StartTimer)).all() == []
