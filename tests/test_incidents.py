@@ -14,14 +14,23 @@ from engine import queries
 from engine.actors import Actor
 from engine.agencies import PARTNERSHIP, groups_for
 from engine.db import make_engine
-from engine.errors import InvalidSubmission, NotFound
+from engine.errors import InstanceNotRunning, InvalidSubmission, NotFound
 from engine.events.event_tables import StartTimer
 from engine.incidents.models import Incident
 from engine.models import Timer
 from engine.schema import alembic_config, upgrade
 from notifications.models import OutboxNotification
 
-from .helpers import add_csc_process_owner, bpmn, flow, linear, person, resource, timer_wait
+from .helpers import (
+    add_csc_process_owner,
+    bpmn,
+    flow,
+    linear,
+    person,
+    resource,
+    timer_wait,
+    user_task,
+)
 
 OWNER = Actor("owner", groups_for(PARTNERSHIP, ["process-owner"]), agency=PARTNERSHIP)
 ADMIN = Actor.of("root", "admin")
@@ -348,3 +357,37 @@ def test_a_timer_start_that_keeps_failing_is_an_incident_without_an_instance(
     assert engine.failed_starts("nightly", OWNER) == []
     with engine.db.reading() as session:
         assert session.scalars(select(StartTimer)).all() == []
+
+
+BESIDE_A_TASK = bpmn(
+    "beside",
+    '<bpmn:startEvent id="start"/><bpmn:parallelGateway id="split"/>'
+    + user_task("work", "Do the work", 'camunda:candidateGroups="practitioner"')
+    + timer_wait("<bpmn:timeDuration>PT1H</bpmn:timeDuration>", "pause")
+    + '<bpmn:exclusiveGateway id="gw" name="Which way?"/>'
+    + '<bpmn:parallelGateway id="join"/><bpmn:endEvent id="end"/>'
+    + flow("start", "split")
+    + flow("split", "work")
+    + flow("split", "pause")
+    + flow("pause", "gw")
+    + flow("gw", "join", "${missing == 1}", "to_join")
+    + flow("work", "join")
+    + flow("join", "end"),
+)
+
+
+def test_a_task_of_a_failed_instance_waits_for_the_retry_with_a_clear_message(
+    scenario, engine, clock
+):
+    scenario.deploy("beside.bpmn", BESIDE_A_TASK)
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("beside")
+    fail_three_times(engine, clock)
+    incident = engine.incident_of(ref.id, OWNER)
+    with pytest.raises(InstanceNotRunning, match="its process owners have been told"):
+        pat.complete("Do the work")  # it would meet the same failure: the task waits
+    assert [task.name for task in pat.inbox()] == ["Do the work"]
+    fix_variable(engine, ref.id, missing=1)
+    assert engine.retry_incident(incident.id, OWNER).resolved
+    pat.complete("Do the work")
+    assert engine.owned_instance(ref.id, OWNER)["instance"].status == "completed"

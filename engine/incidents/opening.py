@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..accounts import User
 from ..audit import record
 from ..effects import GROUP, USER, notify_without_case
-from ..errors import EngineError
+from ..errors import EngineError, InstanceNotRunning
 from ..models import ERROR, Definition, ProcessInstance
 from ..ownership import owners_of
 from ..resources import parse_xml
@@ -80,6 +80,15 @@ def open_incident(
     )
     _tell_owners(session, incident, instance, now)
     return incident
+
+
+def ensure_not_failed(instance: ProcessInstance) -> None:
+    """A step on a failed instance would meet the same failure: wait for its owners."""
+    if instance.status == ERROR:
+        raise InstanceNotRunning(
+            "This process stopped at a step that failed, and its process owners have been "
+            "told. Save a draft and complete the task once they have fixed it."
+        )
 
 
 def open_incident_of(session: Session, instance_id: int) -> Incident | None:
