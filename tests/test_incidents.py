@@ -391,3 +391,18 @@ def test_a_task_of_a_failed_instance_waits_for_the_retry_with_a_clear_message(
     assert engine.retry_incident(incident.id, OWNER).resolved
     pat.complete("Do the work")
     assert engine.owned_instance(ref.id, OWNER)["instance"].status == "completed"
+
+
+def test_camundas_get_incident_lists_the_callers_processes_open_incidents(failed_on_web, app):
+    from .test_engine_rest import basic
+
+    engine, ref = failed_on_web
+    client = app.test_client()
+    [listed] = client.get("/engine-rest/incident", headers=basic("owner")).get_json()
+    assert (listed["processInstanceId"], listed["activityId"]) == (str(ref.id), "gw")
+    assert listed["incidentType"] == "failedJob" and "missing" in listed["incidentMessage"]
+    url = f"/engine-rest/incident?processInstanceId={ref.id + 1}"
+    assert client.get(url, headers=basic("owner")).get_json() == []
+    add_csc_process_owner(engine)
+    assert client.get("/engine-rest/incident", headers=basic("cpo")).get_json() == []
+    assert client.get("/engine-rest/incident", headers=basic("pat")).status_code == 401

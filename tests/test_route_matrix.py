@@ -511,6 +511,13 @@ RULES = [
         kind="rest",
     ),
     Rule(
+        "engine_rest.incidents",
+        "/engine-rest/incident",
+        "GET",
+        owners_only(200, others=401, anonymous=401),
+        kind="rest",
+    ),
+    Rule(
         "engine_rest.create_deployment",
         "/engine-rest/deployment/create",
         "POST",

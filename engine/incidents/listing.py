@@ -78,3 +78,15 @@ def failed_starts(session: Session, key: str) -> list[Incident]:
         Incident.process_key == key, Incident.resolved_at.is_(None), Incident.instance_id.is_(None)
     )
     return list(session.scalars(query.order_by(Incident.opened_at.desc())))
+
+
+def open_incidents(
+    session: Session, keys: list[str] | None, instance_id: int | None, limit: int = 1000
+) -> list[Incident]:
+    """Open incidents, oldest first, of these process keys (None: all) or of one instance."""
+    query = select(Incident).where(Incident.resolved_at.is_(None))
+    if keys is not None:
+        query = query.where(Incident.process_key.in_(keys))
+    if instance_id is not None:
+        query = query.where(Incident.instance_id == instance_id)
+    return list(session.scalars(query.order_by(Incident.opened_at, Incident.id).limit(limit)))

@@ -58,6 +58,13 @@ class IncidentOperations:
             _ensure_owner(session, actor, key)
             return listing.failed_starts(session, key)
 
+    def owned_incidents(self, actor: Actor, instance_id: int | None = None) -> list[Incident]:
+        """Every open incident of the processes the actor may administer (Camunda's
+        ``GET /incident``), or of one instance of them."""
+        with self.db.reading() as session:
+            keys = None if actor.has_role(ownership.ADMIN_ROLE) else _owned_keys(session, actor)
+            return listing.open_incidents(session, keys, instance_id)
+
     def owned_instance(self, instance_id: int, actor: Actor) -> dict:
         """The owners' view of one instance: its state, version and incident (open, else the
         latest); no case details. A look, audited."""
@@ -171,6 +178,13 @@ class IncidentOperations:
 def _ensure_owner(session: Session, actor: Actor, key: str) -> None:
     if not ownership.may_administer(session, actor, key):
         raise NotFound(NO_SUCH_PAGE)
+
+
+def _owned_keys(session: Session, actor: Actor) -> list[str]:
+    open_keys = select(Incident.process_key).where(Incident.resolved_at.is_(None)).distinct()
+    return [
+        key for key in session.scalars(open_keys) if ownership.may_administer(session, actor, key)
+    ]
 
 
 def _owned_incident(session: Session, incident_id: int, actor: Actor) -> Incident:
