@@ -20,7 +20,7 @@ from .db import Database, claiming
 from .errors import EngineError
 from .incidents.models import TIMER
 from .incidents.opening import JOB_RETRIES, exhausted, open_incident
-from .models import RUNNING, ProcessInstance, Timer
+from .models import RUNNING, Timer
 from .runtime import InstanceRuntime, run_safely
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,8 @@ class TimerSweep:
     def _record_failure(self, instance_id: int, error: EngineError) -> None:
         with self.db.unit_of_work() as session:
             now = self.clock.now()
-            instance = session.get(ProcessInstance, instance_id)
+            # locked: opening an incident changes the instance, which a person may be changing
+            instance = self.runtime.lock(session, instance_id, running=False)
             due = session.scalars(
                 select(Timer).where(Timer.instance_id == instance_id, Timer.fire_at <= now)
             ).all()
@@ -135,7 +136,7 @@ class TimerSweep:
                 },
             )
             attempts = max((timer.attempts for timer in due), default=0)
-            if instance is not None and exhausted(attempts, self.retries):
+            if instance.status == RUNNING and exhausted(attempts, self.retries):
                 first = due[0]
                 open_incident(
                     session,

@@ -25,7 +25,7 @@ from ..dialect.signals import BroadcastSignalEventDefinition
 from ..errors import EngineError
 from ..incidents.models import SIGNAL, SIGNAL_START
 from ..incidents.opening import exhausted, open_incident
-from ..models import RUNNING, Definition, ProcessInstance
+from ..models import RUNNING, Definition
 from ..runtime import run_safely
 from ..sweep import attempt, retry_later
 from .event_tables import SignalDelivery
@@ -122,7 +122,9 @@ class SignalDeliveries:
             if delivery is None:
                 return
             retry_later(delivery, error, now)
-            instance = session.get(ProcessInstance, delivery.instance_id or 0)
+            instance = None
+            if delivery.instance_id is not None:  # locked: an incident would change it
+                instance = self.engine.runtime.lock(session, delivery.instance_id, running=False)
             record(
                 session,
                 "error",
@@ -132,7 +134,8 @@ class SignalDeliveries:
                 element_id=delivery.element_id,
                 details={"message": str(error), "during": "signal", "signal": delivery.signal_name},
             )
-            if exhausted(delivery.attempts, self.engine.job_retries):
+            running = instance is None or instance.status == RUNNING
+            if running and exhausted(delivery.attempts, self.engine.job_retries):
                 _open_incident(session, delivery, instance, error, now)
 
 
