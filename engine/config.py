@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from .db import Database, normalise_url
+from .incidents.opening import JOB_RETRIES
 from .schema import upgrade
 from .service import Engine
 from .workdays import WorkingDayCalendar, parse_end_of_day
@@ -46,7 +47,13 @@ def open_engine(url: str | None = None) -> Engine:
     """An engine on an up-to-date schema, its deadlines ending at ``JOINEDUP_END_OF_DAY``."""
     database = Database(url or database_url())
     upgrade(database.engine)
-    return Engine(database, calendar=working_day_calendar())
+    return Engine(database, calendar=working_day_calendar(), job_retries=job_retries())
+
+
+def job_retries() -> int:
+    """How often failing background work is tried before it becomes an incident:
+    ``JOINEDUP_JOB_RETRIES`` (default 3, as Camunda 7; at least 1)."""
+    return max(1, int(os.environ.get("JOINEDUP_JOB_RETRIES", JOB_RETRIES)))
 
 
 def web_settings() -> dict:
@@ -70,5 +77,6 @@ def web_settings() -> dict:
         JOINEDUP_BREAK_GLASS_MINUTES=int(env("JOINEDUP_BREAK_GLASS_MINUTES", 120)),
         JOINEDUP_END_OF_DAY=env("JOINEDUP_END_OF_DAY", "17:00"),
         JOINEDUP_PROXY_HOPS=int(env("JOINEDUP_PROXY_HOPS", 0)),
+        JOINEDUP_JOB_RETRIES=job_retries(),
         JOINEDUP_AUDIT_LOOKS=True,  # not from the environment: off only to measure its cost
     )

@@ -94,3 +94,27 @@ def notify(
         audience=audience(session, instance.id, held_by),
         context={"process": instance.process_name or instance.process_key, "step": step, **context},
     )
+
+
+def notify_without_case(
+    session: Session,
+    recipients: list[tuple[str, str]],
+    event: str,
+    now: datetime,
+    *,
+    instance_id: int | None,
+    element_id: str | None,
+    context: dict,
+) -> None:
+    """Outbox rows about a process rather than a case (its owners are told of a failure):
+    they carry no case reference, so they reach people whatever cases they are involved in."""
+    enqueue(
+        session,
+        recipients=recipients,
+        template=event,
+        event_type=event,
+        now=now,
+        instance_id=instance_id,
+        element_id=element_id,
+        context=context,
+    )

@@ -36,6 +36,8 @@ from .events.signal_ops import SignalOperations
 from .events.signals import SignalDeliveries
 from .events.start_timers import StartTimerSweep
 from .events.starting import InstanceStarting
+from .incidents.opening import JOB_RETRIES
+from .incidents.operations import IncidentOperations
 from .inputs.variables import check_business_key, check_variables
 from .involvement.operations import InvolvementOperations
 from .models import (
@@ -74,6 +76,7 @@ class Engine(
     WithdrawalOperations,
     RiskReportOperations,
     SignalOperations,
+    IncidentOperations,
     InstanceStarting,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
@@ -84,6 +87,7 @@ class Engine(
         clock: Clock | None = None,
         calendar: WorkingDayCalendar | None = None,
         spec_cache_size: int = 256,
+        job_retries: int = JOB_RETRIES,
     ):
         self.db = database if isinstance(database, Database) else Database(database)
         self.clock = clock or Clock()
@@ -91,7 +95,8 @@ class Engine(
         self.calendar = calendar or WorkingDayCalendar()
         self.specs = defs.SpecCache(spec_cache_size)
         self.runtime = InstanceRuntime(self.clock, self.calendar, self.specs)
-        self.timers = TimerSweep(self.db, self.runtime, self.clock)
+        self.job_retries = job_retries  # tries of a background job before an incident
+        self.timers = TimerSweep(self.db, self.runtime, self.clock, job_retries)
         self.start_timers = StartTimerSweep(self)
         self.signals = SignalDeliveries(self)
         self.db.commit_hooks["signals"] = self.signals.after_commit

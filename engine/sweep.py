@@ -3,7 +3,8 @@
 Safe to run from several nodes at once: on PostgreSQL each instance's due timer rows are claimed
 with ``FOR UPDATE SKIP LOCKED`` (another node skips them rather than firing them twice); on
 SQLite writers are serialised. One broken instance never blocks the sweep: its failure is
-recorded on the timer row and in the audit trail and retried later with back-off.
+recorded on the timer row and in the audit trail and retried later with back-off; when its
+retries are used up an incident is opened (``engine.incidents``) and the sweep leaves it alone.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from .audit import record
 from .clock import Clock
 from .db import Database, claiming
 from .errors import EngineError
-from .models import RUNNING, ProcessInstance, Timer
+from .incidents.models import TIMER
+from .incidents.opening import JOB_RETRIES, exhausted, open_incident
+from .models import RUNNING, Timer
 from .runtime import InstanceRuntime, run_safely
 
 log = logging.getLogger(__name__)
@@ -52,10 +55,13 @@ def retry_later(row, error: Exception, now) -> None:
 class TimerSweep:
     """Finds due timers and fires them, one instance per transaction."""
 
-    def __init__(self, db: Database, runtime: InstanceRuntime, clock: Clock):
+    def __init__(
+        self, db: Database, runtime: InstanceRuntime, clock: Clock, retries: int = JOB_RETRIES
+    ):
         self.db = db
         self.runtime = runtime
         self.clock = clock
+        self.retries = retries
 
     def due_instance_ids(self, limit: int) -> list[int]:
         """Instances with a timer due now, earliest first (one indexed range scan)."""
@@ -109,10 +115,12 @@ class TimerSweep:
     def _record_failure(self, instance_id: int, error: EngineError) -> None:
         with self.db.unit_of_work() as session:
             now = self.clock.now()
-            instance = session.get(ProcessInstance, instance_id)
-            for timer in session.scalars(
+            # locked: opening an incident changes the instance, which a person may be changing
+            instance = self.runtime.lock(session, instance_id, running=False)
+            due = session.scalars(
                 select(Timer).where(Timer.instance_id == instance_id, Timer.fire_at <= now)
-            ):
+            ).all()
+            for timer in due:
                 retry_later(timer, error, now)
             record(
                 session,
@@ -127,3 +135,19 @@ class TimerSweep:
                     "during": "timer",
                 },
             )
+            attempts = max((timer.attempts for timer in due), default=0)
+            if instance.status == RUNNING and exhausted(attempts, self.retries):
+                first = due[0]
+                open_incident(
+                    session,
+                    now,
+                    error,
+                    kind=TIMER,
+                    process_key=instance.process_key,
+                    attempts=attempts,
+                    instance=instance,
+                    element=(first.element_id, first.name),
+                    job={"timers": [timer.element_id for timer in due]},
+                )
+                for timer in due:  # the incident holds the job now; a retry finds it again
+                    session.delete(timer)

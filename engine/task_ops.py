@@ -28,6 +28,7 @@ from .errors import (
     TaskAlreadyCompleted,
     TaskNotActive,
 )
+from .incidents.opening import ensure_not_failed
 from .indexing import announce_task, set_offered, withdraw_candidates
 from .inputs.variables import check_variables
 from .models import (
@@ -147,6 +148,7 @@ class TaskOperations:
             step.instance_id = instance.id  # "already completed" said more than "stale"
             self.runtime.check_version(instance, expected_version)
             ensure_may_act(session, task, actor)
+            ensure_not_failed(instance)
             workflow = self.runtime.load(session, instance)
             live = spiff_task(workflow, task.spiff_task_id)
             if live is None or live.state != TaskState.READY:

@@ -84,6 +84,8 @@ EVENTS = {
     "task_escalated": ("A task has missed its deadline and is escalated to you", True),
     # Someone outside a case opened it (break-glass): its lead agency's managers must know.
     "break_glass_opened": ("Someone outside the case has opened it (break-glass)", True),
+    # Background work on a process failed after its retries (engine.incidents): its owners.
+    "incident_opened": ("A process you own has failed and needs you to retry or cancel it", False),
 }
 DEFAULT_TITLE = "Something needs your attention in JoinedUp"
 

@@ -59,6 +59,10 @@ def link_path(row: OutboxNotification) -> str:
         return f"/tasks/{context['task_id']}"
     if context.get("page") == "case_access" and row.case_ref:
         return f"/cases/{row.case_ref}/access"  # who has seen the case, and why
+    if context.get("page") == "incident":  # the owners' page of a failed instance
+        if row.instance_id:
+            return f"/admin/instances/{row.instance_id}"
+        return f"/admin/processes/{context.get('key', '')}"
     if row.instance_id:
         return f"/instances/{row.instance_id}"
     return "/inbox"

@@ -315,6 +315,43 @@ RULES = [
         "GET",
         owners_only(200),
     ),
+    # --- failed work (engine.incidents): the process's owners; nobody else sees it exists ---
+    Rule(
+        "incidents.instances",
+        "/admin/processes/<key>/instances",
+        "GET",
+        owners_only(200, others=404),
+        values={"key": PD},
+    ),
+    Rule(
+        "incidents.instance",
+        "/admin/instances/<int:instance_id>",
+        "GET",
+        owners_only(200, others=404),
+    ),
+    # the demo has no incident: an unknown one is 404 to all, as for anyone not its owner
+    Rule(
+        "incidents.retry",
+        "/admin/incidents/<int:incident_id>/retry",
+        "POST",
+        expect(404),
+        values={"incident_id": "999999"},
+    ),
+    Rule(
+        "incidents.cancel",
+        "/admin/incidents/<int:incident_id>/cancel",
+        "GET",
+        expect(404),
+        values={"incident_id": "999999"},
+    ),
+    Rule(
+        "incidents.cancel",
+        "/admin/incidents/<int:incident_id>/cancel",
+        "POST",
+        expect(404),
+        body={"reason": "matrix"},
+        values={"incident_id": "999999"},
+    ),
     # --- /api/v1 (the session; bearer tokens are the same login) --------------------------
     Rule("api.list_tasks", "/api/v1/tasks", "GET", expect(200, anonymous=401), kind="json"),
     Rule(
@@ -469,6 +506,13 @@ RULES = [
     Rule(
         "engine_rest.deployments",
         "/engine-rest/deployment",
+        "GET",
+        owners_only(200, others=401, anonymous=401),
+        kind="rest",
+    ),
+    Rule(
+        "engine_rest.incidents",
+        "/engine-rest/incident",
         "GET",
         owners_only(200, others=401, anonymous=401),
         kind="rest",

@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             Database(db.engine),
             clock=app.config.get("JOINEDUP_CLOCK"),
             calendar=working_day_calendar(app.config["JOINEDUP_END_OF_DAY"]),
+            job_retries=app.config["JOINEDUP_JOB_RETRIES"],
         )
         engine.signin_limits = signin_limits(app)
         engine.audit_looks = bool(app.config["JOINEDUP_AUDIT_LOOKS"])
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         health,
         inbox,
+        incidents,
         instances,
         notifications_pages,
         security,
@@ -87,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instances.bp,
         api.bp,
         admin.bp,
+        incidents.bp,
         notifications_pages.bp,
     )
     for blueprint in blueprints:

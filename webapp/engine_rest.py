@@ -2,6 +2,7 @@
 
 Requests and answers follow shared/MODELER.md (checked against camunda-modeler 5.50.1):
 ``GET /engine-rest/deployment?maxResults=0`` (connection check), ``GET /engine-rest/version``,
+``GET /engine-rest/incident`` (the caller's processes' open incidents),
 ``POST /engine-rest/deployment/create`` (multipart), ``POST /engine-rest/process-definition/
 {id | key/KEY}/start`` and ``GET /.well-known/camunda-automation-platform/webapps``. Process
 owners sign in with Basic (username and password) or Bearer (API token). Errors are Camunda's
@@ -97,6 +98,33 @@ def _basic_credentials(encoded: str) -> tuple[str, str]:
 def deployments():
     process_owner()
     return jsonify([])
+
+
+@bp.get(f"{PREFIX}/incident")
+def incidents():
+    """Open incidents of the caller's processes, as Camunda's ``GET /incident`` lists them."""
+    user = process_owner()
+    raw = request.args.get("processInstanceId")
+    if raw is not None and not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        return jsonify([])  # no instance has such an id
+    found = engine_of(current_app).owned_incidents(user.actor(), int(raw) if raw else None)
+    return jsonify([_incident_json(incident) for incident in found])
+
+
+def _incident_json(incident) -> dict:
+    return {
+        "id": str(incident.id),
+        "processDefinitionId": str(incident.definition_id or ""),
+        "processInstanceId": str(incident.instance_id) if incident.instance_id else None,
+        "incidentTimestamp": _time(incident.opened_at),
+        "incidentType": "failedJob",
+        "activityId": incident.element_id,
+        "failedActivityId": incident.element_id,
+        "incidentMessage": incident.message,
+        "configuration": incident.kind,
+        "tenantId": None,
+        "annotation": None,
+    }
 
 
 @bp.get(f"{PREFIX}/version")

@@ -76,12 +76,15 @@ def _instance_page(instance_id: int, **extra):
     title = detail["instance"].process_name or detail["instance"].process_key
     may_withdraw = instance_id in engine.withdrawable([instance_id], actor())
     may_report_risk = instance_id in engine.risk_reportable([instance_id], actor())
+    failed = detail["instance"].status == "error"
+    incident = engine.incident_of(instance_id, actor()) if failed else None
     return render_template(
         "instance.html",
         title=title,
         may_withdraw=may_withdraw,
         may_report_risk=may_report_risk,
         risk_to=RISK_TO,
+        incident=incident,
         **detail,
         **extra,
     )

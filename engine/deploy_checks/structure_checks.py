@@ -23,6 +23,7 @@ def check_structure(tree: etree._Element, filename: str) -> list[Problem]:
     checks = (
         _reserved_ids,
         _duplicate_ids,
+        _dangling_flows,
         _missing_starts,
         _event_subprocess_flows,
         _duplicate_link_catches,
@@ -61,6 +62,24 @@ def _duplicate_ids(tree, filename) -> Iterator[Problem]:
                 f"the id '{element_id}' is used by {counts[element_id]} elements: every "
                 "element needs its own id",
             )
+
+
+def _dangling_flows(tree, filename) -> Iterator[Problem]:
+    # a flow joins elements of its own process or subprocess; SpiffWorkflow would otherwise
+    # blame the flow's other end with a message about duplicate ids
+    for scope in tree.iter(f"{{{NS['bpmn']}}}process", f"{{{NS['bpmn']}}}subProcess"):
+        here = {child.get("id") for child in scope if child.get("id")}
+        for flow in scope.iterfind("bpmn:sequenceFlow", NS):
+            for end, attribute in (("comes from", "sourceRef"), ("goes to", "targetRef")):
+                ref = flow.get(attribute)
+                if ref not in here:
+                    yield problem_at(
+                        filename,
+                        flow,
+                        f"the sequence flow '{flow.get('id')}' {end} '{ref or ''}', which is "
+                        f"not an element of '{scope.get('id')}': draw the flow again between "
+                        "two elements in Camunda Modeler",
+                    )
 
 
 def _missing_starts(tree, filename) -> Iterator[Problem]:

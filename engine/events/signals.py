@@ -23,7 +23,9 @@ from ..audit import record
 from ..db import claiming
 from ..dialect.signals import BroadcastSignalEventDefinition
 from ..errors import EngineError
-from ..models import RUNNING, Definition, ProcessInstance
+from ..incidents.models import SIGNAL, SIGNAL_START
+from ..incidents.opening import exhausted, open_incident
+from ..models import RUNNING, Definition
 from ..runtime import run_safely
 from ..sweep import attempt, retry_later
 from .event_tables import SignalDelivery
@@ -120,12 +122,41 @@ class SignalDeliveries:
             if delivery is None:
                 return
             retry_later(delivery, error, now)
+            instance = None
+            if delivery.instance_id is not None:  # locked: an incident would change it
+                instance = self.engine.runtime.lock(session, delivery.instance_id, running=False)
             record(
                 session,
                 "error",
                 SYSTEM,
                 now,
-                instance=session.get(ProcessInstance, delivery.instance_id or 0),
+                instance=instance,
                 element_id=delivery.element_id,
                 details={"message": str(error), "during": "signal", "signal": delivery.signal_name},
             )
+            running = instance is None or instance.status == RUNNING
+            if running and exhausted(delivery.attempts, self.engine.job_retries):
+                _open_incident(session, delivery, instance, error, now)
+
+
+def _open_incident(session: Session, delivery, instance, error: EngineError, now) -> None:
+    """The delivery's retries are used up: an incident keeps the signal for a retry."""
+    definition_id = instance.definition_id if instance else delivery.definition_id
+    open_incident(
+        session,
+        now,
+        error,
+        kind=SIGNAL if instance is not None else SIGNAL_START,
+        process_key=session.get(Definition, definition_id).key,
+        attempts=delivery.attempts,
+        instance=instance,
+        definition_id=definition_id,
+        element=(delivery.element_id, None),
+        job={
+            "signal": delivery.signal_name,
+            "variables": delivery.variables,
+            "sent_by": delivery.sent_by,
+            "start_event": delivery.element_id,
+        },
+    )
+    session.delete(delivery)

@@ -20,6 +20,8 @@ from ..audit import record
 from ..db import claiming
 from ..dialect.timers import CYCLE, DATE, DURATION, parse_cycle, parse_moment, resolve_due
 from ..errors import EngineError
+from ..incidents.models import START_TIMER
+from ..incidents.opening import exhausted, open_incident
 from ..models import Definition
 from ..resources import BPMN
 from ..sweep import attempt, retry_later
@@ -139,6 +141,19 @@ class StartTimerSweep:
                     "process": timer.process_key,
                 },
             )
+            if exhausted(timer.attempts, self.engine.job_retries):
+                open_incident(
+                    session,
+                    now,
+                    error,
+                    kind=START_TIMER,
+                    process_key=timer.process_key,
+                    attempts=timer.attempts,
+                    definition_id=timer.definition_id,
+                    element=(timer.element_id, None),
+                    job={"start_event": timer.element_id},
+                )
+                _move_on(session, timer)  # a cycle goes on; the missed start is the incident's
 
 
 def _move_on(session: Session, timer: StartTimer) -> None:

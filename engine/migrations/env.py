@@ -11,6 +11,7 @@ from engine.access_audit import models as access_audit_models  # noqa: F401
 from engine.break_glass import models as break_glass_models  # noqa: F401
 from engine.db import Base
 from engine.events import event_tables  # noqa: F401
+from engine.incidents import models as incident_models  # noqa: F401
 from engine.involvement import models as involvement_models  # noqa: F401
 from engine.ownership import models as ownership_models  # noqa: F401
 from engine.signin import sessions, throttle  # noqa: F401

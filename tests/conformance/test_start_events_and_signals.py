@@ -12,6 +12,7 @@ import base64
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 
 from engine.actors import Actor
@@ -382,7 +383,8 @@ def test_migration_0013_goes_down_to_0012_and_up_again(tmp_path):
     upgrade(database)
     tables = set(inspect(database).get_table_names())
     assert {"start_timer", "signal_subscription", "signal_delivery"} <= tables
-    assert current_revision(database) == "0013"
+    head = ScriptDirectory.from_config(alembic_config(database)).get_current_head()
+    assert current_revision(database) == head  # later migrations follow 0013
     database.dispose()
 
 
