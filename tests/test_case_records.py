@@ -277,6 +277,17 @@ def test_the_birth_of_an_unborn_baby_keeps_the_record_as_a_child(app, sam):
     assert (str(child.date_of_birth), str(child.expected_due_date)) == ("2026-11-20", "2027-04-15")
     [event] = history(app, DEMO_CASE, "baby_born")
     assert {"field": "Who", "before": "Unborn baby", "after": "Child"} in event.details["changes"]
+    edited = sam.post(
+        f"/cases/{DEMO_CASE}/members/{baby.id}",
+        {
+            "version": child.version,
+            "name": "Mia Taylor",
+            **date_fields("date_of_birth", 20, 11, 2026),
+            "school": "Bay Nursery",
+        },
+    )
+    assert edited.status_code == 302
+    assert str(member_named(app, "Mia Taylor").expected_due_date) == "2027-04-15"
     page = text_of(sam.get(f"/cases/{DEMO_CASE}"))
     assert "Baby born: Baby Taylor" in page and "Born 20 November 2026" in page
     assert "Who: Unborn baby → Child" in page
@@ -394,10 +405,14 @@ def test_the_api_edits_the_family_with_versions(app, api):
     )
     assert details.status_code == 200 and details.get_json()["family_name"] == "Taylor-Brooks"
     [event] = history(app, DEMO_CASE, "case_details_changed")
-    assert event.details["changes"] == [
-        {"field": "Family name", "before": "Taylor", "after": "Taylor-Brooks"},
-        {"field": "Summary", "before": shown["summary"], "after": "not recorded"},
+    assert event.details["changes"] == [  # a PATCH keeps what it does not send
+        {"field": "Family name", "before": "Taylor", "after": "Taylor-Brooks"}
     ]
+    renamed = api(
+        "PATCH", f"{case}/members/{baby['id']}", "pat", json={"name": "Zoe Taylor", "version": 2}
+    ).get_json()
+    assert (renamed["name"], renamed["date_of_birth"]) == ("Zoe Taylor", "2026-11-22")
+    assert renamed["expected_due_date"] == "2027-09-01"  # a born baby's record keeps it
 
 
 # --- closing and reopening ---------------------------------------------------------------

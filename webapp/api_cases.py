@@ -103,8 +103,8 @@ def show_case(reference: str, look: bool = True):
 @bp.patch("/cases/<reference>")
 @login_required
 def change_case(reference: str):
-    """``{"family_name", "summary", "case_type", "version"}``: the case's new details."""
-    engine_of(current_app).change_case_details(reference, json_object(), actor())
+    """Any of ``{"family_name", "summary", "case_type"}`` and the ``version`` read."""
+    engine_of(current_app).change_case_details(reference, json_object(), actor(), partial=True)
     return show_case(reference, look=False)
 
 
@@ -136,9 +136,9 @@ def add_member(reference: str):
 @bp.patch("/cases/<reference>/members/<int:member_id>")
 @login_required
 def change_member(reference: str, member_id: int):
-    """The member's fields (all of them, as on the page) and the ``version`` read."""
+    """The fields to change (the others are kept) and the ``version`` read."""
     engine = engine_of(current_app)
-    engine.change_member(reference, member_id, json_object(), actor())
+    engine.change_member(reference, member_id, json_object(), actor(), partial=True)
     return _member(engine, reference, member_id)
 
 

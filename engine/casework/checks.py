@@ -80,6 +80,8 @@ def checked_member(data: dict, kind: str, today: date) -> dict:
     errors.update(_kind_rules(values, kind, today))
     if errors:
         raise InvalidSubmission(errors, data)
+    if kind != "unborn":  # a born baby's expected due date stays on its record, unchanged
+        del values["expected_due_date"]
     return values
 
 

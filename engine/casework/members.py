@@ -39,11 +39,19 @@ def add(session: Session, reference: str, data: dict, actor: Actor, now: datetim
     return member
 
 
-def change(session: Session, reference: str, member_id: int, data: dict, actor, now) -> None:
-    """Change a member's details (not their kind: an unborn baby becomes a child by ``born``)."""
+def change(
+    session: Session, reference: str, member_id: int, data: dict, actor, now, partial=False
+) -> None:
+    """Change a member's details (not their kind: an unborn baby becomes a child by ``born``).
+    A form sends every field; ``partial`` (the API's PATCH) keeps the fields not sent."""
     case = open_case(session, reference, actor)
     member = member_of(session, case, member_id)
     rules.ensure_current(member, data.get("version"), f"{member.name}'s details")
+    if partial:
+        kept = _fields(member)
+        if member.kind != "unborn":
+            del kept["expected_due_date"]  # not a field of theirs to send (see checked_member)
+        data = {**kept, **data}
     values = checked_member(data, member.kind, now.date())
     found = changes.differences(_fields(member), values)
     if found:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy.exc import IntegrityError
 
 from ..access_audit import CASE_VIEWED
@@ -42,8 +44,12 @@ class CaseworkOperations:
         with self.db.reading() as session:
             return search.search(session, actor, query, page)
 
-    def change_case_details(self, reference: str, data: dict, actor: Actor) -> None:
-        self._casework_step(records.change_details, reference, data, actor)
+    def change_case_details(
+        self, reference: str, data: dict, actor: Actor, partial: bool = False
+    ) -> None:
+        """New family name, summary and type (``partial``: keep the fields not in ``data``)."""
+        step = functools.partial(records.change_details, partial=partial)
+        self._casework_step(step, reference, data, actor)
 
     def close_case(self, reference: str, reason: object, actor: Actor) -> None:
         """Close an open case (a reason; refused while its processes run)."""
@@ -56,8 +62,12 @@ class CaseworkOperations:
         """Add an adult, child or unborn baby; the new member's id."""
         return self._casework_step(members.add, reference, data, actor).id
 
-    def change_member(self, reference: str, member_id: int, data: dict, actor: Actor) -> None:
-        self._casework_step(members.change, reference, member_id, data, actor)
+    def change_member(
+        self, reference: str, member_id: int, data: dict, actor: Actor, partial: bool = False
+    ) -> None:
+        """A member's new details (``partial``: keep the fields not in ``data``)."""
+        step = functools.partial(members.change, partial=partial)
+        self._casework_step(step, reference, member_id, data, actor)
 
     def record_birth(self, reference: str, member_id: int, data: dict, actor: Actor) -> None:
         self._casework_step(members.born, reference, member_id, data, actor)

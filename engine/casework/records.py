@@ -21,6 +21,7 @@ from .checks import checked_case, text
 REFERENCE = re.compile(r"[A-Z0-9][A-Z0-9-]{2,63}")
 CREATED_REASON = "Created the case"
 MAX_REASON = 2000
+DETAILS = ("family_name", "summary", "case_type")
 
 
 def next_reference(session: Session, year: int) -> str:
@@ -87,13 +88,16 @@ def _reference(session: Session, data: dict, actor: Actor, now: datetime) -> str
     return given
 
 
-def change_details(session, reference: str, data: dict, actor: Actor, now: datetime) -> None:
-    """Change the family name, summary or type (StaleRecord if the page is out of date)."""
+def change_details(
+    session, reference: str, data: dict, actor: Actor, now: datetime, partial=False
+) -> None:
+    """Change the family name, summary or type (StaleRecord if the page is out of date);
+    ``partial`` (the API's PATCH) keeps the fields not sent."""
     case = rules.locked_case(session, reference, actor)
     rules.ensure_open(case)
     rules.ensure_current(case, data.get("version"), "the case details")
-    values = checked_case(data)
-    before = {field: getattr(case, field) for field in values}
+    before = {field: getattr(case, field) for field in DETAILS}
+    values = checked_case({**before, **data} if partial else data)
     found = changes.differences(before, values)
     if not found:
         return
