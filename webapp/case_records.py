@@ -11,9 +11,8 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.agencies import AGENCIES, PARTNERSHIP
 from engine.casework.rules import StaleRecord
-from engine.errors import Conflict, InvalidSubmission, NotPermitted
+from engine.errors import Conflict, InvalidSubmission
 
 from . import engine_of
 from .auth import actor
@@ -64,30 +63,20 @@ def _form(template: str, title: str, status: int = 200, error=None, **values):
 @login_required
 def new():
     """Create a case: the creator's agency holds it, the creator is its named worker."""
-    engine, who = engine_of(current_app), actor()
-    if not engine.may_create_case(who):
-        raise NotPermitted(NOT_CREATOR)
-    choose_agency = not who.agency or who.agency == PARTNERSHIP
-    agencies = [code for code in AGENCIES if code != PARTNERSHIP] if choose_agency else []
+    engine, who, title = engine_of(current_app), actor(), "Create a case"
+    agencies = engine.case_holder_choices(who)  # 403 for those who may not create a case
     if request.method == "GET":
-        return _form("case_form.html", "Create a case", form={}, agencies=agencies)
+        return _form("case_form.html", title, form={}, agencies=agencies)
     try:
         reference = engine.open_case(form_data(), who)
     except (InvalidSubmission, Conflict) as error:
-        return _form(
-            "case_form.html", "Create a case", error.status, error,
-            form=request.form, agencies=agencies,
-        )  # fmt: skip
+        values = {"form": request.form, "agencies": agencies}
+        return _form("case_form.html", title, error.status, error, **values)
     if not engine.may_see_case(reference, who):  # an administrator's, for another agency
         flash(f"Case {reference} is created; the agency that holds it can now add the family.")
         return redirect(url_for("cases.index"))
     flash(f"Case {reference} is created. Add the family members next.")
     return redirect(url_for("cases.show", reference=reference))
-
-
-NOT_CREATOR = (
-    "Only people of an agency that works with families, or an administrator, may create a case"
-)
 
 
 @bp.route("/cases/<reference>/details", methods=["GET", "POST"])

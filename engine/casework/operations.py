@@ -32,6 +32,12 @@ class CaseworkOperations:
     def may_create_case(self, actor: Actor) -> bool:
         return rules.may_create(actor)
 
+    def case_holder_choices(self, actor: Actor) -> list[str]:
+        """The agencies the actor chooses from to hold a new case (none: their own holds it);
+        NotPermitted when they may not create a case."""
+        rules.ensure_may_create(actor)
+        return rules.holder_choices(actor)
+
     def may_see_case(self, reference: str, actor: Actor) -> bool:
         """Whether the actor sees the case (an administrator who creates a case for another
         agency does not, unless work on it is given to them)."""

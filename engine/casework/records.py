@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts import User
 from ..actors import Actor
-from ..agencies import AGENCIES, PARTNERSHIP
+from ..agencies import PARTNERSHIP
 from ..cases import CASE_CLOSED, CASE_OPEN, FamilyCase
 from ..errors import Conflict, InvalidSubmission, NotPermitted
 from ..involvement import service as involvement
@@ -68,7 +68,7 @@ def _holder(session: Session, data: dict, actor: Actor) -> tuple[str, dict]:
         name = user.display_name if user else actor.user_id
         return actor.agency, {"worker_username": actor.user_id, "worker_name": name}
     agency = text(data.get("agency"))
-    if agency not in AGENCIES or agency == PARTNERSHIP:
+    if agency not in rules.holder_choices(actor):
         raise InvalidSubmission({"agency": "Choose the agency that will hold the case"}, data)
     return agency, {}
 

@@ -15,7 +15,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ..actors import Actor
-from ..agencies import PARTNERSHIP
+from ..agencies import AGENCIES, PARTNERSHIP
 from ..cases import CASE_CLOSED, CaseInvolvement, FamilyCase, ensure_visible
 from ..db import is_postgres
 from ..errors import Conflict, NotPermitted
@@ -43,6 +43,14 @@ def ensure_may_create(actor: Actor) -> None:
             "Only people of an agency that works with families, or an administrator, may "
             "create a case"
         )
+
+
+def holder_choices(actor: Actor) -> list[str]:
+    """The agencies that may hold a case an administrator (or the engine) creates; empty for
+    people of an agency that works with families, whose own agency holds it."""
+    if actor.agency and actor.agency != PARTNERSHIP:
+        return []
+    return [code for code in AGENCIES if code != PARTNERSHIP]
 
 
 def may_close(session: Session, case: FamilyCase, actor: Actor) -> bool:
