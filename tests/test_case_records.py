@@ -293,7 +293,7 @@ def test_the_birth_of_an_unborn_baby_keeps_the_record_as_a_child(app, sam):
     assert "Who: Unborn baby → Child" in page
 
 
-def test_every_change_is_on_the_case_history_in_words(app, sam):
+def test_every_change_is_on_the_case_history_in_words(app, web, sam):
     jade = member_named(app, "Jade Taylor")
     url = f"/cases/{DEMO_CASE}/members/{jade.id}"
     form = text_of(sam.get(url))
@@ -324,6 +324,8 @@ def test_every_change_is_on_the_case_history_in_words(app, sam):
     assert "Family member changed: Jade Taylor" in timeline
     assert "GP: not recorded → Harbour Medical Practice" in timeline
     assert "self-neglect" not in timeline and "family_member" not in timeline
+    trail = text_of(web("cal").get(f"/cases/{DEMO_CASE}/access"))  # who has seen (and changed)
+    assert "Family member changed: Jade Taylor" in trail
 
 
 def test_the_processes_still_read_the_household_factors_only(app):

@@ -90,5 +90,6 @@ def record_change(
         by,
         at,
         case_ref=case.reference,
+        task_name=about[:255] if about else None,  # "who has seen this case" shows it as "what"
         details={key: value for key, value in details.items() if value not in (None, [], "")},
     )
