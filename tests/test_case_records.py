@@ -194,6 +194,16 @@ def test_adults_children_and_unborn_babies_are_added_with_what_each_needs(app, s
         ),
         ({"kind": "adult", "name": "Al", "young_carer": "yes"}, "young_carer", "Only a child"),
         (
+            {
+                "kind": "unborn",
+                "name": "Baby B",
+                "gp": "Quay",
+                **date_fields("expected_due_date", 1, 5, 2027),
+            },
+            "gp",
+            "An unborn baby has no GP yet",
+        ),
+        (
             {"kind": "child", "name": "Cy", "vulnerabilities": ["isolation"]},
             "vulnerabilities",
             "Choose the factors from the list",  # an adult's own factor, on a child

@@ -97,6 +97,8 @@ def _kind_rules(values: dict, kind: str, today: date) -> dict[str, str]:
             )
         if values["school"]:
             errors["school"] = "An unborn baby has no school"
+        if values["gp"]:
+            errors["gp"] = "An unborn baby has no GP yet: record the mother's GP on her record"
     elif due is not None:
         errors["expected_due_date"] = "Only an unborn baby has an expected due date"
     if isinstance(born, date) and born > today:
