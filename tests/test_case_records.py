@@ -508,3 +508,20 @@ def test_the_member_form_is_a_look_at_the_case(app, sam):
     with engine_of(app).db.reading() as session:
         looks = session.scalars(select(AccessEvent.what).where(AccessEvent.actor == "sam"))
         assert "Family member Jade Taylor" in list(looks)
+
+
+def test_an_administrator_creates_a_case_for_an_agency_in_the_browser(app, web):
+    admin = web("admin")
+    form = text_of(admin.get("/cases/new"))
+    assert "Agency that holds the case" in form and "Case reference (optional)" in form
+    missing = admin.post("/cases/new", {"family_name": "Khan", "case_type": "adult"})
+    assert missing.status_code == 422 and "Choose the agency that will hold the case" in (
+        text_of(missing)
+    )
+    made = admin.post(
+        "/cases/new", {"family_name": "Khan", "case_type": "adult", "agency": "adult-social-care"}
+    )
+    assert made.status_code == 302 and made.headers["Location"].endswith("/cases")
+    assert f"Case {NEW_CASE} is created" in text_of(admin.get("/cases"))
+    assert admin.get(f"/cases/{NEW_CASE}").status_code == 404  # the partnership's, unseen
+    assert NEW_CASE in text_of(web("ash").get("/cases?q=khan"))  # the agency that holds it
