@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, exists, or_, select
@@ -11,11 +11,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from . import break_glass, partnership
 from .actors import Actor
 from .agencies import ADULT_SERVICES, PARTNERSHIP
+from .casework.models import CaringRelationship, ProtectiveFactor
 from .db import Base, session_now
 from .errors import InvalidSubmission, NotFound
-from .involvement.models import InvolvementPeriod
-
-CREATED_REASON = "Recorded when the case was created"
 
 VULNERABILITIES = {
     "domestic-abuse": "Domestic abuse",
@@ -50,6 +48,8 @@ class FamilyCase(Base):
     created_by: Mapped[str | None] = mapped_column(String(64))
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(String(64))
+    # bumped by every change to the case's details (engine.casework: a stale page is refused)
+    version: Mapped[int] = mapped_column(default=1)
 
 
 class FamilyMember(Base):
@@ -65,6 +65,10 @@ class FamilyMember(Base):
     date_of_birth: Mapped[date | None]
     expected_due_date: Mapped[date | None]
     vulnerabilities: Mapped[list] = mapped_column(default=list)
+    school: Mapped[str | None] = mapped_column(String(255))
+    gp: Mapped[str | None] = mapped_column(String(255))
+    young_carer: Mapped[bool] = mapped_column(default=False)  # a child who cares for someone
+    version: Mapped[int] = mapped_column(default=1)  # as FamilyCase.version
 
 
 class CaseInvolvement(Base):
@@ -88,7 +92,14 @@ class CaseView:
     case: FamilyCase
     members: list[FamilyMember]
     involvements: list[CaseInvolvement]
+    caring: list[CaringRelationship] = field(default_factory=list)
+    protective: list[ProtectiveFactor] = field(default_factory=list)
     may_see_access: bool = False  # may open "who has seen this case" (engine.access_audit)
+    may_close: bool = False  # may close or reopen it (engine.casework.rules)
+
+    def member(self, member_id: int | None) -> FamilyMember | None:
+        """The member with this id (None when there is none)."""
+        return next((m for m in self.members if m.id == member_id), None)
 
     @property
     def agencies(self) -> list[tuple[str, list[str]]]:
@@ -158,7 +169,15 @@ def case_view(session: Session, reference: str, actor: Actor) -> CaseView:
         .where(CaseInvolvement.case_id == case.id)
         .order_by(CaseInvolvement.id)
     )
-    return CaseView(case, list(members), list(involvements))
+    caring = select(CaringRelationship).where(CaringRelationship.case_id == case.id)
+    protective = select(ProtectiveFactor).where(ProtectiveFactor.case_id == case.id)
+    return CaseView(
+        case,
+        list(members),
+        list(involvements),
+        caring=list(session.scalars(caring.order_by(CaringRelationship.id))),
+        protective=list(session.scalars(protective.order_by(ProtectiveFactor.id))),
+    )
 
 
 def members_of_kind(session: Session, case: FamilyCase, kind: str) -> list[FamilyMember]:
@@ -186,8 +205,9 @@ def case_variables(
         "family_name": case.family_name,
         "involved_agencies": agencies,
         "adult_services": [agency for agency in agencies if agency in ADULT_SERVICES],
+        # the household factors only (an adult's own factors are not co-existing household ones)
         "adult_vulnerabilities": sorted(
-            {v for adult in adults for v in adult.vulnerabilities or []}
+            {v for adult in adults for v in adult.vulnerabilities or [] if v in VULNERABILITIES}
         ),
     }
     if subject_kind:
@@ -225,38 +245,5 @@ def cases_for(session: Session, actor: Actor, limit: int = 100) -> list[FamilyCa
     return list(session.scalars(query.order_by(FamilyCase.id.desc()).limit(limit)))
 
 
-def create_case(
-    session: Session,
-    *,
-    reference: str,
-    family_name: str,
-    now: datetime,
-    created_by: str | None,
-    summary: str | None = None,
-    members: list[dict] = (),
-    involvements: list[dict] = (),
-) -> FamilyCase:
-    """A case with its members and involved agencies (each with its first history row)."""
-    case = FamilyCase(
-        reference=reference,
-        family_name=family_name,
-        summary=summary,
-        created_at=now,
-        created_by=created_by,
-    )
-    session.add(case)
-    session.flush()
-    session.add_all(FamilyMember(case_id=case.id, **member) for member in members)
-    for involvement in involvements:
-        session.add(CaseInvolvement(case_id=case.id, case_ref=reference, **involvement))
-        session.add(
-            InvolvementPeriod(
-                case_id=case.id,
-                case_ref=reference,
-                joined_at=now,
-                joined_by=created_by,
-                join_reason=CREATED_REASON,
-                **involvement,
-            )
-        )
-    return case
+# create_case lives with the rest of casework; imported last, as it needs this module's models
+from .casework.seed import create_case  # noqa: E402, F401

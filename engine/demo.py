@@ -92,6 +92,9 @@ FAMILY = {
             "kind": "child",
             "relationship": "Daughter",
             "date_of_birth": date(2019, 5, 2),
+            "school": "Bay Primary School",
+            "gp": "Harbour Medical Practice",
+            "young_carer": True,
             "vulnerabilities": [],
         },
         {
@@ -130,6 +133,19 @@ FAMILY = {
             "worker_username": "eve",
             "worker_name": "Eve Designated Safeguarding Lead",
         },
+    ],
+    "caring": [
+        {
+            "carer": "Ruby Taylor",
+            "cared_for": "Jade Taylor",
+            "care": "Reminds her mother to take her medication and helps with meals",
+        }
+    ],
+    "protective": [
+        {
+            "description": "Maternal grandmother lives nearby and visits most days",
+            "rests_on": None,
+        }
     ],
 }
 

@@ -11,6 +11,7 @@ from .access_audit import CASE_VIEWED, INSTANCE_VIEWED
 from .access_audit.trail import may_see_trail
 from .actors import Actor
 from .agencies import MANAGER_ROLES
+from .casework import rules as casework_rules
 from .definitions import latest_definition
 from .errors import NotPermitted
 from .models import Definition, ProcessInstance
@@ -70,6 +71,7 @@ class PeopleOperations:
         with self.db.reading() as session:
             view = cases.case_view(session, reference, actor)
             view.may_see_access = may_see_trail(session, reference, actor)
+            view.may_close = casework_rules.may_close(session, view.case, actor)
         if look:
             self.record_look(actor, CASE_VIEWED, case_ref=reference)
         return view

@@ -20,6 +20,7 @@ from .actors import Actor
 from .admin_ops import ProcessAdministration
 from .audit import record
 from .break_glass.operations import BreakGlassOperations
+from .casework.operations import CaseworkOperations
 from .clock import Clock
 from .db import Database
 from .decision_pages.operations import DecisionPageOperations
@@ -71,6 +72,7 @@ class Engine(
     SignInOperations,
     AccessAuditOperations,
     InvolvementOperations,
+    CaseworkOperations,
     BreakGlassOperations,
     DecisionPageOperations,
     WithdrawalOperations,

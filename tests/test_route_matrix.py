@@ -79,6 +79,8 @@ MISSING = {
     "instance_id": "999999",
     "definition_id": "999999",
     "reference": "NOPE-999",
+    "member_id": "999999",
+    "row_id": "999999",
 }
 
 
@@ -118,6 +120,9 @@ TRAIL = dict(pat=404, sam=404, amy=404, owner=404, chair=200, admin=200)
 INVOLVERS = dict(cal=422)
 LEAVERS = dict(cal=409)
 NO_WORKER = {"agency": "no-such-agency", "username": "no-such-user"}
+# who may create a case: anyone of an agency that works with families, and administrators
+CREATORS = dict(chair=403, owner=403)
+NO_ROW = {"row_id": "999999"}  # removing a caring relationship or protective factor: none such
 
 
 @dataclass(frozen=True)
@@ -260,6 +265,65 @@ RULES = [
         body={"reason": "matrix"},
         values=NO_WORKER,
     ),
+    # Case records (engine.casework): every change here is refused (422), stale (409) or
+    # aims at a row that does not exist, so nothing changes. ``member_id`` is the unborn baby.
+    Rule("cases.new", "/cases/new", "GET", expect(200, **CREATORS)),
+    Rule("cases.new", "/cases/new", "POST", expect(422, **CREATORS), body={"family_name": ""}),
+    Rule("cases.details", "/cases/<reference>/details", "GET", case_data()),
+    Rule(
+        "cases.details",
+        "/cases/<reference>/details",
+        "POST",
+        case_data(422),
+        body={"family_name": ""},
+    ),
+    Rule("cases.close", "/cases/<reference>/close", "POST", case_data(422), body={"reason": ""}),
+    Rule("cases.reopen", "/cases/<reference>/reopen", "POST", case_data(409), body={}),
+    Rule("cases.add_member", "/cases/<reference>/members/new", "GET", case_data()),
+    Rule("cases.add_member", "/cases/<reference>/members/new", "POST", case_data(422), body={}),
+    Rule("cases.change_member", "/cases/<reference>/members/<int:member_id>", "GET", case_data()),
+    Rule(
+        "cases.change_member",
+        "/cases/<reference>/members/<int:member_id>",
+        "POST",
+        case_data(422),
+        body={"name": ""},
+    ),
+    Rule(
+        "cases.remove_member",
+        "/cases/<reference>/members/<int:member_id>/remove",
+        "POST",
+        case_data(302),  # a stale version: back to the member's page, nothing removed
+        body={"version": "999"},
+    ),
+    Rule("cases.birth", "/cases/<reference>/members/<int:member_id>/birth", "GET", case_data()),
+    Rule(
+        "cases.birth",
+        "/cases/<reference>/members/<int:member_id>/birth",
+        "POST",
+        case_data(422),
+        body={},
+    ),
+    Rule("cases.add_caring", "/cases/<reference>/caring", "GET", case_data()),
+    Rule("cases.add_caring", "/cases/<reference>/caring", "POST", case_data(422), body={}),
+    Rule(
+        "cases.remove_caring",
+        "/cases/<reference>/caring/<int:row_id>/remove",
+        "POST",
+        case_data(404),
+        body={},
+        values=NO_ROW,
+    ),
+    Rule("cases.add_protective", "/cases/<reference>/protective", "GET", case_data()),
+    Rule("cases.add_protective", "/cases/<reference>/protective", "POST", case_data(422), body={}),
+    Rule(
+        "cases.remove_protective",
+        "/cases/<reference>/protective/<int:row_id>/remove",
+        "POST",
+        case_data(404),
+        body={},
+        values=NO_ROW,
+    ),
     # --- break-glass (eligible roles; a short reason or a window not theirs is refused) -----
     Rule("break_glass.index", "/break-glass", "GET", break_glass(200)),
     Rule(
@@ -379,6 +443,105 @@ RULES = [
     ),
     Rule(
         "api.show_case", "/api/v1/cases/<reference>", "GET", case_data(anonymous=401), kind="json"
+    ),
+    Rule("api.search_cases", "/api/v1/cases", "GET", expect(200, anonymous=401), kind="json"),
+    Rule(
+        "api.create_case",
+        "/api/v1/cases",
+        "POST",
+        expect(422, anonymous=401, **CREATORS),
+        kind="json",
+        body={"family_name": ""},
+    ),
+    Rule(
+        "api.change_case",
+        "/api/v1/cases/<reference>",
+        "PATCH",
+        case_data(422, anonymous=401),
+        kind="json",
+        body={"family_name": ""},
+    ),
+    Rule(
+        "api.close_case",
+        "/api/v1/cases/<reference>/close",
+        "POST",
+        case_data(422, anonymous=401),
+        kind="json",
+        body={"reason": ""},
+    ),
+    Rule(
+        "api.reopen_case",
+        "/api/v1/cases/<reference>/reopen",
+        "POST",
+        case_data(409, anonymous=401),
+        kind="json",
+        body={},
+    ),
+    Rule(
+        "api.add_member",
+        "/api/v1/cases/<reference>/members",
+        "POST",
+        case_data(422, anonymous=401),
+        kind="json",
+        body={},
+    ),
+    Rule(
+        "api.change_member",
+        "/api/v1/cases/<reference>/members/<int:member_id>",
+        "PATCH",
+        case_data(422, anonymous=401),
+        kind="json",
+        body={"name": ""},
+    ),
+    Rule(
+        "api.remove_member",
+        "/api/v1/cases/<reference>/members/<int:member_id>",
+        "DELETE",
+        case_data(409, anonymous=401),  # a stale version: nothing removed
+        kind="json",
+        body={"version": 999},
+    ),
+    Rule(
+        "api.record_birth",
+        "/api/v1/cases/<reference>/members/<int:member_id>/birth",
+        "POST",
+        case_data(422, anonymous=401),
+        kind="json",
+        body={},
+    ),
+    Rule(
+        "api.add_caring",
+        "/api/v1/cases/<reference>/caring",
+        "POST",
+        case_data(422, anonymous=401),
+        kind="json",
+        body={},
+    ),
+    Rule(
+        "api.remove_caring",
+        "/api/v1/cases/<reference>/caring/<int:row_id>",
+        "DELETE",
+        case_data(404, anonymous=401),
+        kind="json",
+        body={},
+        values=NO_ROW,
+    ),
+    Rule(
+        "api.add_protective",
+        "/api/v1/cases/<reference>/protective-factors",
+        "POST",
+        case_data(422, anonymous=401),
+        kind="json",
+        body={},
+    ),
+    Rule(
+        "api.remove_protective",
+        "/api/v1/cases/<reference>/protective-factors/<int:row_id>",
+        "DELETE",
+        case_data(404, anonymous=401),
+        kind="json",
+        body={},
+        values=NO_ROW,
     ),
     Rule(
         "api.case_access",
@@ -598,6 +761,7 @@ class World:
     instance_id: int
     definition_id: int
     camunda_id: str
+    member_id: int  # the demo's unborn baby
     clients: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
 
@@ -608,6 +772,7 @@ class World:
             "definition_id": str(self.definition_id),
             "reference": DEMO_CASE,
             "definition_ref": self.camunda_id,
+            "member_id": str(self.member_id),
         }
 
     def client(self, person: str, fresh: bool = False) -> WebClient:
@@ -651,12 +816,14 @@ def world(request, tmp_path_factory):
     load_demo(engine)
     [task] = [t for t in engine.inbox(actor_of(app, "pat"), "mine").tasks if t.name == DESCRIBE]
     definition = engine.definition_versions(actor_of(app, "owner"), PD)[0].definition
+    [baby] = [m for m in engine.case(DEMO_CASE, actor_of(app, "pat")).members if m.kind == "unborn"]
     yield World(
         app,
         task.id,
         task.instance_id,
         definition.id,
         f"{definition.key}:{definition.version}:{definition.id}",
+        baby.id,
     )
     with app.app_context():
         db.engine.dispose()

@@ -373,7 +373,7 @@ def test_an_unexpected_error_is_a_plain_500_page(database_url, clock, monkeypatc
     def explode(*args, **kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(type(engine(application)), "cases", explode)
+    monkeypatch.setattr(type(engine(application)), "search_cases", explode)
     from .webclient import WebClient
 
     response = WebClient(application).sign_in("pat").get("/cases")

@@ -56,10 +56,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin,
         api,
         api_break_glass,  # noqa: F401 - adds its routes to api.bp before it is registered
+        api_cases,  # noqa: F401 - likewise
         api_involvement,  # noqa: F401 - likewise
         assets,
         auth,
         break_glass,
+        case_family,  # noqa: F401 - adds its routes to cases.bp before it is registered
+        case_records,  # noqa: F401 - likewise
         cases,
         cockpit_links,
         engine_rest,

@@ -129,45 +129,6 @@ def _case_instances(engine, reference: str) -> list[dict]:
     ]
 
 
-@bp.get("/cases/<reference>")
-@login_required
-def show_case(reference: str):
-    engine = engine_of(current_app)
-    view = engine.case(reference, actor())
-    return jsonify(
-        jsonable(
-            {
-                "reference": view.case.reference,
-                "family_name": view.case.family_name,
-                "members": [
-                    {
-                        "id": m.id,
-                        "name": m.name,
-                        "kind": m.kind,
-                        "date_of_birth": m.date_of_birth,
-                        "expected_due_date": m.expected_due_date,
-                        "vulnerabilities": m.vulnerabilities,
-                    }
-                    for m in view.members
-                ],
-                "agencies": [
-                    {
-                        "agency": i.agency,
-                        "worker": i.worker_name,
-                        "worker_username": i.worker_username,
-                    }
-                    for i in view.involvements
-                ],
-                "instances": _case_instances(engine, reference),
-                "startable": [
-                    {"process": p.key, "name": p.name, "subject_kind": p.subject_kind}
-                    for p in engine.startable_processes(actor())
-                ],
-            }
-        )
-    )
-
-
 @bp.get("/cases/<reference>/access")
 @login_required
 def case_access(reference: str):

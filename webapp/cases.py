@@ -27,13 +27,21 @@ bp = Blueprint("cases", __name__)
 @bp.get("/cases")
 @login_required
 def index():
-    return render_template("cases.html", title="Cases", cases=engine_of(current_app).cases(actor()))
+    """The cases the person may see, newest first, or those matching ``?q=`` (a reference,
+    family name or member's name), a page at a time."""
+    engine, who = engine_of(current_app), actor()
+    query = request.args.get("q", "")
+    found = engine.search_cases(who, query, page_arg())
+    title = f"Cases matching '{found.query}'" if found.query else "Cases"
+    return render_template(
+        "cases.html", title=title, found=found, may_create=engine.may_create_case(who)
+    )
 
 
 @bp.get("/cases/<reference>")
 @login_required
 def show(reference: str):
-    return _case_page(reference)
+    return case_page(reference)
 
 
 @bp.post("/cases/<reference>/start/<key>")
@@ -44,7 +52,7 @@ def start(reference: str, key: str):
         ref = engine.start_on_case(key, reference, actor(), subject_id=form_int("subject"))
     except InvalidSubmission as error:
         errors = [{"text": message, "href": "#main-content"} for message in error.errors.values()]
-        return _case_page(reference, start_errors=errors), 422
+        return case_page(reference, start_errors=errors), 422
     flash("The process has started. Its first task is in your inbox if it is yours.")
     return redirect(url_for("instances.show", instance_id=ref.id))
 
@@ -57,7 +65,7 @@ def involve(reference: str):
     try:
         engine_of(current_app).involve(reference, agency, request.form.get("reason", ""), actor())
     except (InvalidSubmission, Conflict) as error:
-        return _case_page(reference, involvement_errors=_messages(error)), error.status
+        return case_page(reference, involvement_errors=_messages(error)), error.status
     flash(f"{agency_name(agency)} is now involved in this case.")
     return redirect(url_for("cases.show", reference=reference))
 
@@ -69,7 +77,7 @@ def leave(reference: str, agency: str):
     try:
         engine_of(current_app).release(reference, agency, request.form.get("reason", ""), actor())
     except (InvalidSubmission, Conflict) as error:
-        return _case_page(reference, involvement_errors=_messages(error)), error.status
+        return case_page(reference, involvement_errors=_messages(error)), error.status
     flash(f"{agency_name(agency)} is no longer involved in case {reference}.")
     if actor().agency == agency:
         return redirect(url_for("cases.index"))
@@ -86,7 +94,7 @@ def name_worker(reference: str):
             reference, form.get("worker", ""), form.get("reason", ""), actor()
         )
     except (InvalidSubmission, Conflict) as error:
-        return _case_page(reference, involvement_errors=_messages(error)), error.status
+        return case_page(reference, involvement_errors=_messages(error)), error.status
     flash(f"{name} is now named on this case.")
     return redirect(url_for("cases.show", reference=reference))
 
@@ -99,7 +107,7 @@ def release_worker(reference: str, agency: str, username: str):
     try:
         name = engine_of(current_app).release_worker(reference, agency, username, reason, actor())
     except (InvalidSubmission, Conflict) as error:
-        return _case_page(reference, involvement_errors=_messages(error)), error.status
+        return case_page(reference, involvement_errors=_messages(error)), error.status
     flash(f"{name} is no longer named on case {reference}; {agency_name(agency)} stays involved.")
     return redirect(url_for("cases.show", reference=reference))
 
@@ -129,7 +137,7 @@ def access_csv(reference: str):
     )
 
 
-def _case_page(reference: str, **extra):
+def case_page(reference: str, **extra):
     engine = engine_of(current_app)
     view = engine.case(reference, actor())
     instances = engine.case_instances(reference, actor())

@@ -10,7 +10,8 @@ from flask_login import current_user
 from engine.admin_ops import PROCESS_OWNER_ROLES
 from engine.agencies import AGENCIES, ROLES, agency_name
 from engine.break_glass.rules import may_use as may_break_glass
-from engine.cases import MEMBER_KINDS, VULNERABILITIES
+from engine.cases import CASE_TYPES, MEMBER_KINDS
+from engine.casework.factors import factor_label
 from engine.workdays import UK_TIME, due_in_words
 
 from . import engine_of
@@ -98,9 +99,11 @@ def init_app(app: Flask) -> None:
         due_text=due_text,
         agency_name=agency_name,
         role_name=lambda code: ROLES.get(code, code),
-        vulnerability_name=lambda code: VULNERABILITIES.get(code, code),
+        vulnerability_name=factor_label,
         member_kind=lambda code: MEMBER_KINDS.get(code, code),
+        case_type_name=lambda code: CASE_TYPES.get(code, code),
         subject_item=lambda member: {"value": member.id, "text": member.name},
+        choice_item=lambda pair: {"value": pair[0], "text": pair[1]},
         agency_item=lambda code: {"value": code, "text": agency_name(code)},
         worker_item=lambda user: {
             "value": user.username,
@@ -109,7 +112,13 @@ def init_app(app: Flask) -> None:
         definition_kind=lambda kind: DEFINITION_KINDS.get(kind, kind),
         version_item=lambda d: {"value": d.id, "text": f"Version {d.version}"},
     )
-    app.jinja_env.globals.update(due_tag=due_tag, stage_text=stage_text, AGENCIES=AGENCIES)
+    app.jinja_env.globals.update(
+        due_tag=due_tag,
+        stage_text=stage_text,
+        AGENCIES=AGENCIES,
+        case_types=CASE_TYPES,
+        member_kinds=MEMBER_KINDS,
+    )
 
     @app.context_processor
     def _navigation() -> dict:
