@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from .db import Database, normalise_url
+from .retention.policy import RetentionPolicy
 from .schema import upgrade
 from .service import Engine
 from .workdays import WorkingDayCalendar, parse_end_of_day
@@ -46,7 +47,15 @@ def open_engine(url: str | None = None) -> Engine:
     """An engine on an up-to-date schema, its deadlines ending at ``JOINEDUP_END_OF_DAY``."""
     database = Database(url or database_url())
     upgrade(database.engine)
-    return Engine(database, calendar=working_day_calendar())
+    engine = Engine(database, calendar=working_day_calendar())
+    engine.retention_policy = retention_policy()
+    return engine
+
+
+def retention_policy() -> RetentionPolicy:
+    """How long ended instances and closed cases are kept: ``JOINEDUP_HISTORY_TTL_DAYS`` and
+    ``JOINEDUP_RETENTION_YEARS_<CASE TYPE>`` (README "Retention, legal hold and correction")."""
+    return RetentionPolicy.from_env(os.environ)
 
 
 def web_settings() -> dict:
