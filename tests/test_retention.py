@@ -16,14 +16,19 @@ from sqlalchemy import func, select
 from engine.actors import Actor
 from engine.cases import CaseInvolvement, FamilyCase, FamilyMember, create_case
 from engine.cli import main
-from engine.errors import Conflict, InvalidDefinition, InvalidSubmission, NotFound
+from engine.demo import DEMO_CASE
+from engine.errors import Conflict, InvalidDefinition, InvalidSubmission, NotFound, NotPermitted
 from engine.models import AuditEvent, Definition, HumanTask, ProcessInstance
-from engine.retention import LegalHold, PurgeItem, PurgeRun, RetentionPolicy
+from engine.retention import EntryCorrection, LegalHold, PurgeItem, PurgeRun, RetentionPolicy
 from engine.retention.closure import close_case
 from engine.retention.policy import add_years
 from engine.retention.ttl import ttl_days
+from webapp import engine_of
 
 from .helpers import bpmn, flow, user_task
+from .test_browser import browser, server  # noqa: F401 - fixtures used below
+from .test_professional_differences import DIFFERENCE
+from .test_web import DESCRIBE, actor_of, complete
 
 ADMIN = Actor.of("ade", "admin")
 PAT = Actor.of("pat", "practitioner")
@@ -345,3 +350,156 @@ def test_the_scheduler_purges_every_night(engine):
     scheduler = build_scheduler(jobs)
     assert str(scheduler.get_job("purge").trigger) == "cron[hour='2']"
     assert jobs.purge().run_id == 1
+
+
+# --- pages and API ------------------------------------------------------------------------
+
+
+def test_administrators_see_the_policy_what_goes_soon_and_past_runs(app, web):
+    engine_of(app).purge(actor_of(app, "admin"))
+    page = web("admin").get("/admin/retention")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Kept for 25 years after the case closed" in text
+    assert "Kept for 8 years after the case closed" in text
+    assert "for ever (no partnership default is set)" in text
+    assert "Report 1" in text
+    report = web("admin").get("/admin/retention/runs/1")
+    assert report.status_code == 200 and "Nothing was due." in report.get_data(as_text=True)
+    for url in ("/admin/retention", "/admin/retention/runs/1"):
+        assert web("pat").get(url).status_code == 404
+
+
+def test_a_hold_is_placed_and_lifted_on_the_page_and_shown_on_the_case(app, web):
+    admin = web("admin")
+    short = admin.post("/admin/retention/holds", {"case_ref": DEMO_CASE, "reason": "court"})
+    text = short.get_data(as_text=True)
+    assert short.status_code == 422
+    assert "There is a problem" in text and "at least 10 characters" in text
+    assert f'value="{DEMO_CASE}"' in text and ">court</textarea>" in text
+    placed = admin.post("/admin/retention/holds", {"case_ref": DEMO_CASE, "reason": HOLD_REASON})
+    assert placed.status_code == 302
+    assert HOLD_REASON in admin.get("/admin/retention").get_data(as_text=True)
+    assert "under a legal hold" in web("pat").get(f"/cases/{DEMO_CASE}").get_data(as_text=True)
+    lift = f"/admin/retention/holds/{DEMO_CASE}/lift"
+    assert admin.post(lift, {"lift_reason": "done"}).status_code == 422
+    assert admin.post(lift, {"lift_reason": "Proceedings concluded"}).status_code == 302
+    assert "under a legal hold" not in web("pat").get(f"/cases/{DEMO_CASE}").get_data(as_text=True)
+    assert web("pat").post("/admin/retention/holds", {"case_ref": DEMO_CASE}).status_code == 404
+
+
+def test_the_api_places_and_lifts_a_legal_hold(api):
+    url = f"/api/v1/cases/{DEMO_CASE}/legal-hold"
+    placed = api("POST", url, "admin", json={"reason": HOLD_REASON})
+    assert placed.status_code == 201
+    assert (placed.json["placed_by"], placed.json["lifted_at"]) == ("admin", None)
+    assert api("POST", url, "admin", json={"reason": HOLD_REASON}).status_code == 409
+    assert api("POST", url, "pat", json={"reason": HOLD_REASON}).status_code == 404
+    assert (
+        api(
+            "POST", "/api/v1/cases/NOPE/legal-hold", "admin", json={"reason": HOLD_REASON}
+        ).status_code
+        == 422
+    )
+    short = api("DELETE", url, "admin", json={"reason": "x"})
+    assert short.status_code == 422 and "reason" in str(short.json)
+    lifted = api("DELETE", url, "admin", json={"reason": "Proceedings concluded"})
+    assert lifted.status_code == 200 and lifted.json["lifted_by"] == "admin"
+    assert api("DELETE", url, "admin", json={"reason": "Proceedings concluded"}).status_code == 404
+
+
+def recorded_entry(app) -> int:
+    """Pat raises a professional difference on the demo case; the id of the case record."""
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+    with engine_of(app).db.reading() as session:
+        return session.scalars(
+            select(AuditEvent.id).where(
+                AuditEvent.event_type == "case_record", AuditEvent.actor == "pat"
+            )
+        ).one()
+
+
+def test_the_recorder_corrects_an_answer_and_the_original_stays_visible(app, web):
+    entry_id = recorded_entry(app)
+    pat = web("pat")
+    url = f"/entries/{entry_id}/correct"
+    assert pat.get(url).status_code == 200
+    missing = pat.post(url, {"field": "tried", "value": "Discussed in person on Monday"})
+    assert missing.status_code == 422
+    assert "Discussed in person on Monday" in missing.get_data(as_text=True)
+    done = pat.post(
+        url,
+        {
+            "field": "tried",
+            "value": "Discussed in person on Monday",
+            "reason": "I recorded the wrong day and the wrong way we talked",
+        },
+    )
+    assert done.status_code == 302
+    for page in (done.headers["Location"], f"/cases/{DEMO_CASE}"):
+        text = pat.get(page).get_data(as_text=True)
+        assert "Discussed in person on Monday" in text
+        assert "corrected by pat on" in text
+        assert "originally: Discussed by phone on Friday; no agreement." in text
+    with engine_of(app).db.reading() as session:
+        entry = session.get(AuditEvent, entry_id)
+        [row] = session.scalars(select(EntryCorrection)).all()
+        kinds = session.scalars(
+            select(AuditEvent.event_type).where(AuditEvent.instance_id == entry.instance_id)
+        ).all()
+    assert entry.details["tried"] == DIFFERENCE["tried"]  # the original is kept
+    assert (row.original, row.corrected) == (
+        {"value": DIFFERENCE["tried"]},
+        {"value": "Discussed in person on Monday"},
+    )
+    assert "entry_corrected" in kinds
+
+
+def test_a_manager_of_the_recorders_agency_may_correct_and_nobody_else(app, api):
+    entry_id = recorded_entry(app)
+    url = f"/api/v1/entries/{entry_id}/corrections"
+    body = {"field": "concern_type", "value": "role", "reason": "Amy checked it with Pat today"}
+    assert api("POST", url, "sam", json=body).status_code == 403  # sees the case, other agency
+    assert api("POST", url, "cal", json=body).status_code == 403  # a manager, other agency
+    assert api("POST", url, "admin", json=body).status_code == 404  # does not see the case
+    bad = api("POST", url, "amy", json={"field": "nope", "value": "", "reason": ""})
+    assert bad.status_code == 422
+    assert {"field", "value", "reason"} <= set(str(bad.json).replace("'", " ").split())
+    made = api("POST", url, "amy", json=body)
+    assert made.status_code == 201
+    assert (made.json["corrected_by"], made.json["original"]) == ("amy", "threshold")
+    listed = api("GET", url, "pat").json
+    assert listed["recorded"]["concern_type"] == "threshold"
+    assert [c["value"] for c in listed["corrections"]] == ["role"]
+    with pytest.raises(NotPermitted):
+        engine_of(app).correct_entry(entry_id, "tried", "x", "y" * 10, actor_of(app, "sam"))
+
+
+def test_the_retention_and_correction_pages_have_no_serious_accessibility_problems(
+    app,
+    server,  # noqa: F811 - the fixture imported above
+    browser,  # noqa: F811
+):
+    from .test_browser import serious_violations, sign_in
+
+    entry_id = recorded_entry(app)
+    engine_of(app).place_legal_hold(DEMO_CASE, HOLD_REASON, actor_of(app, "admin"))
+    engine_of(app).purge(actor_of(app, "admin"))
+    page = browser.new_context(bypass_csp=True).new_page()  # lets axe's script in
+    sign_in(page, server, "admin")
+    for url in ("/admin/retention/runs/1", "/admin/retention"):
+        page.goto(f"{server}{url}")
+        assert serious_violations(page) == [], url
+    page.get_by_role("button", name="Place the legal hold").click()  # errors shown
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert serious_violations(page) == []
+    page = browser.new_context(bypass_csp=True).new_page()
+    sign_in(page, server, "pat")
+    page.goto(f"{server}/entries/{entry_id}/correct")
+    page.get_by_label("The correct answer").fill("Discussed in person on Monday")
+    page.get_by_role("button", name="Record the correction").click()  # no answer chosen
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert serious_violations(page) == []
+    page.goto(f"{server}/cases/{DEMO_CASE}")
+    assert "under a legal hold" in page.content()
+    assert serious_violations(page) == []

@@ -82,6 +82,7 @@ def _instance_page(instance_id: int, **extra):
         may_withdraw=may_withdraw,
         may_report_risk=may_report_risk,
         risk_to=RISK_TO,
+        corrections=engine.entry_corrections(detail["history"], actor()),
         **detail,
         **extra,
     )

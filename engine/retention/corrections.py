@@ -1,9 +1,11 @@
-"""Correcting a wrongly recorded entry: one field of a completed task's submitted values.
+"""Correcting a wrongly recorded entry: one value of a case record on the timeline.
 
-The entry (its ``task_completed`` audit row) is never changed: each correction is a row of its
-own beside it, with the field, the corrected value, the reason, who and when, and the pages
-show the corrected value with "corrected by X on date; originally: ...". The workflow's
-running state is not rewritten (what the process decided on the original stays decided).
+A case record is a ``case_record`` audit row: the values a completed task recorded on the
+case, shown on the case timeline and the instance page under its sharing decision. It is never
+changed: each correction is a row of its own beside it, with the field, the corrected value,
+the reason, who and when, and the pages show the corrected value with "corrected by X on date;
+originally: ...". The workflow's running state is not rewritten (what the process decided on
+the original stays decided).
 
 Who may correct: the person who recorded the entry, or a manager of their agency; either must
 be able to see the entry (the instance, and the row under its sharing decision). Anyone else
@@ -30,7 +32,7 @@ from ..models import AuditEvent
 from .holds import check_reason
 from .models import EntryCorrection
 
-ENTRY = "task_completed"  # the entries that can be corrected
+ENTRY = "case_record"  # the entries that can be corrected
 CORRECTED = "entry_corrected"
 MAX_VALUE = 2000
 ONLY_RECORDER = "Only the person who recorded this, or a manager of their agency, may correct it"
@@ -64,7 +66,10 @@ def visible_entry(session: Session, entry_id: int, actor: Actor) -> AuditEvent:
 
 
 def may_correct(session: Session, entry: AuditEvent, actor: Actor) -> bool:
-    """The recorder, or a manager of the recorder's agency (seeing it is checked apart)."""
+    """The recorder, or a manager of the recorder's agency (seeing it is checked apart); an
+    entry the engine recorded by itself (no actor) is corrected by nobody."""
+    if entry.actor is None:
+        return False
     if actor.user_id == entry.actor:
         return True
     if not actor.groups.intersection(MANAGER_ROLES) or actor.agency is None:
@@ -74,9 +79,8 @@ def may_correct(session: Session, entry: AuditEvent, actor: Actor) -> bool:
 
 
 def fields_of(entry: AuditEvent) -> dict:
-    """The values submitted with the entry, by field."""
-    data = (entry.details or {}).get("data")
-    return data if isinstance(data, dict) else {}
+    """The values the entry records, by field (its kind, ``entry``, is not one)."""
+    return {name: value for name, value in (entry.details or {}).items() if name != "entry"}
 
 
 def correct_entry(
