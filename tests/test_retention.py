@@ -368,6 +368,8 @@ def test_administrators_see_the_policy_what_goes_soon_and_past_runs(app, web):
     assert report.status_code == 200 and "Nothing was due." in report.get_data(as_text=True)
     for url in ("/admin/retention", "/admin/retention/runs/1"):
         assert web("pat").get(url).status_code == 404
+    assert 'href="/admin/retention"' in web("admin").get("/inbox").get_data(as_text=True)
+    assert 'href="/admin/retention"' not in web("pat").get("/inbox").get_data(as_text=True)
 
 
 def test_a_hold_is_placed_and_lifted_on_the_page_and_shown_on_the_case(app, web):
