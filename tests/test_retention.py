@@ -203,12 +203,11 @@ def test_closed_cases_are_purged_by_their_type_with_everything_keyed_to_them(sce
     clock.set(add_years(closed, 8) - timedelta(seconds=1))
     assert engine.purge().items == []
     clock.set(add_years(closed, 8))
-    [item] = engine.purge().items
-    assert (item.kind, item.key, item.rule) == (
-        "case",
-        "ADU-1",
-        "adult cases: 8 years after closure",
-    )
+    items = [(item.kind, item.key, item.rule) for item in engine.purge().items]
+    assert items == [
+        ("case", "ADU-1", "adult cases: 8 years after closure"),
+        ("instance", f"{on_adult} screening", "with case ADU-1"),
+    ]
     assert count(engine, FamilyCase, FamilyCase.reference == "ADU-1") == 0
     assert count(engine, CaseInvolvement, CaseInvolvement.case_ref == "ADU-1") == 0
     assert count(engine, AuditEvent, AuditEvent.case_ref == "ADU-1") == 0
@@ -250,8 +249,11 @@ def test_a_legal_hold_stops_the_case_and_its_instances_being_purged_until_lifted
         HOLD_REASON
     ]
     engine.lift_legal_hold("HELD-1", "Proceedings concluded on 1 March", ADMIN)
-    kinds = sorted(item.kind for item in engine.purge().items)
-    assert kinds == ["case"]  # its instance went with it
+    kinds = [(item.kind, item.rule) for item in engine.purge().items]
+    assert kinds == [
+        ("case", "adult cases: 8 years after closure"),
+        ("instance", "with case HELD-1"),
+    ]
     assert instance_rows(engine, instance_id) == 0
 
 
@@ -292,7 +294,7 @@ def test_each_run_leaves_a_report_without_names_and_one_audit_row(scenario, cloc
     scenario.deploy("screening.bpmn", screening(ttl="10"))
     new_case(engine, "R-1", "adult")
     first, ended = finished_instance(scenario)
-    finished_instance(scenario, "R-1", concern="Alex Example was not at home")
+    on_case, _ = finished_instance(scenario, "R-1", concern="Alex Example was not at home")
     close(engine, "R-1")
     clock.advance(days=366 * 9)
     result = engine.purge()
@@ -302,17 +304,19 @@ def test_each_run_leaves_a_report_without_names_and_one_audit_row(scenario, cloc
         audit = session.scalars(
             select(AuditEvent).where(AuditEvent.event_type == "retention_purge")
         ).all()
-    assert (run.run_by, run.cases, run.instances) == ("system:retention", 1, 1)
-    assert [(i.kind, i.key) for i in items] == [("case", "R-1"), ("instance", f"{first} screening")]
-    assert (
-        items[1].ended_at == ended and items[1].rule == "historyTimeToLive 10 days (screening v1)"
-    )
+    assert (run.run_by, run.cases, run.instances) == ("system:retention", 1, 2)
+    assert [(i.kind, i.key, i.rule) for i in items] == [
+        ("case", "R-1", "adult cases: 8 years after closure"),
+        ("instance", f"{on_case} screening", "with case R-1"),
+        ("instance", f"{first} screening", "historyTimeToLive 10 days (screening v1)"),
+    ]
+    assert items[2].ended_at == ended
     assert not any("Alex" in f"{i.key} {i.rule}" for i in items)
     [row] = audit
     assert count(engine, AuditEvent, AuditEvent.instance_id.is_not(None)) == 0
     assert (row.event_type, row.details) == (
         "retention_purge",
-        {"run_id": run.id, "instances": 1, "cases": 1},
+        {"run_id": run.id, "instances": 2, "cases": 1},
     )
 
 

@@ -26,6 +26,7 @@ from .candidates import CASE, FINISHED, INSTANCE, Due, due_cases, due_instances
 from .holds import active_hold
 from .models import PurgeItem, PurgeRun
 from .policy import RetentionPolicy
+from .removal import remove_case, remove_instance
 
 log = logging.getLogger(__name__)
 PURGED = "retention_purge"
@@ -74,28 +75,29 @@ class Purge:
             if not batch:
                 break
             for due in batch:
-                if self._attempt(result.run_id, due):
-                    result.items.append(due)
-                else:
+                removed = self._attempt(result.run_id, due)
+                result.items += removed
+                if not removed:
                     skipped.add((due.kind, due.id))
         self._finish(result, by)
         return result
 
-    def _attempt(self, run_id: int, due: Due) -> bool:
+    def _attempt(self, run_id: int, due: Due) -> list[Due]:
+        """Remove one item (a case with its instances) and report it; [] if it stays."""
         try:
             with self.db.unit_of_work() as session:
-                if not _remove(session, due):
-                    return False
-                session.add(
+                removed = _remove(session, due)
+                session.add_all(
                     PurgeItem(
-                        run_id=run_id, kind=due.kind, key=due.key, ended_at=due.ended_at,
-                        rule=due.rule, purged_at=self.clock.now(),
+                        run_id=run_id, kind=item.kind, key=item.key, ended_at=item.ended_at,
+                        rule=item.rule, purged_at=self.clock.now(),
                     )
+                    for item in removed
                 )  # fmt: skip
-                return True
+                return removed
         except EngineError as error:  # one item that cannot go must not stop the run
             log.warning("purge of %s %s failed: %s", due.kind, due.key, error)
-            return False
+            return []
 
     def _finish(self, result: PurgeResult, by: str) -> None:
         with self.db.unit_of_work() as session:
@@ -110,25 +112,27 @@ def _locked(session: Session, query):
     return query.with_for_update() if is_postgres(session) else query
 
 
-def _remove(session: Session, due: Due) -> bool:
-    """Remove one due item if it is still due under a lock; False when it no longer is."""
-    from .removal import remove_case, remove_instance
-
+def _remove(session: Session, due: Due) -> list[Due]:
+    """Remove one due item if it is still due under a lock: what went (a case's instances
+    with it), or [] when it no longer is due."""
     if due.kind == INSTANCE:
         query = select(ProcessInstance.id, ProcessInstance.case_ref).where(
             ProcessInstance.id == due.id, ProcessInstance.status.in_(FINISHED)
         )  # indexed columns only: the serialized workflow is never read
         row = session.execute(_locked(session, query)).first()
         if row is None or (row.case_ref and active_hold(session, row.case_ref)):
-            return False
+            return []
         remove_instance(session, row.id)
-        return True
+        return [due]
     query = select(FamilyCase).where(FamilyCase.id == due.id, FamilyCase.status == CASE_CLOSED)
     case = session.scalars(_locked(session, query)).first()
     if case is None or active_hold(session, case.reference) or _unfinished(session, case):
-        return False
-    remove_case(session, case)
-    return True
+        return []
+    rule = f"with case {case.reference}"
+    return [due] + [
+        Due(INSTANCE, instance_id, f"{instance_id} {key}", ended_at, due.removal_at, rule)
+        for instance_id, key, ended_at in remove_case(session, case)
+    ]
 
 
 def _unfinished(session: Session, case: FamilyCase) -> bool:

@@ -9,6 +9,8 @@ the schema's foreign-key order). The purge's own report tables name nothing by t
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
@@ -57,16 +59,14 @@ def remove_instance(session: Session, instance_id: int) -> None:
     session.execute(delete(ProcessInstance).where(ProcessInstance.id == instance_id))
 
 
-def remove_case(session: Session, case: FamilyCase) -> list[int]:
+def remove_case(session: Session, case: FamilyCase) -> list[tuple[int, str, datetime]]:
     """Delete a case, its instances (with everything keyed to them), its family, agencies,
-    history, looks and holds; returns the ids of the instances removed with it."""
-    instance_ids = list(
-        session.scalars(
-            select(ProcessInstance.id).where(ProcessInstance.case_ref == case.reference)
-        )
-    )
-    for instance_id in instance_ids:
+    history, looks and holds; returns the id, process key and end of each instance removed."""
+    query = select(ProcessInstance.id, ProcessInstance.process_key, ProcessInstance.ended_at)
+    query = query.where(ProcessInstance.case_ref == case.reference).order_by(ProcessInstance.id)
+    instances = [tuple(row) for row in session.execute(query)]
+    for instance_id, _key, _ended in instances:
         remove_instance(session, instance_id)
     _delete_keyed(session, {"case_ref": case.reference, "case_id": case.id})
     session.execute(delete(FamilyCase).where(FamilyCase.id == case.id))
-    return instance_ids
+    return instances
