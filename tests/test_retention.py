@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from engine.access_audit import AccessEvent
 from engine.actors import Actor
 from engine.cases import CaseInvolvement, FamilyCase, FamilyMember, create_case
 from engine.cli import main
@@ -459,6 +460,13 @@ def test_the_recorder_corrects_an_answer_and_the_original_stays_visible(app, web
         {"value": "Discussed in person on Monday"},
     )
     assert "entry_corrected" in kinds
+    with engine_of(app).db.reading() as session:
+        looks = session.scalars(
+            select(AccessEvent.what).where(
+                AccessEvent.actor == "pat", AccessEvent.event_type == "record_viewed"
+            )
+        ).all()
+    assert looks and all(what.startswith("Case record: ") for what in looks)
 
 
 def test_a_manager_of_the_recorders_agency_may_correct_and_nobody_else(app, api):

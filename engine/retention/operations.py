@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from ..access_audit import RECORD_VIEWED
 from ..actors import Actor
 from ..cases import ensure_visible
 from ..errors import NotFound, NotPermitted
@@ -101,13 +102,17 @@ class RetentionOperations:
     def entry_for_correction(
         self, entry_id: int, actor: Actor
     ) -> tuple[AuditEvent, corrections.Corrections]:
-        """An entry the actor may see, with its corrections and whether they may correct it."""
+        """An entry the actor may correct, with its corrections (opening it is a look)."""
         with self.db.reading() as session:
             entry = corrections.visible_entry(session, entry_id, actor)
             found = corrections.corrections_of(session, [entry], actor)
-            if entry.id not in found.correctable:
-                raise NotPermitted(corrections.ONLY_RECORDER)
-            return entry, found
+        if entry.id not in found.correctable:
+            raise NotPermitted(corrections.ONLY_RECORDER)
+        self.record_look(
+            actor, RECORD_VIEWED, case_ref=entry.case_ref, instance_id=entry.instance_id,
+            what=f"Case record: {entry.task_name or entry.details.get('entry')}",
+        )  # fmt: skip
+        return entry, found
 
     def entry_corrections(self, entries: list, actor: Actor) -> corrections.Corrections:
         """The corrections of entries already shown to the actor (a timeline)."""
