@@ -517,3 +517,24 @@ def test_the_retention_and_correction_pages_have_no_serious_accessibility_proble
     page.goto(f"{server}/cases/{DEMO_CASE}")
     assert "under a legal hold" in page.content()
     assert serious_violations(page) == []
+
+
+def test_migration_0017_goes_down_to_0014_and_up_again(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from engine.db import make_engine
+    from engine.schema import alembic_config, current_revision, upgrade
+
+    database = make_engine(f"sqlite:///{tmp_path / 'migrations.sqlite'}")
+    upgrade(database)
+    command.downgrade(alembic_config(database), "0014")
+    assert "legal_hold" not in inspect(database).get_table_names()
+    assert "history_ttl_days" not in {
+        c["name"] for c in inspect(database).get_columns("definition")
+    }
+    command.upgrade(alembic_config(database), "0017")
+    tables = set(inspect(database).get_table_names())
+    assert {"legal_hold", "purge_run", "purge_item", "entry_correction"} <= tables
+    assert current_revision(database) == "0017"
+    database.dispose()
