@@ -18,6 +18,7 @@ from .config import open_engine
 from .db import UNREACHABLE, unavailable
 from .errors import EngineError, InvalidDefinition
 from .models import CANCELLED, ENDED, ERROR, RUNNING
+from .retention.cli import purge
 from .service import Engine
 
 INSTANCE_STATES = (RUNNING, ENDED, CANCELLED, ERROR)
@@ -292,3 +293,6 @@ def release(ctx, case_ref: str, agency: str, reason: str, worker: str | None, us
     else:
         name = _engine(ctx).release_worker(case_ref, agency, worker, reason, actor)
         click.echo(f"{name} is no longer named on {case_ref}; {agency} stays involved")
+
+
+main.add_command(purge)  # engine.retention

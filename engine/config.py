@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .db import Database, normalise_url
 from .incidents.opening import JOB_RETRIES
+from .retention.policy import RetentionPolicy
 from .schema import upgrade
 from .service import Engine
 from .workdays import WorkingDayCalendar, parse_end_of_day
@@ -47,13 +48,21 @@ def open_engine(url: str | None = None) -> Engine:
     """An engine on an up-to-date schema, its deadlines ending at ``JOINEDUP_END_OF_DAY``."""
     database = Database(url or database_url())
     upgrade(database.engine)
-    return Engine(database, calendar=working_day_calendar(), job_retries=job_retries())
+    engine = Engine(database, calendar=working_day_calendar(), job_retries=job_retries())
+    engine.retention_policy = retention_policy()
+    return engine
 
 
 def job_retries() -> int:
     """How often failing background work is tried before it becomes an incident:
     ``JOINEDUP_JOB_RETRIES`` (default 3, as Camunda 7; at least 1)."""
     return max(1, int(os.environ.get("JOINEDUP_JOB_RETRIES", JOB_RETRIES)))
+
+
+def retention_policy() -> RetentionPolicy:
+    """How long ended instances and closed cases are kept: ``JOINEDUP_HISTORY_TTL_DAYS`` and
+    ``JOINEDUP_RETENTION_YEARS_<CASE TYPE>`` (README "Retention, legal hold and correction")."""
+    return RetentionPolicy.from_env(os.environ)
 
 
 def web_settings() -> dict:

@@ -110,6 +110,7 @@ def _store(session, deployment, resource, latest, deployed_by, now) -> Definitio
         form_refs=resource.form_refs,
         starter_groups=resource.starter_groups,
         subject_kind=resource.subject_kind,
+        history_ttl_days=resource.history_ttl_days,
         deployed_by=deployed_by,
         deployed_at=now,
     )

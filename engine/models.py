@@ -54,6 +54,8 @@ class Definition(Base):
     starter_groups: Mapped[list] = mapped_column(default=list)
     # the kind of family member (unborn, child, adult) a process started on a case is about
     subject_kind: Mapped[str | None] = mapped_column(String(16))
+    # camunda:historyTimeToLive in days (engine.retention); None: the partnership's default
+    history_ttl_days: Mapped[int | None]
     deployed_by: Mapped[str | None] = mapped_column(String(255))
     deployed_at: Mapped[datetime]
     deployment: Mapped[Deployment] = relationship(back_populates="definitions")
@@ -81,6 +83,7 @@ class ProcessInstance(Base):
         Index(None, "business_key", "process_key"),
         Index(None, "case_ref", "status"),
         Index(None, "definition_id", "status"),
+        Index(None, "definition_id", "status", "ended_at"),  # engine.retention: what is due
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ from .actors import Actor
 from .agencies import MANAGER_ROLES
 from .casework import rules as casework_rules
 from .definitions import latest_definition
-from .errors import NotPermitted
+from .errors import Conflict, NotPermitted
 from .models import Definition, ProcessInstance
 
 
@@ -123,6 +123,8 @@ class PeopleOperations:
         """
         with self.db.reading() as session:
             case = cases.ensure_visible(session, reference, actor)  # first: reveal nothing
+            if case.status == cases.CASE_CLOSED:
+                raise Conflict(f"Case {reference} is closed: reopen it to start a process on it")
             definition = latest_definition(session, key, "bpmn")
             if definition is None or not actor.has_role(*definition.starter_groups):
                 raise NotPermitted(f"You cannot start '{key}'")

@@ -20,6 +20,7 @@ from .dialect.user_tasks import form_ref
 from .errors import InvalidDefinition, Problem
 from .events.message_starts import message_start_names
 from .inputs.timescales import declared_timescales
+from .retention.ttl import ttl_days
 from .validation import BPMN_NS, CAMUNDA_NS, extension_property
 
 DMN_NAMESPACES = (
@@ -50,6 +51,7 @@ class Resource:
     starter_groups: list[str] = field(default_factory=list)
     message_starts: list[str] = field(default_factory=list)  # engine.message_starts
     subject_kind: str | None = None
+    history_ttl_days: int | None = None  # engine.retention.ttl
 
     @property
     def checksum(self) -> str:
@@ -180,6 +182,8 @@ def _describe_bpmn(resource: Resource) -> None:
     resource.starter_groups = [group.strip() for group in starters.split(",") if group.strip()]
     resource.message_starts = message_start_names(executable[0])
     resource.subject_kind = _subject_kind(resource, executable[0])
+    # a malformed one is refused, with its line, by deploy_checks.reference_checks
+    resource.history_ttl_days = ttl_days(executable[0].get(f"{{{CAMUNDA_NS}}}historyTimeToLive"))
     declared_timescales(executable[0], resource.filename)  # refuse a malformed one now
     resource.provides = [
         (PROCESS, p.get("id"), p.get("name"), p.get("isExecutable") == "true") for p in processes

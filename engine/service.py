@@ -47,6 +47,7 @@ from .models import (
     ProcessInstance,
 )
 from .people_ops import PeopleOperations
+from .retention.operations import RetentionOperations
 from .risk_reports import RiskReportOperations
 from .risk_reports import ensure_may_send as ensure_may_send_report
 from .runtime import InstanceRef, InstanceRuntime, run_safely
@@ -77,6 +78,7 @@ class Engine(
     DecisionPageOperations,
     WithdrawalOperations,
     RiskReportOperations,
+    RetentionOperations,
     SignalOperations,
     IncidentOperations,
     InstanceStarting,

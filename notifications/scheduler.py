@@ -1,4 +1,5 @@
-"""The background jobs, run by APScheduler: fire timers, deliver the outbox, remind, digest.
+"""The background jobs, run by APScheduler: fire timers, deliver the outbox, remind, digest,
+purge by the retention policy.
 
 Every job reads indexed tables and is safe to run on several nodes at once, so a deployment
 can run ``joinedup scheduler`` next to any number of web workers. ``joinedup serve`` starts the
@@ -24,6 +25,7 @@ from .settings import SmtpSettings
 log = logging.getLogger(__name__)
 INTERVALS = {"fire_timers": 30, "deliver": 15, "remind": 300}
 DIGEST_HOUR = 7
+PURGE_HOUR = 2  # nightly, before the working day
 
 
 class BackgroundJobs:
@@ -47,6 +49,10 @@ class BackgroundJobs:
 
     def digest(self) -> int:
         return self.delivery.send_digests()
+
+    def purge(self):
+        """Purge what the retention policy says is due (engine.retention)."""
+        return self.engine.purge()
 
     def run_once(self) -> dict:
         """Every job once, in order (what a catch-up after a restart does)."""
@@ -87,4 +93,5 @@ def build_scheduler(jobs: BackgroundJobs, blocking: bool = False) -> BaseSchedul
             next_run_time=jobs.engine.clock.now(),
         )
     scheduler.add_job(logged(jobs.digest), "cron", hour=DIGEST_HOUR, id="digest")
+    scheduler.add_job(logged(jobs.purge), "cron", hour=PURGE_HOUR, id="purge")
     return scheduler

@@ -19,11 +19,13 @@ from engine.access_audit.models import AccessEvent
 from engine.cases import FamilyCase, FamilyMember, case_variables
 from engine.casework.relations import CHILD_NOT_PROTECTIVE
 from engine.demo import DEMO_CASE, LOOKED_AFTER_CASE
+from engine.errors import Conflict
 from engine.involvement.models import InvolvementPeriod
 from engine.models import AuditEvent
 from webapp import engine_of
 
 from .helpers import person
+from .test_web import actor_of
 
 NEW_CASE = "JU-2026-000001"  # the app's clock is in 2026; the demo's references are DEMO-00N
 
@@ -443,6 +445,12 @@ def test_a_case_closes_with_a_reason_once_no_process_runs_on_it(app, web, sam):
     assert "Case closed" in page and "Reason: Kai is settled at home" in page
     refused = sam.post(f"{case}/members/new", {"kind": "adult", "name": "Late Addition"})
     assert refused.status_code == 409 and "is closed: reopen it" in text_of(refused)
+    assert "return-home" in [
+        p.key for p in engine_of(app).startable_processes(actor_of(app, "sam"))
+    ]
+    assert f"{case}/start/" not in sam.get(case).get_data(as_text=True)
+    with pytest.raises(Conflict, match="is closed: reopen it to start a process"):
+        engine_of(app).start_on_case("return-home", LOOKED_AFTER_CASE, actor_of(app, "sam"))
     assert sam.post(f"{case}/reopen", {"reason": "New concerns"}).status_code == 302
     with engine_of(app).db.reading() as session:
         reopened = session.scalars(

@@ -107,6 +107,11 @@ def owners_only(allowed, others=403, anonymous=SIGN_IN) -> dict:
     return expect(others, anonymous, owner=allowed, admin=allowed)
 
 
+def admins_only(allowed, anonymous=SIGN_IN) -> dict:
+    """Retention and legal holds: administrators; to everyone else they do not exist."""
+    return expect(404, anonymous, admin=allowed)
+
+
 def theirs(status, anonymous=SIGN_IN) -> dict:
     """A task's own page and form: only whoever may work on it (Pat holds it); to everyone
     else, even those who see the case, it does not exist."""
@@ -340,6 +345,45 @@ RULES = [
         break_glass(404),
         body={},
         values={"window_id": "999999"},
+    ),
+    # --- retention (administrators; a short reason or a hold that is not there is refused) ---
+    Rule("retention.index", "/admin/retention", "GET", admins_only(200)),
+    Rule(
+        "retention.run",
+        "/admin/retention/runs/<int:run_id>",
+        "GET",
+        admins_only(404),
+        values={"run_id": "999999"},
+    ),
+    Rule(
+        "retention.place_hold",
+        "/admin/retention/holds",
+        "POST",
+        admins_only(422),
+        body={"case_ref": "{reference}", "reason": "short"},
+    ),
+    Rule(
+        "retention.lift_hold",
+        "/admin/retention/holds/<reference>/lift",
+        "POST",
+        admins_only(404),
+        body={"lift_reason": "short"},
+    ),
+    # corrections: an entry nobody may see (the demo has none recorded yet) does not exist
+    Rule(
+        "retention.correct",
+        "/entries/<int:entry_id>/correct",
+        "GET",
+        expect(404),
+        values={"entry_id": "999999"},
+    ),
+    Rule(
+        "retention.correct",
+        "/entries/<int:entry_id>/correct",
+        "POST",
+        expect(404),
+        body={"field": "concern", "value": "x", "reason": "short"},
+        values={"entry_id": "999999"},
     ),
     Rule("instances.show", "/instances/<int:instance_id>", "GET", case_data()),
     Rule("instances.diagram", "/instances/<int:instance_id>/diagram", "GET", case_data()),
@@ -624,6 +668,39 @@ RULES = [
         "GET",
         case_data(anonymous=401),
         kind="json",
+    ),
+    Rule(
+        "api.place_legal_hold",
+        "/api/v1/cases/<reference>/legal-hold",
+        "POST",
+        admins_only(422, anonymous=401),
+        kind="json",
+        body={"reason": "short"},
+    ),
+    Rule(
+        "api.lift_legal_hold",
+        "/api/v1/cases/<reference>/legal-hold",
+        "DELETE",
+        admins_only(404, anonymous=401),
+        kind="json",
+        body={"reason": "short"},
+    ),
+    Rule(
+        "api.entry_corrections",
+        "/api/v1/entries/<int:entry_id>/corrections",
+        "GET",
+        expect(404, anonymous=401),
+        kind="json",
+        values={"entry_id": "999999"},
+    ),
+    Rule(
+        "api.correct_entry",
+        "/api/v1/entries/<int:entry_id>/corrections",
+        "POST",
+        expect(404, anonymous=401),
+        kind="json",
+        body={"field": "concern", "value": "x", "reason": "short"},
+        values={"entry_id": "999999"},
     ),
     Rule(
         "api.break_glass_windows",

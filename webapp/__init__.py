@@ -9,7 +9,7 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from engine.config import web_settings, working_day_calendar
+from engine.config import retention_policy, web_settings, working_day_calendar
 from engine.db import Base, Database, configure_sqlite, owner_only_sqlite_file
 from engine.schema import upgrade
 from engine.service import Engine
@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         engine.signin_limits = signin_limits(app)
         engine.audit_looks = bool(app.config["JOINEDUP_AUDIT_LOOKS"])
         engine.break_glass_minutes = break_glass_minutes(app)
+        engine.retention_policy = app.config.get("JOINEDUP_RETENTION") or retention_policy()
         app.extensions["joinedup.engine"] = engine
     app.jinja_loader = ChoiceLoader(
         [
@@ -58,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api_break_glass,  # noqa: F401 - adds its routes to api.bp before it is registered
         api_cases,  # noqa: F401 - likewise
         api_involvement,  # noqa: F401 - likewise
+        api_retention,  # noqa: F401 - likewise
         assets,
         auth,
         break_glass,
@@ -72,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         incidents,
         instances,
         notifications_pages,
+        retention,
         security,
         tasks,
         views,
@@ -94,6 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin.bp,
         incidents.bp,
         notifications_pages.bp,
+        retention.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

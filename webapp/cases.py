@@ -141,6 +141,7 @@ def case_page(reference: str, **extra):
     engine = engine_of(current_app)
     view = engine.case(reference, actor())
     instances = engine.case_instances(reference, actor())
+    timeline = engine.case_timeline(reference, actor())
     running = [instance.id for instance in instances if instance.status == "running"]
     return render_template(
         "case.html",
@@ -150,7 +151,9 @@ def case_page(reference: str, **extra):
         positions=engine.stage_positions(running),
         withdrawable=engine.withdrawable([i.id for i in instances], actor()),
         risk_reportable=engine.risk_reportable([i.id for i in instances], actor()),
-        timeline=engine.case_timeline(reference, actor()),
+        timeline=timeline,
+        corrections=engine.entry_corrections(timeline, actor()),
+        legal_hold=engine.legal_hold(reference, actor()),
         startable=engine.startable_processes(actor()),
         involvement=engine.involvement(reference, actor()),
         **extra,

@@ -85,6 +85,7 @@ def _instance_page(instance_id: int, **extra):
         may_report_risk=may_report_risk,
         risk_to=RISK_TO,
         incident=incident,
+        corrections=engine.entry_corrections(detail["history"], actor()),
         **detail,
         **extra,
     )

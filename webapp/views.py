@@ -12,6 +12,7 @@ from engine.agencies import AGENCIES, ROLES, agency_name
 from engine.break_glass.rules import may_use as may_break_glass
 from engine.cases import CASE_TYPES, MEMBER_KINDS
 from engine.casework.factors import factor_label
+from engine.ownership import ADMIN_ROLE
 from engine.workdays import UK_TIME, due_in_words
 
 from . import engine_of
@@ -137,4 +138,6 @@ def init_app(app: Flask) -> None:
             items.append(("Processes", "admin.processes"))
         if may_break_glass(current_user.actor):
             items.append(("Break-glass", "break_glass.index"))
+        if current_user.actor.has_role(ADMIN_ROLE):
+            items.append(("Retention", "retention.index"))
         return {"navigation": items}

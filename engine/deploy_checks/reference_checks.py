@@ -16,6 +16,7 @@ from lxml import etree
 
 from ..errors import Problem
 from ..expressions import ExpressionError
+from ..retention.ttl import is_days
 from ..validation import CAMUNDA_NS, NS, problem_at
 
 REFERENCES = {  # event definition -> (its reference attribute, the declared element)
@@ -25,7 +26,6 @@ REFERENCES = {  # event definition -> (its reference attribute, the declared ele
     "signalEventDefinition": ("signalRef", "signal"),
 }
 OUR_LANGUAGES = ("", "juel", "python")
-DAYS = re.compile(r"^\s*(\d+|P\d+D)\s*$")
 UNCLOSED = re.compile(r"[$#]\{[^}]*$")
 THROWS = ("bpmn:intermediateThrowEvent", "bpmn:endEvent")
 
@@ -194,7 +194,7 @@ def _history_time_to_live(tree, filename) -> Iterator[Problem]:
     attribute = f"{{{CAMUNDA_NS}}}historyTimeToLive"
     for process in tree.iterfind("bpmn:process", NS):
         value = process.get(attribute)
-        if value is not None and value.strip() and not DAYS.match(value):
+        if value is not None and not is_days(value):
             yield problem_at(
                 filename,
                 process,

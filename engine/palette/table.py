@@ -123,9 +123,10 @@ CAMUNDA_ATTRIBUTES: dict[str, tuple[str, ...] | str] = {
     "jobPriority": ("process", *_ASYNC_CAPABLE),
     "taskPriority": ("process", *_IMPLEMENTED_BY),
     **dict.fromkeys(
-        ("candidateStarterGroups", "versionTag", "historyTimeToLive", "isStartableInTasklist"),
-        ("process",),
+        ("candidateStarterGroups", "versionTag", "isStartableInTasklist"), ("process",)
     ),
+    # days an ended instance is kept: engine.retention purges it at end time + this
+    "historyTimeToLive": ("process",),
     "candidateStarterUsers": "only groups may start a process here; name a group in "
     "camunda:candidateStarterGroups",
     "formHandlerClass": "a Java form handler cannot run here; use camunda:formData or a Camunda "

@@ -4,7 +4,7 @@
 element, line and attempts; open while ``resolved_at`` is empty.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-11-30 07:45:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import engine.db
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
