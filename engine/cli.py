@@ -292,3 +292,8 @@ def release(ctx, case_ref: str, agency: str, reason: str, worker: str | None, us
     else:
         name = _engine(ctx).release_worker(case_ref, agency, worker, reason, actor)
         click.echo(f"{name} is no longer named on {case_ref}; {agency} stays involved")
+
+
+from .people.cli import register  # noqa: E402 - its commands join the group defined above
+
+register(main)

@@ -43,6 +43,8 @@ from .models import (
     HumanTask,
     ProcessInstance,
 )
+from .people.person_ops import PeopleAdministration
+from .people.team_ops import TeamAdministration
 from .people_ops import PeopleOperations
 from .risk_reports import RiskReportOperations
 from .risk_reports import ensure_may_send as ensure_may_send_report
@@ -65,6 +67,8 @@ class Engine(
     DeploymentOperations,
     TaskOperations,
     PeopleOperations,
+    PeopleAdministration,
+    TeamAdministration,
     ProcessAdministration,
     SignInOperations,
     AccessAuditOperations,
