@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api,
         api_break_glass,  # noqa: F401 - adds its routes to api.bp before it is registered
         api_involvement,  # noqa: F401 - likewise
+        api_people,  # noqa: F401 - likewise
         assets,
         auth,
         break_glass,
@@ -67,8 +68,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         inbox,
         instances,
         notifications_pages,
+        password_reset,
+        people_admin,
         security,
         tasks,
+        teams_admin,  # noqa: F401 - adds its routes to people_admin.bp before it is registered
         views,
     )
 
@@ -87,6 +91,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instances.bp,
         api.bp,
         admin.bp,
+        people_admin.bp,
+        password_reset.bp,
         notifications_pages.bp,
     )
     for blueprint in blueprints:

@@ -128,4 +128,6 @@ def init_app(app: Flask) -> None:
             items.append(("Processes", "admin.processes"))
         if may_break_glass(current_user.actor):
             items.append(("Break-glass", "break_glass.index"))
+        if current_user.actor.has_role("admin"):
+            items.append(("People and teams", "people_admin.people"))
         return {"navigation": items}
