@@ -503,3 +503,8 @@ def test_people_and_teams_commands(run, database_url, tmp_path):
     assert "manager: There is no active person" in run("people", "import", str(file)).output
     assert run("people", "reactivate", "bo").output.strip() == "bo can sign in again."
     assert run("people", "import", str(file)).output.strip() == "1 added, 0 updated."
+
+
+def test_reset_emails_are_not_a_notification_setting(web):
+    page = web("cal").get("/notifications/settings").get_data(as_text=True)
+    assert "A task has been assigned to you" in page and "Set your JoinedUp password" not in page

@@ -167,6 +167,14 @@ def deactivate_person(ctx, username: str) -> None:
     click.echo(f"{len(moved.moved)} open task(s) went to {moved.group}: {moved.why}.")
 
 
+@click.command("deactivate")
+@click.argument("username")
+@click.pass_context
+def deactivate(ctx, username: str) -> None:
+    """The same as ``people deactivate`` (kept from before there were ``people`` commands)."""
+    ctx.invoke(deactivate_person, username=username)
+
+
 @people.command("reactivate")
 @click.argument("username")
 @click.pass_context
@@ -236,5 +244,5 @@ def add_team(ctx, code: str, name: str, agency: str, manager: str | None) -> Non
 
 def register(main: click.Group) -> None:
     """Add these commands to the ``joinedup`` group."""
-    for command in (create_admin, people, teams):
+    for command in (create_admin, deactivate, people, teams):
         main.add_command(command)

@@ -215,5 +215,5 @@ class PeopleAdministration:
 def _existing(session, username: str) -> accounts.User:
     user = find_person(session, username)
     if user is None:
-        raise NotFound(f"No person '{username}'")
+        raise NotFound(f"No user '{username}'")
     return user
