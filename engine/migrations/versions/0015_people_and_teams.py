@@ -5,6 +5,8 @@ Revises: 0014
 Create Date: 2026-11-30 07:40:00
 """
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -60,7 +62,7 @@ def _teams_from_people() -> None:
     teams = {}
     for _username, agency, team in people:
         teams.setdefault(team, agency)
-    now = connection.execute(sa.text("SELECT CURRENT_TIMESTAMP")).scalar()
+    now = datetime.now(UTC).replace(tzinfo=None)  # stored naive UTC, as engine.db does
     for code, agency in teams.items():
         connection.execute(
             sa.text(
