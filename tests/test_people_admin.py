@@ -508,3 +508,27 @@ def test_people_and_teams_commands(run, database_url, tmp_path):
 def test_reset_emails_are_not_a_notification_setting(web):
     page = web("cal").get("/notifications/settings").get_data(as_text=True)
     assert "A task has been assigned to you" in page and "Set your JoinedUp password" not in page
+
+
+def test_the_last_administrator_cannot_be_deactivated_or_demoted(app, web):
+    from engine.errors import Conflict
+
+    engine = engine_of(app)
+    with pytest.raises(Conflict, match="no active administrator"):
+        engine.deactivate_person("admin", ADMIN)
+    refused = web("admin").post("/admin/people/admin", data={**PERSON, "roles": ["manager"]})
+    assert refused.status_code == 409 and "no active administrator" in refused.text
+    assert engine.person("admin", ADMIN).active and engine.person("admin", ADMIN).roles == ["admin"]
+    engine.update_person("owner", ADMIN, {"roles": ["process-owner", "admin"]})
+    engine.deactivate_person("admin", ADMIN)  # another remains
+
+
+def test_people_keep_a_closed_team_or_a_departed_manager_when_edited(app):
+    engine = engine_of(app)
+    engine.update_team("amh-north", ADMIN, {"active": False})
+    engine.deactivate_person("amy", ADMIN)
+    engine.update_person("pat", ADMIN, {"display_name": "Pat P"})  # team and manager kept
+    from engine.errors import InvalidSubmission
+
+    with pytest.raises(InvalidSubmission, match="no active team"):
+        engine.update_person("sam", ADMIN, {"agency": "adult-mental-health", "team": "amh-north"})

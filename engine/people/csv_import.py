@@ -71,7 +71,7 @@ def plan(session: Session, text: str) -> ImportPlan:
     for line, row in read_rows(text):
         details = PersonDetails.of(row)
         existing = find_person(session, details.username)
-        found = person_problems(session, details, creating=existing is None)
+        found = person_problems(session, details, existing is None, existing)
         if "manager" in found and details.manager in seen and details.manager != details.username:
             del found["manager"]  # added on an earlier line
         if details.username in seen:

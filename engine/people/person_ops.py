@@ -15,7 +15,7 @@ from werkzeug.security import generate_password_hash
 from .. import accounts
 from ..actors import Actor
 from ..audit import record
-from ..errors import NotFound
+from ..errors import Conflict, NotFound
 from ..signin import sessions
 from ..signin.policy import check_password
 from . import csv_import, handover, resets
@@ -125,9 +125,11 @@ class PeopleAdministration:
             user = _existing(session, username)
             current = {name: getattr(user, name) for name in PersonDetails().as_values()}
             details = PersonDetails.of({**current, **values, "username": user.username})
-            ensure_valid_person(session, details, creating=False)
+            ensure_valid_person(session, details, creating=False, current=user)
+            admins = administrators(session)
             changes = apply_person(user, details)
             accounts.sync_groups(session, user)
+            ensure_an_administrator_remains(session, admins)
             if changes:
                 record(
                     session,
@@ -145,7 +147,9 @@ class PeopleAdministration:
         now = self.clock.now()
         with self.db.unit_of_work() as session:
             user = _existing(session, username)
+            admins = administrators(session)
             user.active = False
+            ensure_an_administrator_remains(session, admins)
             sessions.end_all(session, user)
             moved = handover.hand_over(session, self.runtime, user, actor.user_id, now)
             record(
@@ -193,12 +197,14 @@ class PeopleAdministration:
         now = self.clock.now()
         with self.db.unit_of_work() as session:
             checked = csv_import.plan(session, text)
+            admins = administrators(session)
             for details in checked.added:  # each is emailed a link to set their password
                 resets.issue(session, new_user(session, details, None, now), actor.user_id, now)
             for details in checked.updated:
                 user = find_person(session, details.username)
                 apply_person(user, details)
                 accounts.sync_groups(session, user)
+            ensure_an_administrator_remains(session, admins)
             record(
                 session,
                 "people_imported",
@@ -210,6 +216,21 @@ class PeopleAdministration:
                 },
             )
             return checked
+
+
+def administrators(session) -> int:
+    """How many active administrators there are."""
+    return len(accounts.members_of(session, [ADMIN_ROLE]))
+
+
+def ensure_an_administrator_remains(session, before: int) -> None:
+    """Conflict (nothing saved) when this change would leave no active administrator."""
+    session.flush()
+    if before and not administrators(session):
+        raise Conflict(
+            "Nothing was saved: that would leave no active administrator. Make someone else "
+            "an administrator first."
+        )
 
 
 def _existing(session, username: str) -> accounts.User:

@@ -59,8 +59,11 @@ class PersonDetails:
         return {**self.__dict__, "roles": list(self.roles)}
 
 
-def person_problems(session: Session, details: PersonDetails, creating: bool) -> dict[str, str]:
-    """Field id -> what is wrong, for a new person or (``creating`` False) an edit."""
+def person_problems(
+    session: Session, details: PersonDetails, creating: bool, current=None
+) -> dict[str, str]:
+    """Field id -> what is wrong, for a new person or (``creating`` False) an edit of
+    ``current``, who may keep a team that has closed or a manager who has left."""
     problems = {}
     existing = find_person(session, details.username)
     if creating and not USERNAME.match(details.username):
@@ -82,22 +85,26 @@ def person_problems(session: Session, details: PersonDetails, creating: bool) ->
         )
     if details.team:
         team = find_team(session, details.team)
-        if team is None or not team.active:
+        kept = current is not None and details.team == current.team
+        if team is None or not (team.active or kept):
             problems["team"] = f"There is no active team with the code {details.team}"
         elif details.agency in AGENCIES and team.agency != details.agency:
             problems["team"] = f"Team {team.name} belongs to another agency"
     if details.manager:
         manager = find_person(session, details.manager)
-        if manager is None or not manager.active:
+        kept = current is not None and details.manager == current.manager
+        if manager is None or not (manager.active or kept):
             problems["manager"] = f"There is no active person with the username {details.manager}"
         elif details.manager == details.username:
             problems["manager"] = "A person cannot be their own manager"
     return problems
 
 
-def ensure_valid_person(session: Session, details: PersonDetails, creating: bool) -> None:
+def ensure_valid_person(
+    session: Session, details: PersonDetails, creating: bool, current=None
+) -> None:
     """InvalidSubmission naming every problem, with the values to show again."""
-    problems = person_problems(session, details, creating)
+    problems = person_problems(session, details, creating, current)
     if problems:
         raise InvalidSubmission(problems, details.as_values())
 
