@@ -238,6 +238,8 @@ def test_the_api_answers_422_with_each_field_s_problem(api):
     assert set(refused.json["error"]["details"]) == {"roles", "email", "colour"}
     invalid = api("POST", "/api/v1/people", "admin", json={**PERSON, "agency": "nowhere"})
     assert invalid.status_code == 422 and set(invalid.json["error"]["details"]) == {"agency"}
+    weak = api("POST", "/api/v1/people", "admin", json={**PERSON, "password": "kitkeeper123"})
+    assert weak.status_code == 422 and set(weak.json["error"]["details"]) == {"password"}
     team = api("POST", "/api/v1/teams", "admin", json={"code": "X Y", "agency": "police"})
     assert set(team.json["error"]["details"]) == {"code", "name"}
     assert api("PATCH", "/api/v1/people/nobody", "admin", json={}).status_code == 404

@@ -15,9 +15,9 @@ from werkzeug.security import generate_password_hash
 from .. import accounts
 from ..actors import Actor
 from ..audit import record
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, InvalidSubmission, NotFound
 from ..signin import sessions
-from ..signin.policy import check_password
+from ..signin.policy import WeakPassword, check_password
 from . import csv_import, handover, resets
 from .records import PersonDetails, apply_person, ensure_valid_person, find_person
 
@@ -109,9 +109,7 @@ class PeopleAdministration:
         with self.db.unit_of_work() as session:
             ensure_valid_person(session, details, creating=True)
             if password is not None:
-                check_password(
-                    password, username=details.username, display_name=details.display_name
-                )
+                _check_new_password(password, details)
             user = new_user(session, details, password, now)
             record(session, "person_created", actor.user_id, now, details=details.as_values())
             token = resets.issue(session, user, actor.user_id, now) if password is None else None
@@ -216,6 +214,14 @@ class PeopleAdministration:
                 },
             )
             return checked
+
+
+def _check_new_password(password: str, details: PersonDetails) -> None:
+    """The policy's refusal as the ``password`` field's problem (a page or API names it)."""
+    try:
+        check_password(password, username=details.username, display_name=details.display_name)
+    except WeakPassword as error:
+        raise InvalidSubmission({"password": str(error)}, details.as_values()) from None
 
 
 def administrators(session) -> int:
