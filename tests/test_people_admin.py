@@ -534,3 +534,10 @@ def test_people_keep_a_closed_team_or_a_departed_manager_when_edited(app):
 
     with pytest.raises(InvalidSubmission, match="no active team"):
         engine.update_person("sam", ADMIN, {"agency": "adult-mental-health", "team": "amh-north"})
+
+
+def test_search_takes_what_was_typed_literally(app):
+    engine = engine_of(app)
+    assert engine.people(ADMIN, "%").items == [] and engine.teams(ADMIN, "_").items == []
+    assert [u.username for u in engine.people(ADMIN, "PRACTITIONER").items] == ["pat"]
+    assert [t.code for t in engine.teams(ADMIN, "mash").items] == ["mash"]

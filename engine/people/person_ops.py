@@ -53,7 +53,8 @@ def searched(query, columns, search: str):
     words = search.strip().lower()
     if not words:
         return query
-    pattern = "%" + words.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"  # what was typed, literally: % and _ are no wildcards
     return query.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
 
 
