@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .. import accounts
 from ..agencies import team_group
 from ..audit import record
-from ..indexing import announce_task
+from ..indexing import announce_task, index_candidates, withdraw_candidates
 from ..models import ACTIVE_TASK_STATES, OPEN, HumanTask, ProcessInstance, TaskCandidate
 from .records import find_person
 
@@ -73,23 +73,10 @@ def hand_over(session: Session, runtime, user: accounts.User, actor: str, now: d
 
 
 def _reindex(session: Session, task: HumanTask) -> None:
-    """The task's inbox index rows, rebuilt from its (changed) candidate lists."""
+    """The task's inbox index rows, rebuilt from its changed candidate lists."""
     session.flush()
-    session.execute(delete(TaskCandidate).where(TaskCandidate.human_task_id == task.id))
-    rows = [
-        {
-            "human_task_id": task.id,
-            "kind": kind,
-            "value": value,
-            "offered": task.assignee is None,
-            "due_at": task.due_at,
-            "case_ref": task.case_ref,
-        }
-        for kind, values in (("group", task.candidate_groups), ("user", task.candidate_users))
-        for value in dict.fromkeys(values)
-    ]
-    if rows:
-        session.execute(insert(TaskCandidate), rows)
+    withdraw_candidates(session, [task.id])
+    index_candidates(session, [task])
 
 
 def _audit(session, instance: ProcessInstance, task, leaver, actor, now, group) -> None:
