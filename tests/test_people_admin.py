@@ -525,11 +525,15 @@ def test_the_last_administrator_cannot_be_deactivated_or_demoted(app, web):
     engine.deactivate_person("admin", ADMIN)  # another remains
 
 
-def test_people_keep_a_closed_team_or_a_departed_manager_when_edited(app):
+def test_people_keep_a_closed_team_or_a_departed_manager_when_edited(app, web):
     engine = engine_of(app)
     engine.update_team("amh-north", ADMIN, {"active": False})
     engine.deactivate_person("amy", ADMIN)
     engine.update_person("pat", ADMIN, {"display_name": "Pat P"})  # team and manager kept
+    admin = web("admin")
+    page = admin.get("/admin/people/pat").text
+    assert 'value="amh-north" selected>Adult mental health north' in page and "closed" in page
+    assert "amh-north" not in admin.get("/admin/people/sam").text  # not offered to others
     from engine.errors import InvalidSubmission
 
     with pytest.raises(InvalidSubmission, match="no active team"):

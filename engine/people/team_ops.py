@@ -33,10 +33,11 @@ class TeamAdministration:
             return paged(session, query.order_by(Team.name, Team.code), page)
 
     def all_teams(self, actor: Actor) -> list[Team]:
-        """Every active team, by name (for choosing a person's team)."""
+        """Every team, open ones first, by name (for choosing a person's team: a person may
+        stay in a closed one, so the form must be able to show it)."""
         ensure_admin(actor)
         with self.db.reading() as session:
-            query = select(Team).where(Team.active.is_(True)).order_by(Team.name)
+            query = select(Team).order_by(Team.active.desc(), Team.name)
             return list(session.scalars(query))
 
     def team_people(self, code: str, actor: Actor) -> list[accounts.User]:
