@@ -94,3 +94,18 @@ def notify(
         audience=audience(session, instance.id, held_by),
         context={"process": instance.process_name or instance.process_key, "step": step, **context},
     )
+
+
+def notify_person(
+    session: Session, username: str, event: str, now: datetime, context: dict, urgent: bool
+) -> None:
+    """One outbox row to one person about no instance or case (their own account)."""
+    enqueue(
+        session,
+        recipients=[(USER, username)],
+        template=event,
+        event_type=event,
+        now=now,
+        urgent=urgent,
+        context=context,
+    )

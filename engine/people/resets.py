@@ -1,8 +1,9 @@
 """One-time password-reset links: issued by an administrator, emailed through the outbox,
 used once within 24 hours. Only the token's SHA-256 is stored in ``password_reset``.
 
-The email needs the link itself, so its outbox row carries the path until the email has been
-sent (``notifications.delivery`` then removes it); the administrator sees the link once too.
+The email needs the link itself, so its outbox row (``engine.effects.notify_person``) carries
+the path until the email has been sent (``notifications.delivery`` then removes it); the
+administrator sees the link once too.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from notifications.outbox import USER, enqueue
-
 from .. import accounts
+from ..effects import notify_person
 from ..errors import EngineError
 from ..signin import sessions
 from ..signin.policy import check_password
@@ -61,19 +61,13 @@ def issue(session: Session, user: accounts.User, by: str, now: datetime) -> str:
         secrets.token_urlsafe(32), method=accounts.PASSWORD_METHOD
     )
     sessions.end_all(session, user)
-    enqueue(
-        session,
-        recipients=[(USER, user.username)],
-        template=EVENT,
-        event_type=EVENT,
-        now=now,
-        urgent=True,  # at once, whatever the person chose for other emails
-        context={
-            "process": "JoinedUp",
-            "step": "Set a new password within 24 hours using the link below",
-            "reset_path": PATH + token,
-        },
-    )
+    context = {
+        "process": "JoinedUp",
+        "step": "Set a new password within 24 hours using the link below",
+        "reset_path": PATH + token,
+    }
+    # urgent: sent at once, whatever the person chose for other emails
+    notify_person(session, user.username, EVENT, now, context, urgent=True)
     return token
 
 
