@@ -34,7 +34,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(255))
     agency: Mapped[str] = mapped_column(String(64), index=True)
     roles: Mapped[list] = mapped_column(default=list)
-    team: Mapped[str | None] = mapped_column(String(64), index=True)
+    team: Mapped[str | None] = mapped_column(String(64), index=True)  # a team's code
+    manager: Mapped[str | None] = mapped_column(String(64))  # the line manager's username
     password_hash: Mapped[str] = mapped_column(String(255))
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
@@ -43,7 +44,10 @@ class User(Base):
     def actor(self) -> Actor:
         """This person as the engine sees them."""
         return Actor(
-            self.username, groups_for(self.agency, self.roles), agency=self.agency, team=self.team
+            self.username,
+            groups_for(self.agency, self.roles, self.team),
+            agency=self.agency,
+            team=self.team,
         )
 
 
@@ -73,6 +77,7 @@ def create_user(
     now: datetime,
     team: str | None = None,
     email: str | None = None,
+    manager: str | None = None,
 ) -> User:
     """Add a person; their agency and roles must be known ones."""
     if agency not in AGENCIES:
@@ -88,15 +93,27 @@ def create_user(
         agency=agency,
         roles=list(roles),
         team=team,
+        manager=manager,
         password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
         created_at=now,
     )
     session.add(user)
-    session.add_all(
-        UserGroup(username=username, group_name=group)
-        for group in sorted(groups_for(agency, roles))
-    )
+    session.flush()  # the user row first: user_group rows refer to it
+    sync_groups(session, user)
     return user
+
+
+def sync_groups(session: Session, user: User) -> None:
+    """Make ``user``'s user_group rows the groups their agency, roles and team give them."""
+    wanted = groups_for(user.agency, user.roles, user.team)
+    rows = session.scalars(select(UserGroup).where(UserGroup.username == user.username)).all()
+    for row in rows:
+        if row.group_name not in wanted:
+            session.delete(row)
+    held = {row.group_name for row in rows}
+    session.add_all(
+        UserGroup(username=user.username, group_name=group) for group in sorted(wanted - held)
+    )
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -54,9 +54,16 @@ ROLES = {
 MANAGER_ROLES = frozenset({"manager", "senior-manager", "head-of-service", "board-chair"})
 
 
-def groups_for(agency: str, roles: list[str]) -> frozenset[str]:
-    """The candidate groups a person holds: each role, and each role within their agency."""
-    return frozenset(roles) | frozenset(f"{agency}:{role}" for role in roles)
+def groups_for(agency: str, roles: list[str], team: str | None = None) -> frozenset[str]:
+    """The candidate groups a person holds: each role, each role within their agency, and
+    ``team:<code>`` for their team (its queue, where a leaver's tasks are handed over)."""
+    held = frozenset(roles) | frozenset(f"{agency}:{role}" for role in roles)
+    return held | {team_group(team)} if team else held
+
+
+def team_group(team: str) -> str:
+    """The candidate group of a team's queue."""
+    return f"team:{team}"
 
 
 def agency_name(code: str | None) -> str:

@@ -247,15 +247,6 @@ def set_password(ctx, username: str) -> None:
     click.echo(f"Password changed for {username}; their sessions and API token have ended.")
 
 
-@main.command()
-@click.argument("username")
-@click.pass_context
-def deactivate(ctx, username: str) -> None:
-    """Stop USERNAME signing in; ends their sessions and API token."""
-    _engine(ctx).deactivate(username)
-    click.echo(f"{username} is deactivated; their sessions and API token have ended.")
-
-
 WORKER = "Name (or remove) this user of AGENCY as a named worker; the agency stays involved."
 
 
@@ -296,3 +287,6 @@ def release(ctx, case_ref: str, agency: str, reason: str, worker: str | None, us
 
 
 main.add_command(purge)  # engine.retention
+from .people.cli import register  # noqa: E402 - its commands join the group defined above
+
+register(main)

@@ -15,6 +15,7 @@ from .actors import Actor
 from .agencies import groups_for
 from .cases import FamilyCase
 from .models import Definition
+from .people.models import Team
 
 DEMO_PASSWORD = "joinedup-demo-2026"  # noqa: S105 - documented demo credential
 DEMO_CASE = "DEMO-001"
@@ -66,6 +67,15 @@ PEOPLE = [
     ("nina", "Nina Continuing Healthcare Nurse", "health", ["practitioner"], None),
     ("hugo", "Hugo Health Team Manager", "health", ["manager"], None),
 ]
+
+TEAMS = [
+    # code, name, agency, manager
+    ("amh-north", "Adult mental health north", "adult-mental-health", "amy"),
+    ("csc-east", "Children's social care east", "childrens-social-care", "cal"),
+    ("mash", "Multi-agency safeguarding hub (MASH)", "childrens-social-care", "cal"),
+]
+# line managers: a leaver's tasks go to their manager's team queue
+MANAGERS = {"pat": "amy", "sam": "cal", "mia": "cal"}
 
 FAMILY = {
     "reference": DEMO_CASE,
@@ -220,9 +230,23 @@ def is_empty(engine) -> bool:
         )
 
 
+def _load_teams(engine) -> list[str]:
+    created = []
+    with engine.db.unit_of_work() as session:
+        existing = set(session.scalars(select(Team.code)))
+        for code, name, agency, manager in TEAMS:
+            if code not in existing:
+                now = engine.clock.now()
+                session.add(
+                    Team(code=code, name=name, agency=agency, manager=manager, created_at=now)
+                )
+                created.append(f"team {code} ({name})")
+    return created
+
+
 def load_demo(engine) -> list[str]:
     """Create what is missing; returns a line per thing created."""
-    created = []
+    created = _load_teams(engine)
     with engine.db.reading() as session:
         existing = set(session.scalars(select(User.username)))
         has_case = _has_case(session, DEMO_CASE)
@@ -237,18 +261,19 @@ def load_demo(engine) -> list[str]:
                 roles=roles,
                 team=team,
                 email=f"{username}@joinedup.test",
+                manager=MANAGERS.get(username),
             )
             created.append(f"user {username} ({name}, {', '.join(roles)})")
     if not has_case:
         pat = next(u for u in PEOPLE if u[0] == "pat")
-        actor = Actor("pat", groups_for(pat[2], pat[3]), agency=pat[2], team=pat[4])
+        actor = Actor("pat", groups_for(pat[2], pat[3], pat[4]), agency=pat[2], team=pat[4])
         engine.create_case(actor, **FAMILY)
         created.append(f"case {DEMO_CASE} (Taylor family)")
         ref = engine.start_on_case("professional-differences", DEMO_CASE, actor)
         created.append(f"professional difference raised by pat (instance {ref.id})")
     if not has_looked_after:
         sam = next(u for u in PEOPLE if u[0] == "sam")
-        actor = Actor("sam", groups_for(sam[2], sam[3]), agency=sam[2], team=sam[4])
+        actor = Actor("sam", groups_for(sam[2], sam[3], sam[4]), agency=sam[2], team=sam[4])
         engine.create_case(actor, **LOOKED_AFTER)
         created.append(f"case {LOOKED_AFTER_CASE} (Okafor family: Kai, looked after)")
     return created

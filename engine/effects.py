@@ -118,3 +118,18 @@ def notify_without_case(
         element_id=element_id,
         context=context,
     )
+
+
+def notify_person(
+    session: Session, username: str, event: str, now: datetime, context: dict, urgent: bool
+) -> None:
+    """One outbox row to one person about no instance or case (their own account)."""
+    enqueue(
+        session,
+        recipients=[(USER, username)],
+        template=event,
+        event_type=event,
+        now=now,
+        urgent=urgent,
+        context=context,
+    )

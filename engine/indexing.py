@@ -98,21 +98,7 @@ def _open_new(session, instance, ready: list, now, actor) -> None:
         return
     session.add_all(created)
     session.flush()
-    candidates = [
-        {
-            "human_task_id": row.id,
-            "kind": kind,
-            "value": value,
-            "offered": row.assignee is None,
-            "due_at": row.due_at,
-            "case_ref": row.case_ref,
-        }
-        for row in created
-        for kind, values in (("group", row.candidate_groups), ("user", row.candidate_users))
-        for value in values
-    ]
-    if candidates:
-        session.execute(insert(TaskCandidate), candidates)
+    index_candidates(session, created)
     for row in created:
         announce_task(session, instance, row, now)
         record(
@@ -187,6 +173,26 @@ def announce_task(
         held_by=None,  # a task's own candidates may see it, whoever holds it
         task_id=task.id,
     )
+
+
+def index_candidates(session: Session, tasks: list[HumanTask]) -> None:
+    """The inbox index rows of active tasks, from their candidate lists (offered while
+    nobody holds the task). A task whose candidates change is withdrawn, then indexed again."""
+    candidates = [
+        {
+            "human_task_id": row.id,
+            "kind": kind,
+            "value": value,
+            "offered": row.assignee is None,
+            "due_at": row.due_at,
+            "case_ref": row.case_ref,
+        }
+        for row in tasks
+        for kind, values in (("group", row.candidate_groups), ("user", row.candidate_users))
+        for value in dict.fromkeys(values)
+    ]
+    if candidates:
+        session.execute(insert(TaskCandidate), candidates)
 
 
 def withdraw_candidates(session: Session, task_ids: list[int]) -> None:

@@ -46,6 +46,8 @@ from .models import (
     HumanTask,
     ProcessInstance,
 )
+from .people.person_ops import PeopleAdministration
+from .people.team_ops import TeamAdministration
 from .people_ops import PeopleOperations
 from .retention.operations import RetentionOperations
 from .risk_reports import RiskReportOperations
@@ -69,6 +71,8 @@ class Engine(
     DeploymentOperations,
     TaskOperations,
     PeopleOperations,
+    PeopleAdministration,
+    TeamAdministration,
     ProcessAdministration,
     SignInOperations,
     AccessAuditOperations,

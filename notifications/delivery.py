@@ -24,8 +24,8 @@ from engine.db import Database, claiming
 from engine.sweep import backoff
 from engine.workdays import UK_TIME
 
-from .events import DIGEST, IMMEDIATELY, OFF
-from .mail import Mailer, email_message, link_path, summary, title
+from .events import ACCOUNT_EVENTS, DIGEST, IMMEDIATELY, OFF
+from .mail import Mailer, email_message, forget_secret, link_path, summary, title
 from .models import DIGEST as DIGEST_STATUS
 from .models import (
     DUE,
@@ -70,13 +70,8 @@ class Delivery:
     def __init__(
         self, db: Database, clock, mailer: Mailer, settings: SmtpSettings, batch: int = 100
     ):
-        self.db, self.clock, self.mailer, self.settings, self.batch = (
-            db,
-            clock,
-            mailer,
-            settings,
-            batch,
-        )
+        self.db, self.clock, self.mailer = db, clock, mailer
+        self.settings, self.batch = settings, batch
 
     def run_once(self) -> DeliveryReport:
         """Expand group rows, then send what is due."""
@@ -148,7 +143,8 @@ class Delivery:
                     row.status, row.last_error = SKIPPED, "not shared with the person's agency"
                     report.skipped += 1
                     continue
-                self._in_app(session, row, now)
+                if row.event_type not in ACCOUNT_EVENTS:
+                    self._in_app(session, row, now)
                 mode = self._mode(session, row)
                 if mode == OFF:
                     row.status = SKIPPED
@@ -160,6 +156,7 @@ class Delivery:
                 elif not self.settings.host or not user.email:
                     why = "email is turned off" if not self.settings.host else "no email address"
                     row.status, row.last_error = SKIPPED, why
+                    forget_secret(row)
                     if row.urgent:
                         log.warning("urgent notification %s is in-app only: %s", row.id, why)
                     report.skipped += 1
@@ -228,6 +225,7 @@ class Delivery:
             )
             for row in rows:
                 row.status, row.sent_at, row.last_error = SENT, self.clock.now(), None
+                forget_secret(row)
         return 1
 
     def _failed(self, row_ids: list[int], error: Exception, report: DeliveryReport) -> None:
@@ -240,6 +238,7 @@ class Delivery:
                 row.last_error = f"{type(error).__name__}: {error}"[:1000]
                 if row.attempts >= MAX_ATTEMPTS:
                     row.status = FAILED
+                    forget_secret(row)
                     report.failed += 1
                 else:
                     row.status = PENDING

@@ -86,6 +86,8 @@ EVENTS = {
     "break_glass_opened": ("Someone outside the case has opened it (break-glass)", True),
     # Background work on a process failed after its retries (engine.incidents): its owners.
     "incident_opened": ("A process you own has failed and needs you to retry or cancel it", False),
+    # An administrator reset the person's password (engine.people.resets): the link to set one.
+    "password_reset": ("Set your JoinedUp password", True),
 }
 DEFAULT_TITLE = "Something needs your attention in JoinedUp"
 
@@ -100,6 +102,12 @@ URGENT_EVENTS = frozenset(
         "pre_birth_referral",  # a referral to MASH, the children's services front door
     }
 )
+
+
+# About the person's own account: queued urgent (emailed at once whatever their preferences)
+# but titled plainly, never shown in the app; the link is removed once the email is sent.
+ACCOUNT_EVENTS = frozenset({"password_reset"})
+SECRET_CONTEXT = "reset_path"  # noqa: S105 - the context key, not a secret
 
 
 def title_of(event_type: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .events import title_of, urgent_title
+from .events import ACCOUNT_EVENTS, SECRET_CONTEXT, title_of, urgent_title
 from .models import OutboxNotification
 from .settings import SmtpSettings
 
@@ -40,7 +40,8 @@ class Mailer:
 
 def title(row: OutboxNotification) -> str:
     """The notification's title and email subject; an urgent one says so first."""
-    return urgent_title(row.event_type) if row.urgent else title_of(row.event_type)
+    urgent = row.urgent and row.event_type not in ACCOUNT_EVENTS  # sent at once, not alarming
+    return urgent_title(row.event_type) if urgent else title_of(row.event_type)
 
 
 def summary(row: OutboxNotification) -> str:
@@ -55,6 +56,8 @@ def summary(row: OutboxNotification) -> str:
 def link_path(row: OutboxNotification) -> str:
     """Where the notification points in the app."""
     context = row.context or {}
+    if context.get(SECRET_CONTEXT):
+        return context[SECRET_CONTEXT]
     if context.get("task_id"):
         return f"/tasks/{context['task_id']}"
     if context.get("page") == "case_access" and row.case_ref:
@@ -66,6 +69,12 @@ def link_path(row: OutboxNotification) -> str:
     if row.instance_id:
         return f"/instances/{row.instance_id}"
     return "/inbox"
+
+
+def forget_secret(row: OutboxNotification) -> None:
+    """Drop a reset link from a row that will not be sent again (only its email needed it)."""
+    if SECRET_CONTEXT in (row.context or {}):
+        row.context = {k: v for k, v in row.context.items() if k != SECRET_CONTEXT}
 
 
 def email_message(

@@ -206,11 +206,11 @@ def test_validation_reports_every_problem_of_a_file_each_with_element_and_line(e
     assert "used twice" not in " ".join(p.message for p in problems)
 
 
-def test_migration_0018_goes_down_one_step_and_up_again(tmp_path):
+def test_migration_0018_goes_down_to_0017_and_up_again(tmp_path):
     database = make_engine(f"sqlite:///{tmp_path / 'migrations.sqlite'}")
     upgrade(database)
     assert "incident" in inspect(database).get_table_names()
-    command.downgrade(alembic_config(database), "-1")
+    command.downgrade(alembic_config(database), "0017")
     assert "incident" not in inspect(database).get_table_names()
     upgrade(database)
     indexes = {index["name"] for index in inspect(database).get_indexes("incident")}

@@ -108,7 +108,8 @@ def owners_only(allowed, others=403, anonymous=SIGN_IN) -> dict:
 
 
 def admins_only(allowed, anonymous=SIGN_IN) -> dict:
-    """Retention and legal holds: administrators; to everyone else they do not exist."""
+    """People, teams, retention and legal holds: administrators; to everyone else they do not
+    exist."""
     return expect(404, anonymous, admin=allowed)
 
 
@@ -460,7 +461,136 @@ RULES = [
         body={"reason": "matrix"},
         values={"incident_id": "999999"},
     ),
+    # --- people and teams (administrators); refused bodies or harmless changes only -------
+    Rule("people_admin.people", "/admin/people", "GET", admins_only(200)),
+    Rule("people_admin.new_person", "/admin/people/new", "GET", admins_only(200)),
+    Rule("people_admin.new_person", "/admin/people/new", "POST", admins_only(422), body={}),
+    Rule(
+        "people_admin.person",
+        "/admin/people/<username>",
+        "GET",
+        admins_only(200),
+        values={"username": "pat"},
+    ),
+    Rule(
+        "people_admin.person",
+        "/admin/people/<username>",
+        "POST",
+        admins_only(422),
+        body={"display_name": ""},
+        values={"username": "pat"},
+    ),
+    Rule(
+        "people_admin.deactivate",
+        "/admin/people/<username>/deactivate",
+        "POST",
+        admins_only(404),  # nobody of that name: nothing is deactivated
+        body={},
+        values={"username": "no-such-user"},
+    ),
+    Rule(
+        "people_admin.reactivate",
+        "/admin/people/<username>/reactivate",
+        "POST",
+        admins_only(302),  # Pat is active already
+        body={},
+        values={"username": "pat"},
+    ),
+    Rule(
+        "people_admin.reset_password",
+        "/admin/people/<username>/reset-password",
+        "POST",
+        admins_only(404),
+        body={},
+        values={"username": "no-such-user"},
+    ),
+    Rule("people_admin.import_people", "/admin/people/import", "GET", admins_only(200)),
+    Rule("people_admin.import_people", "/admin/people/import", "POST", admins_only(422), body={}),
+    Rule("people_admin.teams", "/admin/teams", "GET", admins_only(200)),
+    Rule("people_admin.new_team", "/admin/teams/new", "GET", admins_only(200)),
+    Rule("people_admin.new_team", "/admin/teams/new", "POST", admins_only(422), body={}),
+    Rule(
+        "people_admin.team",
+        "/admin/teams/<code>",
+        "GET",
+        admins_only(200),
+        values={"code": "mash"},
+    ),
+    Rule(
+        "people_admin.team",
+        "/admin/teams/<code>",
+        "POST",
+        admins_only(422),
+        body={"name": ""},
+        values={"code": "mash"},
+    ),
+    # a link that does not exist: the same clear page for everyone, signed in or not
+    Rule(
+        "password_reset.reset",
+        "/reset-password/<token>",
+        "GET",
+        expect(410, anonymous=410),
+        values={"token": "no-such-token"},
+    ),
+    Rule(
+        "password_reset.reset",
+        "/reset-password/<token>",
+        "POST",
+        expect(410, anonymous=410),
+        body={"password": "x", "confirm": "x"},
+        values={"token": "no-such-token"},
+    ),
     # --- /api/v1 (the session; bearer tokens are the same login) --------------------------
+    # people and teams: administrators only; refused bodies, or nobody of that name
+    Rule("api.list_people", "/api/v1/people", "GET", admins_only(200, 401), kind="json"),
+    Rule(
+        "api.create_person", "/api/v1/people", "POST", admins_only(422, 401), kind="json", body={}
+    ),
+    Rule(
+        "api.show_person",
+        "/api/v1/people/<username>",
+        "GET",
+        admins_only(200, 401),
+        kind="json",
+        values={"username": "pat"},
+    ),
+    Rule(
+        "api.update_person",
+        "/api/v1/people/<username>",
+        "PATCH",
+        admins_only(422, 401),
+        kind="json",
+        body={"display_name": ""},
+        values={"username": "pat"},
+    ),
+    Rule(
+        "api.deactivate_person",
+        "/api/v1/people/<username>/deactivate",
+        "POST",
+        admins_only(404, 401),
+        kind="json",
+        body={},
+        values={"username": "no-such-user"},
+    ),
+    Rule("api.list_teams", "/api/v1/teams", "GET", admins_only(200, 401), kind="json"),
+    Rule("api.create_team", "/api/v1/teams", "POST", admins_only(422, 401), kind="json", body={}),
+    Rule(
+        "api.show_team",
+        "/api/v1/teams/<code>",
+        "GET",
+        admins_only(200, 401),
+        kind="json",
+        values={"code": "mash"},
+    ),
+    Rule(
+        "api.update_team",
+        "/api/v1/teams/<code>",
+        "PATCH",
+        admins_only(422, 401),
+        kind="json",
+        body={"name": ""},
+        values={"code": "mash"},
+    ),
     Rule("api.list_tasks", "/api/v1/tasks", "GET", expect(200, anonymous=401), kind="json"),
     Rule(
         "api.show_task",

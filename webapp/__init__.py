@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api_break_glass,  # noqa: F401 - adds its routes to api.bp before it is registered
         api_cases,  # noqa: F401 - likewise
         api_involvement,  # noqa: F401 - likewise
+        api_people,  # noqa: F401 - likewise
         api_retention,  # noqa: F401 - likewise
         assets,
         auth,
@@ -74,9 +75,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         incidents,
         instances,
         notifications_pages,
+        password_reset,
+        people_admin,
         retention,
         security,
         tasks,
+        teams_admin,  # noqa: F401 - adds its routes to people_admin.bp before it is registered
         views,
     )
 
@@ -96,6 +100,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api.bp,
         admin.bp,
         incidents.bp,
+        people_admin.bp,
+        password_reset.bp,
         notifications_pages.bp,
         retention.bp,
     )

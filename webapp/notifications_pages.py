@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from notifications.events import ALWAYS_IMMEDIATELY, EVENTS, MODES, is_statutory, is_urgent
+from notifications.events import (
+    ACCOUNT_EVENTS,
+    ALWAYS_IMMEDIATELY,
+    EVENTS,
+    MODES,
+    is_statutory,
+    is_urgent,
+)
 from notifications.service import InvalidPreference, Notifications
 
 bp = Blueprint("notifications", __name__)
@@ -78,5 +85,6 @@ def preference_rows(chosen: dict[str, str]) -> list[dict]:
             "mode": chosen[event],
         }
         for event, (title, _statutory) in EVENTS.items()
+        if event not in ACCOUNT_EVENTS  # about their own account: always sent, no choice
     ]
     return sorted(rows, key=lambda row: not row["urgent"])

@@ -139,5 +139,6 @@ def init_app(app: Flask) -> None:
         if may_break_glass(current_user.actor):
             items.append(("Break-glass", "break_glass.index"))
         if current_user.actor.has_role(ADMIN_ROLE):
+            items.append(("People and teams", "people_admin.people"))
             items.append(("Retention", "retention.index"))
         return {"navigation": items}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
@@ -28,7 +28,7 @@ class StartTimer(Base):
     due_at: Mapped[datetime]
     fire_at: Mapped[datetime] = mapped_column(index=True)
     cycles_left: Mapped[int] = mapped_column(default=1)  # -1: repeats for ever
-    period_seconds: Mapped[float | None]
+    period_seconds: Mapped[float | None] = mapped_column(Float)  # as migration 0013 made it
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
 

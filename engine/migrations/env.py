@@ -14,6 +14,7 @@ from engine.events import event_tables  # noqa: F401
 from engine.incidents import models as incident_models  # noqa: F401
 from engine.involvement import models as involvement_models  # noqa: F401
 from engine.ownership import models as ownership_models  # noqa: F401
+from engine.people import models as people_models  # noqa: F401
 from engine.retention import models as retention_models  # noqa: F401
 from engine.signin import sessions, throttle  # noqa: F401
 from notifications import models as notification_models  # noqa: F401

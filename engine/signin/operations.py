@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from .. import accounts
+from ..actors import Actor
 from ..errors import NotFound
 from . import sessions, throttle
 from .policy import check_password
@@ -70,12 +71,10 @@ class SignInOperations:
             user.password_hash = generate_password_hash(password, method=accounts.PASSWORD_METHOD)
             sessions.end_all(session, user)
 
-    def deactivate(self, username: str) -> None:
-        """Stop a person signing in; ends every session and the API token."""
-        with self.db.unit_of_work() as session:
-            user = _person(session, username)
-            user.active = False
-            sessions.end_all(session, user)
+    def deactivate(self, username: str, actor: Actor | None = None):
+        """Stop a person signing in; ends every session and the API token and hands their
+        open tasks to a team queue (``engine.people``: the same as an administrator's)."""
+        return self.deactivate_person(username, actor or Actor.engine("cli"))
 
 
 def _person(session, username: str) -> accounts.User:
