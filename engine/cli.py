@@ -14,6 +14,7 @@ import click
 
 from . import ownership
 from .actors import Actor
+from .assurance.commands import assurance_backfill
 from .config import open_engine
 from .db import UNREACHABLE, unavailable
 from .errors import EngineError, InvalidDefinition
@@ -292,3 +293,6 @@ def release(ctx, case_ref: str, agency: str, reason: str, worker: str | None, us
     else:
         name = _engine(ctx).release_worker(case_ref, agency, worker, reason, actor)
         click.echo(f"{name} is no longer named on {case_ref}; {agency} stays involved")
+
+
+main.add_command(assurance_backfill)

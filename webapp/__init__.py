@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api_break_glass,  # noqa: F401 - adds its routes to api.bp before it is registered
         api_involvement,  # noqa: F401 - likewise
         assets,
+        assurance,
         auth,
         break_glass,
         cases,
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         tasks.bp,
         cases.bp,
         break_glass.bp,
+        assurance.bp,
         instances.bp,
         api.bp,
         admin.bp,

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from engine.admin_ops import PROCESS_OWNER_ROLES
 from engine.agencies import AGENCIES, ROLES, agency_name
+from engine.assurance.operations import may_see as may_see_assurance
 from engine.break_glass.rules import may_use as may_break_glass
 from engine.cases import MEMBER_KINDS, VULNERABILITIES
 from engine.workdays import UK_TIME, due_in_words
@@ -128,4 +129,6 @@ def init_app(app: Flask) -> None:
             items.append(("Processes", "admin.processes"))
         if may_break_glass(current_user.actor):
             items.append(("Break-glass", "break_glass.index"))
+        if may_see_assurance(current_user.actor):
+            items.append(("Assurance", "assurance.index"))
         return {"navigation": items}
