@@ -37,8 +37,19 @@ class StagePeriod(Base):
     __tablename__ = "stage_period"
     __table_args__ = (
         Index(None, "process_key", "left_at"),  # open periods of a process
-        Index(None, "left_at"),  # periods left in a period
         Index(None, "instance_id", "left_at"),
+        # periods left in a period, with what the figures read: no lookup of each row
+        Index(
+            "ix_stage_period_left_covering",
+            "left_at",
+            "process_key",
+            "stage",
+            "seconds",
+            "within_timescale",
+            "agency",
+            "other_agency",
+            "stage_name",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +71,7 @@ class DeadlineResult(Base):
     later, or taken away after the date), with the agency that owned it."""
 
     __tablename__ = "deadline_result"
-    __table_args__ = (Index(None, "due_at", "agency", "process_key"),)
+    __table_args__ = (Index(None, "due_at", "agency", "process_key", "met"),)  # covers the figure
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"), unique=True)
@@ -78,8 +89,18 @@ class Milestone(Base):
 
     __tablename__ = "milestone"
     __table_args__ = (
-        Index(None, "process_key", "due_at"),
         Index(None, "instance_id", "reached_at"),
+        # milestones due in a period, with what the figures read: no lookup of each row
+        Index(
+            "ix_milestone_due_covering",
+            "process_key",
+            "due_at",
+            "agency",
+            "position",
+            "name",
+            "reached_at",
+            "dropped_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -67,8 +67,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stage_period")),
     )
     _index("stage_period", "process_key", "left_at")
-    _index("stage_period", "left_at")
     _index("stage_period", "instance_id", "left_at")
+    op.create_index(
+        "ix_stage_period_left_covering",
+        "stage_period",
+        [
+            "left_at",
+            "process_key",
+            "stage",
+            "seconds",
+            "within_timescale",
+            "agency",
+            "other_agency",
+            "stage_name",
+        ],
+    )
     op.create_table(
         "deadline_result",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -86,7 +99,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deadline_result")),
         sa.UniqueConstraint("task_id", name=op.f("uq_deadline_result_task_id")),
     )
-    _index("deadline_result", "due_at", "agency", "process_key")
+    _index("deadline_result", "due_at", "agency", "process_key", "met")
     op.create_table(
         "milestone",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -102,8 +115,12 @@ def upgrade() -> None:
         _instance_fk("milestone"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_milestone")),
     )
-    _index("milestone", "process_key", "due_at")
     _index("milestone", "instance_id", "reached_at")
+    op.create_index(
+        "ix_milestone_due_covering",
+        "milestone",
+        ["process_key", "due_at", "agency", "position", "name", "reached_at", "dropped_at"],
+    )
 
 
 def _index(table: str, *columns: str) -> None:
