@@ -92,7 +92,7 @@ def test_time_in_each_stage_against_its_timescale(differences):
         [PD_NAME, "Practitioners", 2, 4.2, "50%"],
         [PD_NAME, "Senior managers", 1, 0.7, "100%"],
     ]
-    assert table.bars == [(f"{PD_NAME}: Practitioners", 50), (f"{PD_NAME}: Senior managers", 100)]
+    assert table.bars == [(f"Practitioners ({PD_NAME})", 50), (f"Senior managers ({PD_NAME})", 100)]
 
 
 def test_deadlines_met_and_missed_by_the_agency_that_owned_them(differences):

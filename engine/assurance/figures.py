@@ -142,7 +142,7 @@ def stage_times(session: Session, f: Filters, names: dict[str, str]) -> Table:
             [names.get(key, key), name, count, median, _share_text(share, "No timescale")]
         )
         if share is not None:
-            table.bars.append((f"{names.get(key, key)}: {name}", share))
+            table.bars.append((f"{name} ({names.get(key, key)})", share))
     return table
 
 
