@@ -404,3 +404,20 @@ def test_a_malformed_milestone_is_refused_at_deploy_naming_it(engine, value, mes
     with pytest.raises(InvalidDefinition) as refused:
         engine.deploy([resource("visits.bpmn", _milestone_process(value))])
     assert message in str(refused.value) and "visits.bpmn" in str(refused.value)
+
+
+def test_facts_go_with_the_rows_they_are_about(differences):
+    """Retention that deletes a task (or an instance) deletes its facts with it."""
+    from sqlalchemy import delete
+
+    from engine.models import HumanTask, TaskCandidate
+
+    differences.raise_difference()
+    engine = differences.engine
+    with engine.db.reading() as session:
+        [result] = session.scalars(select(DeadlineResult)).all()
+    with engine.db.unit_of_work() as session:
+        session.execute(delete(TaskCandidate).where(TaskCandidate.human_task_id == result.task_id))
+        session.execute(delete(HumanTask).where(HumanTask.id == result.task_id))
+    with engine.db.reading() as session:
+        assert session.scalars(select(DeadlineResult)).all() == []

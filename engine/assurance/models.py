@@ -1,4 +1,8 @@
-"""The assurance fact tables: narrow, indexed by what the dashboard filters on (a period)."""
+"""The assurance fact tables: narrow, indexed by what the dashboard filters on (a period).
+
+They go with their instance (ON DELETE CASCADE): whatever removes an instance's rows at the end
+of its retention removes its facts too.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ class InstanceOutcome(Base):
     __table_args__ = (Index(None, "process_key", "ended_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), unique=True)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), unique=True
+    )
     process_key: Mapped[str] = mapped_column(String(255))
     agency: Mapped[str | None] = mapped_column(String(64))
     other_agency: Mapped[str | None] = mapped_column(String(64))
@@ -53,7 +59,7 @@ class StagePeriod(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
     process_key: Mapped[str] = mapped_column(String(255))
     agency: Mapped[str | None] = mapped_column(String(64))
     other_agency: Mapped[str | None] = mapped_column(String(64))
@@ -74,8 +80,10 @@ class DeadlineResult(Base):
     __table_args__ = (Index(None, "due_at", "agency", "process_key", "met"),)  # covers the figure
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"), unique=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("human_task.id", ondelete="CASCADE"), unique=True
+    )
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
     process_key: Mapped[str] = mapped_column(String(255))
     agency: Mapped[str | None] = mapped_column(String(64))
     due_at: Mapped[datetime]
@@ -104,7 +112,7 @@ class Milestone(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
     process_key: Mapped[str] = mapped_column(String(255))
     agency: Mapped[str | None] = mapped_column(String(64))
     position: Mapped[int]  # its place in the declaration, for the table's order

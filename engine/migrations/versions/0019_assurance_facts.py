@@ -27,6 +27,7 @@ def _instance_fk(table: str) -> sa.ForeignKeyConstraint:
         ["instance_id"],
         ["process_instance.id"],
         name=op.f(f"fk_{table}_instance_id_process_instance"),
+        ondelete="CASCADE",
     )
 
 
@@ -94,7 +95,10 @@ def upgrade() -> None:
         sa.Column("met", sa.Boolean(), nullable=False),
         _instance_fk("deadline_result"),
         sa.ForeignKeyConstraint(
-            ["task_id"], ["human_task.id"], name=op.f("fk_deadline_result_task_id_human_task")
+            ["task_id"],
+            ["human_task.id"],
+            name=op.f("fk_deadline_result_task_id_human_task"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deadline_result")),
         sa.UniqueConstraint("task_id", name=op.f("uq_deadline_result_task_id")),
