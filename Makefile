@@ -43,6 +43,7 @@ bench: $(BIN)/.installed $(CSS)
 	$(BIN)/python benchmarks/sandbox.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/scheduler.py
+	$(BIN)/python benchmarks/assurance.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

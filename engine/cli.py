@@ -14,6 +14,7 @@ import click
 
 from . import ownership
 from .actors import Actor
+from .assurance.commands import assurance_backfill
 from .config import open_engine
 from .db import UNREACHABLE, unavailable
 from .errors import EngineError, InvalidDefinition
@@ -290,3 +291,4 @@ main.add_command(purge)  # engine.retention
 from .people.cli import register  # noqa: E402 - its commands join the group defined above
 
 register(main)
+main.add_command(assurance_backfill)

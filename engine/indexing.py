@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from notifications.outbox import GROUP, USER
 
+from .assurance.facts import record_facts
 from .audit import record
 from .decision_pages.positions import position_of
 from .dialect.conventions import is_urgent
@@ -55,6 +56,7 @@ def sync_indexes(
             _sync_timers(session, instance, timers)
             _sync_subscriptions(session, instance, messages, now)
     instance.waiting_events = len(timers) + len(messages)
+    record_facts(session, instance, workflow, now)
 
 
 def _sync_human_tasks(session, instance, workflow, now, actor) -> None:

@@ -18,6 +18,7 @@ from . import ownership, queries
 from .access_audit.operations import AccessAuditOperations
 from .actors import Actor
 from .admin_ops import ProcessAdministration
+from .assurance.operations import AssuranceOperations
 from .audit import record
 from .break_glass.operations import BreakGlassOperations
 from .casework.operations import CaseworkOperations
@@ -86,6 +87,7 @@ class Engine(
     SignalOperations,
     IncidentOperations,
     InstanceStarting,
+    AssuranceOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 

@@ -46,6 +46,7 @@ _TIMER_CHECK_START = datetime(2000, 1, 3, tzinfo=UTC)
 
 def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
     """All problems found in one BPMN document (empty when it is fine)."""
+    from .assurance.checks import check_milestones as _milestones
     from .deadline_checks import check_properties as _deadlines
     from .decision_pages.checks import check_properties as _decision_pages
     from .decisions.checks import check_business_rule_tasks as _business_rules
@@ -75,6 +76,7 @@ def check_bpmn(tree: etree._Element, filename: str) -> list[Problem]:
         _disclosure,
         _decision_pages,
         _deadlines,
+        _milestones,
         _business_rules,
         _messages,
         _start_events,

@@ -386,6 +386,15 @@ RULES = [
         body={"field": "concern", "value": "x", "reason": "short"},
         values={"entry_id": "999999"},
     ),
+    # --- partnership assurance (the chair; here nobody else holds its roles) ---------------
+    Rule("assurance.index", "/assurance", "GET", expect(404, chair=200)),
+    Rule(
+        "assurance.table_csv",
+        "/assurance/<slug>.csv",
+        "GET",
+        expect(404, chair=200),
+        values={"slug": "deadlines"},
+    ),
     Rule("instances.show", "/instances/<int:instance_id>", "GET", case_data()),
     Rule("instances.diagram", "/instances/<int:instance_id>/diagram", "GET", case_data()),
     # only the raiser withdraws; Pat's difference is not on the ladder yet, so nothing to withdraw

@@ -62,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api_people,  # noqa: F401 - likewise
         api_retention,  # noqa: F401 - likewise
         assets,
+        assurance,
         auth,
         break_glass,
         case_family,  # noqa: F401 - adds its routes to cases.bp before it is registered
@@ -96,6 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         tasks.bp,
         cases.bp,
         break_glass.bp,
+        assurance.bp,
         instances.bp,
         api.bp,
         admin.bp,

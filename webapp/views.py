@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from engine.admin_ops import PROCESS_OWNER_ROLES
 from engine.agencies import AGENCIES, ROLES, agency_name
+from engine.assurance.operations import may_see as may_see_assurance
 from engine.break_glass.rules import may_use as may_break_glass
 from engine.cases import CASE_TYPES, MEMBER_KINDS
 from engine.casework.factors import factor_label
@@ -141,4 +142,6 @@ def init_app(app: Flask) -> None:
         if current_user.actor.has_role(ADMIN_ROLE):
             items.append(("People and teams", "people_admin.people"))
             items.append(("Retention", "retention.index"))
+        if may_see_assurance(current_user.actor):
+            items.append(("Assurance", "assurance.index"))
         return {"navigation": items}

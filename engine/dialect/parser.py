@@ -24,6 +24,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 )
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, SubWorkflowParser
 
+from ..assurance.declarations import declared_milestones
 from ..decision_pages.properties import declared_stages
 from ..decisions.task import DecisionsParserMixin, DecisionTask, DecisionTaskParser
 from ..disclosure.holders import declared_holder
@@ -157,14 +158,15 @@ class ReceiveTaskEventParser(DialectEventParser, ReceiveTaskParser):
 
 class DialectProcessParser(ProcessParser):
     """Also keeps the process's declared timescale overrides (``spec.timescales``), disclosure
-    holder (``spec.disclosure_holder``) and stage names (``spec.stages``), and bounds its
-    multi-instance activities."""
+    holder (``spec.disclosure_holder``), stage names (``spec.stages``) and milestones
+    (``spec.milestones``), and bounds its multi-instance activities."""
 
     def create_spec(self):
         spec = super().create_spec()
         spec.timescales = declared_timescales(self.node, self.filename)
         spec.disclosure_holder = declared_holder(self.node)
         spec.stages = declared_stages(self.node)
+        spec.milestones = declared_milestones(self.node)
         spec.end.__class__ = ScopeEndJoin
         return spec
 

@@ -8,6 +8,7 @@ from engine import (  # noqa: F401
     models,  # noqa: F401 - registers the tables on Base.metadata
 )
 from engine.access_audit import models as access_audit_models  # noqa: F401
+from engine.assurance import models as assurance_models  # noqa: F401
 from engine.break_glass import models as break_glass_models  # noqa: F401
 from engine.db import Base
 from engine.events import event_tables  # noqa: F401
