@@ -1,10 +1,13 @@
-"""The production recipe, end to end: build the assets and the wheel, install it into a fresh
-virtual environment, run ``joinedup serve --production`` (gunicorn) against PostgreSQL, and load
-a styled page in Chromium."""
+"""The production recipe, end to end, as README "Running in production" gives it: build the
+assets and the wheel, install it into a fresh virtual environment, ``joinedup init-db``,
+``joinedup create-admin``, ``joinedup deploy workflows/``, run ``joinedup serve --production``
+(gunicorn) against PostgreSQL; then load a styled page in Chromium, and the new administrator
+creates a team, a person and a case in the browser."""
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -30,6 +33,8 @@ VIEWER_FILES = (
     "assets/diagram-js.css",
     "assets/bpmn-js.css",
 )
+ADMIN_PASSWORD = "lantern heron quarry"  # noqa: S105 - a test's own administrator
+NEWCOMER_PASSWORD = "copper meadow signal"  # noqa: S105 - the person the administrator adds
 LEFT_OUT = {".git", ".venv", "node_modules", "instance", "tests", "benchmarks", "dist", "build"}
 
 pytestmark = [
@@ -62,8 +67,9 @@ def _run(command: list, **options) -> None:
     subprocess.run(command, check=True, **options)  # noqa: S603 - our own commands
 
 
-def _install(folder: Path) -> Path:
-    """Build the wheel and install it into a fresh virtual environment; its ``bin`` folder."""
+def _install(folder: Path) -> tuple[Path, Path]:
+    """Build the wheel and install it into a fresh virtual environment: its ``bin`` folder and
+    the source copy it was built from (whose ``workflows/`` the recipe deploys)."""
     source = _source_copy(folder)
     wheels = folder / "wheels"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
@@ -73,10 +79,10 @@ def _install(folder: Path) -> Path:
     wheel = next(wheels.glob("joinedup-*.whl"))
     python = venv / "bin" / "python"
     _run([python, "-m", "pip", "install", "-q", wheel], cwd=folder)
-    return venv / "bin"
+    return venv / "bin", source
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def database():
     """A new, empty PostgreSQL database (the server's own start-up migrates it)."""
     server = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
@@ -107,21 +113,30 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> 
     raise AssertionError(f"the production server did not answer at {url} in {seconds}s")
 
 
-@pytest.fixture
-def production_server(tmp_path, database):
-    """``joinedup serve --production`` from the installed wheel, run outside the checkout."""
-    bin_folder = _install(tmp_path)
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory, database):
+    """The README's recipe from the installed wheel, run outside the checkout: the schema, the
+    first administrator, the shipped workflows, then ``joinedup serve --production``."""
+    folder = tmp_path_factory.mktemp("production")
+    bin_folder, source = _install(folder)
     port = _free_port()
     env = {
         "PATH": f"{bin_folder}:/usr/bin:/bin",
-        "HOME": str(tmp_path),
+        "HOME": str(folder),
         "DATABASE_URL": database,
         "JOINEDUP_SECRET_KEY": secrets.token_hex(32),
         "JOINEDUP_INSECURE_COOKIES": "1",
         "JOINEDUP_WORKERS": "2",
     }
-    command = [bin_folder / "joinedup", "serve", "--production", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=tmp_path, env=env)  # noqa: S603
+    password_file = folder / "admin-password"
+    password_file.write_text(ADMIN_PASSWORD + "\n")
+    joinedup = bin_folder / "joinedup"
+    _run([joinedup, "init-db"], cwd=folder, env=env)
+    create_admin = ["create-admin", "ada", "--name", "Ada Admin", "--email", "ada@example.test"]
+    _run([joinedup, *create_admin, "--password-file", password_file], cwd=folder, env=env)
+    _run([joinedup, "deploy", source / "workflows"], cwd=folder, env=env)
+    command = [joinedup, "serve", "--production", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=folder, env=env)  # noqa: S603
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process)
@@ -159,3 +174,71 @@ def test_the_installed_wheel_under_gunicorn_serves_a_styled_page_and_the_viewer(
         viewer_url = f"{production_server}/assets/bpmn-js/{name}"
         with urllib.request.urlopen(viewer_url) as answer:  # noqa: S310 - loopback
             assert answer.status == 200, name
+
+
+def test_a_new_administrator_creates_a_team_a_person_and_a_case_in_the_browser(
+    production_server,
+):
+    from playwright.sync_api import sync_playwright
+
+    server = production_server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        _sign_in(page, server, "ada", ADMIN_PASSWORD)
+        assert "Signed in as Ada Admin" in page.content()
+
+        page.get_by_role("link", name="People and teams").click()
+        page.get_by_role("link", name="Teams", exact=True).click()
+        page.get_by_role("button", name="Add a team").click()
+        page.get_by_label("Team code").fill("mw-north")
+        page.get_by_label("Team name").fill("Community midwives north")
+        page.get_by_label("Agency").select_option("midwifery")
+        page.get_by_role("button", name="Add team").click()
+        assert "Community midwives north is added" in page.content()
+
+        page.get_by_role("link", name="People", exact=True).click()
+        page.get_by_role("button", name="Add a person").click()
+        page.get_by_label("Username", exact=True).fill("mina")
+        page.get_by_label("Full name").fill("Mina Midwife")
+        page.get_by_label("Email address").fill("mina@example.test")
+        page.get_by_label("Agency").select_option("midwifery")
+        page.get_by_label("Team", exact=True).select_option("mw-north")
+        page.get_by_label("Practitioner", exact=True).check()
+        page.get_by_role("button", name="Add person").click()
+        assert "Mina Midwife is added" in page.content()
+        link = page.locator("#reset-link").inner_text()
+
+        page.goto(f"{server}/cases")
+        page.get_by_role("button", name="Create a case").click()
+        page.get_by_label("Family name").fill("Okafor")
+        page.get_by_label("Agency that holds the case").select_option("midwifery")
+        page.get_by_role("button", name="Create the case").click()
+        created = re.search(r"Case (JU-\d{4}-\d{6}) is created", page.content())
+        assert created, "the administrator is told the new case's reference"
+        reference = created.group(1)
+
+        newcomer = browser.new_page()
+        newcomer.set_default_timeout(15_000)
+        newcomer.goto(link)
+        newcomer.get_by_label("New password").fill(NEWCOMER_PASSWORD)
+        newcomer.get_by_label("Enter it again").fill(NEWCOMER_PASSWORD)
+        newcomer.get_by_role("button", name="Set password").click()
+        newcomer.wait_for_url(f"{server}/sign-in")
+        _sign_in(newcomer, server, "mina", NEWCOMER_PASSWORD)
+        newcomer.goto(f"{server}/cases")
+        cases_seen = newcomer.content()  # her agency holds the case: she sees it
+        newcomer.goto(f"{server}/cases/{reference}")
+        case_page = newcomer.content()
+        browser.close()
+    assert reference in cases_seen and "Okafor" in cases_seen
+    assert "Okafor family" in case_page
+
+
+def _sign_in(page, server: str, username: str, password: str) -> None:
+    page.goto(f"{server}/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server}/inbox")
