@@ -7,6 +7,7 @@ leads to the details, behind sign-in.
 from __future__ import annotations
 
 import smtplib
+import ssl
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -31,8 +32,8 @@ class Mailer:
     def send(self, message: EmailMessage) -> None:
         settings = self.settings
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-            if settings.starttls:
-                smtp.starttls()
+            if settings.starttls:  # the server's certificate and name are checked
+                smtp.starttls(context=ssl.create_default_context(cafile=settings.ca_file))
             if settings.username:
                 smtp.login(settings.username, settings.password or "")
             smtp.send_message(message)

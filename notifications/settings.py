@@ -15,6 +15,7 @@ class SmtpSettings:
     username: str | None = None
     password: str | None = None
     starttls: bool = False
+    ca_file: str | None = None  # the CA bundle to verify the server by (else the system's)
     sender: str = "JoinedUp <no-reply@joinedup.invalid>"
     timeout: float = 10.0
     base_url: str = "http://127.0.0.1:5000"
@@ -30,6 +31,7 @@ class SmtpSettings:
             username=env("JOINEDUP_SMTP_USERNAME") or None,
             password=env("JOINEDUP_SMTP_PASSWORD") or None,
             starttls=env("JOINEDUP_SMTP_STARTTLS", "0") == "1",
+            ca_file=env("JOINEDUP_SMTP_CA_FILE") or None,
             sender=env("JOINEDUP_MAIL_FROM", cls.sender),
             base_url=env("JOINEDUP_BASE_URL", cls.base_url).rstrip("/"),
             message_domain=env("JOINEDUP_MESSAGE_DOMAIN", cls.message_domain),
