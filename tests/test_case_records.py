@@ -375,6 +375,26 @@ def test_a_stale_page_is_refused_clearly_and_loses_nothing(app, web, sam):
     assert again.status_code == 302
 
 
+def test_a_stale_case_details_page_keeps_the_typing_and_saves_on_the_second_try(app, web, sam):
+    url = f"/cases/{DEMO_CASE}/details"
+    old_version = re.search(r'name="version" value="(\d+)"', text_of(sam.get(url))).group(1)
+    first = web("pat").post(url, {"version": old_version, "family_name": "Taylor-Ross"})
+    assert first.status_code == 302
+    stale = sam.post(url, {"version": old_version, "family_name": "Tailor", "summary": "Typed"})
+    page = text_of(stale)
+    assert stale.status_code == 409 and "Typed" in page and 'value="Tailor"' in page
+    newer = re.search(r'name="version" value="(\d+)"', page).group(1)
+    assert newer != old_version  # saving again, having seen the refusal, is deliberate
+    again = sam.post(url, {"version": newer, "family_name": "Tailor", "summary": "Typed"})
+    assert again.status_code == 302
+
+
+def test_a_refused_close_keeps_the_reason_typed(web):
+    refused = web("pat").post(f"/cases/{DEMO_CASE}/close", {"reason": "Family moved to Leeds"})
+    assert refused.status_code == 409
+    assert "Family moved to Leeds</textarea>" in text_of(refused)
+
+
 def test_removing_a_member_takes_their_caring_and_protective_records_with_them(app, sam, api):
     ruby = member_named(app, "Ruby Taylor")
     stale = api(

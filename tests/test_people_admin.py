@@ -520,6 +520,8 @@ def test_the_last_administrator_cannot_be_deactivated_or_demoted(app, web):
         engine.deactivate_person("admin", ADMIN)
     refused = web("admin").post("/admin/people/admin", data={**PERSON, "roles": ["manager"]})
     assert refused.status_code == 409 and "no active administrator" in refused.text
+    assert "govuk-error-summary" in refused.text and 'href="#roles"' in refused.text
+    assert 'value="Kit Keeper"' in refused.text  # the form again, with what was typed
     assert engine.person("admin", ADMIN).active and engine.person("admin", ADMIN).roles == ["admin"]
     engine.update_person("owner", ADMIN, {"roles": ["process-owner", "admin"]})
     engine.deactivate_person("admin", ADMIN)  # another remains

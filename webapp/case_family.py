@@ -11,7 +11,7 @@ from engine.errors import Conflict, InvalidSubmission, NotFound
 
 from . import engine_of
 from .auth import actor
-from .case_records import _form, date_parts, form_data
+from .case_records import _form, date_parts, form_data, keep_typing
 from .cases import bp
 
 MEMBER_FORM, BIRTH_FORM = "member_form.html", "birth_form.html"
@@ -71,18 +71,9 @@ def change_member(reference: str, member_id: int):
         engine.change_member(reference, member_id, form_data(), actor())
     except (InvalidSubmission, Conflict) as error:
         chosen = request.form.getlist("vulnerabilities")
-        form = _keep_typing(request.form, error, member)
+        form = keep_typing(request.form, error, member)
         return _form(MEMBER_FORM, title, error.status, error, form=form, chosen=chosen, **extra)
     return _back(reference, f"{member.name}'s details are saved.")
-
-
-def _keep_typing(form, error, member) -> dict:
-    """What was typed; after a stale page, with the version now recorded, so that saving
-    again (having checked what is recorded now) is a deliberate choice."""
-    kept = form.to_dict()
-    if isinstance(error, Conflict) and error.code == "stale_record":
-        kept["version"] = member.version
-    return kept
 
 
 @bp.post("/cases/<reference>/members/<int:member_id>/remove")
@@ -112,7 +103,7 @@ def birth(reference: str, member_id: int):
     try:
         engine.record_birth(reference, member_id, form_data(), actor())
     except (InvalidSubmission, Conflict) as error:
-        form = _keep_typing(request.form, error, member)
+        form = keep_typing(request.form, error, member)
         return _form(BIRTH_FORM, title, error.status, error, form=form, **extra)
     return _back(reference, "The birth is recorded.")
 

@@ -92,18 +92,30 @@ def details(reference: str):
     try:
         engine.change_case_details(reference, form_data(), actor())
     except (InvalidSubmission, Conflict) as error:
-        return _form("case_form.html", title, error.status, error, view=view, form=request.form)
+        form = keep_typing(request.form, error, view.case)
+        return _form("case_form.html", title, error.status, error, view=view, form=form)
     flash("The case details are saved.")
     return redirect(url_for("cases.show", reference=reference))
+
+
+def keep_typing(form, error, record) -> dict:
+    """What was typed; after a stale page, with the version now recorded, so that saving
+    again (having checked what is recorded now) is a deliberate choice."""
+    kept = form.to_dict()
+    if isinstance(error, Conflict) and error.code == "stale_record":
+        kept["version"] = record.version
+    return kept
 
 
 @bp.post("/cases/<reference>/close")
 @login_required
 def close(reference: str):
+    reason = request.form.get("reason", "")
     try:
-        engine_of(current_app).close_case(reference, request.form.get("reason", ""), actor())
+        engine_of(current_app).close_case(reference, reason, actor())
     except (InvalidSubmission, Conflict) as error:
-        return case_page(reference, close_errors=_close_problems(error)), error.status
+        problems_ = _close_problems(error)
+        return case_page(reference, close_errors=problems_, close_reason=reason), error.status
     flash(f"Case {reference} is closed.")
     return redirect(url_for("cases.show", reference=reference))
 
@@ -111,10 +123,12 @@ def close(reference: str):
 @bp.post("/cases/<reference>/reopen")
 @login_required
 def reopen(reference: str):
+    reason = request.form.get("reason", "")
     try:
-        engine_of(current_app).reopen_case(reference, request.form.get("reason", ""), actor())
+        engine_of(current_app).reopen_case(reference, reason, actor())
     except (InvalidSubmission, Conflict) as error:
-        return case_page(reference, close_errors=_close_problems(error)), error.status
+        problems_ = _close_problems(error)
+        return case_page(reference, close_errors=problems_, close_reason=reason), error.status
     flash(f"Case {reference} is open again.")
     return redirect(url_for("cases.show", reference=reference))
 

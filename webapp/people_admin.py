@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from engine.agencies import AGENCIES, ROLES
-from engine.errors import InvalidSubmission
+from engine.errors import Conflict, InvalidSubmission
 from engine.people.csv_import import ImportRefused
 from engine.people.person_ops import ensure_admin
 from engine.people.records import PERSON_FIELDS
@@ -89,15 +89,17 @@ def person(username: str):
     values = {**form_values(), "username": user.username}
     try:
         engine.update_person(username, actor(), values)
-    except InvalidSubmission as error:
+    except (InvalidSubmission, Conflict) as error:
+        # the last administrator cannot be demoted: say so at the roles, keeping the answers
+        fields = error.errors if isinstance(error, InvalidSubmission) else {"roles": str(error)}
         return person_form(
             "admin/person_form.html",
-            422,
+            error.status,
             title=title,
             values=values,
             user=user,
-            errors=error_list(error.errors),
-            fields=error.errors,
+            errors=error_list(fields),
+            fields=fields,
         )
     flash(f"{user.display_name}'s details are saved.")
     return redirect(url_for("people_admin.people"))
