@@ -187,6 +187,22 @@ def test_the_policy_comes_from_settings_and_refuses_nonsense():
         RetentionPolicy.from_env({"JOINEDUP_RETENTION_YEARS_FAMILY": "ten"})
 
 
+def test_an_instance_on_a_case_is_kept_with_the_case_not_by_its_time_to_live(scenario, clock):
+    engine = scenario.engine
+    scenario.deploy("screening.bpmn", screening(ttl="1"))
+    new_case(engine, "KEEP-1", "adult")
+    on_case, _ = finished_instance(scenario, "KEEP-1")
+    on_no_case, _ = finished_instance(scenario)
+    clock.advance(days=30)
+    assert [item.key for item in engine.purge().items] == [f"{on_no_case} screening"]
+    assert instance_rows(engine, on_case) > 0  # the open case's record keeps its process history
+    close(engine, "KEEP-1")
+    clock.advance(days=366 * 8)
+    items = [(item.key, item.rule) for item in engine.purge().items]
+    assert items == [("KEEP-1", "adult cases: 8 years after closure"),
+                     (f"{on_case} screening", "with case KEEP-1")]  # fmt: skip
+
+
 # --- cases --------------------------------------------------------------------------------
 
 

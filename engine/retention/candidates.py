@@ -40,8 +40,11 @@ def held_cases():
     return select(LegalHold.case_ref).where(LegalHold.lifted_at.is_(None))
 
 
-def _not_held(column):
-    return or_(column.is_(None), column.not_in(held_cases()))
+def _on_no_case(column):
+    """An instance on a case is part of the case's record: kept while the case is (open,
+    closed or held) and purged with it by the case type's rule; historyTimeToLive applies to
+    instances on no case, or on one already purged."""
+    return or_(column.is_(None), column.not_in(select(FamilyCase.reference)))
 
 
 def _ttl_rules(session: Session, policy: RetentionPolicy) -> list[tuple[int, str, int, str]]:
@@ -70,7 +73,7 @@ def due_instances(
                 ProcessInstance.definition_id == definition_id,
                 ProcessInstance.status.in_(FINISHED),
                 ProcessInstance.ended_at <= until - timedelta(days=days),
-                _not_held(ProcessInstance.case_ref),
+                _on_no_case(ProcessInstance.case_ref),
             )
             .order_by(ProcessInstance.ended_at)
             .limit(limit - len(found))

@@ -40,7 +40,8 @@ HISTORY_TTL = supported(
     "camunda:historyTimeToLive",
     "pal_history_time_to_live.bpmn",
     "Whole days or P<n>D, as Camunda 7; an ended instance is purged at end time + time to live "
-    "by the nightly job (not on a case under a legal hold). Without one: the partnership's "
+    "by the nightly job. An instance on a case is part of the case's record: kept while the "
+    "case is and purged with it by the case type's rule (Camunda knows no cases). Without one: the partnership's "
     "JOINEDUP_HISTORY_TTL_DAYS, or kept for ever when that is unset (Camunda 7.20+ refuses "
     "a process without one unless enforcement is switched off)",
 )
