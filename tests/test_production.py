@@ -18,6 +18,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -113,6 +114,15 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> 
     raise AssertionError(f"the production server did not answer at {url} in {seconds}s")
 
 
+class Production(NamedTuple):
+    """The running server's address, and how to run more ``joinedup`` commands beside it."""
+
+    url: str
+    joinedup: Path
+    env: dict
+    folder: Path
+
+
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory, database):
     """The README's recipe from the installed wheel, run outside the checkout: the schema, the
@@ -140,7 +150,7 @@ def production_server(tmp_path_factory, database):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process)
-        yield url
+        yield Production(url, joinedup, env, folder)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)
@@ -156,7 +166,7 @@ def test_the_installed_wheel_under_gunicorn_serves_a_styled_page_and_the_viewer(
         page = browser.new_page()
         statuses: dict[str, int] = {}
         page.on("response", lambda response: statuses.update({response.url: response.status}))
-        page.goto(production_server + "/")
+        page.goto(production_server.url + "/")
         page.wait_for_load_state("networkidle")
         button = page.locator(".govuk-button").first  # the sign-in page's "Sign in"
         background = button.evaluate("e => getComputedStyle(e).backgroundColor")
@@ -165,13 +175,13 @@ def test_the_installed_wheel_under_gunicorn_serves_a_styled_page_and_the_viewer(
         )
         browser.close()
     assets = {url: status for url, status in statuses.items() if "/assets/" in url}
-    assert assets.get(production_server + "/assets/app.css") == 200, assets
-    assert assets.get(production_server + "/assets/govuk-frontend.min.js") == 200, assets
+    assert assets.get(production_server.url + "/assets/app.css") == 200, assets
+    assert assets.get(production_server.url + "/assets/govuk-frontend.min.js") == 200, assets
     assert all(status == 200 for status in assets.values()), assets
     assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "the button is unstyled"
     assert init_all == "function", "GOV.UK Frontend's JavaScript did not load"
     for name in VIEWER_FILES:  # the diagram pages' bpmn-js, also from the package
-        viewer_url = f"{production_server}/assets/bpmn-js/{name}"
+        viewer_url = f"{production_server.url}/assets/bpmn-js/{name}"
         with urllib.request.urlopen(viewer_url) as answer:  # noqa: S310 - loopback
             assert answer.status == 200, name
 
@@ -181,7 +191,7 @@ def test_a_new_administrator_creates_a_team_a_person_and_a_case_in_the_browser(
 ):
     from playwright.sync_api import sync_playwright
 
-    server = production_server
+    server = production_server.url
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
@@ -234,6 +244,41 @@ def test_a_new_administrator_creates_a_team_a_person_and_a_case_in_the_browser(
         browser.close()
     assert reference in cases_seen and "Okafor" in cases_seen
     assert "Okafor family" in case_page
+
+
+def test_the_scheduler_runs_as_its_own_process_and_sends_the_outbox(production_server):
+    """``joinedup scheduler`` from the installed wheel, beside the web server, delivers what
+    the web app queued (the newcomer's set-your-password email from the test above, or the
+    one queued here) over real SMTP."""
+    from aiosmtpd.controller import Controller
+
+    from .test_notifications import Inbox, free_port
+
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    env = {
+        **production_server.env,
+        "JOINEDUP_SMTP_HOST": "127.0.0.1",
+        "JOINEDUP_SMTP_PORT": str(smtp.port),
+        "JOINEDUP_BASE_URL": production_server.url,
+    }
+    joinedup, folder = production_server.joinedup, production_server.folder
+    add = ["people", "add", "rio", "--name", "Rio Reviewer", "--agency", "police"]
+    _run([joinedup, *add, "--role", "practitioner", "--email", "rio@example.test"],
+         cwd=folder, env=env)  # fmt: skip
+    scheduler = subprocess.Popen([joinedup, "scheduler"], cwd=folder, env=env)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 90
+        while not inbox.to("rio@example.test") and time.monotonic() < deadline:
+            assert scheduler.poll() is None, "the scheduler exited"
+            time.sleep(0.5)
+    finally:
+        scheduler.send_signal(signal.SIGTERM)
+        scheduler.wait(30)
+        smtp.stop()
+    [email] = inbox.to("rio@example.test")
+    assert production_server.url + "/reset-password/" in email.get_body().get_content()
 
 
 def _sign_in(page, server: str, username: str, password: str) -> None:
