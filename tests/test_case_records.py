@@ -553,3 +553,28 @@ def test_an_administrator_creates_a_case_for_an_agency_in_the_browser(app, web):
     assert f"Case {NEW_CASE} is created" in text_of(admin.get("/cases"))
     assert admin.get(f"/cases/{NEW_CASE}").status_code == 404  # the partnership's, unseen
     assert NEW_CASE in text_of(web("ash").get("/cases?q=khan"))  # the agency that holds it
+
+
+def test_removing_a_caring_relationship_or_protective_factor_and_reopening_are_on_the_history(
+    app, sam
+):
+    from engine.casework.models import CaringRelationship, ProtectiveFactor
+
+    with engine_of(app).db.reading() as session:
+        caring = session.scalars(select(CaringRelationship)).first()
+        protective = session.scalars(select(ProtectiveFactor)).first()
+    case = f"/cases/{DEMO_CASE}"
+    assert sam.post(f"{case}/caring/{caring.id}/remove").status_code == 302
+    assert sam.post(f"{case}/protective/{protective.id}/remove").status_code == 302
+    [caring_gone] = history(app, DEMO_CASE, "caring_relationship_removed")
+    assert caring_gone.actor == "sam"
+    assert caring_gone.details["about"] == "Ruby Taylor cares for Jade Taylor"
+    [protective_gone] = history(app, DEMO_CASE, "protective_factor_removed")
+    assert protective_gone.details["about"].startswith("Maternal grandmother")
+    page = text_of(sam.get(case))
+    assert "Caring relationship removed: Ruby Taylor cares for Jade Taylor" in page
+    looked_after = f"/cases/{LOOKED_AFTER_CASE}"
+    assert sam.post(f"{looked_after}/close", {"reason": "Kai is settled"}).status_code == 302
+    assert sam.post(f"{looked_after}/reopen", {"reason": "A new referral"}).status_code == 302
+    [reopened] = history(app, LOOKED_AFTER_CASE, "case_reopened")
+    assert (reopened.actor, reopened.details["reason"]) == ("sam", "A new referral")
