@@ -547,3 +547,21 @@ def test_search_takes_what_was_typed_literally(app):
     assert engine.people(ADMIN, "%").items == [] and engine.teams(ADMIN, "_").items == []
     assert [u.username for u in engine.people(ADMIN, "PRACTITIONER").items] == ["pat"]
     assert [t.code for t in engine.teams(ADMIN, "mash").items] == ["mash"]
+
+
+def test_the_api_reactivates_resets_and_imports(app, api):
+    engine = engine_of(app)
+    engine.deactivate_person("dan", ADMIN)
+    back = api("POST", "/api/v1/people/dan/reactivate", "admin", json={})
+    assert back.status_code == 200 and back.json["person"]["active"] is True
+    reset = api("POST", "/api/v1/people/dan/reset-password", "admin", json={})
+    assert reset.status_code == 200 and "/reset-password/" in reset.json["password_link"]
+    assert engine.authenticate("dan", DEMO_PASSWORD) is None  # the old password is gone
+    good = HEADER + "quin,Quin Query,quin@joinedup.test,police,,practitioner,\n"
+    imported = api("POST", "/api/v1/people/import", "admin", json={"csv": good})
+    assert imported.status_code == 200 and imported.json == {"added": ["quin"], "updated": []}
+    bad = HEADER + "rex,Rex,rex@joinedup.test,nowhere,,practitioner,\n"
+    refused = api("POST", "/api/v1/people/import", "admin", json={"csv": bad})
+    assert refused.status_code == 422 and "line 2" in refused.get_data(as_text=True)
+    assert api("POST", "/api/v1/people/import", "admin", json={"csv": 3}).status_code == 422
+    assert api("POST", "/api/v1/people/import", "pat", json={"csv": good}).status_code == 404

@@ -581,6 +581,32 @@ RULES = [
         body={},
         values={"username": "no-such-user"},
     ),
+    Rule(
+        "api.reactivate_person",
+        "/api/v1/people/<username>/reactivate",
+        "POST",
+        admins_only(404, 401),
+        kind="json",
+        body={},
+        values={"username": "no-such-user"},
+    ),
+    Rule(
+        "api.reset_person_password",
+        "/api/v1/people/<username>/reset-password",
+        "POST",
+        admins_only(404, 401),
+        kind="json",
+        body={},
+        values={"username": "no-such-user"},
+    ),
+    Rule(
+        "api.import_people",
+        "/api/v1/people/import",
+        "POST",
+        admins_only(422, 401),
+        kind="json",
+        body={},
+    ),  # fmt: skip
     Rule("api.list_teams", "/api/v1/teams", "GET", admins_only(200, 401), kind="json"),
     Rule("api.create_team", "/api/v1/teams", "POST", admins_only(422, 401), kind="json", body={}),
     Rule(

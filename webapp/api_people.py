@@ -119,6 +119,41 @@ def deactivate_person(username: str):
     )
 
 
+@bp.post("/people/<username>/reactivate")
+@login_required
+def reactivate_person(username: str):
+    user = engine_of(current_app).reactivate_person(username, actor())
+    return jsonify({"person": person_json(user)})
+
+
+@bp.post("/people/<username>/reset-password")
+@login_required
+def reset_person_password(username: str):
+    """End the person's password and sessions; the one-time link (also emailed) is in the
+    answer once."""
+    token = engine_of(current_app).reset_password(username, actor())
+    link = url_for("password_reset.reset", token=token, _external=True) if token else None
+    return jsonify({"reset": username, "password_link": link})
+
+
+@bp.post("/people/import")
+@login_required
+def import_people():
+    """``{"csv": "<the file's text>"}`` (the API takes JSON only): all rows or none (422 with
+    every problem and its line)."""
+    ensure_admin(actor())
+    text = json_object().get("csv")
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidSubmission({"csv": 'Send the CSV file\'s text as "csv"'})
+    done = engine_of(current_app).import_people(actor(), text.removeprefix("\ufeff"))
+    return jsonify(
+        {
+            "added": [person.username for person in done.added],
+            "updated": [person.username for person in done.updated],
+        }
+    )
+
+
 @bp.get("/teams")
 @login_required
 def list_teams():
