@@ -55,6 +55,7 @@ from .signin.operations import SignInOperations
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .withdrawal import WithdrawalOperations, ensure_may_send
+from .wording.operations import WordingOperations
 from .workdays import WorkingDayCalendar
 
 
@@ -82,6 +83,7 @@ class Engine(
     SignalOperations,
     IncidentOperations,
     InstanceStarting,
+    WordingOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 

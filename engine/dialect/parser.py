@@ -24,7 +24,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 )
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, SubWorkflowParser
 
-from ..decision_pages.properties import declared_stages
+from ..decision_pages.properties import SUMMARY, declared_stages
 from ..decisions.task import DecisionsParserMixin, DecisionTask, DecisionTaskParser
 from ..disclosure.holders import declared_holder
 from ..inputs.timescales import declared_timescales
@@ -38,6 +38,7 @@ from .event_subprocesses import (
     ScopeEndJoin,
     arm_event_subprocesses,
 )
+from .extensions import property_text
 from .gateways import TokenSafeParallelGateway
 from .implicit_ends import add_implicit_ends
 from .implicit_splits import add_implicit_splits
@@ -157,7 +158,8 @@ class ReceiveTaskEventParser(DialectEventParser, ReceiveTaskParser):
 
 class DialectProcessParser(ProcessParser):
     """Also keeps the process's declared timescale overrides (``spec.timescales``), disclosure
-    holder (``spec.disclosure_holder``) and stage names (``spec.stages``), and bounds its
+    holder (``spec.disclosure_holder``), stage names (``spec.stages``) and subject line
+    (``spec.summary``), and bounds its
     multi-instance activities."""
 
     def create_spec(self):
@@ -165,6 +167,7 @@ class DialectProcessParser(ProcessParser):
         spec.timescales = declared_timescales(self.node, self.filename)
         spec.disclosure_holder = declared_holder(self.node)
         spec.stages = declared_stages(self.node)
+        spec.summary = property_text(self.node, SUMMARY)  # engine.wording.subjects
         spec.end.__class__ = ScopeEndJoin
         return spec
 
