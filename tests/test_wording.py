@@ -159,6 +159,9 @@ def test_answers_read_as_words_whatever_their_type():
         "30 June 2027, 09:00"  # UK summer time
     )
     assert words.value("decision", "share_proportionately") == "Share proportionately"
+    assert words.value("escalated_to", ["childrens-social-care:manager", "team:csc-east"]) == (
+        "Children's social care managers, Csc east team"
+    )
     assert words.value("concern", "Stays as typed: sam's view") == "Stays as typed: sam's view"
 
 
@@ -266,9 +269,9 @@ def test_no_raw_code_or_username_on_the_pages_each_demo_person_reads(app, web, u
 def test_the_case_timeline_gives_answers_with_the_process_owners_labels(app, web):
     walk_the_difference(app)
     text = page_text(web("sam").get(f"/cases/{DEMO_CASE}"))
-    assert "What is the difference about?: A threshold decision" in text
+    assert "What is the difference about? A threshold decision" in text
     assert "The agency you disagree with: Children's social care" in text
-    assert "Is the child or adult at immediate risk of significant harm?: No" in text
+    assert "Is the child or adult at immediate risk of significant harm? No" in text
     assert "– Pat Practitioner" in text
 
 
@@ -279,6 +282,6 @@ def test_a_practitioner_reads_the_answers_in_words_not_the_variables_table(app, 
         [instance] = session.query(ProcessInstance).all()
     text = page_text(web("sam").get(f"/instances/{instance.id}"))
     assert "Variables" not in text  # the raw table is for process owners and administrators
-    assert "What is the difference about?: A threshold decision" in text
+    assert "What is the difference about? A threshold decision" in text
     assert f"Professional differences (escalation) {PD_SUBJECT}" in text
     assert "with Children's social care senior managers" in text

@@ -137,6 +137,8 @@ class Words:
             return AGENCIES[text]
         if text in self.people:
             return self.people[text]
+        if ":" in text and text.partition(":")[0] in (*AGENCIES, TEAM_PREFIX[:-1]):
+            return self.group(text)
         if text in ("True", "False"):
             return "Yes" if text == "True" else "No"
         if _ISO_DATE.match(text):
