@@ -14,10 +14,14 @@ import re
 from datetime import date, datetime
 
 import pytest
+from alembic import command
+from sqlalchemy import inspect
 
 from engine.agencies import AGENCIES
+from engine.db import make_engine
 from engine.demo import DEMO_CASE, DEMO_PASSWORD, PEOPLE
 from engine.models import ProcessInstance
+from engine.schema import alembic_config, upgrade
 from engine.wording import Words, priority_word
 from webapp import engine_of
 
@@ -285,3 +289,17 @@ def test_a_practitioner_reads_the_answers_in_words_not_the_variables_table(app, 
     assert "What is the difference about? A threshold decision" in text
     assert f"Professional differences (escalation) {PD_SUBJECT}" in text
     assert "with Children's social care senior managers" in text
+
+
+def test_migration_0020_goes_down_one_step_and_up_again(tmp_path):
+    database = make_engine(f"sqlite:///{tmp_path / 'migrations.sqlite'}")
+    upgrade(database)
+    columns = {c["name"] for c in inspect(database).get_columns("process_instance")}
+    assert "summary" in columns
+    command.downgrade(alembic_config(database), "-1")
+    columns = {c["name"] for c in inspect(database).get_columns("process_instance")}
+    assert "summary" not in columns
+    upgrade(database)
+    columns = {c["name"] for c in inspect(database).get_columns("process_instance")}
+    assert "summary" in columns
+    database.dispose()
