@@ -303,3 +303,18 @@ def test_migration_0020_goes_down_one_step_and_up_again(tmp_path):
     columns = {c["name"] for c in inspect(database).get_columns("process_instance")}
     assert "summary" in columns
     database.dispose()
+
+
+def test_answers_on_a_camunda_form_read_with_that_forms_labels(engine, scenario):
+    from .test_camunda_forms import VALID, deploy_with_form
+
+    deploy_with_form(engine)
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("concern")
+    engine.complete(pat.task("Describe the concern").id, {**VALID, "urgency": "soon"}, pat.actor)
+    words = engine.words_for([ref.id])
+    assert words.field("agency", ref.id) == "Referrer's agency"  # not 'Agency'
+    assert words.value("urgency", "soon", ref.id) == "Within 3 working days"
+    assert words.value("risks", ["domestic_abuse", "substance_misuse"], ref.id) == (
+        "Domestic abuse, Parental substance misuse"
+    )
