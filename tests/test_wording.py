@@ -318,3 +318,12 @@ def test_answers_on_a_camunda_form_read_with_that_forms_labels(engine, scenario)
     assert words.value("risks", ["domestic_abuse", "substance_misuse"], ref.id) == (
         "Domestic abuse, Parental substance misuse"
     )
+
+
+def test_the_api_gives_a_process_its_subject(app, api):
+    act(app, "pat", DESCRIBE, **RAISED)
+    engine = engine_of(app)
+    with engine.db.reading() as session:
+        [instance] = session.query(ProcessInstance).all()
+    body = api("GET", f"/api/v1/instances/{instance.id}", "pat").get_json()
+    assert body["summary"] == PD_SUBJECT
