@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from notifications.outbox import GROUP
 
+from .accounts import User
 from .audit import record
 from .db import claiming
 from .dialect.conventions import property_value
@@ -79,7 +80,7 @@ def escalate_missed(
 def _escalate(session: Session, instance: ProcessInstance, task: HumanTask, now) -> None:
     """The notification and the case-record entry for one missed deadline."""
     task.escalated_at = now
-    holder = task.assignee or "nobody (still waiting to be picked up)"
+    holder = _display_name(session, task.assignee) or "nobody (still waiting to be picked up)"
     due = task.due_at.isoformat()
     notify(
         session,
@@ -112,3 +113,11 @@ def _escalate(session: Session, instance: ProcessInstance, task: HumanTask, now)
         },
         held_by=task.held_by,
     )
+
+
+def _display_name(session: Session, username: str | None) -> str | None:
+    """The person's name for the email ("held by Pat Practitioner"), never their username."""
+    if not username:
+        return None
+    name = session.scalar(select(User.display_name).where(User.username == username))
+    return name or username

@@ -9,6 +9,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from .agencies import agency_name
 from .clock import Clock
 from .sandbox.limits import MAX_ROUND_DIGITS, MAX_STRING, LimitExceeded, text_of
 from .workdays import MAX_WORKING_DAYS, UK_TIME, WorkingDayCalendar, to_local
@@ -107,6 +108,7 @@ FUNCTION_NAMES = frozenset(
         "lower",
         "upper",
         "agency_groups",
+        "agency_name",
     }
 )
 
@@ -142,4 +144,5 @@ def library(clock: Clock, calendar: WorkingDayCalendar) -> dict[str, Callable[..
         "lower": lambda s: text_of(s).lower(),
         "upper": lambda s: text_of(s).upper(),
         "agency_groups": _agency_groups,
+        "agency_name": lambda code: agency_name(str(code or "")),  # for subjects in words
     }

@@ -139,7 +139,7 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         approval=(getattr(spec, "extensions", None) or {}).get("approval"),
         urgent=is_urgent(task),
         created_at=now,
-        **position_of(task).columns(),
+        **position_of(task, instance.summary).columns(),
         **escalation_of(task),
         **attributes,
     )

@@ -94,6 +94,8 @@ class ProcessInstance(Base):
     business_key: Mapped[str | None] = mapped_column(String(255))
     case_ref: Mapped[str | None] = mapped_column(String(64))
     held_by: Mapped[str | None] = mapped_column(String(64))  # engine.disclosure
+    # engine.wording.subjects: what the process is about (its ``summary`` property)
+    summary: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), default=RUNNING)
     state: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(16))

@@ -31,6 +31,7 @@ from .events.signal_index import queue_thrown_signals
 from .indexing import sync_indexes
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
 from .step_errors import failing_as_process_error
+from .wording.subjects import process_summary
 from .workdays import WorkingDayCalendar
 
 # Tasks one advance may complete before it must wait; a loop with no wait in it stops here.
@@ -179,6 +180,7 @@ class InstanceRuntime:
                     now,
                     step="Finished",
                 )
+        instance.summary = process_summary(workflow, instance.summary)
         sync_indexes(session, instance, workflow, now, actor)
         try:
             session.flush()

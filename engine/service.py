@@ -58,6 +58,7 @@ from .signin.operations import SignInOperations
 from .sweep import TimerSweep
 from .task_ops import TaskOperations
 from .withdrawal import WithdrawalOperations, ensure_may_send
+from .wording.operations import WordingOperations
 from .workdays import WorkingDayCalendar
 
 
@@ -88,6 +89,7 @@ class Engine(
     IncidentOperations,
     InstanceStarting,
     AssuranceOperations,
+    WordingOperations,
 ):
     """JoinedUp's workflow engine over SpiffWorkflow, bound to one database."""
 

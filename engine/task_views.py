@@ -21,6 +21,8 @@ from .errors import NotFound, NotPermitted
 from .forms import has_constraint, validate_form_submission, validate_submission
 from .models import Definition, HumanTask, ProcessInstance, TaskDraft
 from .runtime import spiff_task
+from .wording.people import display_names, team_names
+from .wording.words import Words
 
 
 @dataclass
@@ -137,7 +139,17 @@ def build_view(session: Session, runtime, task: HumanTask, actor: Actor) -> Task
     if wants_context(properties):
         specs = runtime.specs.get(session, instance.definition_id, instance.dependency_ids)
         labels = labels_of(*specs)
-        context = task_context(session, instance.id, properties, labels, data.get(), actor)
+        people, teams = display_names(session), team_names(session)
+        words = Words(people=people, teams=teams, labels={instance.id: labels})
+        context = task_context(
+            session,
+            instance.id,
+            properties,
+            labels,
+            data.get(),
+            actor,
+            lambda name, value: words.value(name, value, instance.id),
+        )
     return TaskView(
         task=task,
         instance_version=instance.version,

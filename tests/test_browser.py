@@ -286,7 +286,7 @@ def test_a_pre_birth_assessment_from_referral_to_outcome_across_three_agencies(
     # Every agency sees the outcome on the case's timeline.
     pat.goto(f"{server}/cases/DEMO-001")
     timeline = pat.locator("main").inner_text()
-    assert "Outcome: child-protection-conference" in timeline
+    assert "Outcome: Initial child protection conference" in timeline
     assert "Task created: Chair the initial child protection conference" in timeline
 
 

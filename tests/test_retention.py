@@ -462,7 +462,7 @@ def test_the_recorder_corrects_an_answer_and_the_original_stays_visible(app, web
     for page in (done.headers["Location"], f"/cases/{DEMO_CASE}"):
         text = pat.get(page).get_data(as_text=True)
         assert "Discussed in person on Monday" in text
-        assert "corrected by pat on" in text
+        assert "corrected by Pat Practitioner on" in text
         assert "originally: Discussed by phone on Friday; no agreement." in text
     with engine_of(app).db.reading() as session:
         entry = session.get(AuditEvent, entry_id)

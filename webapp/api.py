@@ -160,6 +160,7 @@ def show_instance(instance_id: int):
             {
                 "id": instance.id,
                 "process_key": instance.process_key,
+                "summary": instance.summary,  # what the process is about (engine.wording)
                 "status": instance.status,
                 "version": instance.version,
                 "case_ref": instance.case_ref,

@@ -20,6 +20,7 @@ from engine.errors import Conflict, InvalidSubmission
 from . import engine_of
 from .auth import actor
 from .params import form_int, page_arg
+from .views import flash_next_steps
 
 bp = Blueprint("cases", __name__)
 
@@ -53,7 +54,8 @@ def start(reference: str, key: str):
     except InvalidSubmission as error:
         errors = [{"text": message, "href": "#main-content"} for message in error.errors.values()]
         return case_page(reference, start_errors=errors), 422
-    flash("The process has started. Its first task is in your inbox if it is yours.")
+    flash("The process has started.")
+    flash_next_steps(ref.id, actor())
     return redirect(url_for("instances.show", instance_id=ref.id))
 
 

@@ -10,6 +10,7 @@ from engine.errors import InvalidSubmission, NotFound
 from . import engine_of
 from .auth import actor
 from .forms import form_widgets, submitted_form_values, submitted_values, widgets
+from .views import flash_next_steps
 
 bp = Blueprint("tasks", __name__)
 
@@ -70,4 +71,5 @@ def submit(task_id: int):
     except InvalidSubmission as error:
         return _render(view, {**values}, error.errors, 422)
     flash(f"'{view.task.name}' is complete.")
+    flash_next_steps(view.task.instance_id, actor())
     return redirect(url_for("inbox.index"))

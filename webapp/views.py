@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, flash, g
 from flask_login import current_user
 
 from engine.admin_ops import PROCESS_OWNER_ROLES
@@ -14,6 +14,7 @@ from engine.break_glass.rules import may_use as may_break_glass
 from engine.cases import CASE_TYPES, MEMBER_KINDS
 from engine.casework.factors import factor_label
 from engine.ownership import ADMIN_ROLE
+from engine.wording import Words, priority_word
 from engine.workdays import UK_TIME, due_in_words
 
 from . import engine_of
@@ -80,6 +81,32 @@ def due_text(value: datetime | None) -> str:
     return due_in_words(value, engine.clock.now(), engine.calendar)
 
 
+def page_words() -> Words:
+    """This request's words for codes (people's names in one query; form labels per process,
+    loaded for all the instances a list primes at once)."""
+    if "words" not in g:
+        g.words = engine_of(current_app).words_for()
+    return g.words
+
+
+def due_day(value: datetime | None) -> str:
+    """'Tue 29 Dec (5 working days)', 'today', 'overdue by 2 working days' (no leading 'due')."""
+    text = due_text(value)
+    return text[len("due ") :] if text.startswith("due ") else text
+
+
+def flash_next_steps(instance_id: int, actor) -> None:
+    """After a step: 'Next: Agree the outcome — with Children's social care managers, due
+    Fri 4 Dec (5 working days).', one line per open task (read from the task index)."""
+    steps = engine_of(current_app).next_steps(instance_id, actor)
+    for step in steps:
+        due = f", due {due_day(step.due_at)}" if step.due_at else ""
+        yours = " It is in your inbox." if step.yours else ""
+        flash(f"Next: {step.name} — with {step.holders}{due}.{yours}")
+    if not steps:
+        flash("Nobody has a task in this process now.")
+
+
 def due_tag(task) -> dict | None:
     """A GOV.UK tag for a task that is overdue or due today."""
     if task.due_at is None or task.status not in ("open", "claimed"):
@@ -113,10 +140,15 @@ def init_app(app: Flask) -> None:
         },
         definition_kind=lambda kind: DEFINITION_KINDS.get(kind, kind),
         version_item=lambda d: {"value": d.id, "text": f"Version {d.version}"},
+        person_name=lambda username: page_words().person(username),
+        group_name=lambda group_id: page_words().group(group_id),
+        priority_word=priority_word,
+        due_day=due_day,
     )
     app.jinja_env.globals.update(
         due_tag=due_tag,
         stage_text=stage_text,
+        words=page_words,
         AGENCIES=AGENCIES,
         case_types=CASE_TYPES,
         member_kinds=MEMBER_KINDS,

@@ -11,8 +11,8 @@ STAGED = ("userTask", "callActivity", "subProcess", "transaction")
 
 def check_properties(tree, filename: str) -> Iterator:
     """``stages`` only on a process; ``stage`` a whole number within the process's stages, on
-    a user task, call activity or subprocess; the page properties only on user tasks; every
-    ``${...}`` in a ``summary`` compiles."""
+    a user task, call activity or subprocess; the page properties only on user tasks
+    (``summary`` on the process too); every ``${...}`` in a ``summary`` compiles."""
     from ..validation import NS, expression_problem, problem_at
 
     bpmn = NS["bpmn"]
@@ -33,11 +33,18 @@ def check_properties(tree, filename: str) -> Iterator:
                 )
         elif name == STAGE and value:  # an empty stage (a template left blank) is no stage
             yield from _stage_problems(filename, prop, owner, kind, value, problem_at, bpmn)
+        elif name == SUMMARY and kind == "process":
+            yield from _summary_problems(filename, prop, value, expression_problem, problem_at)
         elif kind != "userTask":
             yield problem_at(filename, prop, f"{name} belongs on a user task")
-        elif name == SUMMARY and "${" in value:
-            if message := expression_problem(value, template=True):
-                yield problem_at(filename, prop, f"property '{name}': {message}")
+        elif name == SUMMARY:
+            yield from _summary_problems(filename, prop, value, expression_problem, problem_at)
+
+
+def _summary_problems(filename, prop, value, expression_problem, problem_at) -> Iterator:
+    """A ``summary`` on a user task or the process: its ``${...}`` must compile."""
+    if "${" in value and (message := expression_problem(value, template=True)):
+        yield problem_at(filename, prop, f"property '{SUMMARY}': {message}")
 
 
 def _stage_problems(filename, prop, owner, kind, value, problem_at, bpmn) -> Iterator:

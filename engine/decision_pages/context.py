@@ -7,6 +7,7 @@ what they could not read on the timeline. Field labels are the process's own for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -78,26 +79,29 @@ def task_context(
     labels: dict[str, Label],
     data: dict,
     reader: Actor,
+    shown: Callable[[str, Any], str] | None = None,
 ) -> TaskContext:
-    """The context the task's ``context_records`` and ``context_fields`` ask for."""
+    """The context the task's ``context_records`` and ``context_fields`` ask for; ``shown``
+    words a variable's value (``engine.wording``), else ``show`` with the form's labels."""
+    shown = shown or (lambda name, value: show(value, labels.get(name)))
     kinds = names(properties.get(CONTEXT_RECORDS))
     records = []
     if kinds:
         for event in queries.history(session, instance_id, reader=reader):
             entry = (event.details or {}).get("entry")
             if event.event_type == CASE_RECORD and (ALL_RECORDS in kinds or entry in kinds):
-                records.append(_record(event, entry, labels))
+                records.append(_record(event, entry, labels, shown))
     fields = [
-        (_label(name, labels), show(data[name], labels.get(name)))
+        (_label(name, labels), shown(name, data[name]))
         for name in names(properties.get(CONTEXT_FIELDS))
         if data.get(name) not in (None, "")  # not yet set: nothing to show
     ]
     return TaskContext(records, fields)
 
 
-def _record(event, entry: str, labels: dict[str, Label]) -> ContextRecord:
-    shown = [
-        (_label(key, labels), show(value, labels.get(key)))
+def _record(event, entry: str, labels: dict[str, Label], shown) -> ContextRecord:
+    fields = [
+        (_label(key, labels), shown(key, value))
         for key, value in event.details.items()
         if key != "entry" and value not in (None, "")
     ]
@@ -106,7 +110,7 @@ def _record(event, entry: str, labels: dict[str, Label]) -> ContextRecord:
         title=event.task_name or humanise(entry),
         at=event.at,
         actor=event.actor,
-        fields=shown,
+        fields=fields,
     )
 
 

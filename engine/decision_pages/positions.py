@@ -39,11 +39,12 @@ class Position:
         }
 
 
-def position_of(task) -> Position:
-    """The task's ``summary`` (evaluated on its data) and, when it or an enclosing call activity
-    or subprocess has a ``stage`` and a process around it declares ``stages``, its stage and
-    the earliest interrupting boundary timer that would move the work on."""
-    summary = _summary(task)
+def position_of(task, process_summary: str | None = None) -> Position:
+    """The task's ``summary`` (evaluated on its data; else its process's subject line) and,
+    when it or an enclosing call activity or subprocess has a ``stage`` and a process around it
+    declares ``stages``, its stage and the earliest interrupting boundary timer that would move
+    the work on."""
+    summary = _summary(task) or process_summary
     chain = _activity_chain(task)
     for depth, activity in enumerate(chain):
         number = (getattr(activity.task_spec, "extensions", None) or {}).get(STAGE)

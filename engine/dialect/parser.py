@@ -25,7 +25,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, SubWorkflowParser
 
 from ..assurance.declarations import declared_milestones
-from ..decision_pages.properties import declared_stages
+from ..decision_pages.properties import SUMMARY, declared_stages
 from ..decisions.task import DecisionsParserMixin, DecisionTask, DecisionTaskParser
 from ..disclosure.holders import declared_holder
 from ..inputs.timescales import declared_timescales
@@ -39,6 +39,7 @@ from .event_subprocesses import (
     ScopeEndJoin,
     arm_event_subprocesses,
 )
+from .extensions import property_text
 from .gateways import TokenSafeParallelGateway
 from .implicit_ends import add_implicit_ends
 from .implicit_splits import add_implicit_splits
@@ -158,8 +159,9 @@ class ReceiveTaskEventParser(DialectEventParser, ReceiveTaskParser):
 
 class DialectProcessParser(ProcessParser):
     """Also keeps the process's declared timescale overrides (``spec.timescales``), disclosure
-    holder (``spec.disclosure_holder``), stage names (``spec.stages``) and milestones
-    (``spec.milestones``), and bounds its multi-instance activities."""
+    holder (``spec.disclosure_holder``), stage names (``spec.stages``), milestones
+    (``spec.milestones``) and subject line (``spec.summary``), and bounds its multi-instance
+    activities."""
 
     def create_spec(self):
         spec = super().create_spec()
@@ -167,6 +169,7 @@ class DialectProcessParser(ProcessParser):
         spec.disclosure_holder = declared_holder(self.node)
         spec.stages = declared_stages(self.node)
         spec.milestones = declared_milestones(self.node)
+        spec.summary = property_text(self.node, SUMMARY)  # engine.wording.subjects
         spec.end.__class__ = ScopeEndJoin
         return spec
 
