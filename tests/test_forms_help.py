@@ -4,9 +4,15 @@ states in the form, and the case timeline filtered and paged."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
+from engine.errors import InvalidDefinition, InvalidSubmission
 from webapp import engine_of
 
 from .helpers import bpmn, flow, resource, user_task
+from .test_professional_differences import DIFFERENCE
 from .test_web import DESCRIBE, actor_of
 
 CHECK_IN = "Check in with the family"
@@ -93,3 +99,188 @@ def test_the_error_summary_names_the_question_and_links_to_it(web):
         "must be at least 10 characters</a>"
     ) in summary
     assert "Choose an option for &#39;Who is the difference about?&#39;" in summary
+
+
+# --- 3. cross-field rules a process owner states in the form ----------------------------------
+
+
+def rule_field(field_id: str, label: str, kind: str, properties: str) -> str:
+    return (
+        f'<camunda:formField id="{field_id}" label="{label}" type="{kind}">'
+        f"<camunda:properties>{properties}</camunda:properties></camunda:formField>"
+    )
+
+
+def prop(name: str, value: str) -> str:
+    return f'<camunda:property id="{name}" value="{value}"/>'
+
+
+VISIT_FIELDS = (
+    '<camunda:formField id="planned_on" label="Planned for" type="date"/>'
+    + rule_field("visited_on", "Visited on", "date", prop("after", "planned_on"))
+    + '<camunda:formField id="lead" label="Lead agency" type="string"/>'
+    + rule_field(
+        "partner",
+        "Partner agency",
+        "string",
+        prop("differs_from", "lead") + prop("differs_from_message", "Name a second agency"),
+    )
+    + '<camunda:formField id="joint" label="Joint visit?" type="boolean"/>'
+    + rule_field("joint_with", "Who came with you", "string", prop("required_if", "joint=true"))
+)
+
+
+def visit_process(fields: str = VISIT_FIELDS) -> str:
+    return bpmn(
+        "visit",
+        '<bpmn:startEvent id="start"/>'
+        + user_task("record", "Record the visit", 'camunda:candidateGroups="practitioner"', fields)
+        + '<bpmn:endEvent id="end"/>'
+        + flow("start", "record")
+        + flow("record", "end"),
+    )
+
+
+def test_cross_field_rules_refuse_a_submission_with_their_messages(engine, scenario):
+    engine.deploy([resource("visit.bpmn", visit_process())])
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("visit")
+    with pytest.raises(InvalidSubmission) as caught:
+        pat.complete(
+            "Record the visit",
+            planned_on="2026-12-02",
+            visited_on="2026-12-01",
+            lead="police",
+            partner="police",
+            joint="true",
+            joint_with="",
+        )
+    assert caught.value.errors == {
+        "visited_on": "'Visited on' must be after 'Planned for'",
+        "partner": "Name a second agency",
+        "joint_with": "Answer 'Who came with you'",
+    }
+    pat.complete(
+        "Record the visit",
+        planned_on="2026-12-02",
+        visited_on="2026-12-03",
+        lead="police",
+        partner="education",
+        joint="false",
+    )
+    assert pat.inbox() == []
+
+
+@pytest.mark.parametrize(
+    ("properties", "kind", "reason"),
+    [
+        (prop("differs_form", "lead"), "string", "has property 'differs_form': the rules a form"),
+        (prop("differs_from", "${lead}"), "string", "is not the name of a field or variable"),
+        (prop("after", "planned_on"), "string", "after and before compare dates or numbers"),
+        (prop("differs_from", "partner"), "string", "cannot be compared with itself"),
+        (prop("after_message", "Too early"), "date", "has 'after_message' but no 'after' rule"),
+        (prop("differs_from", "lead=x"), "string", "only required_if takes NAME=VALUE"),
+    ],
+)
+def test_a_malformed_rule_is_refused_at_deploy_naming_file_element_and_line(
+    engine, properties, kind, reason
+):
+    fields = rule_field("partner", "Partner agency", kind, properties)
+    with pytest.raises(InvalidDefinition) as caught:
+        engine.deploy([resource("visit.bpmn", visit_process(fields))])
+    [problem] = caught.value.problems
+    assert problem.file == "visit.bpmn" and reason in problem.message
+    assert problem.element_id == "partner" and problem.line is not None
+
+
+RULED_FORM = {
+    "id": "referral_form",
+    "components": [
+        {
+            "id": "F1",
+            "key": "referred_on",
+            "label": "Referred on",
+            "type": "datetime",
+            "subtype": "date",
+            "dateLabel": "Referred on",
+        },
+        {
+            "id": "F2",
+            "key": "seen_on",
+            "label": "Seen on",
+            "type": "datetime",
+            "subtype": "date",
+            "dateLabel": "Seen on",
+            "properties": {
+                "after": "referred_on",
+                "after_message": "The visit comes after the referral",
+            },
+        },
+        {
+            "id": "F3",
+            "key": "agency",
+            "label": "Agency",
+            "type": "textfield",
+            "properties": {"differs_from": "started_by_agency"},
+        },
+    ],
+}
+
+
+def deploy_ruled_form(engine, form: dict) -> None:
+    diagram = bpmn(
+        "referral",
+        '<bpmn:startEvent id="start"/>'
+        + user_task(
+            "refer",
+            "Record the referral",
+            'camunda:candidateGroups="practitioner" camunda:formRef="referral_form"',
+        )
+        + '<bpmn:endEvent id="end"/>'
+        + flow("start", "refer")
+        + flow("refer", "end"),
+    )
+    engine.deploy(
+        [resource("referral.bpmn", diagram), resource("referral.form", json.dumps(form, indent=2))]
+    )
+
+
+def test_a_camunda_form_states_rules_in_its_custom_properties(engine, scenario):
+    deploy_ruled_form(engine, RULED_FORM)
+    pat = scenario.as_user("pat", "practitioner")
+    pat.start("referral", {"started_by_agency": "police"})
+    with pytest.raises(InvalidSubmission) as caught:
+        pat.complete(
+            "Record the referral", referred_on="2026-12-02", seen_on="2026-12-02", agency="police"
+        )
+    assert caught.value.errors == {
+        "seen_on": "The visit comes after the referral",
+        "agency": "'Agency' must be different from 'started_by_agency'",
+    }
+    pat.complete("Record the referral", referred_on="2026-12-02", seen_on="2026-12-04")
+
+
+def test_a_camunda_form_with_a_malformed_rule_is_refused_naming_the_component(engine):
+    form = json.loads(json.dumps(RULED_FORM))
+    form["components"][2]["properties"] = {"differs_from": "started by"}
+    with pytest.raises(InvalidDefinition) as caught:
+        deploy_ruled_form(engine, form)
+    [problem] = caught.value.problems
+    assert problem.file == "referral.form" and problem.element_id == "F3" and problem.line > 1
+    assert "'started by' is not the name of a field or variable" in problem.message
+
+
+def test_a_difference_cannot_be_raised_with_ones_own_agency(web):
+    pat = web("pat")  # adult mental health
+    task_id = pat.task_id(DESCRIBE)
+    answers = {**DIFFERENCE, "other_agency": "adult-mental-health", "other_practitioner": "amy"}
+    response = pat.post(
+        f"/tasks/{task_id}", {"action": "complete", "version": pat.version_of(task_id), **answers}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert (
+        '<a href="#other_agency">Choose the agency you disagree with: it cannot be your own '
+        "agency</a>"
+    ) in html
+    assert 'value="adult-mental-health" checked' in html  # nothing lost

@@ -266,7 +266,7 @@ def error_summary(view, errors: dict) -> list[dict]:
 
 def _naming(label: str | None, message: str) -> str:
     """ "Describe the difference: must be at least 10 characters" (unless it names it already)."""
-    if not label or label in message:
+    if not label or label.lower() in message.lower():
         return message
     return f"{label}: {message[:1].lower()}{message[1:]}"
 
