@@ -9,6 +9,7 @@ import json
 import pytest
 
 from engine.errors import InvalidDefinition, InvalidSubmission
+from engine.timeline import TimelineFilters
 from webapp import engine_of
 
 from .helpers import bpmn, flow, resource, user_task
@@ -284,3 +285,87 @@ def test_a_difference_cannot_be_raised_with_ones_own_agency(web):
         "agency</a>"
     ) in html
     assert 'value="adult-mental-health" checked' in html  # nothing lost
+
+
+# --- 5. the case timeline, filtered and paged -------------------------------------------------
+
+
+def whole_timeline(engine, reader, **filters) -> list:
+    """Every page of the timeline for ``reader``, concatenated."""
+    events, page = [], 1
+    while True:
+        found = engine.case_timeline_page("DEMO-001", reader, TimelineFilters(**filters, page=page))
+        events += found.events
+        if not found.has_next:
+            return events
+        page += 1
+
+
+def busy_case(app) -> None:
+    """The demo case with a task given back and taken again a dozen times, then a difference
+    described: its timeline runs to more than one page."""
+    from .test_web import complete
+
+    engine, pat = engine_of(app), actor_of(app, "pat")
+    [task] = engine.inbox(pat, "mine").tasks
+    for _ in range(12):
+        engine.unclaim(task.id, pat)
+        engine.claim(task.id, pat)
+    complete(app, "pat", DESCRIBE, **DIFFERENCE)
+
+
+def test_the_timeline_pages_hold_exactly_what_the_reader_may_read_newest_first(app):
+    busy_case(app)
+    engine = engine_of(app)
+    for username in ("pat", "sam", "mia"):
+        reader = actor_of(app, username)
+        paged = whole_timeline(engine, reader)
+        readable = engine.case_timeline("DEMO-001", reader)
+        assert sorted(e.id for e in paged) == sorted(e.id for e in readable)
+        assert [(e.at, e.id) for e in paged] == sorted(((e.at, e.id) for e in paged), reverse=True)
+    first = engine.case_timeline_page("DEMO-001", actor_of(app, "pat"), TimelineFilters())
+    assert len(first.events) == 25 and first.has_next
+
+
+def test_the_timeline_filters_by_process_agency_and_kind(app):
+    busy_case(app)
+    engine, pat = engine_of(app), actor_of(app, "pat")
+    everything = whole_timeline(engine, pat)
+    tasks = whole_timeline(engine, pat, kind="tasks")
+    assert tasks and all(e.event_type.startswith("task_") for e in tasks)
+    records = whole_timeline(engine, pat, kind="records")
+    assert records and all(e.event_type in ("case_record", "entry_corrected") for e in records)
+    rest = whole_timeline(engine, pat, kind="case") + whole_timeline(engine, pat, kind="process")
+    assert len(tasks) + len(records) + len(rest) == len(everything)  # every event has one kind
+    differences = whole_timeline(engine, pat, process_key="professional-differences")
+    instances = {
+        i.id
+        for i in engine.case_instances("DEMO-001", pat)
+        if i.process_key == "professional-differences"
+    }
+    assert differences and {e.instance_id for e in differences} <= instances
+    by_amh = whole_timeline(engine, pat, agency="adult-mental-health")
+    assert by_amh and {e.actor for e in by_amh} <= {"pat", "amy", "sue", "hal", "amhadmin"}
+    assert whole_timeline(engine, pat, agency="police", kind="records") == []
+
+
+def test_the_case_page_shows_a_short_timeline_with_a_filter_form_and_pages(app, web):
+    busy_case(app)
+    pat = web("pat")
+    html = pat.get("/cases/DEMO-001").get_data(as_text=True)
+    timeline = html.split('id="timeline"', 1)[1]
+    assert timeline.count('<li class="govuk-!-margin-bottom-3">') == 25
+    assert (
+        'name="kind"' in timeline and 'name="agency"' in timeline and 'name="process"' in timeline
+    )
+    assert "Older" in timeline and "page=2" in timeline
+    tasks_only = pat.get("/cases/DEMO-001?kind=tasks&process=professional-differences")
+    text = tasks_only.get_data(as_text=True).split('id="timeline"', 1)[1]
+    assert (
+        tasks_only.status_code == 200
+        and "Task completed: Describe the professional difference" in text
+    )
+    assert '<option value="tasks" selected>' in text and "Clear filters" in text
+    nothing = pat.get("/cases/DEMO-001?agency=police&kind=records").get_data(as_text=True)
+    assert "Nothing on the timeline matches these filters." in nothing
+    assert pat.get("/cases/DEMO-001?kind=everything").status_code == 400
