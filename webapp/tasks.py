@@ -79,10 +79,13 @@ def submit(task_id: int):
 
 def refused_assignment(task_id: int, refusal: NotPermitted):
     """A reassignment refused (a stale list, someone who may not do it): the task page again,
-    saying why, for a manager who may open it; a plain 403 for anyone else."""
+    saying why, for a manager who may open it and reassign it; a plain 403 for anyone else."""
+    engine = engine_of(current_app)
     try:
-        view = engine_of(current_app).task_view(task_id, actor(), look=False)
+        view = engine.task_view(task_id, actor(), look=False)
     except NotFound:
         raise refusal from None
+    if view.task.id not in engine.reassign_choices([view.task], actor()):
+        raise refusal  # no choice to correct: they may not reassign it at all
     message = f"Choose someone else to reassign this task to: {refusal}"
     return _render(view, view.values, {}, 422, refusal=message)
