@@ -93,6 +93,21 @@ class TaskOperations:
         with self.db.reading() as session:
             return eligible_assignees(session, tasks, actor)
 
+    def reassign_choices_for(self, task: HumanTask, actor: Actor):
+        """Who a manager may hand this one task to, its named parties left out too (it reads
+        the task's data); None when they may not reassign it at all."""
+        with self.db.reading() as session:
+            choices = eligible_assignees(session, [task], actor).get(task.id)
+            if not choices:
+                return choices
+            instance = session.get(ProcessInstance, task.instance_id)
+            properties = properties_of(user_task_spec(session, self.runtime, instance, task))
+            if not parties.restricts(properties):
+                return choices
+            live = spiff_task(self.runtime.load(session, instance), task.spiff_task_id)
+            excluded = parties.parties(session, properties, live.data if live else {}, instance.id)
+            return [member for member in choices if member.username not in excluded]
+
     def _task_for_action(self, session, task_id: int, actor: Actor):
         """Lock the task's instance; NotFound unless the actor may see the task, then
         a conflict unless it is still active."""

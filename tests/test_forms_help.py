@@ -57,6 +57,30 @@ def test_the_reassign_list_offers_only_team_members_who_may_do_the_task(app, web
     assert "Give this task to" in page and 'value="pat"' in page and 'value="pia"' not in page
 
 
+def test_the_task_page_leaves_out_the_tasks_named_parties(app, web):
+    engine = engine_of(app)
+    parties = (
+        "<bpmn:extensionElements><camunda:properties>"
+        '<camunda:property name="not_by" value="raiser"/>'
+        "</camunda:properties></bpmn:extensionElements>"
+    )
+    diagram = bpmn(
+        "review",
+        '<bpmn:startEvent id="start"/>'
+        f'<bpmn:userTask id="review" name="Review the difference" '
+        f'camunda:candidateUsers="amy, pat">{parties}</bpmn:userTask>'
+        '<bpmn:endEvent id="end"/>' + flow("start", "review") + flow("review", "end"),
+    )
+    engine.deploy([resource("review.bpmn", diagram)], deployed_by="owner")
+    engine.start("review", {"raiser": "pat"}, actor=actor_of(app, "amy"))
+    amy = web("amy")
+    task_id = amy.task_id("Review the difference", tab="team")
+    page = amy.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert '<option value="amy">Amy Manager</option>' in page and 'value="pat"' not in page
+    response = amy.post(f"/tasks/{task_id}/assign", {"assignee": "pat"})  # the inbox offers Pat
+    assert response.status_code == 422 and 'href="#assignee"' in response.get_data(as_text=True)
+
+
 def test_a_manager_whose_team_may_not_do_the_task_is_offered_nobody(app):
     deploy_check_in(app, candidates="pat")
     engine = engine_of(app)

@@ -41,7 +41,7 @@ def _render(view, values: dict, errors: dict, status: int = 200, refusal: str | 
         fields=fields,
         errors=summary,
         refusal=refusal,
-        choices=engine.reassign_choices([view.task], actor()).get(view.task.id),
+        choices=engine.reassign_choices_for(view.task, actor()),
         may_withdraw=may_withdraw,
         may_report_risk=may_report_risk,
     ), status
