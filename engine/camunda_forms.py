@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InvalidDefinition, Problem
+from .form_rules import rule_problems
 
 INPUT_TYPES = ("textfield", "textarea", "number", "checkbox", "checklist", "radio", "select")
 DATETIME = "datetime"
@@ -62,6 +63,7 @@ class Component:
     default: Any = None
     readonly: bool = False
     components: tuple[Component, ...] = ()
+    properties: tuple[tuple[str, str], ...] = ()  # cross-field rules (engine.form_rules)
 
     @property
     def is_input(self) -> bool:
@@ -201,7 +203,18 @@ class _Reader:
             choices=self.choices(raw, kind),
             default=raw.get("defaultValue"),
             readonly=bool(raw.get("readonly") or raw.get("disabled")),
+            properties=self.rules(raw, key, "date" if subtype in ("date", "datetime") else kind),
         )
+
+    def rules(self, raw: dict, key, kind: str) -> tuple[tuple[str, str], ...]:
+        properties = raw.get("properties") or {}
+        if not isinstance(properties, dict):
+            self.fail(raw, "properties must be name/value pairs")
+            return ()
+        properties = {str(name): str(value) for name, value in properties.items()}
+        for problem in rule_problems(str(key), kind, properties):
+            self.fail(raw, problem)
+        return tuple(properties.items())
 
     def button(self, raw: dict) -> Component:
         action = raw.get("action") or "submit"  # form-js's default action

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from . import access, accounts, cases, ownership, queries
+from . import access, accounts, cases, ownership, queries, timeline
 from .access_audit import CASE_VIEWED, INSTANCE_VIEWED
 from .access_audit.trail import may_see_trail
 from .actors import Actor
@@ -162,6 +162,14 @@ class PeopleOperations:
             what=instance.process_name or instance.process_key,
         )
         return detail
+
+    def case_timeline_page(
+        self, reference: str, actor: Actor, filters: timeline.TimelineFilters
+    ) -> timeline.TimelinePage:
+        """One page of what happened on a case, newest first, narrowed by ``filters``."""
+        with self.db.reading() as session:
+            cases.ensure_visible(session, reference, actor)
+            return timeline.timeline_page(session, reference, actor, filters)
 
     def case_timeline(self, reference: str, actor: Actor) -> list:
         """What happened on a case, oldest first (audit events)."""

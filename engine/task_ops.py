@@ -15,7 +15,7 @@ from notifications.outbox import USER
 
 from . import queries
 from .access import ensure_may_see_task, may_see_task, parties
-from .access.reassignment import ensure_may_reassign
+from .access.reassignment import eligible_assignees, ensure_may_reassign
 from .access_audit import TASK_VIEWED
 from .actors import Actor, may_claim, may_work_on
 from .agencies import MANAGER_ROLES
@@ -87,6 +87,26 @@ class TaskOperations:
             if assignee is not None and not actor.system:
                 self._ensure_not_party(session, instance, task, assignee, acting=False)
             self._assign(session, task, assignee, actor, "task_assigned")
+
+    def reassign_choices(self, tasks: list[HumanTask], actor: Actor) -> dict:
+        """Per task the manager may reassign, who they may hand it to (``access.reassignment``)."""
+        with self.db.reading() as session:
+            return eligible_assignees(session, tasks, actor)
+
+    def reassign_choices_for(self, task: HumanTask, actor: Actor):
+        """Who a manager may hand this one task to, its named parties left out too (it reads
+        the task's data); None when they may not reassign it at all."""
+        with self.db.reading() as session:
+            choices = eligible_assignees(session, [task], actor).get(task.id)
+            if not choices:
+                return choices
+            instance = session.get(ProcessInstance, task.instance_id)
+            properties = properties_of(user_task_spec(session, self.runtime, instance, task))
+            if not parties.restricts(properties):
+                return choices
+            live = spiff_task(self.runtime.load(session, instance), task.spiff_task_id)
+            excluded = parties.parties(session, properties, live.data if live else {}, instance.id)
+            return [member for member in choices if member.username not in excluded]
 
     def _task_for_action(self, session, task_id: int, actor: Actor):
         """Lock the task's instance; NotFound unless the actor may see the task, then

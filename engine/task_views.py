@@ -17,7 +17,8 @@ from .camunda_forms import CamundaForm, parse_form
 from .decision_pages import CARRY_FORWARD, names
 from .decision_pages.context import TaskContext, labels_of, task_context, wants_context
 from .definitions import form_versions
-from .errors import NotFound, NotPermitted
+from .errors import InvalidSubmission, NotFound, NotPermitted
+from .form_rules import broken_rules, form_rules
 from .forms import has_constraint, validate_form_submission, validate_submission
 from .models import Definition, HumanTask, ProcessInstance, TaskDraft
 from .runtime import spiff_task
@@ -104,8 +105,15 @@ def validate_task_data(session, instance, task_spec, submitted: dict, current: d
     """Submitted values checked against the task's Camunda Form or its generated form."""
     camunda_form = camunda_form_of(session, instance, task_spec)
     if camunda_form is not None:
-        return validate_form_submission(camunda_form, submitted, current)
-    return validate_submission(getattr(task_spec, "form", None), submitted, current)
+        cleaned = validate_form_submission(camunda_form, submitted, current)
+        labels = {component.key: component.label for component in camunda_form.inputs()}
+    else:
+        cleaned = validate_submission(getattr(task_spec, "form", None), submitted, current)
+        labels = {field.id: field.label or field.id for field in form_fields_of(task_spec)}
+    rules = form_rules(camunda_form, form_fields_of(task_spec))
+    if errors := broken_rules(rules, {**current, **cleaned}, labels):
+        raise InvalidSubmission(errors, dict(submitted))
+    return cleaned
 
 
 def properties_of(task_spec) -> dict:

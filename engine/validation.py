@@ -25,6 +25,7 @@ from .expressions import (
     is_expression,
     is_single_expression,
 )
+from .form_rules import rule_problems
 from .forms import FIELD_TYPES, VALIDATION_CONSTRAINTS
 from .workdays import WorkingDayCalendar
 
@@ -180,6 +181,12 @@ def _form_fields(tree, filename) -> Iterator[Problem]:
                 f"form field '{field.get('id')}' has type '{field_type}'; "
                 f"supported types are {known}",
             )
+        properties = {
+            prop.get("id") or "": prop.get("value") or ""
+            for prop in field.iterfind("camunda:properties/camunda:property", NS)
+        }
+        for message in rule_problems(field.get("id") or "", field_type, properties):
+            yield problem_at(filename, field, f"form {message}")
         for constraint in field.iterfind("camunda:validation/camunda:constraint", NS):
             name = constraint.get("name")
             if name not in VALIDATION_CONSTRAINTS:

@@ -14,12 +14,13 @@ from flask import (
 )
 from flask_login import login_required
 
-from engine.agencies import agency_name
+from engine.agencies import AGENCIES, agency_name
 from engine.errors import Conflict, InvalidSubmission
+from engine.timeline import KINDS, PER_PAGE, TimelineFilters
 
 from . import engine_of
 from .auth import actor
-from .params import form_int, page_arg
+from .params import choice_arg, form_int, page_arg
 from .views import flash_next_steps
 
 bp = Blueprint("cases", __name__)
@@ -143,7 +144,9 @@ def case_page(reference: str, **extra):
     engine = engine_of(current_app)
     view = engine.case(reference, actor())
     instances = engine.case_instances(reference, actor())
-    timeline = engine.case_timeline(reference, actor())
+    filters = _timeline_filters()
+    page = engine.case_timeline_page(reference, actor(), filters)
+    timeline = page.events
     running = [instance.id for instance in instances if instance.status == "running"]
     return render_template(
         "case.html",
@@ -154,9 +157,27 @@ def case_page(reference: str, **extra):
         withdrawable=engine.withdrawable([i.id for i in instances], actor()),
         risk_reportable=engine.risk_reportable([i.id for i in instances], actor()),
         timeline=timeline,
+        timeline_page=page,
+        timeline_filters=filters,
+        timeline_processes=sorted(
+            {(i.process_key, i.process_name or i.process_key) for i in instances}
+        ),
+        agencies=AGENCIES,
+        kinds=KINDS,
+        per_page=PER_PAGE,
         corrections=engine.entry_corrections(timeline, actor()),
         legal_hold=engine.legal_hold(reference, actor()),
         startable=engine.startable_processes(actor()),
         involvement=engine.involvement(reference, actor()),
         **extra,
+    )
+
+
+def _timeline_filters() -> TimelineFilters:
+    """``?process=&agency=&kind=&page=`` on the case page (empty: everything)."""
+    return TimelineFilters(
+        process_key=(request.args.get("process") or "")[:255] or None,
+        agency=choice_arg("agency", ["", *AGENCIES], "") or None,
+        kind=choice_arg("kind", ["", *KINDS], "") or None,
+        page=page_arg(),
     )

@@ -248,3 +248,34 @@ def submitted_form_values(form, posted) -> dict:
         else:
             values[key] = posted.get(key, "")
     return values
+
+
+def error_summary(view, errors: dict) -> list[dict]:
+    """The GOV.UK error summary: each message names its question and links to its field."""
+    if view.camunda_form is not None:
+        labels = {c.key: c.label for c in view.camunda_form.inputs()}
+        firsts = {c.key: _first_input(c) for c in view.camunda_form.inputs()}
+    else:
+        labels = {field.id: field.label or field.id for field in view.fields}
+        firsts = {field.id: _first_field_input(field) for field in view.fields}
+    return [
+        {"text": _naming(labels.get(key), message), "href": f"#{firsts.get(key) or key}"}
+        for key, message in errors.items()
+    ]
+
+
+def _naming(label: str | None, message: str) -> str:
+    """ "Describe the difference: must be at least 10 characters" (unless it names it already)."""
+    if not label or label.lower() in message.lower():
+        return message
+    return f"{label}: {message[:1].lower()}{message[1:]}"
+
+
+def _first_field_input(field) -> str:
+    return f"{field.id}-day" if field.type == "date" else field.id
+
+
+def _first_input(component) -> str:
+    if component.type == "datetime" and component.subtype != "time":
+        return f"{component.key}-day"
+    return component.key

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.errors import InvalidSubmission
+from engine.errors import InvalidSubmission, NotPermitted
 
 from . import engine_of
 from .auth import actor, safe_next
 from .params import choice_arg, page_arg
+from .tasks import refused_assignment
 
 bp = Blueprint("inbox", __name__)
 TAB_NAMES = {
@@ -46,7 +47,7 @@ def index():
         page=page,
         filters=filters,
         processes=engine.startable_processes(actor()),
-        team=engine.team_of(actor()),
+        choices={} if tab == "completed" else engine.reassign_choices(page.tasks, actor()),
     )
 
 
@@ -74,7 +75,10 @@ def unclaim(task_id: int):
 @login_required
 def assign(task_id: int):
     assignee = request.form.get("assignee") or None
-    engine_of(current_app).assign(task_id, assignee, actor())
+    try:
+        engine_of(current_app).assign(task_id, assignee, actor())
+    except NotPermitted as refusal:
+        return refused_assignment(task_id, refusal)
     flash(f"The task is now assigned to {assignee}." if assignee else "The task is unassigned.")
     return redirect(_back())
 

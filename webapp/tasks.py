@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.errors import InvalidSubmission, NotFound
+from engine.errors import InvalidSubmission, NotFound, NotPermitted
 
 from . import engine_of
 from .auth import actor
-from .forms import form_widgets, submitted_form_values, submitted_values, widgets
+from .forms import error_summary, form_widgets, submitted_form_values, submitted_values, widgets
 from .views import flash_next_steps
 
 bp = Blueprint("tasks", __name__)
 
 
-def _render(view, values: dict, errors: dict, status: int = 200):
+def _render(view, values: dict, errors: dict, status: int = 200, refusal: str | None = None):
     engine = engine_of(current_app)
     case = None
     if view.task.case_ref:
@@ -27,18 +27,22 @@ def _render(view, values: dict, errors: dict, status: int = 200):
         fields = form_widgets(view.camunda_form, values, errors)
     else:
         fields = widgets(view.fields, values, errors)
-    error_list = [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
     may_withdraw = view.task.instance_id in engine.withdrawable([view.task.instance_id], actor())
     may_report_risk = view.task.instance_id in engine.risk_reportable(
         [view.task.instance_id], actor()
     )
+    summary = error_summary(view, errors)
+    if refusal:
+        summary.append({"text": refusal, "href": "#assignee"})
     return render_template(
         "task.html",
         title=view.task.name,
         view=view,
         case=case,
         fields=fields,
-        errors=error_list,
+        errors=summary,
+        refusal=refusal,
+        choices=engine.reassign_choices_for(view.task, actor()),
         may_withdraw=may_withdraw,
         may_report_risk=may_report_risk,
     ), status
@@ -73,3 +77,17 @@ def submit(task_id: int):
     flash(f"'{view.task.name}' is complete.")
     flash_next_steps(view.task.instance_id, actor())
     return redirect(url_for("inbox.index"))
+
+
+def refused_assignment(task_id: int, refusal: NotPermitted):
+    """A reassignment refused (a stale list, someone who may not do it): the task page again,
+    saying why, for a manager who may open it and reassign it; a plain 403 for anyone else."""
+    engine = engine_of(current_app)
+    try:
+        view = engine.task_view(task_id, actor(), look=False)
+    except NotFound:
+        raise refusal from None
+    if view.task.id not in engine.reassign_choices([view.task], actor()):
+        raise refusal  # no choice to correct: they may not reassign it at all
+    message = f"Choose someone else to reassign this task to: {refusal}"
+    return _render(view, view.values, {}, 422, refusal=message)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..accounts import User
+from ..accounts import User, team_members
 from ..actors import Actor, may_claim
 from ..agencies import MANAGER_ROLES
 from ..cases import involved
@@ -52,3 +52,36 @@ def ensure_may_reassign(
         raise NotPermitted(f"{assignee} is not in your team")
     if not (may_claim(task, member.actor()) and involved(session, task.case_ref, member.actor())):
         raise NotPermitted(f"{member.display_name} cannot do this task")
+
+
+def may_take_from_holder(session: Session, task: HumanTask, actor: Actor) -> bool:
+    """Whether ``actor`` is a manager who may take ``task`` from whoever holds it now."""
+    if not actor.has_role(*MANAGER_ROLES):
+        return False
+    holder = task.assignee
+    return not holder or holder == actor.user_id or _same_team(_person(session, holder), actor)
+
+
+def eligible_assignees(
+    session: Session, tasks: list[HumanTask], actor: Actor
+) -> dict[int, list[User]]:
+    """Per task the manager may reassign, the people they may hand it to: active members of
+    their own team who are its candidates and whose agency is involved in its case. A task
+    the manager may not reassign at all has no entry. Reads no workflow: a task's named
+    parties (``access.parties``) are refused when chosen."""
+    if actor.system or not actor.team or not actor.has_role(*MANAGER_ROLES):
+        return {}
+    team = [u for u in team_members(session, actor.team) if u.agency == actor.agency]
+    seen: dict[tuple[str | None, str], bool] = {}
+
+    def may_do(task: HumanTask, member: User) -> bool:
+        key = (task.case_ref, member.username)
+        if key not in seen:
+            seen[key] = involved(session, task.case_ref, member.actor())
+        return may_claim(task, member.actor()) and seen[key]
+
+    return {
+        task.id: [member for member in team if may_do(task, member)]
+        for task in tasks
+        if may_take_from_holder(session, task, actor)
+    }
