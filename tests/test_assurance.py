@@ -421,3 +421,16 @@ def test_facts_go_with_the_rows_they_are_about(differences):
         session.execute(delete(HumanTask).where(HumanTask.id == result.task_id))
     with engine.db.reading() as session:
         assert session.scalars(select(DeadlineResult)).all() == []
+
+
+def test_the_dashboard_and_its_csv_never_load_a_workflow(app, web, demo_facts, monkeypatch):
+    from engine.dialect.serializer import StateSerializer
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the dashboard loaded a workflow's state")
+
+    monkeypatch.setattr(StateSerializer, "loads", refuse)
+    chair, period = web("chair"), "from=2026-11-01&to=2026-12-31"
+    assert chair.get(f"/assurance?{period}").status_code == 200
+    for slug in ("escalations", "stages", "deadlines", "pre-birth", "transition"):
+        assert chair.get(f"/assurance/{slug}.csv?{period}").status_code == 200, slug

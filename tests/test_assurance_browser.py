@@ -74,3 +74,20 @@ def test_a_bad_date_is_named_and_what_was_typed_stays(
     assert "Date from must be a real date" in summary.inner_text()
     assert page.get_by_label("Date from").input_value() == ""  # a date field cannot hold it
     assert serious_violations(page) == []
+
+
+def test_a_head_of_service_and_an_empty_period_on_a_phone_are_accessible_and_fit(
+    app,
+    server,  # noqa: F811 - the fixture
+    browser,  # noqa: F811 - the fixture
+    demo_facts,  # noqa: F811 - the fixture
+):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sign_in(page, server, "hos")
+    for query in ("from=2026-11-01&to=2026-12-31", "from=2020-01-01&to=2020-01-31"):
+        page.goto(f"{server}/assurance?{query}")
+        assert serious_violations(page) == [], query
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 360, f"{query}: the page is {width}px wide on a 360px phone"
+    context.close()

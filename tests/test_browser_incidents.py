@@ -42,7 +42,7 @@ def test_an_owner_follows_the_failed_count_opens_the_instance_and_retries_it(
     page.get_by_role("button", name="Retry").click()
     banner = page.inner_text(".govuk-notification-banner")
     assert "the failure is resolved" in banner
-    assert "Retried by owner" in page.content()
+    assert "Retried by Olu Process Owner" in page.content()
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="All failed instances of Gate").click()

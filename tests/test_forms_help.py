@@ -78,7 +78,19 @@ def test_the_task_page_leaves_out_the_tasks_named_parties(app, web):
     page = amy.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert '<option value="amy">Amy Manager</option>' in page and 'value="pat"' not in page
     response = amy.post(f"/tasks/{task_id}/assign", {"assignee": "pat"})  # the inbox offers Pat
-    assert response.status_code == 422 and 'href="#assignee"' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#assignee"' in html
+    assert "The person you chose is a party to this" in html and ">pat" not in html
+
+
+def test_after_reassigning_the_page_names_the_person_not_their_username(app, web):
+    deploy_check_in(app)
+    amy = web("amy")
+    task_id = amy.task_id(CHECK_IN, tab="team")
+    done = amy.post(f"/tasks/{task_id}/assign", {"assignee": "pat"})
+    assert done.status_code == 302
+    page = amy.get("/inbox").get_data(as_text=True)
+    assert "The task is now assigned to Pat Practitioner." in page
 
 
 def test_a_manager_whose_team_may_not_do_the_task_is_offered_nobody(app):

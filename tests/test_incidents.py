@@ -250,7 +250,7 @@ def test_an_owner_follows_the_failed_count_retries_after_a_fix_and_sees_it_resol
     fix_variable(engine, ref.id, missing=2)
     done = owner.post(f"/admin/incidents/{incident_id}/retry", follow_redirects=True)
     text = done.get_data(as_text=True)
-    assert "the failure is resolved" in text and "Retried by owner" in text
+    assert "the failure is resolved" in text and "Retried by Olu Process Owner" in text
     assert "Finished" in text
     assert engine.process_instances("gate", OWNER, "finished").total == 1
 

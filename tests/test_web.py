@@ -314,6 +314,8 @@ def test_a_manager_approves_and_the_process_goes_on(app, web):
     task_id = int(page.split('action="/approvals/')[1].split('"')[0])
     response = amy.post(f"/approvals/{task_id}", {"decision": "approve", "reason": "Sound plan"})
     assert response.status_code == 302
+    told = amy.get("/approvals").get_data(as_text=True)  # what happens next, and who has it
+    assert "Escalation approved." in told and ("Next: " in told or "Nobody has a task" in told)
     assert "Sound plan" in web("sam").get("/cases/DEMO-001").get_data(as_text=True)
     assert "Nothing is waiting for your decision" in web("cal").get("/approvals").get_data(
         as_text=True

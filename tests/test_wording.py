@@ -115,9 +115,11 @@ def walk_the_difference(app) -> None:
 
 
 def pages_of(client) -> dict[str, str]:
-    """The inbox tabs, Approvals, the demo case and every task and instance linked from them."""
+    """The inbox tabs, Approvals, notifications, the demo case and every task and instance
+    linked from them."""
     pages, links = {}, set()
-    for url in ("/inbox", "/inbox?tab=team", "/inbox?tab=completed", "/approvals", "/cases/"):
+    tabs = ("/inbox", "/inbox?tab=team", "/inbox?tab=completed", "/approvals", "/notifications")
+    for url in (*tabs, "/cases/"):
         response = client.get(url + (DEMO_CASE if url == "/cases/" else ""))
         if response.status_code == 200:
             pages[url] = page_text(response)
@@ -335,3 +337,47 @@ def test_the_api_gives_a_process_its_subject(app, api):
         [instance] = session.query(ProcessInstance).all()
     body = api("GET", f"/api/v1/instances/{instance.id}", "pat").get_json()
     assert body["summary"] == PD_SUBJECT
+
+
+READ_ONLY_FIELDS = """
+<camunda:formField id="raised_with" label="Raised with" type="string" defaultValue="childrens-social-care">
+  <camunda:validation><camunda:constraint name="readonly"/></camunda:validation></camunda:formField>
+<camunda:formField id="urgent_reply" label="Urgent" type="boolean" defaultValue="true">
+  <camunda:validation><camunda:constraint name="readonly"/></camunda:validation></camunda:formField>
+<camunda:formField id="route" label="Route" type="enum" defaultValue="threshold">
+  <camunda:value id="threshold" name="Threshold decision"/><camunda:value id="referral" name="A referral"/>
+  <camunda:validation><camunda:constraint name="readonly"/></camunda:validation></camunda:formField>
+<camunda:formField id="raised_by" type="string" defaultValue="pat">
+  <camunda:validation><camunda:constraint name="readonly"/></camunda:validation></camunda:formField>
+"""
+
+
+def test_read_only_answers_on_a_form_read_as_words(app, web):
+    from .helpers import bpmn, flow, resource, user_task
+
+    diagram = bpmn(
+        "readout",
+        '<bpmn:startEvent id="start"/>'
+        + user_task(
+            "look",
+            "Look at the answers",
+            'camunda:candidateGroups="practitioner"',
+            READ_ONLY_FIELDS,
+        )  # fmt: skip
+        + '<bpmn:endEvent id="end"/>'
+        + flow("start", "look")
+        + flow("look", "end"),
+    ).replace(
+        'isExecutable="true"', 'isExecutable="true" camunda:candidateStarterGroups="practitioner"'
+    )
+    engine_of(app).deploy([resource("readout.bpmn", diagram)])
+    pat = web("pat")
+    pat.post(f"/cases/{DEMO_CASE}/start/readout")
+    page = pat.get(f"/tasks/{pat.task_id('Look at the answers', tab='team')}").get_data(
+        as_text=True
+    )
+    for words in ("Children&#39;s social care", "Yes", "Threshold decision", "Pat Practitioner",
+                  "Raised by"):  # fmt: skip
+        assert words in page, words
+    for code in ("childrens-social-care", ">True<", ">threshold<", ">pat<", ">raised_by<"):
+        assert code not in page, code

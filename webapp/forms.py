@@ -22,6 +22,20 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _read_only(key: str, value, options: dict, boolean: bool = False) -> str:
+    """A read-only answer in words: its choice's label, else Yes/No, a person's or agency's
+    name, a UK date (``engine.wording``); what was typed stays as typed."""
+    if value is None or value == "":
+        return ""
+    if str(value) in options:
+        return str(options[str(value)])
+    if boolean and str(value).lower() in ("true", "false"):  # a default is written as text
+        return "Yes" if str(value).lower() == "true" else "No"
+    from .views import page_words  # the request's words (views imports this module's users)
+
+    return page_words().value(key, value)
+
+
 def _choice(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -40,7 +54,15 @@ def _widget(field, value, error) -> dict:
     if has_constraint(field, "readonly"):
         return {
             "kind": "readonly",
-            "params": {"label": field.label or field.id, "value": _text(value)},
+            "params": {
+                "label": field.label or field.id.replace("_", " ").capitalize(),
+                "value": _read_only(
+                    field.id,
+                    value,
+                    {o.id: o.name for o in getattr(field, "options", None) or []},
+                    boolean=field.type == "boolean",
+                ),
+            },
         }
     kind = field.type or "string"
     if kind == "boolean":
@@ -162,7 +184,9 @@ def _component_label(component) -> str:
 def _component_widget(component, values: dict, error) -> dict:
     value = values.get(component.key, component.default)
     if component.readonly:
-        return {"kind": "readonly", "params": {"label": component.label, "value": _text(value)}}
+        options = {choice.value: choice.label for choice in component.choices}
+        shown = _read_only(component.key, value, options, boolean=component.type == "checkbox")
+        return {"kind": "readonly", "params": {"label": component.label, "value": shown}}
     error_message = {"text": error} if error else None
     base = {"id": component.key, "name": component.key, "errorMessage": error_message}
     if component.description:

@@ -11,6 +11,7 @@ from . import engine_of
 from .auth import actor, safe_next
 from .params import choice_arg, page_arg
 from .tasks import refused_assignment
+from .views import flash_next_steps
 
 bp = Blueprint("inbox", __name__)
 TAB_NAMES = {
@@ -79,7 +80,11 @@ def assign(task_id: int):
         engine_of(current_app).assign(task_id, assignee, actor())
     except NotPermitted as refusal:
         return refused_assignment(task_id, refusal)
-    flash(f"The task is now assigned to {assignee}." if assignee else "The task is unassigned.")
+    if assignee:
+        name = engine_of(current_app).words_for().person(assignee)
+        flash(f"The task is now assigned to {name}.")
+    else:
+        flash("The task is unassigned.")
     return redirect(_back())
 
 
@@ -98,7 +103,7 @@ def decide(task_id: int):
     decision = request.form.get("decision")
     reason = request.form.get("reason", "")
     try:
-        engine_of(current_app).decide(task_id, decision == "approve", reason, actor())
+        ref = engine_of(current_app).decide(task_id, decision == "approve", reason, actor())
     except InvalidSubmission as error:
         tasks = engine_of(current_app).approvals(actor())
         return render_template(
@@ -108,4 +113,5 @@ def decide(task_id: int):
             errors={task_id: error.errors["reason"]},
         ), 422
     flash("Escalation approved." if decision == "approve" else "Escalation declined.")
+    flash_next_steps(ref.id, actor())
     return redirect(url_for("inbox.approvals"))

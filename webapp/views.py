@@ -21,6 +21,11 @@ from . import engine_of
 
 DEFINITION_KINDS = {"bpmn": "Process", "dmn": "Decision", "form": "Form"}
 
+# an instance's status as people say it (Camunda Cockpit: "failed" for an instance with an
+# incident; "finished" for one that completed)
+STATUS_WORDS = {"running": "Running", "completed": "Finished", "cancelled": "Cancelled",
+                "error": "Failed"}  # fmt: skip
+
 
 def uk_datetime(value: datetime | None) -> str:
     """'23 Nov 2026, 09:00' in UK time."""
@@ -144,6 +149,7 @@ def init_app(app: Flask) -> None:
         group_name=lambda group_id: page_words().group(group_id),
         priority_word=priority_word,
         due_day=due_day,
+        status_word=lambda status: STATUS_WORDS.get(status, (status or "").capitalize()),
     )
     app.jinja_env.globals.update(
         due_tag=due_tag,

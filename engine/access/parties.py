@@ -60,4 +60,4 @@ def ensure_not_party(username: str, excluded: set[str], properties: dict, acting
         return
     if acting:
         raise NotPermitted(properties.get(NOT_BY_REASON) or DEFAULT_REASON)
-    raise NotPermitted(f"{username} is a party to this, so it must go to someone else")
+    raise NotPermitted("The person you chose is a party to this, so it must go to someone else")

@@ -49,7 +49,8 @@ def ensure_may_reassign(
         return
     member = _person(session, assignee)
     if not _same_team(member, actor):
-        raise NotPermitted(f"{assignee} is not in your team")
+        who = member.display_name if member is not None else "The person you chose"
+        raise NotPermitted(f"{who} is not in your team")
     if not (may_claim(task, member.actor()) and involved(session, task.case_ref, member.actor())):
         raise NotPermitted(f"{member.display_name} cannot do this task")
 
