@@ -18,7 +18,7 @@ from ..access_audit import INSTANCE_VIEWED
 from ..actors import Actor
 from ..audit import record
 from ..errors import Conflict, EngineError, InvalidSubmission, NotFound
-from ..models import CANCELLED, ERROR, Definition, ProcessInstance
+from ..models import CANCELLED, ERROR, Definition, ProcessInstance, Timer
 from ..runtime import InstanceRef, run_safely
 from . import listing
 from .models import CANCELLED as CANCELLED_INCIDENT
@@ -77,6 +77,13 @@ class IncidentOperations:
             incident = open_incident_of(session, instance_id) or _latest_incident(
                 session, instance_id
             )
+            retrying = list(  # failed, not yet an incident: tried again with back-off
+                session.scalars(
+                    select(Timer)
+                    .where(Timer.instance_id == instance_id, Timer.last_error.is_not(None))
+                    .order_by(Timer.fire_at)
+                )
+            )
         self.record_look(
             actor,
             INSTANCE_VIEWED,
@@ -84,7 +91,12 @@ class IncidentOperations:
             instance_id=instance.id,
             what=f"{instance.process_name or instance.process_key} (failed work)",
         )
-        return {"instance": instance, "definition": definition, "incident": incident}
+        return {
+            "instance": instance,
+            "definition": definition,
+            "incident": incident,
+            "retrying": retrying,
+        }
 
     def incident_of(self, instance_id: int, actor: Actor) -> Incident | None:
         """The open incident of an instance for its owners to act on; None for anyone else
