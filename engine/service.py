@@ -153,19 +153,19 @@ class Engine(
         now = self.clock.now()
         with self._recording_errors(actor.user_id, instance_id), self.db.unit_of_work() as session:
             instance = self.runtime.lock(session, instance_id)
-            workflow = self.runtime.load(session, instance)
-            run_safely(workflow, workflow.cancel)
-            instance.status, instance.ended_at, instance.ended_by = CANCELLED, now, actor.user_id
-            record(
-                session,
-                "instance_cancelled",
-                actor.user_id,
-                now,
-                instance=instance,
-                details={"reason": reason},
-            )
-            self.runtime.save(session, instance, workflow, now, actor.user_id)
-            return InstanceRef(instance.id, instance.status, instance.version)
+            return self._cancel_locked(session, instance, actor, now, {"reason": reason})
+
+    def _cancel_locked(self, session, instance, actor: Actor, now, details: dict) -> InstanceRef:
+        """Cancel a locked instance in the caller's transaction: its tasks and timers go, its
+        history says who and why (``details``)."""
+        workflow = self.runtime.load(session, instance)
+        run_safely(workflow, workflow.cancel)
+        instance.status, instance.ended_at, instance.ended_by = CANCELLED, now, actor.user_id
+        record(
+            session, "instance_cancelled", actor.user_id, now, instance=instance, details=details
+        )
+        self.runtime.save(session, instance, workflow, now, actor.user_id)
+        return InstanceRef(instance.id, instance.status, instance.version)
 
     # --- messages and timers -----------------------------------------------------------
 

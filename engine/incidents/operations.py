@@ -18,8 +18,8 @@ from ..access_audit import INSTANCE_VIEWED
 from ..actors import Actor
 from ..audit import record
 from ..errors import Conflict, EngineError, InvalidSubmission, NotFound
-from ..models import CANCELLED, ERROR, Definition, ProcessInstance, Timer
-from ..runtime import InstanceRef, run_safely
+from ..models import ERROR, Definition, ProcessInstance, Timer
+from ..runtime import InstanceRef
 from . import listing
 from .models import CANCELLED as CANCELLED_INCIDENT
 from .models import RETRIED, Incident
@@ -150,19 +150,8 @@ class IncidentOperations:
             instance = self.runtime.lock(session, incident.instance_id, running=False)
             if instance.status != ERROR:
                 raise Conflict(f"Process instance {instance.id} is {instance.status}, not failed")
-            workflow = self.runtime.load(session, instance)
-            run_safely(workflow, workflow.cancel)
-            instance.status, instance.ended_at, instance.ended_by = CANCELLED, now, actor.user_id
-            record(
-                session,
-                "instance_cancelled",
-                actor.user_id,
-                now,
-                instance=instance,
-                details={"reason": reason, "incident": incident.id},
-            )
-            self.runtime.save(session, instance, workflow, now, actor.user_id)
-            return InstanceRef(instance.id, instance.status, instance.version)
+            details = {"reason": reason, "incident": incident.id}
+            return self._cancel_locked(session, instance, actor, now, details)
 
     def _record_failed_retry(self, incident_id: int, actor: Actor, error: EngineError):
         with self.db.unit_of_work() as session:
