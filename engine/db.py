@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 from .clock import Clock
@@ -65,12 +66,23 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """A SQLAlchemy engine; on SQLite, WAL mode and writers that queue instead of failing."""
+    """The one way every process (web app, CLI, scheduler) opens the database: on PostgreSQL
+    a pool that checks connections before use; on SQLite WAL mode and writers that queue
+    instead of failing."""
     url = normalise_url(url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     owner_only_sqlite_file(url)
-    return configure_sqlite(create_engine(url, connect_args={"timeout": 30}, **kwargs))
+    connect_args: dict[str, Any] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+    if _in_memory(url):  # one shared connection, or each thread would see its own database
+        kwargs = {"poolclass": StaticPool, **kwargs}
+        connect_args["check_same_thread"] = False
+    return configure_sqlite(create_engine(url, connect_args=connect_args, **kwargs))
+
+
+def _in_memory(url: str) -> bool:
+    database = make_url(url).database
+    return not database or database == ":memory:"
 
 
 def owner_only_sqlite_file(url: str) -> None:
@@ -92,8 +104,8 @@ def owner_only_sqlite_file(url: str) -> None:
 
 def configure_sqlite(engine: Engine) -> Engine:
     """On SQLite, make writers queue instead of failing: WAL, a 30 s busy timeout and
-    ``BEGIN IMMEDIATE``. Every engine that writes must have it (``make_engine`` does; the web
-    app's Flask-SQLAlchemy engine calls this before its first connection). Idempotent."""
+    ``BEGIN IMMEDIATE``. ``make_engine`` applies it; call it yourself only on an engine made
+    elsewhere, before its first connection. Idempotent."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _on_begin):
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)

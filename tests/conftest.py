@@ -104,7 +104,7 @@ def scenario(engine, clock):
 def app(database_url, clock):
     """The web app on the test database and clock, with the workflows and demo data loaded."""
     from engine.demo import load_demo
-    from webapp import create_app, db, engine_of
+    from webapp import create_app, engine_of
 
     from .helpers import WORKFLOWS
 
@@ -121,8 +121,7 @@ def app(database_url, clock):
     engine.deploy_path(WORKFLOWS, deployed_by="owner")
     load_demo(engine)
     yield application
-    with application.app_context():
-        db.engine.dispose()
+    engine.db.dispose()
 
 
 @pytest.fixture

@@ -133,13 +133,12 @@ def doomed_app(tmp_path):
 
 
 def test_pages_are_a_styled_503_when_the_database_goes_away(doomed_app):
-    from webapp import db
+    from webapp import engine_of
 
     app, folder = doomed_app
     pat = WebClient(app).sign_in("pat")
     assert pat.get("/inbox").status_code == 200
-    with app.app_context():
-        db.engine.dispose()
+    engine_of(app).db.dispose()
     shutil.rmtree(folder)
     page = pat.get("/inbox")
     html = page.get_data(as_text=True)

@@ -1038,7 +1038,6 @@ class World:
 def world(request, tmp_path_factory):
     """The demo on a fresh database, built once for the whole matrix (per backend)."""
     from engine.demo import load_demo
-    from webapp import db
 
     database_url = empty_database(request.param, tmp_path_factory.mktemp("matrix"), request)
     clock = FrozenClock("2026-11-23T09:00:00+00:00")
@@ -1067,8 +1066,7 @@ def world(request, tmp_path_factory):
         f"{definition.key}:{definition.version}:{definition.id}",
         baby.id,
     )
-    with app.app_context():
-        db.engine.dispose()
+    engine.db.dispose()
 
 
 def restore(world: World, client: WebClient) -> None:

@@ -17,7 +17,7 @@ from flask.sessions import SecureCookieSessionInterface
 from engine.demo import DEMO_PASSWORD, PEOPLE
 from engine.signin.policy import WeakPassword, check_password
 from engine.signin.throttle import Limit, SignInLimits, TooManyAttempts
-from webapp import create_app, db, engine_of
+from webapp import create_app, engine_of
 from webapp.auth import safe_next
 from webapp.cli import main
 from webapp.secret_key import SecretKeyError
@@ -66,8 +66,7 @@ def hashes(monkeypatch):
 
 
 def dispose(application) -> None:
-    with application.app_context():
-        db.engine.dispose()
+    engine_of(application).db.dispose()
 
 
 # --- the secret key ----------------------------------------------------------------------

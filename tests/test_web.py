@@ -134,15 +134,14 @@ def test_session_cookie_flags_and_security_headers(app, web):
 
 
 def test_the_default_configuration_sets_secure_cookies(database_url, monkeypatch):
-    from webapp import create_app, db
+    from webapp import create_app, engine_of
 
     monkeypatch.delenv("JOINEDUP_INSECURE_COOKIES", raising=False)
     application = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     assert (
         application.config["SESSION_COOKIE_SECURE"] and application.config["REMEMBER_COOKIE_SECURE"]
     )
-    with application.app_context():
-        db.engine.dispose()
+    engine_of(application).db.dispose()
 
 
 # --- inbox and task forms ----------------------------------------------------------------
@@ -357,7 +356,7 @@ def test_error_pages_are_in_the_same_design_and_never_show_a_traceback(app, web)
 
 
 def test_an_unexpected_error_is_a_plain_500_page(database_url, clock, monkeypatch):
-    from webapp import create_app, db
+    from webapp import create_app
     from webapp import engine_of as engine
 
     application = create_app(
@@ -383,8 +382,7 @@ def test_an_unexpected_error_is_a_plain_500_page(database_url, clock, monkeypatc
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in html
     assert "database on fire" not in html and "Traceback" not in html
-    with application.app_context():
-        db.engine.dispose()
+    engine(application).db.dispose()
 
 
 # --- who may do what: each role x each action --------------------------------------------

@@ -6,18 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_sqlalchemy import SQLAlchemy
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from engine.config import retention_policy, web_settings, working_day_calendar
-from engine.db import Base, Database, configure_sqlite, owner_only_sqlite_file
+from engine.db import Database
 from engine.schema import upgrade
 from engine.service import Engine
 from engine.signin.throttle import Limit, SignInLimits
 
 from . import secret_key
-
-db = SQLAlchemy(metadata=Base.metadata)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -30,14 +27,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     secret_key.configure(app)
-    owner_only_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
-    db.init_app(app)
+    # engine.db.make_engine, as the CLI and the scheduler: the same WAL, busy timeout and
+    # BEGIN IMMEDIATE on SQLite, the same pool_pre_ping on PostgreSQL
+    database = Database(app.config["SQLALCHEMY_DATABASE_URI"])
     with app.app_context():
-        configure_sqlite(db.engine)  # before its first connection: writers queue, not fail
         if app.config["JOINEDUP_AUTO_MIGRATE"]:
-            upgrade(db.engine)
+            upgrade(database.engine)
         engine = Engine(
-            Database(db.engine),
+            database,
             clock=app.config.get("JOINEDUP_CLOCK"),
             calendar=working_day_calendar(app.config["JOINEDUP_END_OF_DAY"]),
             job_retries=app.config["JOINEDUP_JOB_RETRIES"],
