@@ -38,12 +38,9 @@ test: $(BIN)/.installed node_modules/.installed $(CSS) $(CHROMIUM)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n auto
 
+# One table, also written into README's Benchmarks section; `make bench QUICK=1` measures less.
 bench: $(BIN)/.installed $(CSS)
-	$(BIN)/python benchmarks/engine.py
-	$(BIN)/python benchmarks/sandbox.py
-	$(BIN)/python benchmarks/web.py
-	$(BIN)/python benchmarks/scheduler.py
-	$(BIN)/python benchmarks/assurance.py
+	$(BIN)/python benchmarks/run.py --readme $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

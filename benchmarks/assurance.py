@@ -8,6 +8,8 @@ milestones), each with two task deadlines; then times the dashboard's figures fo
 and for a year, for every agency and for one (p50/p95 in ms), and prints each statement's
 query plan: every read must use an index on its period column, never a full table scan.
 On SQLite, and on PostgreSQL too when BENCH_DATABASE_URL or TEST_DATABASE_URL names one.
+
+``rows(quick)`` gives ``make bench`` the whole dashboard's p50/p95 (quick: 10k instances).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy import event, insert, text  # noqa: E402
 
 from benchmarks.engine import fresh_postgres, postgres_url  # noqa: E402
 from benchmarks.seed import THREE_TASKS, percentile  # noqa: E402
+from benchmarks.table import Row  # noqa: E402
 from engine.agencies import ADULT_SERVICES  # noqa: E402
 from engine.assurance import figures  # noqa: E402
 from engine.assurance.filters import Filters  # noqa: E402
@@ -225,8 +228,15 @@ def plans(engine: Engine, filters: Filters) -> None:
                 print("   ", row[-1])
 
 
-def run(url: str, instances: int, runs: int) -> None:
-    """Seed one database, time the figures on it and print the plans."""
+CASES = [
+    ("a quarter, every agency", Filters(date(2026, 7, 1), date(2026, 9, 30))),
+    ("a year, every agency", Filters(date(2026, 1, 1), date(2026, 12, 31))),
+    ("a year, one agency", Filters(date(2026, 1, 1), date(2026, 12, 31), AGENCIES[0])),
+]
+
+
+def seeded(url: str, instances: int) -> Engine:
+    """An engine on ``url`` holding ``instances`` ended instances' facts."""
     engine = Engine(url)
     upgrade(engine.db.engine)
     engine.deploy([read_resource("three_tasks.bpmn", THREE_TASKS)], deployed_by="bench")
@@ -236,12 +246,42 @@ def run(url: str, instances: int, runs: int) -> None:
     if engine.db.engine.dialect.name == "postgresql":  # statistics, and the visibility map
         with engine.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.exec_driver_sql("VACUUM ANALYZE")
-    cases = [
-        ("a quarter, every agency", Filters(date(2026, 7, 1), date(2026, 9, 30))),
-        ("a year, every agency", Filters(date(2026, 1, 1), date(2026, 12, 31))),
-        ("a year, one agency", Filters(date(2026, 1, 1), date(2026, 12, 31), AGENCIES[0])),
-    ]
-    for label, filters in cases:
+    return engine
+
+
+def dashboard_rows(url: str, instances: int, runs: int, where: str) -> list[Row]:
+    """The whole dashboard's p50/p95 for each period and agency filter."""
+    engine = seeded(url, instances)
+    result = []
+    for label, filters in CASES:
+        samples = time_figures(engine, filters, runs)["whole dashboard"]
+        p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+        result.append(
+            Row("assurance", f"whole dashboard, {label}, {instances:,} ended instances ({where})",
+                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+        )  # fmt: skip
+    engine.db.dispose()
+    return result
+
+
+def rows(quick: bool) -> list[Row]:
+    """The dashboard over 100k ended instances (quick: 10k) on SQLite, and PostgreSQL if named."""
+    instances, runs = (10_000, 5) if quick else (100_000, 15)
+    with tempfile.TemporaryDirectory() as folder:
+        result = dashboard_rows(f"sqlite:///{folder}/assurance.sqlite", instances, runs, "SQLite")
+    if url := postgres_url():
+        fresh, drop = fresh_postgres(url)
+        try:
+            result += dashboard_rows(fresh, instances, runs, "PostgreSQL")
+        finally:
+            drop()
+    return result
+
+
+def run(url: str, instances: int, runs: int) -> None:
+    """Seed one database, time the figures on it and print the plans."""
+    engine = seeded(url, instances)
+    for label, filters in CASES:
         print(f"\n{label}, {runs} runs:")
         for name, samples in time_figures(engine, filters, runs).items():
             p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
