@@ -233,7 +233,7 @@ def audit_rows(app, token: str, requests: int, where: str) -> list[Row]:
 
 def http_rows(url: str, quick: bool, where: str) -> list[Row]:
     """Read audit, then start -> 3 tasks -> end by test client, by socket, by 16 clients."""
-    instances, looks, seconds = (20, 40, 8) if quick else (100, 200, 30)
+    instances, looks, seconds = (15, 30, 5) if quick else (100, 200, 30)
     app, token = setup(url)
     rows = audit_rows(app, token, looks, where)
     with production_server(url) as port:
