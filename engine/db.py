@@ -65,19 +65,38 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """The one way every process (web app, CLI, scheduler) opens the database: on PostgreSQL
-    a pool that checks connections before use; on SQLite WAL mode and writers that queue
-    instead of failing."""
+def engine_settings(url: str) -> tuple[str, dict[str, Any]]:
+    """The URL and engine options every process (web app, CLI, scheduler) opens the database
+    with: on PostgreSQL a pool that checks connections before use; on SQLite a busy timeout,
+    one shared connection for an in-memory database, and a relative file path taken from the
+    working directory. ``configure_sqlite`` adds the rest (WAL, BEGIN IMMEDIATE)."""
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, **kwargs)
-    owner_only_sqlite_file(url)
+        return url, {"pool_pre_ping": True}
     connect_args: dict[str, Any] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+    options: dict[str, Any] = {"connect_args": connect_args}
     if _in_memory(url):  # one shared connection, or each thread would see its own database
-        kwargs = {"poolclass": StaticPool, **kwargs}
+        options["poolclass"] = StaticPool
         connect_args["check_same_thread"] = False
-    return configure_sqlite(create_engine(url, connect_args=connect_args, **kwargs))
+        return url, options
+    return _absolute_sqlite(url), options
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine opened as ``engine_settings`` says, writers queueing on SQLite."""
+    url, options = engine_settings(url)
+    if not url.startswith("sqlite"):
+        return create_engine(url, **{**options, **kwargs})
+    owner_only_sqlite_file(url)
+    return configure_sqlite(create_engine(url, **{**options, **kwargs}))
+
+
+def _absolute_sqlite(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.database.startswith("file:") or Path(parsed.database).is_absolute():
+        return url
+    absolute = parsed.set(database=str(Path(parsed.database).resolve()))
+    return absolute.render_as_string(hide_password=False)
 
 
 def _in_memory(url: str) -> bool:
@@ -104,8 +123,8 @@ def owner_only_sqlite_file(url: str) -> None:
 
 def configure_sqlite(engine: Engine) -> Engine:
     """On SQLite, make writers queue instead of failing: WAL, a 30 s busy timeout and
-    ``BEGIN IMMEDIATE``. ``make_engine`` applies it; call it yourself only on an engine made
-    elsewhere, before its first connection. Idempotent."""
+    ``BEGIN IMMEDIATE``. ``make_engine`` applies it; the web app calls it on Flask-SQLAlchemy's
+    engine (made from ``engine_settings``) before its first connection. Idempotent."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _on_begin):
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)

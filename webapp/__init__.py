@@ -6,15 +6,18 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from engine.config import retention_policy, web_settings, working_day_calendar
-from engine.db import Database
+from engine.db import Base, Database, engine_settings, owner_only_sqlite_file
 from engine.schema import upgrade
 from engine.service import Engine
 from engine.signin.throttle import Limit, SignInLimits
 
 from . import secret_key
+
+db = SQLAlchemy(metadata=Base.metadata)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -27,10 +30,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     secret_key.configure(app)
-    # engine.db.make_engine, as the CLI and the scheduler: the same WAL, busy timeout and
-    # BEGIN IMMEDIATE on SQLite, the same pool_pre_ping on PostgreSQL
-    database = Database(app.config["SQLALCHEMY_DATABASE_URI"])
+    # Flask-SQLAlchemy's engine opened as the CLI's and the scheduler's (engine.db.make_engine):
+    # the same URL and options, then WAL, busy timeout and BEGIN IMMEDIATE on SQLite
+    url, options = engine_settings(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config.update(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options)
+    owner_only_sqlite_file(url)
+    db.init_app(app)
     with app.app_context():
+        database = Database(db.engine)  # configures SQLite before the first connection
         if app.config["JOINEDUP_AUTO_MIGRATE"]:
             upgrade(database.engine)
         engine = Engine(
