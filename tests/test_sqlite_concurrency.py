@@ -78,14 +78,14 @@ def served(tmp_path):
 
 
 def _wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a loaded CI machine starts the server slowly
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise AssertionError(log.read_text())
         try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310 - localhost
+            urllib.request.urlopen(f"{base}/healthz", timeout=5)  # noqa: S310 - localhost
             return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
     raise AssertionError("joinedup serve did not start")
 
