@@ -19,7 +19,7 @@ import smtplib
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email.message import EmailMessage
+from email.message import Message
 
 from sqlalchemy import insert, select
 
@@ -89,9 +89,13 @@ class Delivery:
         report = DeliveryReport()
         deadline = time.monotonic() + seconds
         with self.mailer.connection() as connection:
-            while self._run(report, connection) and time.monotonic() < deadline:
-                pass
-        return report
+            while True:
+                started = time.monotonic()
+                if not self._run(report, connection):
+                    return report
+                # stop before a batch would overrun the slice (and the scheduler's next run)
+                if time.monotonic() + (time.monotonic() - started) > deadline:
+                    return report
 
     def run_once(self) -> DeliveryReport:
         """One batch: expand group rows, then send what is due."""
@@ -157,7 +161,7 @@ class Delivery:
                 row.status = EXPANDED
             return len(rows)
 
-    def _claim(self, report: DeliveryReport) -> tuple[int, list[tuple[int, EmailMessage]]]:
+    def _claim(self, report: DeliveryReport) -> tuple[int, list[tuple[int, Message]]]:
         """Claim a batch of due rows (leased, committed before any is sent): how many were
         handled, and the emails to send for them."""
         now, to_send = self.clock.now(), []
@@ -235,7 +239,7 @@ class Delivery:
 
     def _send_all(
         self,
-        to_send: list[tuple[int, EmailMessage]],
+        to_send: list[tuple[int, Message]],
         report: DeliveryReport,
         connection: MailConnection,
     ) -> None:
@@ -261,7 +265,7 @@ class Delivery:
         finally:
             report.sent += self.mark_sent(sent)
 
-    def _send(self, row_id: int, message: EmailMessage, connection: MailConnection) -> None:
+    def _send(self, row_id: int, message: Message, connection: MailConnection) -> None:
         connection.send(message)
 
     def mark_sent(self, row_ids: list[int]) -> int:

