@@ -30,7 +30,14 @@ from engine.sweep import backoff
 from engine.workdays import UK_TIME
 
 from .events import ACCOUNT_EVENTS, DIGEST, IMMEDIATELY, OFF
-from .mail import MailConnection, Mailer, forget_secret, in_app_entry, notification_email
+from .mail import (
+    MailConnection,
+    Mailer,
+    forget_secret,
+    in_app_entry,
+    notification_email,
+    session_failed,
+)
 from .models import DIGEST as DIGEST_STATUS
 from .models import (
     DUE,
@@ -52,8 +59,6 @@ MAX_ATTEMPTS = 8
 DRAIN_SECONDS = 4.0  # one scheduler run's slice; the next run starts within seconds
 MARK_EVERY = 20  # emails sent between marks: fewer commits, a small resend after a crash
 SEND_ERRORS = (OSError, smtplib.SMTPException)
-# the server refused this one email (sender, recipients or content): the session is still good
-REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
 @dataclass
@@ -252,10 +257,10 @@ class Delivery:
                 try:
                     self._send(row_id, message, connection)
                 except SEND_ERRORS as error:
-                    session_failed = not isinstance(error, REFUSED)
-                    rest = to_send[index:] if session_failed else [(row_id, message)]
+                    whole = session_failed(error)
+                    rest = to_send[index:] if whole else [(row_id, message)]
                     self.release([key for key, _ in rest], error, report)
-                    if session_failed:
+                    if whole:
                         return
                     continue
                 sent.append(row_id)

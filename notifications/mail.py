@@ -24,10 +24,23 @@ from .settings import SmtpSettings
 
 # the server closed an idle session (or a connection reset): worth one try on a fresh session
 DROPPED = (smtplib.SMTPServerDisconnected, ConnectionError)
+CLOSING = 421
+# a message the server refused; any other failure is the session's
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 TEMPLATES = Environment(
     loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
     autoescape=select_autoescape(["html"]),
 )
+
+
+def dropped(error: Exception) -> bool:
+    """The server closed the session (a 421 reply says it is closing it)."""
+    return isinstance(error, DROPPED) or getattr(error, "smtp_code", None) == CLOSING
+
+
+def session_failed(error: Exception) -> bool:
+    """Whether the next email would fail too (the session, not this message, is at fault)."""
+    return dropped(error) or not isinstance(error, REFUSED)
 
 
 class Mailer:
@@ -68,7 +81,7 @@ class MailConnection:
             self._session().send_message(message)
         except (OSError, smtplib.SMTPException) as error:
             self.close()
-            if not (reused and isinstance(error, DROPPED)):
+            if not (reused and dropped(error)):
                 raise
             self._session().send_message(message)
 
