@@ -172,6 +172,8 @@ class Delivery:
         now, to_send = self.clock.now(), []
         with self.db.unit_of_work() as session:
             rows = self._due(session, "user")
+            if not rows:
+                return 0, []
             people = self._people(session, rows)
             modes = chosen_modes(session, [r.recipient for r in rows if not r.urgent])
             shown = self._shown_in_app(session, rows)
@@ -218,18 +220,12 @@ class Delivery:
 
     @staticmethod
     def _people(session, rows: list[OutboxNotification]) -> dict[str, User]:
-        names = {row.recipient for row in rows}
-        if not names:
-            return {}
-        return {
-            u.username: u for u in session.scalars(select(User).where(User.username.in_(names)))
-        }
+        query = select(User).where(User.username.in_({row.recipient for row in rows}))
+        return {user.username: user for user in session.scalars(query)}
 
     @staticmethod
     def _shown_in_app(session, rows: list[OutboxNotification]) -> set[int]:
         """Rows already in someone's in-app list (a resend after a lease ran out)."""
-        if not rows:
-            return set()
         query = select(InAppNotification.outbox_id).where(
             InAppNotification.outbox_id.in_([row.id for row in rows])
         )
