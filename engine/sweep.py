@@ -27,7 +27,8 @@ from .runtime import InstanceRuntime, run_safely
 log = logging.getLogger(__name__)
 SYSTEM = "system:timer"
 MAX_BACKOFF = timedelta(hours=6)
-BATCH = 50  # instances per transaction: fewer commits, yet a short hold on their locks
+BATCH = 20  # instances per transaction: fewer commits, yet a short hold on their locks (and on
+# SQLite the write lock), so a person stepping one of them waits a fraction of a second at most
 
 
 def backoff(attempts: int) -> timedelta:
