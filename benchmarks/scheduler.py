@@ -290,8 +290,11 @@ def rows(quick: bool) -> list[Row]:
             ),
         ]
     with smtp_server() as port:
-        reused = delivery_rate(port, 300 if quick else 1_000)
-        per_email = delivery_rate(port, 100 if quick else 300, SessionPerEmail)
+        emails = 200 if quick else 500
+        rounds = [(delivery_rate(port, emails), delivery_rate(port, emails, SessionPerEmail))]
+        rounds.append((delivery_rate(port, emails), delivery_rate(port, emails, SessionPerEmail)))
+        reused, per_email = (max(rates) for rates in zip(*rounds, strict=True))  # interleaved
+        print(f"outbox: {reused:.0f} emails / s over one session, {per_email:.0f} one per email")
         result.append(
             Row(
                 GOAL,
