@@ -1,6 +1,6 @@
 """The timer sweep: fire due timers by reading the indexed ``timer`` table only.
 
-Safe to run from several nodes at once: on PostgreSQL each instance's due timer rows are claimed
+Safe to run from several nodes at once: on PostgreSQL the instances with due timers are claimed
 with ``FOR UPDATE SKIP LOCKED`` (another node skips them rather than firing them twice); on
 SQLite writers are serialised. One broken instance never blocks the sweep: its failure is
 recorded on the timer row and in the audit trail and retried later with back-off; when its
@@ -13,6 +13,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .audit import record
 from .clock import Clock
@@ -20,12 +21,14 @@ from .db import Database, claiming
 from .errors import EngineError
 from .incidents.models import TIMER
 from .incidents.opening import JOB_RETRIES, exhausted, open_incident
-from .models import RUNNING, Timer
+from .models import RUNNING, ProcessInstance, Timer
 from .runtime import InstanceRuntime, run_safely
 
 log = logging.getLogger(__name__)
 SYSTEM = "system:timer"
 MAX_BACKOFF = timedelta(hours=6)
+BATCH = 20  # instances per transaction: fewer commits, yet a short hold on their locks (and on
+# SQLite the write lock), so a person stepping one of them waits a fraction of a second at most
 
 
 def backoff(attempts: int) -> timedelta:
@@ -53,15 +56,27 @@ def retry_later(row, error: Exception, now) -> None:
 
 
 class TimerSweep:
-    """Finds due timers and fires them, one instance per transaction."""
+    """Finds due timers and fires them, a batch of instances per transaction.
+
+    Each instance is stepped inside its own SAVEPOINT: an instance that fails rolls back alone,
+    its failure is recorded in the same transaction (retry later, or an incident), and the
+    others commit together. A batch costs one BEGIN/COMMIT and two claiming queries instead of
+    a transaction, a timer query and a lock per instance.
+    """
 
     def __init__(
-        self, db: Database, runtime: InstanceRuntime, clock: Clock, retries: int = JOB_RETRIES
+        self,
+        db: Database,
+        runtime: InstanceRuntime,
+        clock: Clock,
+        retries: int = JOB_RETRIES,
+        batch: int = BATCH,
     ):
         self.db = db
         self.runtime = runtime
         self.clock = clock
         self.retries = retries
+        self.batch = batch
 
     def due_instance_ids(self, limit: int) -> list[int]:
         """Instances with a timer due now, earliest first (one indexed range scan)."""
@@ -77,77 +92,115 @@ class TimerSweep:
 
     def fire_due(self, limit: int = 100) -> int:
         """Fire what is due; returns the number of timers fired."""
+        ids = self.due_instance_ids(limit)
         return sum(
-            attempt(self.fire_instance, instance_id, self._record_failure, "timer on instance")
-            for instance_id in self.due_instance_ids(limit)
+            self.fire_batch(ids[start : start + self.batch])
+            for start in range(0, len(ids), self.batch)
         )
 
     def fire_instance(self, instance_id: int) -> int:
-        """Fire the due timers of one instance in one transaction; 0 if another node has them."""
-        with self.db.unit_of_work() as session:
-            now = self.clock.now()
-            query = select(Timer).where(Timer.instance_id == instance_id, Timer.fire_at <= now)
-            query = claiming(session, query)
-            due = session.scalars(query).all()
-            if not due:
-                return 0
-            instance = self.runtime.lock(session, instance_id, running=False)
-            if instance.status != RUNNING:
-                for timer in due:
-                    session.delete(timer)
-                return 0
-            workflow = self.runtime.load(session, instance)
-            run_safely(workflow, workflow.refresh_timers)
-            for timer in due:
-                record(
-                    session,
-                    "timer_fired",
-                    SYSTEM,
-                    now,
-                    instance=instance,
-                    element_id=timer.element_id,
-                    task_name=timer.name,
-                    details={"due_at": timer.due_at, "kind": timer.kind},
-                )
-            self.runtime.advance_and_save(session, instance, workflow, now, SYSTEM)
-            return len(due)
+        """Fire the due timers of one instance; 0 if another node has them or it failed."""
+        return self.fire_batch([instance_id])
 
-    def _record_failure(self, instance_id: int, error: EngineError) -> None:
+    def fire_batch(self, instance_ids: list[int]) -> int:
+        """Fire the due timers of these instances in one transaction; returns how many fired."""
         with self.db.unit_of_work() as session:
             now = self.clock.now()
-            # locked: opening an incident changes the instance, which a person may be changing
-            instance = self.runtime.lock(session, instance_id, running=False)
-            due = session.scalars(
-                select(Timer).where(Timer.instance_id == instance_id, Timer.fire_at <= now)
-            ).all()
+            fired = 0
+            for instance, due in self._claim(session, instance_ids, now):
+                fired += self._fire_or_record(session, instance, due, now)
+            return fired
+
+    def _claim(self, session: Session, instance_ids: list[int], now):
+        """(locked instance, its due timers) for the instances no other node holds.
+
+        Locking the instance rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) claims their
+        timers: every change to an instance's timers runs under its lock, so a node that gets
+        the lock after another fired them reads no due timer. A busy instance waits for the
+        next sweep rather than holding up the batch.
+        """
+        query = select(ProcessInstance).where(ProcessInstance.id.in_(instance_ids))
+        query = claiming(session, query).execution_options(populate_existing=True)
+        instances = {instance.id: instance for instance in session.scalars(query)}
+        if not instances:
+            return []
+        timers = session.scalars(
+            select(Timer)
+            .where(Timer.instance_id.in_(list(instances)), Timer.fire_at <= now)
+            .order_by(Timer.id)
+        )
+        due: dict[int, list[Timer]] = {}
+        for timer in timers:
+            due.setdefault(timer.instance_id, []).append(timer)
+        return [(instances[key], due[key]) for key in instance_ids if key in due]
+
+    def _fire_or_record(self, session: Session, instance, due: list[Timer], now) -> int:
+        try:
+            with session.begin_nested():
+                return self._fire(session, instance, due, now)
+        except EngineError as error:
+            log.warning("timer on instance %s failed: %s", instance.id, error)
+            self._record_failure(session, instance.id, error, now)
+            return 0
+
+    def _fire(self, session: Session, instance, due: list[Timer], now) -> int:
+        if instance.status != RUNNING:
             for timer in due:
-                retry_later(timer, error, now)
+                session.delete(timer)
+            return 0
+        workflow = self.runtime.load(session, instance)
+        run_safely(workflow, workflow.refresh_timers)
+        for timer in due:
             record(
                 session,
-                "error",
+                "timer_fired",
                 SYSTEM,
                 now,
                 instance=instance,
-                element_id=getattr(error, "element_id", None),
-                details={
-                    "message": str(error),
-                    "line": getattr(error, "line", None),
-                    "during": "timer",
-                },
+                element_id=timer.element_id,
+                task_name=timer.name,
+                details={"due_at": timer.due_at, "kind": timer.kind},
             )
-            attempts = max((timer.attempts for timer in due), default=0)
-            if instance.status == RUNNING and exhausted(attempts, self.retries):
-                first = due[0]
-                open_incident(
-                    session,
-                    now,
-                    error,
-                    kind=TIMER,
-                    process_key=instance.process_key,
-                    attempts=attempts,
-                    instance=instance,
-                    element=(first.element_id, first.name),
-                    job={"timers": [timer.element_id for timer in due]},
-                )
-                for timer in due:  # the incident holds the job now; a retry finds it again
-                    session.delete(timer)
+        self.runtime.advance_and_save(session, instance, workflow, now, SYSTEM)
+        return len(due)
+
+    def _record_failure(self, session: Session, instance_id: int, error: EngineError, now) -> None:
+        """After the instance's savepoint rolled back: count the failed try on its due timers
+        (still locked by this transaction), or open an incident when the tries are used up."""
+        instance = session.get(ProcessInstance, instance_id, populate_existing=True)
+        due = session.scalars(
+            select(Timer)
+            .where(Timer.instance_id == instance_id, Timer.fire_at <= now)
+            .execution_options(populate_existing=True)
+        ).all()
+        for timer in due:
+            retry_later(timer, error, now)
+        record(
+            session,
+            "error",
+            SYSTEM,
+            now,
+            instance=instance,
+            element_id=getattr(error, "element_id", None),
+            details={
+                "message": str(error),
+                "line": getattr(error, "line", None),
+                "during": "timer",
+            },
+        )
+        attempts = max((timer.attempts for timer in due), default=0)
+        if instance.status == RUNNING and exhausted(attempts, self.retries):
+            first = due[0]
+            open_incident(
+                session,
+                now,
+                error,
+                kind=TIMER,
+                process_key=instance.process_key,
+                attempts=attempts,
+                instance=instance,
+                element=(first.element_id, first.name),
+                job={"timers": [timer.element_id for timer in due]},
+            )
+            for timer in due:  # the incident holds the job now; a retry finds it again
+                session.delete(timer)

@@ -8,35 +8,107 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email.message import EmailMessage
+from datetime import datetime
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .events import ACCOUNT_EVENTS, SECRET_CONTEXT, title_of, urgent_title
-from .models import OutboxNotification
+from .models import InAppNotification, OutboxNotification
 from .settings import SmtpSettings
 
+# the server closed an idle session (or a connection reset): worth one try on a fresh session
+DROPPED = (smtplib.SMTPServerDisconnected, ConnectionError)
+CLOSING = 421
+# a message the server refused; any other failure is the session's
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 TEMPLATES = Environment(
     loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
     autoescape=select_autoescape(["html"]),
 )
 
 
+def dropped(error: Exception) -> bool:
+    """The server closed the session (a 421 reply says it is closing it)."""
+    return isinstance(error, DROPPED) or getattr(error, "smtp_code", None) == CLOSING
+
+
+def session_failed(error: Exception) -> bool:
+    """Whether the next email would fail too (the session, not this message, is at fault)."""
+    return dropped(error) or not isinstance(error, REFUSED)
+
+
 class Mailer:
-    """Sends one email over SMTP (host, port, STARTTLS and login from settings)."""
+    """Opens SMTP sessions (host, port, STARTTLS and login from settings)."""
 
     def __init__(self, settings: SmtpSettings):
         self.settings = settings
 
-    def send(self, message: EmailMessage) -> None:
-        settings = self.settings
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-            if settings.starttls:  # the server's certificate and name are checked
-                smtp.starttls(context=ssl.create_default_context(cafile=settings.ca_file))
-            if settings.username:
-                smtp.login(settings.username, settings.password or "")
-            smtp.send_message(message)
+    def send(self, message: Message) -> None:
+        """Send one email on a session of its own."""
+        with self.connection() as connection:
+            connection.send(message)
+
+    def connection(self) -> MailConnection:
+        """A session to send a run of emails over, opened on the first send."""
+        return MailConnection(self.settings)
+
+
+class MailConnection:
+    """One SMTP session reused for a run of emails: one TCP/TLS handshake and login instead of
+    one per email. A session the server dropped while idle is reopened and the email tried on
+    the new one once; any other failure closes it and is the caller's to retry later."""
+
+    def __init__(self, settings: SmtpSettings):
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+        self.opened = 0  # sessions opened so far
+
+    def __enter__(self) -> MailConnection:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def send(self, message: Message) -> None:
+        reused = self.smtp is not None
+        try:
+            self._session().send_message(message)
+        except (OSError, smtplib.SMTPException) as error:
+            self.close()
+            if not (reused and dropped(error)):
+                raise
+            self._session().send_message(message)
+
+    def _session(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            settings = self.settings
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+            try:
+                if settings.starttls:  # the server's certificate and name are checked
+                    smtp.starttls(context=ssl.create_default_context(cafile=settings.ca_file))
+                if settings.username:
+                    smtp.login(settings.username, settings.password or "")
+            except BaseException:
+                smtp.close()
+                raise
+            self.smtp, self.opened = smtp, self.opened + 1
+        return self.smtp
+
+    def close(self) -> None:
+        """Say goodbye politely if the server still listens; either way the session is gone."""
+        smtp, self.smtp = self.smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
 
 
 def title(row: OutboxNotification) -> str:
@@ -80,14 +152,49 @@ def forget_secret(row: OutboxNotification) -> None:
 
 def email_message(
     settings: SmtpSettings, to: str, subject: str, template: str, context: dict, key: str
-) -> EmailMessage:
-    """A plain-text and HTML email whose Message-ID is derived from ``key`` (idempotency)."""
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
+) -> Message:
+    """A plain-text and HTML email whose Message-ID is derived from ``key`` (idempotency).
+
+    Built with the compat32 MIME classes: a third of the CPU of ``EmailMessage``'s header
+    registry, which was half of what sending an email cost."""
+    message = MIMEMultipart("alternative")
+    message["From"] = formataddr(parseaddr(settings.sender), charset="utf-8")
+    message["To"] = to
+    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     message["Message-ID"] = f"<{key}@{settings.message_domain}>"
     message["X-JoinedUp-Notification-Id"] = key
-    message.set_content(TEMPLATES.get_template(f"{template}.txt").render(**context))
-    message.add_alternative(
-        TEMPLATES.get_template(f"{template}.html").render(**context), subtype="html"
-    )
+    for kind in ("plain", "html"):
+        body = TEMPLATES.get_template(f"{template}.{'txt' if kind == 'plain' else kind}")
+        message.attach(MIMEText(body.render(**context), kind, "utf-8"))
     return message
+
+
+def notification_email(
+    settings: SmtpSettings, row: OutboxNotification, to: str, name: str
+) -> Message:
+    """The email for one outbox row to one person (its key: the row, so a resend is known)."""
+    context = {
+        "title": title(row),
+        "user": name,
+        "summary": summary(row),
+        "link": settings.base_url + link_path(row),
+    }
+    message = email_message(
+        settings, to, context["title"], "email", context, key=f"notification-{row.id}"
+    )
+    if row.urgent:  # mail clients flag it
+        message["Importance"], message["X-Priority"] = "high", "1"
+    return message
+
+
+def in_app_entry(row: OutboxNotification, now: datetime) -> InAppNotification:
+    """The row as shown in the app (the bell and the notifications page)."""
+    return InAppNotification(
+        username=row.recipient,
+        outbox_id=row.id,
+        title=title(row),
+        body=summary(row),
+        link=link_path(row),
+        event_type=row.event_type,
+        created_at=now,
+    )

@@ -19,11 +19,13 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from engine.reminders import send_reminders
 
 from .delivery import Delivery
+from .digests import send_digests
 from .mail import Mailer
 from .settings import SmtpSettings
 
 log = logging.getLogger(__name__)
-INTERVALS = {"fire_timers": 30, "deliver": 15, "remind": 300}
+# deliver runs for up to DRAIN_SECONDS each time: about continuously while rows are due
+INTERVALS = {"fire_timers": 30, "deliver": 5, "remind": 300}
 DIGEST_HOUR = 7
 PURGE_HOUR = 2  # nightly, before the working day
 
@@ -42,13 +44,14 @@ class BackgroundJobs:
         return self.engine.fire_due_timers(limit=1000)
 
     def deliver(self):
-        return self.delivery.run_once()
+        """Deliver while rows are due, for one time slice (a backlog drains run after run)."""
+        return self.delivery.drain()
 
     def remind(self) -> dict:
         return send_reminders(self.engine.db, self.engine.clock, self.engine.calendar)
 
     def digest(self) -> int:
-        return self.delivery.send_digests()
+        return send_digests(self.delivery)
 
     def purge(self):
         """Purge what the retention policy says is due (engine.retention)."""

@@ -31,9 +31,28 @@ def preference(session, username: str, event_type: str) -> str:
             NotificationPreference.event_type == event_type,
         )
     )
-    if mode == OFF and is_statutory(event_type):
+    return effective_mode(mode, event_type)
+
+
+def chosen_modes(session, usernames: list[str]) -> dict[tuple[str, str], str]:
+    """Every saved choice of these people, by (username, event type), in one query."""
+    if not usernames:
+        return {}
+    rows = session.execute(
+        select(
+            NotificationPreference.username,
+            NotificationPreference.event_type,
+            NotificationPreference.mode,
+        ).where(NotificationPreference.username.in_(set(usernames)))
+    )
+    return {(username, event): mode for username, event, mode in rows}
+
+
+def effective_mode(chosen: str | None, event_type: str) -> str:
+    """What a saved choice (or none) means: urgent always immediate, statutory never off."""
+    if is_urgent(event_type) or (chosen == OFF and is_statutory(event_type)):
         return IMMEDIATELY
-    return mode or IMMEDIATELY
+    return chosen or IMMEDIATELY
 
 
 def preference_errors(choices: dict[str, str]) -> dict[str, str]:

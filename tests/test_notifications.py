@@ -168,8 +168,8 @@ def test_a_crash_between_sending_and_marking_resends_with_the_same_idempotency_k
     delivery = jobs.delivery
     original_send = Delivery._send
 
-    def send_then_die(self, row_id, message, report):
-        self.mailer.send(message)
+    def send_then_die(self, row_id, message, connection):
+        connection.send(message)
         raise SystemExit("process killed before marking the row sent")
 
     monkeypatch.setattr(Delivery, "_send", send_then_die)
