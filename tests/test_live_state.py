@@ -210,3 +210,74 @@ def test_migration_0021_prunes_instances_saved_before_pruning(tmp_path, clock, m
     assert "visit" in old.instance_diagram(instance_id, pat.actor)["completed"]
     old.db.dispose()
     database.dispose()
+
+
+MULTI_INSTANCE = looped(
+    "rounds",
+    '<bpmn:userTask id="contribute" name="Contribute" camunda:candidateGroups="practitioner">'
+    '<bpmn:multiInstanceLoopCharacteristics camunda:collection="${agencies}" '
+    'camunda:elementVariable="agency"/></bpmn:userTask>'
+    + user_task("review", "Review", PRACTITIONER)
+    + flow("contribute", "review"),
+    "contribute",
+    "review",
+)
+
+
+def test_a_multi_instance_task_in_a_loop_offers_each_agency_every_round(scenario):
+    scenario.deploy("rounds.bpmn", MULTI_INSTANCE)
+    steps, expected = [], []
+    for n in range(1, 16):
+        steps += [("Contribute", {"round": n}), ("Contribute", {"round": n})]
+        steps.append(("Review", {"reviewed": n, "again": n < 15}))
+        expected += [["Contribute"], ["Review"], [] if n == 15 else ["Contribute", "Contribute"]]
+    start = {"agencies": ["probation", "midwifery"]}
+    (inboxes, variables, status), sizes = trace(scenario, "rounds", steps, start)
+    assert (inboxes, variables["reviewed"], status) == (expected, 15, "completed")
+    assert sizes[-4] <= 1.5 * sizes[14]
+
+
+EMBEDDED = looped(
+    "embedded_rounds",
+    '<bpmn:subProcess id="round"><bpmn:startEvent id="round_start"/>'
+    + user_task("check", "Check", PRACTITIONER)
+    + '<bpmn:endEvent id="round_end"/>'
+    + flow("round_start", "check")
+    + flow("check", "round_end")
+    + "</bpmn:subProcess>",
+    "round",
+    "round",
+)
+CHILD = bpmn(
+    "child_round",
+    '<bpmn:startEvent id="child_start"/>'
+    + user_task("child_check", "Child check", PRACTITIONER)
+    + '<bpmn:endEvent id="child_end"/>'
+    + flow("child_start", "child_check")
+    + flow("child_check", "child_end"),
+)
+CALLING = looped(
+    "called_rounds",
+    '<bpmn:callActivity id="call" calledElement="child_round"><bpmn:extensionElements>'
+    '<camunda:in variables="all"/><camunda:out variables="all"/>'
+    "</bpmn:extensionElements></bpmn:callActivity>",
+    "call",
+    "call",
+)
+
+
+def test_subprocesses_and_call_activities_in_a_loop_run_and_leave_with_their_round(
+    scenario, engine
+):
+    scenario.deploy("embedded.bpmn", EMBEDDED)
+    scenario.deploy("child.bpmn", CHILD)
+    scenario.deploy("calling.bpmn", CALLING)
+    for key, task in (("embedded_rounds", "Check"), ("called_rounds", "Child check")):
+        steps = [(task, {"n": n, "again": n < 25}) for n in range(1, 26)]
+        (inboxes, variables, status), sizes = trace(scenario, key, steps)
+        assert inboxes == [[task]] * 24 + [[]]
+        assert (variables["n"], status) == (25, "completed")
+        assert sizes[-2] <= 1.5 * sizes[9]
+    with engine.db.reading() as session:
+        states = [i.state for i in session.query(ProcessInstance)]
+    assert all(len(json.loads(state)["subprocesses"]) <= 1 for state in states)

@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 from .history import remember
 
 PENDING = TaskState.WAITING | TaskState.READY | TaskState.STARTED
+PASSES = 3
 
 
 def prune(workflow) -> int:
@@ -29,9 +30,13 @@ def prune(workflow) -> int:
     if workflow.completed:
         return 0
     removed = 0
-    for subprocess in list(workflow.subprocesses.values()):
-        removed += _prune_tree(subprocess)
-    return removed + _prune_tree(workflow)
+    for _ in range(PASSES):  # a pass can free what the one before kept (a parent's last child)
+        removed_now = sum(_prune_tree(sp) for sp in list(workflow.subprocesses.values()))
+        removed_now += _prune_tree(workflow)
+        removed += removed_now
+        if not removed_now:
+            break
+    return removed
 
 
 def prune_state(serializer, text: str, spec, subprocess_specs: dict, script_engine) -> str | None:
