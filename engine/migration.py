@@ -60,12 +60,16 @@ def _pruned_blockers(workflow, spec, subprocess_specs: dict, instance_id: int, v
     found = []
     for spec_name, elements in sorted(history_of(workflow).items()):
         target = spec if spec_name == workflow.spec.name else subprocess_specs.get(spec_name)
+        source = workflow.spec if spec_name == workflow.spec.name else None
+        source = source or workflow.subprocess_specs.get(spec_name)
         for element in sorted(elements):
             if target is not None and element in target.task_specs:
                 continue
+            known = source.task_specs.get(element) if source is not None else None
+            name = (known.bpmn_name if known is not None else None) or element
             reason = (
-                f"it has completed '{element}', which version {version} no longer has; an "
-                "instance cannot lose a step it has already passed"
+                f"it has completed '{name}' ({element}), which version {version} no longer "
+                "has; an instance cannot lose a step it has already passed"
             )
             found.append(Blocker(instance_id, element, reason))
     return found

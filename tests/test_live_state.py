@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from engine import queries
 from engine import runtime as engine_runtime
+from engine.actors import Actor
+from engine.agencies import PARTNERSHIP, groups_for
 from engine.db import Database, make_engine
+from engine.errors import MigrationBlocked
 from engine.models import ProcessInstance
 from engine.schema import upgrade
 from engine.service import Engine
 
-from .helpers import Scenario, bpmn, flow, user_task
+from .helpers import Scenario, bpmn, flow, linear, user_task
 
+OWNER = Actor("owner", groups_for(PARTNERSHIP, ["process-owner"]), agency=PARTNERSHIP)
 PRACTITIONER = 'camunda:candidateGroups="practitioner"'
 AGAIN = "${again}"
 DONE = "${!again}"
@@ -281,3 +287,22 @@ def test_subprocesses_and_call_activities_in_a_loop_run_and_leave_with_their_rou
     with engine.db.reading() as session:
         states = [i.state for i in session.query(ProcessInstance)]
     assert all(len(json.loads(state)["subprocesses"]) <= 1 for state in states)
+
+
+def test_a_step_pruned_from_the_state_still_blocks_a_move_to_a_version_without_it(scenario, engine):
+    scenario.deploy("steps.bpmn", linear("steps", "one", "two", "three"))
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("steps")
+    pat.complete("one")
+    pat.complete("two")
+    assert "one" not in {
+        t["task_spec"] for t in json.loads(saved(engine, ref.id))["tasks"].values()
+    }
+    scenario.deploy("steps.bpmn", linear("steps", "first", "two", "three"))
+    v2, v1 = (v.definition for v in engine.definition_versions(OWNER, "steps"))
+    with pytest.raises(MigrationBlocked) as blocked:
+        engine.migrate_instances(v1.id, v2.id, OWNER)
+    assert [b.reason for b in blocked.value.blockers] == [
+        "it has completed 'one' (one), which version 2 no longer has; an instance cannot lose "
+        "a step it has already passed"
+    ]
