@@ -12,6 +12,9 @@ What SpiffWorkflow 3.2 reads of finished tasks, and so what stays:
 What goes: completed tasks with one child on the way to the live tasks (the child already holds
 their data, which it inherited when it ran), and finished branches off that path once every
 join has fired (their data was merged at the join). A completed subprocess goes with its task.
+Dropping earlier passes also stops SpiffWorkflow 3.2 counting a previous loop pass's arrivals at
+a parallel or inclusive join, which fired it early (two tokens) when branches finished in
+another order than before.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def _prune_tree(workflow) -> int:
     keep = _kept(workflow)
     before = len(workflow.tasks)
     if not any(_is_join(t) and t.has_state(PENDING) for t in workflow.tasks.values()):
-        _drop_finished_branches(workflow, keep)
+        _drop_finished_branches(workflow)
     _collapse_chains(workflow, keep)
     return before - len(workflow.tasks)
 
@@ -93,7 +96,7 @@ def _live_ids(workflow) -> set:
     return live
 
 
-def _drop_finished_branches(workflow, keep: set) -> None:
+def _drop_finished_branches(workflow) -> None:
     live = _live_ids(workflow)
     for task in list(workflow.tasks.values()):
         if task.state != TaskState.COMPLETED or task.id not in live or len(task._children) < 2:
