@@ -20,6 +20,7 @@ from .audit import record
 from .definitions import resolve_dependencies
 from .dialect.call_activities import MappedCallActivity
 from .errors import Conflict, MigrationBlocked, NotFound, NotPermitted
+from .live_state import pruned_ids
 from .models import CANCELLED, ENDED, ERROR, RUNNING, Definition, ProcessInstance
 from .resources import BPMN
 
@@ -130,6 +131,7 @@ class ProcessAdministration:
         )
         drawn = drawn_tasks(workflow)
         completed = {t.task_spec.bpmn_id for t in drawn if t.state == TaskState.COMPLETED}
+        completed |= pruned_ids(workflow, drawn_specs(workflow))
         active = {t.task_spec.bpmn_id for t in drawn if t.state & migration.ACTIVE}
         return {
             "definition_id": definition.id,
@@ -209,6 +211,19 @@ def drawn_tasks(workflow) -> list:
         if _embedded(workflow, subprocess):
             tasks.extend(subprocess.get_tasks(skip_subprocesses=True))
     return tasks
+
+
+def drawn_specs(workflow) -> set[str]:
+    """Names of the process specs drawn on the instance's diagram: its own and its embedded
+    subprocesses' (those no call activity calls)."""
+    specs = [workflow.spec, *workflow.subprocess_specs.values()]
+    called = {
+        task_spec.spec
+        for spec in specs
+        for task_spec in spec.task_specs.values()
+        if isinstance(task_spec, MappedCallActivity)
+    }
+    return {workflow.spec.name} | (set(workflow.subprocess_specs) - called)
 
 
 def _embedded(workflow, subprocess) -> bool:

@@ -14,6 +14,8 @@ from SpiffWorkflow.bpmn.util.diff import diff_workflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from .live_state import history_of
+
 ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.WAITING
 PREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE
 DROPPABLE = PREDICTED | TaskState.CANCELLED
@@ -50,6 +52,26 @@ def blockers(workflow: BpmnWorkflow, spec, subprocess_specs: dict, instance_id: 
         else:
             continue
         found.append(Blocker(instance_id, task.task_spec.bpmn_id, reason))
+    return found + _pruned_blockers(workflow, spec, subprocess_specs, instance_id, version)
+
+
+def _pruned_blockers(workflow, spec, subprocess_specs: dict, instance_id: int, version: int):
+    """Completed steps pruned from the live state count as passed, as those in it do."""
+    found = []
+    for spec_name, elements in sorted(history_of(workflow).items()):
+        target = spec if spec_name == workflow.spec.name else subprocess_specs.get(spec_name)
+        source = workflow.spec if spec_name == workflow.spec.name else None
+        source = source or workflow.subprocess_specs.get(spec_name)
+        for element in sorted(elements):
+            if target is not None and element in target.task_specs:
+                continue
+            known = source.task_specs.get(element) if source is not None else None
+            name = (known.bpmn_name if known is not None else None) or element
+            reason = (
+                f"it has completed '{name}' ({element}), which version {version} no longer "
+                "has; an instance cannot lose a step it has already passed"
+            )
+            found.append(Blocker(instance_id, element, reason))
     return found
 
 

@@ -29,6 +29,7 @@ from .effects import apply_effects, notify
 from .errors import InstanceNotRunning, NotFound, StaleInstance
 from .events.signal_index import queue_thrown_signals
 from .indexing import sync_indexes
+from .live_state import prune
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
 from .step_errors import failing_as_process_error
 from .wording.subjects import process_summary
@@ -167,6 +168,7 @@ class InstanceRuntime:
         """Write state, indexes, effects and the end of the instance, all in this transaction."""
         apply_effects(session, instance, list(effects), now, actor)
         queue_thrown_signals(session, instance, workflow, now)
+        prune(workflow)
         instance.state = self.serializer.dumps(workflow)
         instance.serializer_version = self.serializer.VERSION
         if workflow.completed and instance.status == RUNNING:

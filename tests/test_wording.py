@@ -306,7 +306,7 @@ def test_migration_0020_goes_down_one_step_and_up_again(tmp_path):
     upgrade(database)
     columns = {c["name"] for c in inspect(database).get_columns("process_instance")}
     assert "summary" in columns
-    command.downgrade(alembic_config(database), "-1")
+    command.downgrade(alembic_config(database), "0019")
     columns = {c["name"] for c in inspect(database).get_columns("process_instance")}
     assert "summary" not in columns
     upgrade(database)

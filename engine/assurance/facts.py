@@ -16,6 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..live_state import completed_ids
 from ..models import ACTIVE_TASK_STATES, CANCELLED, COMPLETED, RUNNING, HumanTask, ProcessInstance
 from ..workdays import UK_TIME
 from .models import DeadlineResult, InstanceOutcome, Milestone, StagePeriod
@@ -175,7 +176,7 @@ def _track_milestones(session, instance, workflow, data, declared, agency, now) 
     waiting = [row for row in rows if row.reached_at is None and row.dropped_at is None]
     if not waiting:
         return
-    done = {task.task_spec.bpmn_id for task in completed_tasks(workflow)}
+    done = completed_ids(workflow)
     for row in waiting:
         if row.element_id in done:
             row.reached_at = now

@@ -10,6 +10,8 @@ make the instance unloadable. On the way out such a dict is wrapped as
 ``{"typename": "PlainDict", "items": {...}}`` and on the way back it is unwrapped, so it returns
 exactly as it was. States saved before the wrapper load as before; in them, a dict naming a type
 we do not know, or a value type that does not parse, comes back as the plain dict it was.
+
+``history`` holds the element ids of completed tasks pruned from the tree (``engine.live_state``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 
+from ..live_state.history import saved_history, set_history
 from .messages import SilentMessageEventDefinition, VariablesMessageEventDefinition
 from .signals import BroadcastSignalEventDefinition
 from .timers import TIMER_CLASSES
@@ -44,11 +47,16 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
         finally:
             workflow.spec, workflow.subprocess_specs = spec, subprocess_specs
         del dct["spec"], dct["subprocess_specs"]
+        if history := saved_history(workflow):
+            dct["history"] = history
         return dct
 
     def from_dict(self, dct):
         dct["data"] = _legacy_data(dct.get("data", {}))
-        return super().from_dict(dct)
+        history = dct.pop("history", None)
+        workflow = super().from_dict(dct)
+        set_history(workflow, history)
+        return workflow
 
 
 MARKER, PLAIN_DICT = "typename", "PlainDict"
