@@ -11,7 +11,7 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from notifications.outbox import GROUP, USER
@@ -23,8 +23,15 @@ from .dialect.conventions import is_urgent
 from .disclosure.holders import holder_of
 from .effects import notify
 from .escalation import escalation_of
-from .events.signal_index import sync_signal_subscriptions
+from .events.signal_index import sync_signal_subscriptions, waiting_for_signals
 from .events.waits import waiting_events
+from .live_workflows import (
+    IndexedState,
+    closed_tasks,
+    indexed_state,
+    register_closed,
+    remember_indexed,
+)
 from .models import (
     ACTIVE_TASK_STATES,
     CANCELLED,
@@ -39,6 +46,28 @@ from .models import (
 from .step_errors import failing_as_process_error
 from .task_assignment import evaluate_assignment
 
+# Statements built once on the tables (not the mapped classes): each step reuses SQLAlchemy's
+# compiled form and skips the ORM's per-statement work; the rows carry no ORM state to sync.
+# They run on the session's connection, so they do not flush the ORM's pending changes first:
+# a step writes those once, at its end (``InstanceRuntime.save``).
+_TASKS, _CANDIDATES = HumanTask.__table__, TaskCandidate.__table__
+_INSERT_TASKS = insert(_TASKS).returning(_TASKS.c.id, sort_by_parameter_order=True)
+_INSERT_CANDIDATES = insert(_CANDIDATES)
+_WITHDRAW = delete(_CANDIDATES).where(
+    _CANDIDATES.c.human_task_id.in_(bindparam("task_ids", expanding=True))
+)
+_SET_OFFERED = (
+    update(_CANDIDATES)
+    .where(_CANDIDATES.c.human_task_id == bindparam("task_id"))
+    .values(offered=bindparam("is_offered"))
+)
+_ACTIVE_TASKS = select(HumanTask).where(
+    HumanTask.instance_id == bindparam("instance_id"), HumanTask.status.in_(ACTIVE_TASK_STATES)
+)
+_ACTIVE_AMONG = _ACTIVE_TASKS.where(
+    HumanTask.spiff_task_id.in_(bindparam("spiff_ids", expanding=True))
+)
+
 
 def sync_indexes(
     session: Session,
@@ -47,39 +76,59 @@ def sync_indexes(
     now: datetime,
     actor: str | None,
 ) -> None:
-    """Bring human tasks, timers and message subscriptions in line with ``workflow``."""
+    """Bring human tasks, timers and message subscriptions in line with ``workflow``.
+
+    When the tables are known to hold what ``workflow`` was loaded or last saved with
+    (``live_workflows.indexed``), only the difference is written and nothing is read."""
     timers, messages = waiting_events(workflow)
+    before = indexed_state(workflow)
+    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    signals = waiting_for_signals(instance, workflow)
     with session.no_autoflush:
-        _sync_human_tasks(session, instance, workflow, now, actor)
-        sync_signal_subscriptions(session, instance, workflow, now)
+        _sync_human_tasks(session, instance, ready, before, now, actor)
+        if before is None or before.signals != signals:
+            sync_signal_subscriptions(session, instance, signals, now)
         if timers or messages or instance.waiting_events:
             _sync_timers(session, instance, timers)
             _sync_subscriptions(session, instance, messages, now)
     instance.waiting_events = len(timers) + len(messages)
+    remember_indexed(workflow, IndexedState(frozenset(ready), signals))
     record_facts(session, instance, workflow, now)
 
 
-def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
-    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    rows = session.scalars(
-        select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.status.in_(ACTIVE_TASK_STATES)
-        )
-    )
-    # Without autoflush the database may still call a row active that this step just closed.
-    active = [row for row in rows if row.status in ACTIVE_TASK_STATES]
-    _close_gone(
-        session, instance, [row for row in active if row.spiff_task_id not in ready], now, actor
-    )
-    known = {row.spiff_task_id for row in active}
+def _sync_human_tasks(session, instance, ready: dict, before, now, actor) -> None:
+    if before is None:
+        rows = session.scalars(_ACTIVE_TASKS, {"instance_id": instance.id})
+        # Without autoflush the database may still call a row active that this step closed.
+        active = [row for row in rows if row.status in ACTIVE_TASK_STATES]
+        gone = [row for row in active if row.spiff_task_id not in ready]
+        known = {row.spiff_task_id for row in active}
+    else:
+        closed = {row.spiff_task_id for row in closed_tasks(session)}
+        gone = []
+        if missing := sorted(before.ready - ready.keys() - closed):
+            rows = session.scalars(
+                _ACTIVE_AMONG, {"instance_id": instance.id, "spiff_ids": missing}
+            )
+            gone = [row for row in rows if row.status in ACTIVE_TASK_STATES]
+        known = before.ready
+    _close_gone(session, instance, gone, now, actor)
     _open_new(session, instance, [task for i, task in ready.items() if i not in known], now, actor)
+
+
+def close_task(session: Session, row: HumanTask, status: str, now: datetime, by=None) -> None:
+    """Close a task row in this transaction (completed or cancelled) and drop its inbox rows."""
+    row.status, row.completed_at = status, now
+    if by is not None:
+        row.completed_by = by
+    register_closed(session, row)
 
 
 def _close_gone(session, instance, gone: list[HumanTask], now, actor) -> None:
     """Tasks no longer ready (a boundary event interrupted them, the instance was cancelled)."""
     withdraw_candidates(session, [row.id for row in gone])
     for row in gone:
-        row.status, row.completed_at = CANCELLED, now
+        close_task(session, row, CANCELLED, now)
         record(
             session,
             "task_cancelled",
@@ -95,11 +144,11 @@ def _close_gone(session, instance, gone: list[HumanTask], now, actor) -> None:
 
 def _open_new(session, instance, ready: list, now, actor) -> None:
     """Index newly ready user tasks, offer them to their candidates, and announce them."""
-    created = [_new_human_task(instance, task, now) for task in ready]
-    if not created:
+    if not ready:
         return
-    session.add_all(created)
-    session.flush()
+    values = [_new_task_values(instance, task, now) for task in ready]
+    ids = session.connection().execute(_INSERT_TASKS, values).scalars().all()
+    created = [HumanTask(id=task_id, **row) for task_id, row in zip(ids, values, strict=True)]
     index_candidates(session, created)
     for row in created:
         announce_task(session, instance, row, now)
@@ -120,11 +169,12 @@ def _open_new(session, instance, ready: list, now, actor) -> None:
         )
 
 
-def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask:
+def _new_task_values(instance: ProcessInstance, task, now: datetime) -> dict:
+    """The ``human_task`` column values of a newly ready user task."""
     spec = task.task_spec
     with failing_as_process_error(task):
         attributes = evaluate_assignment(task, now)
-    row = HumanTask(
+    return dict(
         instance_id=instance.id,
         spiff_task_id=str(task.id),
         element_id=spec.bpmn_id,
@@ -143,7 +193,6 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         **escalation_of(task),
         **attributes,
     )
-    return row
 
 
 def announce_task(
@@ -194,20 +243,18 @@ def index_candidates(session: Session, tasks: list[HumanTask]) -> None:
         for value in dict.fromkeys(values)
     ]
     if candidates:
-        session.execute(insert(TaskCandidate), candidates)
+        session.connection().execute(_INSERT_CANDIDATES, candidates)
 
 
 def withdraw_candidates(session: Session, task_ids: list[int]) -> None:
     """A closed task is offered to nobody: drop its inbox index rows."""
     if task_ids:
-        session.execute(delete(TaskCandidate).where(TaskCandidate.human_task_id.in_(task_ids)))
+        session.connection().execute(_WITHDRAW, {"task_ids": task_ids})
 
 
 def set_offered(session: Session, task_id: int, offered: bool) -> None:
     """Claiming takes a task out of its candidates' queues; unclaiming puts it back."""
-    session.execute(
-        update(TaskCandidate).where(TaskCandidate.human_task_id == task_id).values(offered=offered)
-    )
+    session.connection().execute(_SET_OFFERED, {"task_id": task_id, "is_offered": offered})
 
 
 def _sync_timers(session, instance, wanted) -> None:

@@ -14,7 +14,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,6 +29,7 @@ from .effects import apply_effects, notify
 from .errors import InstanceNotRunning, NotFound, StaleInstance
 from .events.signal_index import queue_thrown_signals
 from .indexing import sync_indexes
+from .live_workflows import LiveWorkflows
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance
 from .step_errors import failing_as_process_error
 from .wording.subjects import process_summary
@@ -36,6 +37,23 @@ from .workdays import WorkingDayCalendar
 
 # Tasks one advance may complete before it must wait; a loop with no wait in it stops here.
 MAX_AUTOMATIC_STEPS = 500
+LOCKED = "joinedup_locked_instances"  # session.info: instance ids this transaction locked
+SAVED = "joinedup_saved_workflows"  # session.info: id -> (instance, workflow, state) saved
+
+# Built once so each step reuses SQLAlchemy's compiled form instead of rebuilding the query.
+_LOCK_INSTANCE = (
+    select(ProcessInstance)
+    .where(ProcessInstance.id == bindparam("instance_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_LOCK_FOR_TASK = (
+    select(ProcessInstance, HumanTask)
+    .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+    .where(HumanTask.id == bindparam("task_id"))
+    .with_for_update(of=ProcessInstance)
+    .execution_options(populate_existing=True)
+)
 
 
 @dataclass(frozen=True)
@@ -50,11 +68,18 @@ class InstanceRef:
 class InstanceRuntime:
     """Specs, script engine and serializer shared by every step this process makes."""
 
-    def __init__(self, clock: Clock, calendar: WorkingDayCalendar, specs: SpecCache):
+    def __init__(
+        self,
+        clock: Clock,
+        calendar: WorkingDayCalendar,
+        specs: SpecCache,
+        live_workflows: int = 256,
+    ):
         self.clock = clock
         self.specs = specs
         self.script_engine = ExpressionScriptEngine(clock, calendar)
         self.serializer = StateSerializer()
+        self.live = LiveWorkflows(live_workflows)
 
     def lock(
         self,
@@ -64,12 +89,10 @@ class InstanceRuntime:
         running: bool = True,
     ) -> ProcessInstance:
         """The instance row, locked for this transaction; typed errors when it cannot be used."""
-        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        instance = session.scalars(
-            query.with_for_update().execution_options(populate_existing=True)
-        ).first()
+        instance = session.scalars(_LOCK_INSTANCE, {"instance_id": instance_id}).first()
         if instance is None:
             raise NotFound(f"Process instance {instance_id} does not exist")
+        session.info.setdefault(LOCKED, set()).add(instance.id)
         self._check(instance, expected_version, running)
         return instance
 
@@ -91,19 +114,16 @@ class InstanceRuntime:
     def lock_for_task(
         self, session: Session, task_id: int, expected_version: int | None = None
     ) -> tuple[ProcessInstance, HumanTask]:
-        """Lock a task's instance (found through the task) and read the task after the lock."""
-        query = (
-            select(ProcessInstance)
-            .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-            .where(HumanTask.id == task_id)
-            .with_for_update(of=ProcessInstance)
-            .execution_options(populate_existing=True)
-        )
-        instance = session.scalars(query).first()
-        if instance is None:
+        """Lock a task's instance (found through the task) and read both in one statement.
+
+        The task row is read in the statement that takes the lock: on PostgreSQL a row read
+        there sees every commit before the lock was granted (the lock waits for them)."""
+        found = session.execute(_LOCK_FOR_TASK, {"task_id": task_id}).first()
+        if found is None:
             raise NotFound("No such task")
+        instance, task = found
+        session.info.setdefault(LOCKED, set()).add(instance.id)
         self._check(instance, expected_version, running=False)
-        task = session.get(HumanTask, task_id, populate_existing=True)
         return instance, task
 
     def new_workflow(
@@ -116,7 +136,12 @@ class InstanceRuntime:
         return workflow
 
     def load(self, session: Session, instance: ProcessInstance) -> BpmnWorkflow:
-        """The live workflow for an instance row."""
+        """The live workflow for an instance row. Under the row lock, the one this process
+        saved last at the same version when it is still cached (it is then this step's alone)."""
+        if instance.id in session.info.get(LOCKED, ()):
+            workflow = self.live.take(instance.id, instance.version, instance.state)
+            if workflow is not None:
+                return workflow
         spec, subprocess_specs = self.specs.get(
             session, instance.definition_id, instance.dependency_ids
         )
@@ -169,6 +194,8 @@ class InstanceRuntime:
         queue_thrown_signals(session, instance, workflow, now)
         instance.state = self.serializer.dumps(workflow)
         instance.serializer_version = self.serializer.VERSION
+        saved = session.info.setdefault((SAVED, id(self)), {})
+        saved[instance.id] = (instance, workflow, instance.state)
         if workflow.completed and instance.status == RUNNING:
             instance.status, instance.ended_at, instance.ended_by = ENDED, now, actor
             if instance.started_by:
@@ -189,6 +216,15 @@ class InstanceRuntime:
                 f"Process instance {instance.id} was changed by someone else at the same "
                 "time; nothing was saved - reload and try again"
             ) from None
+
+    def after_commit(self, info: dict) -> None:
+        """Cache the workflows a committed transaction saved, at the version it wrote; an
+        instance whose state changed again after its save (or that ended) is not cached."""
+        for instance_id, (instance, workflow, state) in info.pop((SAVED, id(self)), {}).items():
+            if instance.status == RUNNING and instance.state is state:
+                self.live.keep(instance_id, instance.version, state, workflow)
+            else:
+                self.live.forget(instance_id)
 
 
 def spiff_task(workflow: BpmnWorkflow, spiff_task_id: str):

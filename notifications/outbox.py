@@ -13,6 +13,9 @@ from .events import is_urgent
 from .models import OutboxNotification
 
 GROUP, USER = "group", "user"
+# On the table, built once: a step's rows go in one multi-row INSERT without ORM bookkeeping
+# (and without flushing the caller's pending changes first).
+_INSERT = insert(OutboxNotification.__table__)
 
 
 def enqueue(
@@ -54,5 +57,5 @@ def enqueue(
         for kind, recipient in dict.fromkeys(recipients)
     ]
     if rows:
-        session.execute(insert(OutboxNotification), rows)
+        session.connection().execute(_INSERT, rows)
     return len(rows)
