@@ -1,9 +1,10 @@
 """Audit events: the append-only record of who did what to which instance, and when.
 
-``record`` keeps a step's rows in the session and writes them together, in one multi-row
-INSERT, at the moment the ORM would have written pending objects: before the session flushes,
-before it runs an ORM statement with autoflush on, and before it commits. A rolled-back
-transaction takes them with it, as it did the pending objects.
+``record`` keeps a step's rows in the session (``write_batched``, which the outbox uses too)
+and writes them together, one multi-row INSERT per table, at the moment the ORM would have
+written pending objects: before the session flushes, before it runs a statement with autoflush
+on, and before it commits. A rolled-back transaction takes them with it, as it did the pending
+objects.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from decimal import Decimal
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import Table, event, insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .models import AuditEvent, ProcessInstance
 
-PENDING = "joinedup_audit_pending"  # session.info: rows recorded and not yet written
-_INSERT = insert(AuditEvent.__table__)
+PENDING = "joinedup_rows_pending"  # session.info: {table: rows} kept and not yet written
+_INSERTS: dict[Table, Any] = {}  # one statement per table, so its compiled form is reused
 
 
 def record(
@@ -53,13 +54,21 @@ def record(
         "task_name": task_name,
         "details": jsonable(details or {}),
     }
-    session.info.setdefault(PENDING, []).append(row)
+    write_batched(session, AuditEvent.__table__, [row])
+
+
+def write_batched(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert ``rows`` (all with the same keys) into ``table`` with the rest of the step's rows
+    of that table, in one statement, before anything could read them."""
+    session.info.setdefault(PENDING, {}).setdefault(table, []).extend(rows)
 
 
 def write_pending(session: Session) -> None:
-    """Write the rows ``record`` kept, in one statement."""
-    if rows := session.info.pop(PENDING, None):
-        session.connection().execute(_INSERT, rows)
+    """Write the rows kept by ``write_batched``: one statement per table."""
+    for table, rows in session.info.pop(PENDING, {}).items():
+        if table not in _INSERTS:
+            _INSERTS[table] = insert(table)
+        session.connection().execute(_INSERTS[table], rows)
 
 
 @event.listens_for(Session, "before_flush")

@@ -51,7 +51,7 @@ from .task_assignment import evaluate_assignment
 # They run on the session's connection, so they do not flush the ORM's pending changes first:
 # a step writes those once, at its end (``InstanceRuntime.save``).
 _TASKS, _CANDIDATES = HumanTask.__table__, TaskCandidate.__table__
-_INSERT_TASKS = insert(_TASKS).returning(_TASKS.c.id, sort_by_parameter_order=True)
+_INSERT_TASKS = insert(_TASKS).returning(_TASKS.c.id, _TASKS.c.spiff_task_id)
 _INSERT_CANDIDATES = insert(_CANDIDATES)
 _WITHDRAW = delete(_CANDIDATES).where(
     _CANDIDATES.c.human_task_id.in_(bindparam("task_ids", expanding=True))
@@ -147,8 +147,9 @@ def _open_new(session, instance, ready: list, now, actor) -> None:
     if not ready:
         return
     values = [_new_task_values(instance, task, now) for task in ready]
-    ids = session.connection().execute(_INSERT_TASKS, values).scalars().all()
-    created = [HumanTask(id=task_id, **row) for task_id, row in zip(ids, values, strict=True)]
+    # matched by spiff id: a multi-row INSERT need not return its rows in order
+    ids = dict((spiff, key) for key, spiff in session.connection().execute(_INSERT_TASKS, values))
+    created = [HumanTask(id=ids[row["spiff_task_id"]], **row) for row in values]
     index_candidates(session, created)
     for row in created:
         announce_task(session, instance, row, now)

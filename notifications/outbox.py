@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from engine.audit import jsonable
+from engine.audit import jsonable, write_batched
 
 from .events import is_urgent
 from .models import OutboxNotification
 
 GROUP, USER = "group", "user"
-# On the table, built once: a step's rows go in one multi-row INSERT without ORM bookkeeping
-# (and without flushing the caller's pending changes first).
-_INSERT = insert(OutboxNotification.__table__)
 
 
 def enqueue(
@@ -57,5 +53,6 @@ def enqueue(
         for kind, recipient in dict.fromkeys(recipients)
     ]
     if rows:
-        session.connection().execute(_INSERT, rows)
+        # with the step's other notifications, in one statement before anything reads them
+        write_batched(session, OutboxNotification.__table__, rows)
     return len(rows)
