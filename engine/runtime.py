@@ -14,7 +14,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,8 +29,8 @@ from .effects import apply_effects, notify
 from .errors import InstanceNotRunning, NotFound, StaleInstance
 from .events.signal_index import queue_thrown_signals
 from .indexing import sync_indexes
-from .live_workflows import LiveWorkflows
-from .models import ENDED, RUNNING, HumanTask, ProcessInstance
+from .live_workflows import NOTHING_INDEXED, LiveWorkflows, remember_indexed
+from .models import ENDED, RUNNING, HumanTask, ProcessInstance, TaskDraft
 from .step_errors import failing_as_process_error
 from .wording.subjects import process_summary
 from .workdays import WorkingDayCalendar
@@ -38,6 +38,7 @@ from .workdays import WorkingDayCalendar
 # Tasks one advance may complete before it must wait; a loop with no wait in it stops here.
 MAX_AUTOMATIC_STEPS = 500
 LOCKED = "joinedup_locked_instances"  # session.info: instance ids this transaction locked
+DRAFTED = "joinedup_drafted_tasks"  # session.info: locked tasks that had drafts when locked
 SAVED = "joinedup_saved_workflows"  # session.info: id -> (instance, workflow, state) saved
 
 # Built once so each step reuses SQLAlchemy's compiled form instead of rebuilding the query.
@@ -48,7 +49,11 @@ _LOCK_INSTANCE = (
     .execution_options(populate_existing=True)
 )
 _LOCK_FOR_TASK = (
-    select(ProcessInstance, HumanTask)
+    select(
+        ProcessInstance,
+        HumanTask,
+        exists().where(TaskDraft.human_task_id == HumanTask.id).label("drafted"),
+    )
     .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
     .where(HumanTask.id == bindparam("task_id"))
     .with_for_update(of=ProcessInstance)
@@ -114,17 +119,25 @@ class InstanceRuntime:
     def lock_for_task(
         self, session: Session, task_id: int, expected_version: int | None = None
     ) -> tuple[ProcessInstance, HumanTask]:
-        """Lock a task's instance (found through the task) and read both in one statement.
+        """Lock a task's instance (found through the task) and read both in one statement,
+        with whether the task has drafts (``has_drafts``).
 
         The task row is read in the statement that takes the lock: on PostgreSQL a row read
         there sees every commit before the lock was granted (the lock waits for them)."""
         found = session.execute(_LOCK_FOR_TASK, {"task_id": task_id}).first()
         if found is None:
             raise NotFound("No such task")
-        instance, task = found
+        instance, task, drafted = found
         session.info.setdefault(LOCKED, set()).add(instance.id)
+        if drafted:  # nobody can save another while the instance is locked
+            session.info.setdefault(DRAFTED, set()).add(task.id)
         self._check(instance, expected_version, running=False)
         return instance, task
+
+    @staticmethod
+    def has_drafts(session: Session, task_id: int) -> bool:
+        """Whether the task locked by ``lock_for_task`` had saved drafts then."""
+        return task_id in session.info.get(DRAFTED, ())
 
     def new_workflow(
         self, session: Session, definition_id: int, dependency_ids: list[int], variables: dict
@@ -133,6 +146,7 @@ class InstanceRuntime:
         spec, subprocess_specs = self.specs.get(session, definition_id, dependency_ids)
         workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
         workflow.task_tree.data.update(variables)
+        remember_indexed(workflow, NOTHING_INDEXED)  # a new instance has no rows yet
         return workflow
 
     def load(self, session: Session, instance: ProcessInstance) -> BpmnWorkflow:

@@ -183,7 +183,8 @@ class TaskOperations:
             run_safely(workflow, live.run)
             close_task(session, task, COMPLETED, now, by=actor.user_id)
             withdraw_candidates(session, [task.id])
-            session.connection().execute(_DELETE_DRAFTS, {"task_id": task.id})
+            if self.runtime.has_drafts(session, task.id):
+                session.connection().execute(_DELETE_DRAFTS, {"task_id": task.id})
             record(
                 session,
                 "task_completed",

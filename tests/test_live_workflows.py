@@ -7,7 +7,7 @@ from sqlalchemy import event, func, select
 from engine import queries
 from engine.actors import Actor
 from engine.errors import ProcessError
-from engine.models import AuditEvent, HumanTask, TaskCandidate
+from engine.models import AuditEvent, HumanTask, TaskCandidate, TaskDraft
 from engine.service import Engine
 from notifications.models import OutboxNotification
 
@@ -160,3 +160,17 @@ def test_a_step_writes_its_audit_candidate_and_outbox_rows_in_one_statement_each
     )
     assert candidates == 4  # Left and Right, each offered to practitioners and managers
     assert sorted(announced) == sorted(["practitioner"] + ["practitioner", "manager"] * 2)
+
+
+def test_completing_a_task_removes_its_saved_drafts_and_only_its_own(scenario, engine):
+    scenario.deploy("three.bpmn", linear("three", "One", "Two", "Three"))
+    drafted = engine.start("three", actor=PAT)
+    other = engine.start("three", actor=PAT)
+    one, other_one = only_task(engine, drafted.id), only_task(engine, other.id)
+    engine.save_draft(one.id, {"note": "half written"}, PAT)
+    engine.save_draft(other_one.id, {"note": "kept"}, PAT)
+    engine.complete(one.id, {"note": "done"}, PAT)
+    engine.complete(only_task(engine, drafted.id).id, {}, PAT)  # Two had no draft
+    with engine.db.reading() as session:
+        remaining = session.scalars(select(TaskDraft.human_task_id)).all()
+    assert remaining == [other_one.id]

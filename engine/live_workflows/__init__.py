@@ -7,9 +7,17 @@
 """
 
 from .cache import LiveWorkflows
-from .indexed import IndexedState, closed_tasks, indexed_state, register_closed, remember_indexed
+from .indexed import (
+    NOTHING_INDEXED,
+    IndexedState,
+    closed_tasks,
+    indexed_state,
+    register_closed,
+    remember_indexed,
+)
 
 __all__ = [
+    "NOTHING_INDEXED",
     "IndexedState",
     "LiveWorkflows",
     "closed_tasks",

@@ -28,6 +28,7 @@ class IndexedState:
     signals: dict
 
 
+NOTHING_INDEXED = IndexedState(frozenset(), {})
 _indexed: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
