@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from notifications.outbox import GROUP, USER
 
@@ -60,6 +61,15 @@ _SET_OFFERED = (
     update(_CANDIDATES)
     .where(_CANDIDATES.c.human_task_id == bindparam("task_id"))
     .values(offered=bindparam("is_offered"))
+)
+_CLOSE_TASK = (
+    update(_TASKS)
+    .where(_TASKS.c.id == bindparam("task_id"))
+    .values(
+        status=bindparam("status"),
+        completed_at=bindparam("completed_at"),
+        completed_by=bindparam("completed_by"),
+    )
 )
 _ACTIVE_TASKS = select(HumanTask).where(
     HumanTask.instance_id == bindparam("instance_id"), HumanTask.status.in_(ACTIVE_TASK_STATES)
@@ -117,10 +127,12 @@ def _sync_human_tasks(session, instance, ready: dict, before, now, actor) -> Non
 
 
 def close_task(session: Session, row: HumanTask, status: str, now: datetime, by=None) -> None:
-    """Close a task row in this transaction (completed or cancelled) and drop its inbox rows."""
-    row.status, row.completed_at = status, now
-    if by is not None:
-        row.completed_by = by
+    """Close a task row in this transaction (completed or cancelled) at once, without the
+    ORM's unit of work; the row object shows the closed values as written."""
+    closed = {"status": status, "completed_at": now, "completed_by": by or row.completed_by}
+    session.connection().execute(_CLOSE_TASK, {"task_id": row.id, **closed})
+    for key, value in closed.items():
+        set_committed_value(row, key, value)
     register_closed(session, row)
 
 

@@ -78,7 +78,7 @@ class InstanceRuntime:
         clock: Clock,
         calendar: WorkingDayCalendar,
         specs: SpecCache,
-        live_workflows: int = 256,
+        live_workflows: int = 64,
     ):
         self.clock = clock
         self.specs = specs

@@ -100,7 +100,7 @@ class Engine(
         calendar: WorkingDayCalendar | None = None,
         spec_cache_size: int = 256,
         job_retries: int = JOB_RETRIES,
-        live_workflows: int = 256,
+        live_workflows: int = 64,
     ):
         self.db = database if isinstance(database, Database) else Database(database)
         self.clock = clock or Clock()

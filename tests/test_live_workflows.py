@@ -7,6 +7,7 @@ from sqlalchemy import event, func, select
 from engine import queries
 from engine.actors import Actor
 from engine.errors import ProcessError
+from engine.live_workflows import LiveWorkflows
 from engine.models import AuditEvent, HumanTask, TaskCandidate, TaskDraft
 from engine.service import Engine
 from notifications.models import OutboxNotification
@@ -174,3 +175,26 @@ def test_completing_a_task_removes_its_saved_drafts_and_only_its_own(scenario, e
     with engine.db.reading() as session:
         remaining = session.scalars(select(TaskDraft.human_task_id)).all()
     assert remaining == [other_one.id]
+
+
+def test_the_cache_hands_a_workflow_to_one_step_only_and_only_for_what_was_committed():
+    live, workflow = LiveWorkflows(size=2), object()
+    live.keep(1, 3, "state at 3", workflow)
+    assert live.take(1, 3, "state written by someone else") is None  # and it is gone
+    live.keep(1, 3, "state at 3", workflow)
+    assert live.take(1, 4, "state at 4") is None
+    live.keep(1, 3, "state at 3", workflow)
+    assert live.take(1, 3, "state at 3") is workflow
+    assert live.take(1, 3, "state at 3") is None  # the step that took it has it alone
+
+
+def test_the_cache_keeps_the_most_recently_stepped_instances():
+    live = LiveWorkflows(size=2)
+    for instance_id in (1, 2, 3):
+        live.keep(instance_id, 1, "s", f"workflow {instance_id}")
+    assert len(live) == 2
+    assert live.take(1, 1, "s") is None
+    assert live.take(3, 1, "s") == "workflow 3"
+    off = LiveWorkflows(size=0)
+    off.keep(1, 1, "s", "workflow")
+    assert off.take(1, 1, "s") is None

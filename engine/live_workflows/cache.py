@@ -26,7 +26,7 @@ class _Entry:
 class LiveWorkflows:
     """Least recently used workflows by instance id; ``size`` 0 turns the cache off."""
 
-    def __init__(self, size: int = 256):
+    def __init__(self, size: int = 64):
         self.size = size
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
         self._lock = threading.Lock()
