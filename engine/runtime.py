@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from notifications.outbox import USER
 
 from .clock import Clock
+from .db import is_postgres
 from .definitions import SpecCache
 from .dialect.conventions import Effect, effect_of
 from .dialect.script_engine import ExpressionScriptEngine
@@ -48,16 +49,23 @@ _LOCK_INSTANCE = (
     .with_for_update()
     .execution_options(populate_existing=True)
 )
-_LOCK_FOR_TASK = (
-    select(
-        ProcessInstance,
-        HumanTask,
-        exists().where(TaskDraft.human_task_id == HumanTask.id).label("drafted"),
-    )
+_TASK_AND_DRAFTS = (
+    select(HumanTask, exists().where(TaskDraft.human_task_id == HumanTask.id).label("drafted"))
+    .where(HumanTask.id == bindparam("task_id"))
+    .execution_options(populate_existing=True)
+)
+_INSTANCE_OF_TASK = (
+    select(ProcessInstance)
     .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
     .where(HumanTask.id == bindparam("task_id"))
     .with_for_update(of=ProcessInstance)
     .execution_options(populate_existing=True)
+)
+# SQLite's BEGIN IMMEDIATE has already serialised writers, so one statement reads everything
+# after the last commit. On PostgreSQL a statement that waited for the lock still returns the
+# other tables' rows as they were when it began: the task is read again once the lock is held.
+_LOCK_FOR_TASK = _TASK_AND_DRAFTS.add_columns(ProcessInstance).join(
+    ProcessInstance, HumanTask.instance_id == ProcessInstance.id
 )
 
 
@@ -119,20 +127,28 @@ class InstanceRuntime:
     def lock_for_task(
         self, session: Session, task_id: int, expected_version: int | None = None
     ) -> tuple[ProcessInstance, HumanTask]:
-        """Lock a task's instance (found through the task) and read both in one statement,
-        with whether the task has drafts (``has_drafts``).
-
-        The task row is read in the statement that takes the lock: on PostgreSQL a row read
-        there sees every commit before the lock was granted (the lock waits for them)."""
-        found = session.execute(_LOCK_FOR_TASK, {"task_id": task_id}).first()
+        """Lock a task's instance (found through the task), then read the task and whether
+        it has saved drafts (``has_drafts``) as they are under the lock."""
+        found = self._lock_and_read_task(session, task_id)
         if found is None:
             raise NotFound("No such task")
-        instance, task, drafted = found
+        task, drafted, instance = found
         session.info.setdefault(LOCKED, set()).add(instance.id)
         if drafted:  # nobody can save another while the instance is locked
             session.info.setdefault(DRAFTED, set()).add(task.id)
         self._check(instance, expected_version, running=False)
         return instance, task
+
+    @staticmethod
+    def _lock_and_read_task(session: Session, task_id: int):
+        """(task, drafted, instance), or None when there is no such task."""
+        if not is_postgres(session):
+            return session.execute(_LOCK_FOR_TASK, {"task_id": task_id}).first()
+        instance = session.scalars(_INSTANCE_OF_TASK, {"task_id": task_id}).first()
+        if instance is None:
+            return None
+        task, drafted = session.execute(_TASK_AND_DRAFTS, {"task_id": task_id}).one()
+        return task, drafted, instance
 
     @staticmethod
     def has_drafts(session: Session, task_id: int) -> bool:
