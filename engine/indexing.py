@@ -15,14 +15,12 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from notifications.outbox import GROUP, USER
-
 from .assurance.facts import record_facts
 from .audit import record
 from .decision_pages.positions import position_of
 from .dialect.conventions import is_urgent
 from .disclosure.holders import holder_of
-from .effects import notify
+from .effects import announce_task
 from .escalation import escalation_of
 from .events.signal_index import sync_signal_subscriptions, waiting_for_signals
 from .events.waits import waiting_events
@@ -205,37 +203,6 @@ def _new_task_values(instance: ProcessInstance, task, now: datetime) -> dict:
         **position_of(task, instance.summary).columns(),
         **escalation_of(task),
         **attributes,
-    )
-
-
-def announce_task(
-    session: Session,
-    instance: ProcessInstance,
-    task: HumanTask,
-    now: datetime,
-    assignee: str | None = None,
-    event: str | None = None,
-) -> None:
-    """Tell the assignee (or else the candidates) about a task: that it is waiting for them,
-    or the ``event`` given (due soon, overdue); urgent when the task is (``notify_urgency``)."""
-    who = assignee or task.assignee
-    if who:
-        recipients, event = [(USER, who)], event or "task_assigned"
-    else:
-        recipients = [(GROUP, g) for g in task.candidate_groups]
-        recipients += [(USER, u) for u in task.candidate_users]
-        event = event or "task_available"
-    notify(
-        session,
-        instance,
-        recipients,
-        event,
-        now,
-        step=task.name,
-        element_id=task.element_id,
-        urgent=task.urgent,
-        held_by=None,  # a task's own candidates may see it, whoever holds it
-        task_id=task.id,
     )
 
 
