@@ -1,14 +1,15 @@
-"""Engine benchmark: prints figures and ratios against bare SpiffWorkflow.
+"""Engine benchmark: a durable engine step against bare SpiffWorkflow (issue 20, goal 1).
 
-    python benchmarks/engine.py [--instances 300] [--tasks 100000]
+    python benchmarks/engine.py [--instances 100] [--rounds 5] [--tasks 100000]
 
-Measures, in one run:
+Measures, in interleaved rounds so that the ratios stay fair on a busy machine:
 1. bare SpiffWorkflow (stock CamundaParser and script engine): start -> 3 user tasks -> end,
    per instance, in memory and again dumping/reloading its JSON state at every step;
 2. the same process through the engine service layer on SQLite (and on PostgreSQL when
-   BENCH_DATABASE_URL or TEST_DATABASE_URL names one), and the ratios to both baselines;
-3. the inbox query (tasks_for_user) p50/p95 with 100k open human tasks in 20k instances;
-4. the timer sweep with 20k waiting timers of which none are due.
+   BENCH_DATABASE_URL or TEST_DATABASE_URL names one), each step finding its task through the
+   task index as a person would, and the statements one engine step sends;
+then, in ``main`` only, the inbox query with 100k open tasks and the timer sweep with 20k
+waiting timers (``benchmarks/inbox.py`` and ``benchmarks/scheduler.py`` measure those goals).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 # This file is named engine.py; its folder must not shadow the engine package.
@@ -30,9 +32,10 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser  # noqa: E402
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
 
 from benchmarks.seed import THREE_TASKS, percentile, seed_open_tasks, seed_waiting_timers  # noqa: E402
+from benchmarks.table import Row, ms  # noqa: E402
 from engine import queries  # noqa: E402
 from engine.actors import Actor  # noqa: E402
 from engine.clock import FrozenClock  # noqa: E402
@@ -41,18 +44,19 @@ from engine.resources import read_resource  # noqa: E402
 from engine.schema import upgrade  # noqa: E402
 from engine.service import Engine  # noqa: E402
 
+GOAL = "1 engine step"
+STEPS = 4  # engine steps per instance: the start and three completions
 ACTOR = Actor.of("bench", "practitioner")
 
 
-def per_instance_ms(run, count: int) -> float:
-    run()  # warm caches (spec parse, connections)
+def per_instance_ms(run: Callable[[], None], count: int) -> float:
     started = time.perf_counter()
     for _ in range(count):
         run()
     return (time.perf_counter() - started) / count * 1000
 
 
-def bare_spiff(count: int, persist: bool = False) -> float:
+def bare_spiff(persist: bool = False) -> Callable[[], None]:
     """Stock SpiffWorkflow; with ``persist`` it also dumps and reloads its JSON state per step
     with the stock serializer (which, unlike ours, includes the spec in every dump)."""
     parser = CamundaParser()
@@ -79,10 +83,11 @@ def bare_spiff(count: int, persist: bool = False) -> float:
             workflow.do_engine_steps()
         assert workflow.completed
 
-    return per_instance_ms(run, count)
+    return run
 
 
-def engine_path(url: str, count: int) -> float:
+def engine_path(url: str) -> tuple[Engine, Callable[[], None]]:
+    """The engine on ``url`` with the process deployed, and one instance's run through it."""
     engine = Engine(Database(url))
     upgrade(engine.db.engine)
     engine.deploy([read_resource("three_tasks.bpmn", THREE_TASKS)], deployed_by="bench")
@@ -95,8 +100,109 @@ def engine_path(url: str, count: int) -> float:
             ref = engine.complete(task.id, {"done": True}, ACTOR)
         assert ref.status == "completed"
 
-    result = per_instance_ms(run, count)
-    engine.db.dispose()
+    return engine, run
+
+
+def statements_per_step(engine: Engine) -> float:
+    """SQL statements (BEGIN and each executemany counted once) one engine step sends."""
+    sent = 0
+
+    def count(*_args) -> None:
+        nonlocal sent
+        sent += 1
+
+    ref = engine.start("three_tasks", actor=ACTOR)
+    with engine.db.reading() as session:
+        [task] = queries.active_tasks(session, ref.id)
+    event.listen(engine.db.engine, "before_cursor_execute", count)
+    try:
+        engine.complete(task.id, {"done": True}, ACTOR)
+    finally:
+        event.remove(engine.db.engine, "before_cursor_execute", count)
+    return sent
+
+
+def interleaved(runs: dict[str, Callable[[], None]], count: int, rounds: int) -> dict:
+    """Median ms per instance of each run, the runs taking turns round after round."""
+    for run in runs.values():
+        run()  # warm caches (spec parse, connections)
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            samples[name].append(per_instance_ms(run, count))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def step_costs(count: int, rounds: int) -> tuple[dict, dict]:
+    """ms per instance of bare Spiff, Spiff + JSON, and the engine on SQLite (and
+    PostgreSQL), and the statements per engine step on each database."""
+    runs = {"bare": bare_spiff(), "json": bare_spiff(persist=True)}
+    engines, cleanups = {}, []
+    with tempfile.TemporaryDirectory() as folder:
+        engines["sqlite"], runs["sqlite"] = engine_path(f"sqlite:///{folder}/bench.sqlite")
+        try:
+            if url := postgres_url():
+                pg_url, drop = fresh_postgres(url)
+                cleanups.append(drop)
+                engines["postgresql"], runs["postgresql"] = engine_path(pg_url)
+            figures = interleaved(runs, count, rounds)
+            statements = {name: statements_per_step(engine) for name, engine in engines.items()}
+        finally:
+            for engine in engines.values():
+                engine.db.dispose()
+            for drop in cleanups:
+                drop()
+    return figures, statements
+
+
+def rows(quick: bool) -> list[Row]:
+    """The step figures and their ratios for ``make bench``."""
+    figures, statements = step_costs(*((30, 3) if quick else (100, 5)))
+    return step_rows(figures, statements)
+
+
+def step_rows(figures: dict, statements: dict) -> list[Row]:
+    def per_instance(name: str) -> str:
+        return f"{ms(figures[name] / 1000)} / instance"
+
+    measure = "start -> 3 user tasks -> end"
+    json_ratio = figures["json"] / figures["bare"]
+    result = [
+        Row(GOAL, f"{measure}, bare SpiffWorkflow in memory", per_instance("bare")),
+        Row(
+            GOAL,
+            f"{measure}, bare SpiffWorkflow + its JSON state dumped and reloaded per step",
+            per_instance("json"),
+            ratio=json_ratio,
+            against="bare SpiffWorkflow in memory",
+        ),
+    ]
+    sqlite_ratio = figures["sqlite"] / figures["json"]
+    result.append(
+        Row(
+            GOAL,
+            f"{measure}, JoinedUp on SQLite ({statements['sqlite']} statements per step)",
+            per_instance("sqlite"),
+            ratio=sqlite_ratio,
+            against="bare Spiff + JSON per step",
+            target="<= 2x",
+            met=sqlite_ratio <= 2,
+        )
+    )
+    if "postgresql" in figures:
+        pg_ratio = figures["postgresql"] / figures["sqlite"]
+        result.append(
+            Row(
+                GOAL,
+                f"{measure}, JoinedUp on PostgreSQL "
+                f"({statements['postgresql']} statements per step)",
+                per_instance("postgresql"),
+                ratio=pg_ratio,
+                against="JoinedUp on SQLite",
+                target="<= 1.5x",
+                met=pg_ratio <= 1.5,
+            )
+        )
     return result
 
 
@@ -142,44 +248,39 @@ def fresh_postgres(url: str) -> tuple[str, callable]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instances", type=int, default=300)
-    parser.add_argument("--tasks", type=int, default=100_000)
-    parser.add_argument("--timers", type=int, default=20_000)
+    parser.add_argument("--instances", type=int, default=100, help="instances per round")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--tasks", type=int, default=100_000, help="0: skip the inbox query")
+    parser.add_argument("--timers", type=int, default=20_000, help="0: skip the timer sweep")
     args = parser.parse_args()
 
-    bare = bare_spiff(args.instances)
-    saved = bare_spiff(args.instances, persist=True)
-    print("start -> 3 user tasks -> end, per instance       ms   x in-memory  x saved-state")
-    print(f"  bare SpiffWorkflow, in memory           {bare:8.2f}")
-    print(f"  bare SpiffWorkflow, JSON state per step {saved:8.2f}   {saved / bare:8.2f}")
+    figures, statements = step_costs(args.instances, args.rounds)
+    for row in step_rows(figures, statements):
+        ratio = f"{row.ratio:5.2f}x {row.against}" if row.ratio is not None else ""
+        target = f"  target {row.target}: {'met' if row.met else 'NOT met'}" if row.target else ""
+        print(f"{row.measure:<92} {row.figure:>18}  {ratio}{target}")
 
-    def report(label: str, ms: float) -> None:
-        print(f"  {label:<39} {ms:8.2f}   {ms / bare:8.2f}   {ms / saved:10.2f}")
-
+    if not (args.tasks or args.timers):
+        return
     with tempfile.TemporaryDirectory() as folder:
-        sqlite_url = f"sqlite:///{folder}/bench.sqlite"
-        report("engine service layer, SQLite", engine_path(sqlite_url, args.instances))
-        if url := postgres_url():
-            pg_url, drop = fresh_postgres(url)
-            try:
-                report("engine service layer, PostgreSQL", engine_path(pg_url, args.instances))
-            finally:
-                drop()
-
-        db = Database(sqlite_url)
-        seed_open_tasks(db, args.tasks)
-        p50, p95 = inbox_timings(db)
-        print(
-            f"inbox query, {args.tasks} open tasks / {args.tasks // 5} instances (SQLite)"
-            f"   p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
-        )
-        seed_waiting_timers(db, args.timers)
-        engine = Engine(db, clock=FrozenClock("2026-11-23T10:00:00+00:00"))
-        p50, p95 = sweep_timings(engine)
-        print(
-            f"timer sweep, {args.timers} waiting, none due (SQLite)"
-            f"          p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
-        )
+        db = Database(f"sqlite:///{folder}/bench.sqlite")
+        upgrade(db.engine)
+        Engine(db).deploy([read_resource("three_tasks.bpmn", THREE_TASKS)], deployed_by="bench")
+        if args.tasks:
+            seed_open_tasks(db, args.tasks)
+            p50, p95 = inbox_timings(db)
+            print(
+                f"inbox query, {args.tasks} open tasks / {args.tasks // 5} instances (SQLite)"
+                f"   p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
+            )
+        if args.timers:
+            seed_waiting_timers(db, args.timers)
+            engine = Engine(db, clock=FrozenClock("2026-11-23T10:00:00+00:00"))
+            p50, p95 = sweep_timings(engine)
+            print(
+                f"timer sweep, {args.timers} waiting, none due (SQLite)"
+                f"          p50 {p50:6.2f} ms   p95 {p95:6.2f} ms"
+            )
         db.dispose()
 
 

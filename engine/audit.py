@@ -1,4 +1,11 @@
-"""Audit events: the append-only record of who did what to which instance, and when."""
+"""Audit events: the append-only record of who did what to which instance, and when.
+
+``record`` keeps a step's rows in the session (``write_batched``, which the outbox uses too)
+and writes them together, one multi-row INSERT per table, at the moment the ORM would have
+written pending objects: before the session flushes, before it runs a statement with autoflush
+on, and before it commits. A rolled-back transaction takes them with it, as it did the pending
+objects.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,13 @@ from decimal import Decimal
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, event, insert
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from .models import AuditEvent, ProcessInstance
+
+PENDING = "joinedup_rows_pending"  # session.info: {table: rows} kept and not yet written
+_INSERTS: dict[Table, Any] = {}  # one statement per table, so its compiled form is reused
 
 
 def record(
@@ -24,7 +35,7 @@ def record(
     task_name: str | None = None,
     details: dict[str, Any] | None = None,
     held_by: str | None | EllipsisType = ...,
-) -> AuditEvent:
+) -> None:
     """Add one audit row to the current transaction (it commits or rolls back with the step).
 
     ``held_by`` is the agency holding the row (``engine.disclosure``); by default the
@@ -32,19 +43,48 @@ def record(
     """
     if held_by is ...:
         held_by = instance.held_by if instance is not None else None
-    event = AuditEvent(
-        instance_id=instance.id if instance is not None else None,
-        case_ref=case_ref if case_ref is not None else (instance.case_ref if instance else None),
-        held_by=held_by,
-        event_type=event_type,
-        actor=actor,
-        at=at,
-        element_id=element_id,
-        task_name=task_name,
-        details=jsonable(details or {}),
-    )
-    session.add(event)
-    return event
+    row = {
+        "instance_id": instance.id if instance is not None else None,
+        "case_ref": case_ref if case_ref is not None else (instance.case_ref if instance else None),
+        "held_by": held_by,
+        "event_type": event_type,
+        "actor": actor,
+        "at": at,
+        "element_id": element_id,
+        "task_name": task_name,
+        "details": jsonable(details or {}),
+    }
+    write_batched(session, AuditEvent.__table__, [row])
+
+
+def write_batched(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert ``rows`` (all with the same keys) into ``table`` with the rest of the step's rows
+    of that table, in one statement, before anything could read them."""
+    session.info.setdefault(PENDING, {}).setdefault(table, []).extend(rows)
+
+
+def write_pending(session: Session) -> None:
+    """Write the rows kept by ``write_batched``: one statement per table."""
+    for table, rows in session.info.pop(PENDING, {}).items():
+        if table not in _INSERTS:
+            _INSERTS[table] = insert(table)
+        session.connection().execute(_INSERTS[table], rows)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    write_pending(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    write_pending(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_orm_statement(state: ORMExecuteState) -> None:
+    if state.session.autoflush and PENDING in state.session.info:
+        write_pending(state.session)
 
 
 def jsonable(value: Any) -> Any:

@@ -14,7 +14,7 @@ from .dialect.conventions import Effect
 from .disclosure import audience
 from .disclosure.grants import grant_from_process
 from .involvement.conventions import involve_from_process
-from .models import ProcessInstance
+from .models import HumanTask, ProcessInstance
 
 
 def apply_effects(
@@ -132,4 +132,35 @@ def notify_person(
         now=now,
         urgent=urgent,
         context=context,
+    )
+
+
+def announce_task(
+    session: Session,
+    instance: ProcessInstance,
+    task: HumanTask,
+    now: datetime,
+    assignee: str | None = None,
+    event: str | None = None,
+) -> None:
+    """Tell the assignee (or else the candidates) about a task: that it is waiting for them,
+    or the ``event`` given (due soon, overdue); urgent when the task is (``notify_urgency``)."""
+    who = assignee or task.assignee
+    if who:
+        recipients, event = [(USER, who)], event or "task_assigned"
+    else:
+        recipients = [(GROUP, g) for g in task.candidate_groups]
+        recipients += [(USER, u) for u in task.candidate_users]
+        event = event or "task_available"
+    notify(
+        session,
+        instance,
+        recipients,
+        event,
+        now,
+        step=task.name,
+        element_id=task.element_id,
+        urgent=task.urgent,
+        held_by=None,  # a task's own candidates may see it, whoever holds it
+        task_id=task.id,
     )

@@ -11,20 +11,26 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
-
-from notifications.outbox import GROUP, USER
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .assurance.facts import record_facts
 from .audit import record
 from .decision_pages.positions import position_of
 from .dialect.conventions import is_urgent
 from .disclosure.holders import holder_of
-from .effects import notify
+from .effects import announce_task
 from .escalation import escalation_of
-from .events.signal_index import sync_signal_subscriptions
+from .events.signal_index import sync_signal_subscriptions, waiting_for_signals
 from .events.waits import waiting_events
+from .live_workflows import (
+    IndexedState,
+    closed_tasks,
+    indexed_state,
+    register_closed,
+    remember_indexed,
+)
 from .models import (
     ACTIVE_TASK_STATES,
     CANCELLED,
@@ -39,6 +45,37 @@ from .models import (
 from .step_errors import failing_as_process_error
 from .task_assignment import evaluate_assignment
 
+# Statements built once on the tables (not the mapped classes): each step reuses SQLAlchemy's
+# compiled form and skips the ORM's per-statement work; the rows carry no ORM state to sync.
+# They run on the session's connection, so they do not flush the ORM's pending changes first:
+# a step writes those once, at its end (``InstanceRuntime.save``).
+_TASKS, _CANDIDATES = HumanTask.__table__, TaskCandidate.__table__
+_INSERT_TASKS = insert(_TASKS).returning(_TASKS.c.id, _TASKS.c.spiff_task_id)
+_INSERT_CANDIDATES = insert(_CANDIDATES)
+_WITHDRAW = delete(_CANDIDATES).where(
+    _CANDIDATES.c.human_task_id.in_(bindparam("task_ids", expanding=True))
+)
+_SET_OFFERED = (
+    update(_CANDIDATES)
+    .where(_CANDIDATES.c.human_task_id == bindparam("task_id"))
+    .values(offered=bindparam("is_offered"))
+)
+_CLOSE_TASK = (
+    update(_TASKS)
+    .where(_TASKS.c.id == bindparam("task_id"))
+    .values(
+        status=bindparam("status"),
+        completed_at=bindparam("completed_at"),
+        completed_by=bindparam("completed_by"),
+    )
+)
+_ACTIVE_TASKS = select(HumanTask).where(
+    HumanTask.instance_id == bindparam("instance_id"), HumanTask.status.in_(ACTIVE_TASK_STATES)
+)
+_ACTIVE_AMONG = _ACTIVE_TASKS.where(
+    HumanTask.spiff_task_id.in_(bindparam("spiff_ids", expanding=True))
+)
+
 
 def sync_indexes(
     session: Session,
@@ -47,39 +84,61 @@ def sync_indexes(
     now: datetime,
     actor: str | None,
 ) -> None:
-    """Bring human tasks, timers and message subscriptions in line with ``workflow``."""
+    """Bring human tasks, timers and message subscriptions in line with ``workflow``.
+
+    When the tables are known to hold what ``workflow`` was loaded or last saved with
+    (``live_workflows.indexed``), only the difference is written and nothing is read."""
     timers, messages = waiting_events(workflow)
+    before = indexed_state(workflow)
+    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    signals = waiting_for_signals(instance, workflow)
     with session.no_autoflush:
-        _sync_human_tasks(session, instance, workflow, now, actor)
-        sync_signal_subscriptions(session, instance, workflow, now)
+        _sync_human_tasks(session, instance, ready, before, now, actor)
+        if before is None or before.signals != signals:
+            sync_signal_subscriptions(session, instance, signals, now)
         if timers or messages or instance.waiting_events:
             _sync_timers(session, instance, timers)
             _sync_subscriptions(session, instance, messages, now)
     instance.waiting_events = len(timers) + len(messages)
+    remember_indexed(workflow, IndexedState(frozenset(ready), signals))
     record_facts(session, instance, workflow, now)
 
 
-def _sync_human_tasks(session, instance, workflow, now, actor) -> None:
-    ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    rows = session.scalars(
-        select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.status.in_(ACTIVE_TASK_STATES)
-        )
-    )
-    # Without autoflush the database may still call a row active that this step just closed.
-    active = [row for row in rows if row.status in ACTIVE_TASK_STATES]
-    _close_gone(
-        session, instance, [row for row in active if row.spiff_task_id not in ready], now, actor
-    )
-    known = {row.spiff_task_id for row in active}
+def _sync_human_tasks(session, instance, ready: dict, before, now, actor) -> None:
+    if before is None:
+        rows = session.scalars(_ACTIVE_TASKS, {"instance_id": instance.id})
+        # Without autoflush the database may still call a row active that this step closed.
+        active = [row for row in rows if row.status in ACTIVE_TASK_STATES]
+        gone = [row for row in active if row.spiff_task_id not in ready]
+        known = {row.spiff_task_id for row in active}
+    else:
+        closed = {row.spiff_task_id for row in closed_tasks(session)}
+        gone = []
+        if missing := sorted(before.ready - ready.keys() - closed):
+            rows = session.scalars(
+                _ACTIVE_AMONG, {"instance_id": instance.id, "spiff_ids": missing}
+            )
+            gone = [row for row in rows if row.status in ACTIVE_TASK_STATES]
+        known = before.ready
+    _close_gone(session, instance, gone, now, actor)
     _open_new(session, instance, [task for i, task in ready.items() if i not in known], now, actor)
+
+
+def close_task(session: Session, row: HumanTask, status: str, now: datetime, by=None) -> None:
+    """Close a task row in this transaction (completed or cancelled) at once, without the
+    ORM's unit of work; the row object shows the closed values as written."""
+    closed = {"status": status, "completed_at": now, "completed_by": by or row.completed_by}
+    session.connection().execute(_CLOSE_TASK, {"task_id": row.id, **closed})
+    for key, value in closed.items():
+        set_committed_value(row, key, value)
+    register_closed(session, row)
 
 
 def _close_gone(session, instance, gone: list[HumanTask], now, actor) -> None:
     """Tasks no longer ready (a boundary event interrupted them, the instance was cancelled)."""
     withdraw_candidates(session, [row.id for row in gone])
     for row in gone:
-        row.status, row.completed_at = CANCELLED, now
+        close_task(session, row, CANCELLED, now)
         record(
             session,
             "task_cancelled",
@@ -95,11 +154,12 @@ def _close_gone(session, instance, gone: list[HumanTask], now, actor) -> None:
 
 def _open_new(session, instance, ready: list, now, actor) -> None:
     """Index newly ready user tasks, offer them to their candidates, and announce them."""
-    created = [_new_human_task(instance, task, now) for task in ready]
-    if not created:
+    if not ready:
         return
-    session.add_all(created)
-    session.flush()
+    values = [_new_task_values(instance, task, now) for task in ready]
+    # matched by spiff id: a multi-row INSERT need not return its rows in order
+    ids = dict((spiff, key) for key, spiff in session.connection().execute(_INSERT_TASKS, values))
+    created = [HumanTask(id=ids[row["spiff_task_id"]], **row) for row in values]
     index_candidates(session, created)
     for row in created:
         announce_task(session, instance, row, now)
@@ -120,11 +180,12 @@ def _open_new(session, instance, ready: list, now, actor) -> None:
         )
 
 
-def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask:
+def _new_task_values(instance: ProcessInstance, task, now: datetime) -> dict:
+    """The ``human_task`` column values of a newly ready user task."""
     spec = task.task_spec
     with failing_as_process_error(task):
         attributes = evaluate_assignment(task, now)
-    row = HumanTask(
+    return dict(
         instance_id=instance.id,
         spiff_task_id=str(task.id),
         element_id=spec.bpmn_id,
@@ -142,38 +203,6 @@ def _new_human_task(instance: ProcessInstance, task, now: datetime) -> HumanTask
         **position_of(task, instance.summary).columns(),
         **escalation_of(task),
         **attributes,
-    )
-    return row
-
-
-def announce_task(
-    session: Session,
-    instance: ProcessInstance,
-    task: HumanTask,
-    now: datetime,
-    assignee: str | None = None,
-    event: str | None = None,
-) -> None:
-    """Tell the assignee (or else the candidates) about a task: that it is waiting for them,
-    or the ``event`` given (due soon, overdue); urgent when the task is (``notify_urgency``)."""
-    who = assignee or task.assignee
-    if who:
-        recipients, event = [(USER, who)], event or "task_assigned"
-    else:
-        recipients = [(GROUP, g) for g in task.candidate_groups]
-        recipients += [(USER, u) for u in task.candidate_users]
-        event = event or "task_available"
-    notify(
-        session,
-        instance,
-        recipients,
-        event,
-        now,
-        step=task.name,
-        element_id=task.element_id,
-        urgent=task.urgent,
-        held_by=None,  # a task's own candidates may see it, whoever holds it
-        task_id=task.id,
     )
 
 
@@ -194,20 +223,18 @@ def index_candidates(session: Session, tasks: list[HumanTask]) -> None:
         for value in dict.fromkeys(values)
     ]
     if candidates:
-        session.execute(insert(TaskCandidate), candidates)
+        session.connection().execute(_INSERT_CANDIDATES, candidates)
 
 
 def withdraw_candidates(session: Session, task_ids: list[int]) -> None:
     """A closed task is offered to nobody: drop its inbox index rows."""
     if task_ids:
-        session.execute(delete(TaskCandidate).where(TaskCandidate.human_task_id.in_(task_ids)))
+        session.connection().execute(_WITHDRAW, {"task_ids": task_ids})
 
 
 def set_offered(session: Session, task_id: int, offered: bool) -> None:
     """Claiming takes a task out of its candidates' queues; unclaiming puts it back."""
-    session.execute(
-        update(TaskCandidate).where(TaskCandidate.human_task_id == task_id).values(offered=offered)
-    )
+    session.connection().execute(_SET_OFFERED, {"task_id": task_id, "is_offered": offered})
 
 
 def _sync_timers(session, instance, wanted) -> None:

@@ -100,18 +100,21 @@ class Engine(
         calendar: WorkingDayCalendar | None = None,
         spec_cache_size: int = 256,
         job_retries: int = JOB_RETRIES,
+        live_workflows: int = 64,
     ):
         self.db = database if isinstance(database, Database) else Database(database)
         self.clock = clock or Clock()
         self.db.clock = self.clock  # time-dependent rules read it from the session
         self.calendar = calendar or WorkingDayCalendar()
         self.specs = defs.SpecCache(spec_cache_size)
-        self.runtime = InstanceRuntime(self.clock, self.calendar, self.specs)
+        # live_workflows: how many hot instances' workflows to keep between steps (0: none)
+        self.runtime = InstanceRuntime(self.clock, self.calendar, self.specs, live_workflows)
         self.job_retries = job_retries  # tries of a background job before an incident
         self.timers = TimerSweep(self.db, self.runtime, self.clock, job_retries)
         self.start_timers = StartTimerSweep(self)
         self.signals = SignalDeliveries(self)
         self.db.commit_hooks["signals"] = self.signals.after_commit
+        self.db.commit_hooks[f"live_workflows:{id(self.runtime)}"] = self.runtime.after_commit
 
     # --- instances ---------------------------------------------------------------------
 

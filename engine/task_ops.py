@@ -9,7 +9,7 @@ assignee or candidate of; managers reassign only within their own team
 from __future__ import annotations
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 
 from notifications.outbox import USER
 
@@ -29,7 +29,7 @@ from .errors import (
     TaskNotActive,
 )
 from .incidents.opening import ensure_not_failed
-from .indexing import announce_task, set_offered, withdraw_candidates
+from .indexing import announce_task, close_task, set_offered, withdraw_candidates
 from .inputs.variables import check_variables
 from .models import (
     ACTIVE_TASK_STATES,
@@ -52,6 +52,9 @@ from .task_views import (
     validate_task_data,
     visible_task,
 )
+
+_DRAFTS = TaskDraft.__table__
+_DELETE_DRAFTS = delete(_DRAFTS).where(_DRAFTS.c.human_task_id == bindparam("task_id"))
 
 
 class TaskOperations:
@@ -178,9 +181,10 @@ class TaskOperations:
             live.data.update(cleaned)
             check_submission(session, live, data or {})
             run_safely(workflow, live.run)
-            task.status, task.completed_at, task.completed_by = COMPLETED, now, actor.user_id
+            close_task(session, task, COMPLETED, now, by=actor.user_id)
             withdraw_candidates(session, [task.id])
-            session.execute(delete(TaskDraft).where(TaskDraft.human_task_id == task.id))
+            if self.runtime.has_drafts(session, task.id):
+                session.connection().execute(_DELETE_DRAFTS, {"task_id": task.id})
             record(
                 session,
                 "task_completed",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from engine.audit import jsonable
+from engine.audit import jsonable, write_batched
 
 from .events import is_urgent
 from .models import OutboxNotification
@@ -54,5 +53,6 @@ def enqueue(
         for kind, recipient in dict.fromkeys(recipients)
     ]
     if rows:
-        session.execute(insert(OutboxNotification), rows)
+        # with the step's other notifications, in one statement before anything reads them
+        write_batched(session, OutboxNotification.__table__, rows)
     return len(rows)

@@ -2,8 +2,8 @@
 
 Called at the end of ``engine.indexing.sync_indexes``, when the human task rows are up to date.
 The session does not autoflush here (the instance's version check must fail where the runtime
-expects it), so the tasks this step closed are read both from the database (those an earlier
-flush wrote) and from the session's changed objects (those not yet written).
+expects it), so the tasks this step closed are those the transaction registered as it closed
+them (``engine.indexing.close_task``), flushed or not.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from datetime import date, datetime, time
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..live_state import completed_ids
+from ..live_workflows import closed_tasks
 from ..models import ACTIVE_TASK_STATES, CANCELLED, COMPLETED, RUNNING, HumanTask, ProcessInstance
 from ..workdays import UK_TIME
 from .models import DeadlineResult, InstanceOutcome, Milestone, StagePeriod
@@ -62,22 +63,11 @@ def deadline_met(task: HumanTask) -> bool | None:
 
 
 def _record_deadlines(session, instance, starter_agency, now) -> None:
-    flushed = session.scalars(
-        select(HumanTask).where(
-            HumanTask.instance_id == instance.id,
-            HumanTask.status.in_((COMPLETED, CANCELLED)),
-            HumanTask.completed_at == now,
-        )
-    )
-    pending = [row for row in session.dirty if isinstance(row, HumanTask)]
-    closed = {
-        row.id: row
-        for row in [*flushed, *pending]
-        if row.instance_id == instance.id
-        and row.status in (COMPLETED, CANCELLED)
-        and row.due_at is not None
-        and row.completed_at == now
-    }.values()
+    closed = [
+        row
+        for row in closed_tasks(session, instance.id, now)
+        if row.status in (COMPLETED, CANCELLED) and row.due_at is not None
+    ]
     if not closed:
         return
     known = set(
@@ -207,16 +197,19 @@ def end_of(value) -> datetime | None:
     return None
 
 
+_OUTCOME = select(InstanceOutcome.id).where(InstanceOutcome.instance_id == bindparam("instance"))
+_HIGHEST_STAGE = (
+    select(StagePeriod.stage, StagePeriod.stage_name)
+    .where(StagePeriod.instance_id == bindparam("instance"))
+    .order_by(StagePeriod.stage.desc())
+    .limit(1)
+)
+
+
 def _record_outcome(session, instance, workflow, parties, new_periods, now) -> None:
-    query = select(InstanceOutcome.id).where(InstanceOutcome.instance_id == instance.id)
-    if session.scalar(query) is not None:
+    if session.scalar(_OUTCOME, {"instance": instance.id}) is not None:
         return
-    highest = session.execute(
-        select(StagePeriod.stage, StagePeriod.stage_name)
-        .where(StagePeriod.instance_id == instance.id)
-        .order_by(StagePeriod.stage.desc())
-        .limit(1)
-    ).first()
+    highest = session.execute(_HIGHEST_STAGE, {"instance": instance.id}).first()
     reached = [(p.stage, p.stage_name) for p in new_periods] + ([tuple(highest)] if highest else [])
     top = max(reached, default=(None, None))
     session.add(

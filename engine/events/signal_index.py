@@ -18,7 +18,7 @@ from uuid import NAMESPACE_URL, uuid5
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ..dialect.signals import BroadcastSignalEventDefinition, take_thrown_signals
@@ -31,12 +31,17 @@ from .event_tables import SignalDelivery, SignalSubscription
 QUEUED = "joinedup_signals_queued"  # session.info: deliver after this transaction commits
 
 
-def sync_signal_subscriptions(session: Session, instance, workflow, now: datetime) -> None:
-    """Index what in the instance waits for a signal (waiting catch and boundary events, and
-    the signal-started event subprocesses while the instance runs)."""
-    wanted = _waiting_for_signals(instance, workflow)
-    query = select(SignalSubscription).where(SignalSubscription.instance_id == instance.id)
-    existing = {row.spiff_task_id: row for row in session.scalars(query)}
+_SUBSCRIPTIONS = select(SignalSubscription).where(
+    SignalSubscription.instance_id == bindparam("instance_id")
+)
+
+
+def sync_signal_subscriptions(session: Session, instance, wanted: dict, now: datetime) -> None:
+    """Index what in the instance waits for a signal (``waiting_for_signals``)."""
+    existing = {
+        row.spiff_task_id: row
+        for row in session.scalars(_SUBSCRIPTIONS, {"instance_id": instance.id})
+    }
     for key, row in existing.items():
         if key not in wanted:
             session.delete(row)
@@ -54,8 +59,10 @@ def sync_signal_subscriptions(session: Session, instance, workflow, now: datetim
             )
 
 
-def _waiting_for_signals(instance, workflow) -> dict[str, tuple[str, str]]:
-    """{task id or a stable id per event subprocess: (signal name, element id)}."""
+def waiting_for_signals(instance, workflow) -> dict[str, tuple[str, str]]:
+    """What in the instance waits for a signal (waiting catch and boundary events, and the
+    signal-started event subprocesses while the instance runs): {task id or a stable id per
+    event subprocess: (signal name, element id)}."""
     wanted = {}
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
