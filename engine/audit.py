@@ -4,11 +4,13 @@
 and writes them together, one multi-row INSERT per table, at the moment the ORM would have
 written pending objects: before the session flushes, before it runs a statement with autoflush
 on, and before it commits. A rolled-back transaction takes them with it, as it did the pending
-objects.
+objects; a rolled-back SAVEPOINT takes the rows kept since it began.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from types import EllipsisType
@@ -79,6 +81,27 @@ def _before_flush(session: Session, _context, _instances) -> None:
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     write_pending(session)
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A SAVEPOINT for part of a transaction: the rows kept so far are written before it, so
+    its rollback takes only the rows kept inside it."""
+    write_pending(session)
+    with session.begin_nested():
+        yield
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _refuse_savepoint_over_kept_rows(session: Session, transaction) -> None:
+    if transaction.nested and any(session.info.get(PENDING, {}).values()):
+        raise RuntimeError("rows are kept for writing: begin the SAVEPOINT with audit.savepoint")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, _previous_transaction) -> None:
+    """Rows kept inside a rolled-back transaction or SAVEPOINT are not written."""
+    session.info.pop(PENDING, None)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .audit import record
+from .audit import record, savepoint
 from .clock import Clock
 from .db import Database, claiming
 from .errors import EngineError
@@ -136,7 +136,7 @@ class TimerSweep:
 
     def _fire_or_record(self, session: Session, instance, due: list[Timer], now) -> int:
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 return self._fire(session, instance, due, now)
         except EngineError as error:
             log.warning("timer on instance %s failed: %s", instance.id, error)

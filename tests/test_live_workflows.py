@@ -6,6 +6,7 @@ from sqlalchemy import event, func, select
 
 from engine import queries
 from engine.actors import Actor
+from engine.audit import record, savepoint
 from engine.errors import ProcessError
 from engine.live_workflows import LiveWorkflows
 from engine.models import AuditEvent, HumanTask, TaskCandidate, TaskDraft
@@ -198,3 +199,26 @@ def test_the_cache_keeps_the_most_recently_stepped_instances():
     off = LiveWorkflows(size=0)
     off.keep(1, 1, "s", "workflow")
     assert off.take(1, 1, "s") is None
+
+
+def test_a_rolled_back_savepoint_takes_only_the_audit_rows_kept_inside_it(engine, clock):
+    with engine.db.unit_of_work() as session:
+        record(session, "before_savepoint", "ann", clock.now(), case_ref="SP-1")
+        with pytest.raises(ValueError), savepoint(session):
+            record(session, "inside_savepoint", "ann", clock.now(), case_ref="SP-1")
+            raise ValueError("this part fails")
+        record(session, "after_savepoint", "ann", clock.now(), case_ref="SP-1")
+    with engine.db.reading() as session:
+        kinds = session.scalars(
+            select(AuditEvent.event_type)
+            .where(AuditEvent.case_ref == "SP-1")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert kinds == ["before_savepoint", "after_savepoint"]
+
+
+def test_a_savepoint_begun_over_kept_rows_is_refused_rather_than_losing_them(engine, clock):
+    with pytest.raises(RuntimeError, match="audit.savepoint"):
+        with engine.db.unit_of_work() as session:
+            record(session, "kept", "ann", clock.now(), case_ref="SP-2")
+            session.begin_nested()
