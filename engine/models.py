@@ -115,10 +115,11 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index(None, "status", "assignee", "due_at"),
+        # engine.inbox reads each in (key, id) order from a cursor: the id must be in the index
+        Index(None, "status", "assignee", "due_at", "id"),
         Index(None, "status", "due_at"),
         Index(None, "instance_id", "status"),
-        Index(None, "completed_by", "completed_at"),
+        Index(None, "completed_by", "completed_at", "id"),
         Index(None, "approval", "status"),
     )
 
