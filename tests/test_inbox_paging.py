@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from itertools import product
 
 import pytest
 from sqlalchemy import insert, text
@@ -16,8 +17,9 @@ from engine.actors import Actor
 from engine.agencies import PARTNERSHIP, groups_for
 from engine.cases import CaseInvolvement, FamilyCase
 from engine.inbox import Cursor, inbox
-from engine.inbox.keyset import page_query
-from engine.inbox.tabs import API_TABS, tab_sources
+from engine.inbox.keyset import cursor_params, where_is
+from engine.inbox.pages import page_statement
+from engine.inbox.tabs import API_TABS, shape_of, values_of
 from engine.models import HumanTask, ProcessInstance, TaskCandidate
 
 from .helpers import linear, resource
@@ -160,10 +162,10 @@ def _explain(element, compiler, **kw):
 TABLES = ("human_task", "human_task_candidate")
 
 
-def sqlite_problems(session, query) -> list[str]:
+def sqlite_problems(session, query, params) -> list[str]:
     """Full scans of the task tables, and sorts inside a source's range (anywhere but the
     top, where only the page's few rows are merged)."""
-    plan = session.execute(Explain(query, "EXPLAIN QUERY PLAN")).all()
+    plan = session.execute(Explain(query, "EXPLAIN QUERY PLAN"), params).all()
     problems = []
     for _id, parent, _unused, detail in plan:
         words = detail.split()
@@ -174,12 +176,12 @@ def sqlite_problems(session, query) -> list[str]:
     return problems
 
 
-def postgres_problems(session, query) -> list[str]:
+def postgres_problems(session, query, params) -> list[str]:
     """As on SQLite. On a test-sized table a sort or a full scan is cheapest, so both are
     priced out: what is left shows that an index serves each range's WHERE and order."""
     session.execute(text("SET LOCAL enable_seqscan = off"))
     session.execute(text("SET LOCAL enable_sort = off"))
-    [[plan]] = session.execute(Explain(query, "EXPLAIN (FORMAT JSON)")).all()
+    [[plan]] = session.execute(Explain(query, "EXPLAIN (FORMAT JSON)"), params).all()
     if isinstance(plan, str):
         plan = json.loads(plan)
     problems: list[str] = []
@@ -209,16 +211,17 @@ def test_every_tab_reads_index_ranges_only(engine, actor):
         with engine.db.unit_of_work() as session:
             session.execute(text("ANALYZE"))
     problems_of = postgres_problems if dialect == "postgresql" else sqlite_problems
-    middle = Cursor(NOW - timedelta(hours=5), 150)  # among the overdue too
+    keyed, unkeyed = Cursor(NOW - timedelta(hours=5), 150), Cursor(None, 150)  # 5h: overdue
     found = {}
-    for tab in API_TABS:
-        for cursor, backward in ((None, False), (middle, False), (middle, True)):
-            sources, walk = tab_sources(tab, actor, NOW)
-            if backward:
-                walk = type(walk)(walk.descending, walk.with_unkeyed, backward=True)
-            for filters in ({}, {"case_ref": "P-3"}):
-                sources, _ = tab_sources(tab, actor, NOW, **filters)
-                query = page_query(sources, walk, cursor, 26)
-                with engine.db.reading() as session:
-                    found[(tab, cursor, backward, str(filters))] = problems_of(session, query)
+    for tab, filters in product(API_TABS, ({}, {"case_ref": "P-3", "process_key": "plans"})):
+        shape = shape_of(tab, actor, **filters)
+        values = values_of(actor, NOW, **filters)
+        for cursor, backward in product((None, keyed, unkeyed), (False, True)):
+            query = page_statement(shape, backward, where_is(cursor), 26, 0)
+            if query is None:  # no range lies beyond the cursor (overdue: no due date)
+                continue
+            with engine.db.reading() as session:
+                params = {**values, **cursor_params(cursor)}
+                problems = problems_of(session, query, params)
+            found[(tab, str(filters), cursor, backward)] = problems
     assert {key: problems for key, problems in found.items() if problems} == {}

@@ -42,14 +42,15 @@ class Walk:
         return self.descending != self.backward
 
 
-def page_query(sources: list[Source], walk: Walk, cursor: Cursor | None, limit: int, skip=0):
-    """Ids and keys of the next ``limit`` rows after ``cursor`` (before it, walking
-    backward), in reading order, skipping ``skip`` (old numbered pages; costs grow with it).
-    None when nothing can lie beyond the cursor."""
+def page_query(sources: list[Source], walk: Walk, at: str | None, limit: int, skip: int = 0):
+    """Ids and keys of the next ``limit`` rows after the cursor (before it, walking backward),
+    in reading order, skipping ``skip`` (old numbered pages; costs grow with it). ``at`` says
+    where the cursor lies - None (no cursor), KEYED or UNKEYED - and its values are bound as
+    ``cursor_key`` and ``cursor_id`` (``cursor_params``). None when nothing can lie beyond."""
     parts = [
         _cut(part, source, walk, limit + skip)
         for source in sources
-        for part in _ranges(source, walk, cursor)
+        for part in _ranges(source, walk, at)
     ]
     if not parts:
         return None
@@ -60,18 +61,33 @@ def page_query(sources: list[Source], walk: Walk, cursor: Cursor | None, limit: 
     return select(row_id, key).order_by(unkeyed_order, *order).limit(limit).offset(skip)
 
 
-def _ranges(source: Source, walk: Walk, cursor: Cursor | None) -> list[Select]:
+KEYED, UNKEYED = "keyed", "unkeyed"
+
+
+def where_is(cursor: Cursor | None) -> str | None:
+    """Where a cursor lies: among the rows with a key, those without, or nowhere (None)."""
+    if cursor is None:
+        return None
+    return KEYED if cursor.key is not None else UNKEYED
+
+
+def cursor_params(cursor: Cursor | None) -> dict:
+    return {} if cursor is None else {"cursor_key": cursor.key, "cursor_id": cursor.id}
+
+
+def _ranges(source: Source, walk: Walk, at: str | None) -> list[Select]:
     """The source's keyed and unkeyed ranges that lie beyond the cursor, in reading order."""
     keyed = source.query.where(source.key.is_not(None))
     unkeyed = source.query.where(source.key.is_(None)) if walk.with_unkeyed else None
-    if cursor is not None and cursor.key is not None:
+    cursor_id = bindparam("cursor_id")
+    if at == KEYED:
         after = tuple_(source.key, source.id)
-        mark = tuple_(bindparam(None, cursor.key, type_=source.key.type), cursor.id)
+        mark = tuple_(bindparam("cursor_key", type_=source.key.type), cursor_id)
         keyed = keyed.where(after < mark if walk.down else after > mark)
         unkeyed = None if walk.backward else unkeyed
-    elif cursor is not None:  # the cursor is among the rows without a key
+    elif at == UNKEYED:
         if unkeyed is not None:
-            unkeyed = unkeyed.where(source.id < cursor.id if walk.down else source.id > cursor.id)
+            unkeyed = unkeyed.where(source.id < cursor_id if walk.down else source.id > cursor_id)
         keyed = keyed if walk.backward else None
     ranges = [keyed, unkeyed] if not walk.backward else [unkeyed, keyed]
     return [query for query in ranges if query is not None]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,8 +11,8 @@ from sqlalchemy.orm import Session
 from ..actors import Actor
 from ..models import HumanTask
 from .cursor import Cursor
-from .keyset import Walk, page_query
-from .tabs import tab_sources
+from .keyset import cursor_params, page_query, where_is
+from .tabs import Shape, shape_of, tab_sources, values_of
 
 
 @dataclass
@@ -46,34 +47,38 @@ def inbox(
     groups), ``overdue`` (either, past due), ``all`` (mine and team), ``completed`` (by me,
     newest first); the page after ``after`` or before ``before`` (cursors a page gave out), or
     numbered ``page`` (older links; it reads every row before it)."""
-    sources, walk = tab_sources(tab, actor, now, process_key=process_key, case_ref=case_ref)
+    shape = shape_of(tab, actor, process_key, case_ref)
+    values = values_of(actor, now, process_key, case_ref)
     page = max(page, 1)
     if before is not None:
-        back = Walk(walk.descending, walk.with_unkeyed, backward=True)
-        keys = _keys(session, page_query(sources, back, before, per_page + 1))
+        keys = _keys(session, shape, True, before, per_page + 1, 0, values)
         if len(keys) <= per_page:  # we are back at the start: show a whole first page
-            return inbox(
-                session,
-                actor,
-                tab,
-                now=now,
-                process_key=process_key,
-                case_ref=case_ref,
-                per_page=per_page,
-            )
+            keys = _keys(session, shape, False, None, per_page + 1, 0, values)
+            more, keys = len(keys) > per_page, keys[:per_page]
+            return _page(session, tab, keys, 1, has_next=more, has_previous=False)
         keys = keys[:per_page][::-1]
         return _page(session, tab, keys, 1, has_next=True, has_previous=True)
     skip = (page - 1) * per_page if after is None else 0
-    keys = _keys(session, page_query(sources, walk, after, per_page + 1, skip))
+    keys = _keys(session, shape, False, after, per_page + 1, skip, values)
     more, keys = len(keys) > per_page, keys[:per_page]
     earlier = after is not None or page > 1
     return _page(session, tab, keys, page, has_next=more, has_previous=earlier)
 
 
-def _keys(session: Session, query) -> list[Cursor]:
+@lru_cache(maxsize=512)
+def page_statement(shape: Shape, backward: bool, at: str | None, limit: int, skip: int):
+    """A tab's page query for one shape and cursor position, built once (``tabs``)."""
+    sources, walk = tab_sources(shape)
+    walk = replace(walk, backward=backward)
+    return page_query(sources, walk, at, limit, skip)
+
+
+def _keys(session, shape, backward, cursor, limit, skip, values) -> list[Cursor]:
+    query = page_statement(shape, backward, where_is(cursor), limit, skip)
     if query is None:
         return []
-    return [Cursor(key, row_id) for row_id, key in session.execute(query)]
+    rows = session.execute(query, {**values, **cursor_params(cursor)})
+    return [Cursor(key, row_id) for row_id, key in rows]
 
 
 def _page(session, tab: str, keys: list[Cursor], number: int, *, has_next, has_previous):
