@@ -42,6 +42,7 @@ bench: $(BIN)/.installed $(CSS)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/sandbox.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/inbox.py
 	$(BIN)/python benchmarks/scheduler.py
 	$(BIN)/python benchmarks/assurance.py
 
