@@ -220,9 +220,10 @@ def measure(app, rounds: int) -> dict[tuple[str, str], float]:
         client = signed_in(app, username)
         token = engine_of(app).issue_token(username)
         bearer = {"Authorization": f"Bearer {token}"}
-        p95_of(client, PAGE_URLS[:1], 2)  # warm the templates and statement caches
+        p95_of(client, PAGE_URLS, 1)  # warm the templates, statement caches and pages read
+        p95_of(client, [API_URL], 1, bearer)
         found[(username, "inbox page")] = p95_of(client, PAGE_URLS, rounds)
-        found[(username, "API list")] = p95_of(client, [API_URL], rounds * 2, bearer)
+        found[(username, "API list")] = p95_of(client, [API_URL], rounds * 4, bearer)
     return found
 
 
@@ -285,7 +286,7 @@ def curve(url: str, sizes: list[int], rounds: int, label: str) -> list[Row]:
 
 def rows(quick: bool) -> list[Row]:
     sizes = [10_000, 100_000] if quick else [10_000, 100_000, 300_000]
-    rounds = 6 if quick else 12
+    rounds = 4 if quick else 10
     found = []
     with tempfile.TemporaryDirectory() as folder:
         found += curve(f"sqlite:///{folder}/inbox.sqlite", sizes, rounds, "SQLite")
