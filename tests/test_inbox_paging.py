@@ -5,6 +5,7 @@ query reads index ranges only (EXPLAIN on SQLite and PostgreSQL: no full scan of
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from itertools import product
 
@@ -16,6 +17,7 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 from engine.actors import Actor
 from engine.agencies import PARTNERSHIP, groups_for
 from engine.cases import CaseInvolvement, FamilyCase
+from engine.demo import DEMO_PASSWORD
 from engine.inbox import Cursor, inbox
 from engine.inbox.keyset import cursor_params, where_is
 from engine.inbox.pages import page_statement
@@ -32,24 +34,27 @@ CHAIR = Actor("chair", groups_for(PARTNERSHIP, ["board-chair"]), agency=PARTNERS
 GROUPS = ["practitioner", f"{AGENCY}:practitioner", "team:east", "manager", "board-chair"]
 
 
-def seed(engine, tasks: int) -> None:
+def seed(engine, tasks: int, first: int = 1) -> None:
     """``tasks`` tasks on 20 cases (the agency involved in 15): a third held by pat, mo or
-    chair in turn, some completed, every seventh with no due date."""
+    chair in turn, some completed, every seventh with no due date; ids from ``first``."""
     engine.deploy([resource("plans.bpmn", linear("plans", "one"))])
     with engine.db.unit_of_work() as session:
         definition_id = session.execute(text("SELECT min(id) FROM definition")).scalar()
         session.execute(
             insert(FamilyCase),
-            [{"reference": f"P-{n}", "family_name": "P", "created_at": NOW} for n in range(20)],
+            [
+                {"id": first + n, "reference": f"P-{n}", "family_name": "P", "created_at": NOW}
+                for n in range(20)
+            ],
         )
         session.execute(
             insert(CaseInvolvement),
-            [{"case_id": n + 1, "case_ref": f"P-{n}", "agency": AGENCY} for n in range(15)],
+            [{"case_id": first + n, "case_ref": f"P-{n}", "agency": AGENCY} for n in range(15)],
         )
         session.execute(
             insert(ProcessInstance),
             [
-                {"id": 1 + n, "definition_id": definition_id, "process_key": "plans",
+                {"id": first + n, "definition_id": definition_id, "process_key": "plans",
                  "state": "{}", "serializer_version": "1", "started_at": NOW}
                 for n in range(20)
             ],
@@ -59,8 +64,8 @@ def seed(engine, tasks: int) -> None:
             holder = ("pat", "mo", "chair")[n // 3 % 3] if n % 3 == 0 else None
             done = holder and n % 4 == 0
             row = {
-                "id": 1 + n,
-                "instance_id": 1 + n % 20,
+                "id": first + n,
+                "instance_id": first + n % 20,
                 "spiff_task_id": f"t-{n}",
                 "element_id": "one",
                 "name": f"Task {n}",
@@ -140,6 +145,29 @@ def test_previous_reads_back_the_page_before_and_the_first_page_is_whole(engine)
     assert [t.id for t in back.tasks] == pages[1] and back.has_previous and back.has_next
     assert [t.id for t in first.tasks] == pages[0] and not first.has_previous
     assert [t.id for t in start.tasks] == pages[0]
+
+
+def test_the_inbox_page_links_next_and_previous_pages(app, web):
+    from webapp import engine_of
+
+    engine = engine_of(app)
+    engine.create_user(username="pia", password=DEMO_PASSWORD, display_name="Pia Page",
+                       agency=AGENCY, roles=["practitioner"], team="east")  # fmt: skip
+    seed(engine, 300, first=10_000)
+    pia = web("pia")
+    first = pia.get("/inbox?tab=team").get_data(as_text=True)
+    assert 'rel="prev"' not in first
+    following = re.search(r'href="([^"]+)"\s+rel="next"', first).group(1).replace("&amp;", "&")
+    second = pia.get(following).get_data(as_text=True)
+    back = re.search(r'href="([^"]+)"\s+rel="prev"', second).group(1).replace("&amp;", "&")
+    assert "after=" in following and "before=" in back
+    assert task_links(pia.get(back).get_data(as_text=True)) == task_links(first)
+    assert not set(task_links(first)) & set(task_links(second))
+    assert len(task_links(first)) == len(task_links(second)) == 25
+
+
+def task_links(html: str) -> list[str]:
+    return re.findall(r'href="/tasks/(\d+)"', html)
 
 
 # --- query plans ------------------------------------------------------------------------------
