@@ -115,10 +115,11 @@ class HumanTask(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index(None, "status", "assignee", "due_at"),
+        # engine.inbox reads each in (key, id) order from a cursor: the id must be in the index
+        Index(None, "status", "assignee", "due_at", "id"),
         Index(None, "status", "due_at"),
         Index(None, "instance_id", "status"),
-        Index(None, "completed_by", "completed_at"),
+        Index(None, "completed_by", "completed_at", "id"),
         Index(None, "approval", "status"),
     )
 
@@ -178,7 +179,19 @@ class TaskCandidate(Base):
     """
 
     __tablename__ = "human_task_candidate"
-    __table_args__ = (Index(None, "kind", "value", "offered", "due_at", "human_task_id"),)
+    __table_args__ = (
+        Index(None, "kind", "value", "offered", "due_at", "human_task_id"),
+        # the inbox filtered by case reads only that case's candidates (engine.inbox)
+        Index(
+            "ix_human_task_candidate_by_case",
+            "case_ref",
+            "kind",
+            "value",
+            "offered",
+            "due_at",
+            "human_task_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     human_task_id: Mapped[int] = mapped_column(

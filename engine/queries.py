@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import Session
 
 from . import disclosure
 from .actors import Actor
-from .agencies import PARTNERSHIP
-from .cases import involved_cases
+from .inbox import API_TABS as API_TABS  # the inbox's names, where callers first found them
+from .inbox import TABS as TABS
+from .inbox import InboxPage as InboxPage
+from .inbox import inbox, restrict
 from .models import (
     ACTIVE_TASK_STATES,
     AuditEvent,
@@ -20,19 +20,6 @@ from .models import (
     TaskCandidate,
     Timer,
 )
-
-TABS = ("mine", "team", "overdue", "completed")
-API_TABS = (*TABS, "all")  # the API also lists held and offered tasks together
-
-
-@dataclass
-class InboxPage:
-    """One page of an inbox tab; ``has_next`` says whether another page follows."""
-
-    tab: str
-    tasks: list[HumanTask]
-    page: int
-    has_next: bool
 
 
 def _held(actor: Actor):
@@ -53,72 +40,12 @@ def _offered(actor: Actor):
     )
 
 
-def _restrict(
-    query, table, actor: Actor, process_key: str | None, case_ref: str | None, own: bool = False
-):
-    """Only cases the actor's agency is involved in (unless ``own``: tasks the actor holds or
-    completed, which stay theirs after their agency leaves a case), and the chosen
-    process/case. The partnership's people are not restricted here: a task held by or offered
-    to one of them is itself work given to them on its case (``engine.partnership``)."""
-    if not (own or actor.system or actor.agency in (None, PARTNERSHIP)):
-        query = query.where(
-            or_(table.case_ref.is_(None), table.case_ref.in_(involved_cases(actor)))
-        )
-    if case_ref:
-        query = query.where(table.case_ref == case_ref)
-    if process_key:
-        if table is TaskCandidate:
-            query = query.join(HumanTask, HumanTask.id == TaskCandidate.human_task_id)
-        query = query.where(HumanTask.process_key == process_key)
-    return query
-
-
-def inbox(
-    session: Session,
-    actor: Actor,
-    tab: str = "mine",
-    *,
-    now=None,
-    process_key: str | None = None,
-    case_ref: str | None = None,
-    page: int = 1,
-    per_page: int = 25,
-) -> InboxPage:
-    """One page of a tab: ``mine`` (assigned to me), ``team`` (unclaimed, offered to my
-    groups), ``overdue`` (either, past due), ``completed`` (by me, newest first).
-
-    Sorting runs over narrow index rows; only the page's rows are read in full.
-    """
-    page = max(page, 1)
-    if tab == "completed":
-        query = select(HumanTask.id).where(HumanTask.completed_by == actor.user_id)
-        query = _restrict(query, HumanTask, actor, process_key, case_ref, own=True)
-        query = query.order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
-    else:
-        parts = []
-        if tab in ("mine", "overdue", "all"):
-            parts.append(_restrict(_held(actor), HumanTask, actor, process_key, case_ref, True))
-        if tab in ("team", "overdue", "all"):
-            parts.append(_restrict(_offered(actor), TaskCandidate, actor, process_key, case_ref))
-        if not parts:
-            raise ValueError(f"unknown inbox tab '{tab}' (tabs: {', '.join(TABS)})")
-        mine = union(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-        query = select(mine.c.id)
-        if tab == "overdue":
-            query = query.where(mine.c.due_at < now)
-        query = query.order_by(mine.c.due_at.is_(None), mine.c.due_at, mine.c.id)
-    ids = list(session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
-    has_next, ids = len(ids) > per_page, ids[:per_page]
-    rows = {row.id: row for row in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)))}
-    return InboxPage(tab, [rows[task_id] for task_id in ids], page, has_next)
-
-
 def approvals(session: Session, actor: Actor, limit: int = 100) -> list[HumanTask]:
     """Active approval tasks (``approval`` property) the actor holds or is offered, on cases
     their agency is involved in - the same rule as the inbox - soonest due first."""
     mine = union(
-        _restrict(_held(actor), HumanTask, actor, None, None),
-        _restrict(_offered(actor), TaskCandidate, actor, None, None),
+        restrict(_held(actor), HumanTask, actor, None, None),
+        restrict(_offered(actor), TaskCandidate, actor, None, None),
     ).subquery()
     query = select(HumanTask).where(
         HumanTask.id.in_(select(mine.c.id)),
@@ -140,7 +67,7 @@ def tasks_for_user(
 ) -> list[HumanTask]:
     """Active tasks assigned to the actor or offered to them, soonest due first."""
     per_page = max(limit, 1)
-    page = inbox(
+    found = inbox(
         session,
         actor,
         "all",
@@ -149,7 +76,7 @@ def tasks_for_user(
         page=offset // per_page + 1,
         per_page=per_page,
     )
-    return page.tasks
+    return found.tasks
 
 
 def active_tasks(session: Session, instance_id: int | None = None) -> list[HumanTask]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
+from engine.inbox import Cursor
 from webapp import engine_of
 
 from .test_professional_differences import DIFFERENCE
@@ -44,6 +47,18 @@ def test_list_show_and_complete_a_task(api):
     again = api("POST", f"/api/v1/tasks/{task['id']}/complete", json={"variables": DIFFERENCE})
     assert again.status_code == 409
     assert again.get_json()["error"]["code"] == "task_already_completed"
+
+
+def test_the_task_list_pages_by_cursor(api):
+    listed = api("GET", "/api/v1/tasks?tab=all").get_json()
+    [task] = listed["tasks"]
+    assert listed["next"] is None and listed["previous"] is None and not listed["has_previous"]
+    due = datetime.fromisoformat(task["due_at"]) if task["due_at"] else None
+    at_it = Cursor(due, task["id"]).encode()
+    after = api("GET", f"/api/v1/tasks?tab=all&after={at_it}").get_json()
+    assert after["tasks"] == [] and after["has_previous"] and after["previous"] is None
+    before = api("GET", f"/api/v1/tasks?tab=all&before={at_it}").get_json()
+    assert [t["id"] for t in before["tasks"]] == [task["id"]]  # back at the start: page one
 
 
 def test_invalid_values_are_a_422_listing_each_field(api):

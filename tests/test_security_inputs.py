@@ -269,6 +269,9 @@ def test_a_malformed_timescale_property_is_refused_at_deploy_naming_its_line(sce
         ("page=10001", "'page' must be from 1 to 10000, not 10001"),
         ("page=abc", "'page' must be a whole number, not 'abc'"),
         ("page=0", "'page' must be from 1 to 10000"),
+        ("after=not-a-cursor", "'after' must be a cursor from a list's next or previous link"),
+        ("before=WzEsIDJd", "'before' must be a cursor"),  # [1, 2]: no time, no such key
+        ("after=WyIyMDI2LTEyLTAxVDAwOjAwOjAwKzAwOjAwIiwgNV0&page=2", "Give one of 'after'"),
     ],
 )
 def test_bad_list_parameters_are_a_400_saying_what_is_wrong(api, web, query, says):

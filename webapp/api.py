@@ -16,7 +16,7 @@ from engine.queries import API_TABS
 from . import engine_of
 from .auth import actor
 from .errors import respond
-from .params import MAX_ID, choice_arg, json_object, page_arg
+from .params import MAX_ID, choice_arg, json_object, list_position, page_arg
 from .security import csrf
 from .views import stage_json
 
@@ -60,15 +60,24 @@ def _json_bodies_only():
 @bp.get("/tasks")
 @login_required
 def list_tasks():
+    """One page of a tab; ``next`` is the cursor for ``?after=`` (None: the last page) and
+    ``previous`` for ``?before=``. ``page`` still numbers pages, at a cost that grows with it."""
     page = engine_of(current_app).inbox(
         actor(),
         choice_arg("tab", API_TABS, "mine"),
         process_key=request.args.get("process"),
         case_ref=request.args.get("case"),
-        page=page_arg(),
+        **list_position(),
     )
     return jsonify(
-        {"tasks": [task_json(t) for t in page.tasks], "page": page.page, "has_next": page.has_next}
+        {
+            "tasks": [task_json(t) for t in page.tasks],
+            "page": page.page,
+            "has_next": page.has_next,
+            "next": page.next_cursor,
+            "has_previous": page.has_previous,
+            "previous": page.previous_cursor,
+        }
     )
 
 

@@ -9,7 +9,7 @@ from engine.errors import InvalidSubmission, NotPermitted
 
 from . import engine_of
 from .auth import actor, safe_next
-from .params import choice_arg, page_arg
+from .params import choice_arg, list_position
 from .tasks import refused_assignment
 from .views import flash_next_steps
 
@@ -36,10 +36,9 @@ def index():
     filters = {
         "process_key": request.args.get("process") or None,
         "case_ref": request.args.get("case") or None,
-        "page": page_arg(),
     }
     engine = engine_of(current_app)
-    page = engine.inbox(actor(), tab, **filters)
+    page = engine.inbox(actor(), tab, **filters, **list_position())
     return render_template(
         "inbox.html",
         title=TAB_NAMES[tab],

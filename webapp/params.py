@@ -8,6 +8,8 @@ from flask import request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from engine.inbox import Cursor, InvalidCursor
+
 MAX_PAGE = 10_000  # deeper than anyone pages; far below what an OFFSET can hold
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds; larger ones cannot exist
 
@@ -51,6 +53,28 @@ def whole_number(name: str, raw: str, default: int | None, low: int, high: int):
 def page_arg() -> int:
     """``?page=``: 1 when absent, at most MAX_PAGE."""
     return int_arg("page", 1, high=MAX_PAGE)
+
+
+def cursor_arg(name: str) -> Cursor | None:
+    """``?name=`` as a cursor a list gave out (``after``, ``before``), or None when absent."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return Cursor.decode(raw)
+    except InvalidCursor:
+        raise BadRequest(
+            f"'{name}' must be a cursor from a list's next or previous link, not '{raw[:40]}'"
+        ) from None
+
+
+def list_position() -> dict:
+    """Where a keyset-paged list starts: ``after`` or ``before`` a cursor, or numbered
+    ``page`` (older links). BadRequest when more than one is given."""
+    after, before, page = cursor_arg("after"), cursor_arg("before"), page_arg()
+    if sum((after is not None, before is not None, page > 1)) > 1:
+        raise BadRequest("Give one of 'after', 'before' or 'page', not several")
+    return {"after": after, "before": before, "page": page}
 
 
 def choice_arg(name: str, choices: Iterable[str], default: str) -> str:

@@ -1,0 +1,8 @@
+"""The inbox: each tab a keyset-paged union of index ranges (``keyset``, ``tabs``), so a page
+costs the same at 10k open tasks as at 300k; cursors (``cursor``) mark where a page ends."""
+
+from .cursor import Cursor, InvalidCursor
+from .pages import InboxPage, inbox
+from .tabs import API_TABS, TABS, restrict
+
+__all__ = ["API_TABS", "TABS", "Cursor", "InboxPage", "InvalidCursor", "inbox", "restrict"]
