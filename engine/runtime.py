@@ -32,6 +32,7 @@ from .events.signal_index import queue_thrown_signals
 from .indexing import sync_indexes
 from .live_state import prune
 from .live_workflows import NOTHING_INDEXED, LiveWorkflows, remember_indexed
+from .live_workflows.round_trip import data_round_trips
 from .models import ENDED, RUNNING, HumanTask, ProcessInstance, TaskDraft
 from .step_errors import failing_as_process_error
 from .wording.subjects import process_summary
@@ -226,8 +227,9 @@ class InstanceRuntime:
         prune(workflow)
         instance.state = self.serializer.dumps(workflow)
         instance.serializer_version = self.serializer.VERSION
-        saved = session.info.setdefault((SAVED, id(self)), {})
-        saved[instance.id] = (instance, workflow, instance.state)
+        if data_round_trips(workflow):  # else the next step loads the saved state
+            saved = session.info.setdefault((SAVED, id(self)), {})
+            saved[instance.id] = (instance, workflow, instance.state)
         if workflow.completed and instance.status == RUNNING:
             instance.status, instance.ended_at, instance.ended_by = ENDED, now, actor
             if instance.started_by:

@@ -18,7 +18,7 @@ from engine.models import ProcessInstance
 from engine.schema import alembic_config, upgrade
 from engine.service import Engine
 
-from .helpers import Scenario, bpmn, flow, linear, user_task
+from .helpers import Scenario, bpmn, flow, linear, timer_wait, user_task
 
 OWNER = Actor("owner", groups_for(PARTNERSHIP, ["process-owner"]), agency=PARTNERSHIP)
 PRACTITIONER = 'camunda:candidateGroups="practitioner"'
@@ -310,3 +310,50 @@ def test_a_step_pruned_from_the_state_still_blocks_a_move_to_a_version_without_i
         "it has completed 'one' (one), which version 2 no longer has; an instance cannot lose "
         "a step it has already passed"
     ]
+
+
+def script(task_id: str, text: str) -> str:
+    return (
+        f'<bpmn:scriptTask id="{task_id}" scriptFormat="python">'
+        f"<bpmn:script>{text}</bpmn:script></bpmn:scriptTask>"
+    )
+
+
+# One branch sets x = 2 and waits on a timer after its task; the other branch is finished first.
+TIMER_AFTER_A_BRANCH = bpmn(
+    "timer_branch",
+    '<bpmn:startEvent id="start"/>'
+    + script("first", "x = 1")
+    + '<bpmn:parallelGateway id="fork"/>'
+    + script("second", "x = 2")
+    + user_task("a", "A", PRACTITIONER)
+    + timer_wait("<bpmn:timeDuration>PT1H</bpmn:timeDuration>")
+    + user_task("after", "After", PRACTITIONER)
+    + user_task("b", "B", PRACTITIONER)
+    + '<bpmn:parallelGateway id="join"/><bpmn:endEvent id="end"/>'
+    + flow("start", "first")
+    + flow("first", "fork")
+    + flow("fork", "second")
+    + flow("second", "a")
+    + flow("a", "wait")
+    + flow("wait", "after")
+    + flow("after", "join")
+    + flow("fork", "b")
+    + flow("b", "join")
+    + flow("join", "end"),
+)
+
+
+def test_a_waiting_timer_keeps_the_data_its_branch_reached_when_the_tree_is_pruned(
+    scenario, engine, clock
+):
+    scenario.deploy("timer_branch.bpmn", TIMER_AFTER_A_BRANCH)
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("timer_branch")
+    pat.complete("A", y=5)
+    pat.complete("B", z=7)  # the other branch: its finished tasks may be pruned now
+    clock.advance(hours=2)
+    assert engine.fire_due_timers() == 1
+    pat.complete("After")
+    variables = engine.instance_variables(ref.id)
+    assert (variables["x"], variables["y"], variables["z"]) == (2, 5, 7)

@@ -13,9 +13,10 @@ from engine.models import AuditEvent, HumanTask, TaskCandidate, TaskDraft
 from engine.service import Engine
 from notifications.models import OutboxNotification
 
-from .helpers import bpmn, flow, linear, user_task
+from .helpers import Scenario, bpmn, flow, linear, user_task
 
 PAT = Actor.of("pat", "practitioner")
+PRACTITIONER = 'camunda:candidateGroups="practitioner"'
 CHOICE = bpmn(
     "choice",
     '<bpmn:startEvent id="start"/>'
@@ -222,3 +223,35 @@ def test_a_savepoint_begun_over_kept_rows_is_refused_rather_than_losing_them(eng
         with engine.db.unit_of_work() as session:
             record(session, "kept", "ann", clock.now(), case_ref="SP-2")
             session.begin_nested()
+
+
+# A script leaves a tuple and a dict keyed by a number; saving makes them a list and a string key.
+ODD_TYPES = bpmn(
+    "odd_types",
+    '<bpmn:startEvent id="start"/>'
+    '<bpmn:scriptTask id="make" scriptFormat="python">'
+    '<bpmn:script>pair = (1, 2)\nnames = {1: "a"}</bpmn:script></bpmn:scriptTask>'
+    + user_task("first", "First", PRACTITIONER)
+    + '<bpmn:scriptTask id="test" scriptFormat="python">'
+    "<bpmn:script>as_list = pair == [1, 2]\nkeyed_by_number = 1 in names</bpmn:script>"
+    "</bpmn:scriptTask>"
+    + user_task("second", "Second", PRACTITIONER)
+    + '<bpmn:endEvent id="end"/>'
+    + flow("start", "make")
+    + flow("make", "first")
+    + flow("first", "test")
+    + flow("test", "second")
+    + flow("second", "end"),
+)
+
+
+@pytest.mark.parametrize("cached", [64, 0], ids=["cache on", "cache off"])
+def test_a_hot_instance_reads_its_data_as_a_reloaded_one_would(db, clock, cached):
+    engine = Engine(db, clock=clock, live_workflows=cached)
+    scenario = Scenario(engine, clock)
+    scenario.deploy("odd_types.bpmn", ODD_TYPES)
+    pat = scenario.as_user("pat", "practitioner")
+    ref = pat.start("odd_types")
+    pat.complete("First")
+    variables = engine.instance_variables(ref.id)
+    assert (variables["as_list"], variables["keyed_by_number"]) == (True, False)

@@ -8,10 +8,13 @@ What SpiffWorkflow 3.2 reads of finished tasks, and so what stays:
   below it has not fired;
 - multi-instance and loop tasks read their instances while they run (they are live, so
   their children stay), and a running subprocess reads its own tree (pruned by the same rules);
-- ``last_task`` stays (SpiffWorkflow and our call activities read its data).
-What goes: completed tasks with one child on the way to the live tasks (the child already holds
-their data, which it inherited when it ran), and finished branches off that path once every
-join has fired (their data was merged at the join). A completed subprocess goes with its task.
+- ``last_task`` stays (SpiffWorkflow and our call activities read its data);
+- the parent of every unfinished task stays: a waiting task copies its parent's data again
+  each time it is refreshed (a timer or message catch), so its parent must be the one it had.
+What goes: completed tasks with one child on the way to the live tasks (a finished child
+already holds their data, which it inherited when it ran), and finished branches off that
+path once every join has fired (their data was merged at the join). A completed subprocess
+goes with its task.
 Dropping earlier passes also stops SpiffWorkflow 3.2 counting a previous loop pass's arrivals at
 a parallel or inclusive join, which fired it early (two tokens) when branches finished in
 another order than before.
@@ -66,12 +69,14 @@ def _is_join(task) -> bool:
 
 
 def _kept(workflow) -> set:
-    """Tasks that stay whatever their state: the root, the last task, joins' parents, and
-    splits a pending structured join will look for."""
+    """Tasks that stay whatever their state: the root, the last task, unfinished tasks'
+    parents, joins' parents, and splits a pending structured join will look for."""
     keep = {workflow.task_tree.id}
     if workflow.last_task is not None:
         keep.add(workflow.last_task.id)
     for task in workflow.tasks.values():
+        if task._parent is not None and not task.has_state(TaskState.FINISHED_MASK):
+            keep.add(task._parent)
         if not _is_join(task):
             continue
         if task._parent is not None:
