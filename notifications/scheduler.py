@@ -10,6 +10,7 @@ gunicorn do not each start a scheduler unknowingly.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -18,14 +19,16 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.reminders import send_reminders
 
-from .delivery import Delivery
+from .delivery import DRAIN_SECONDS, Delivery
 from .digests import send_digests
 from .mail import Mailer
 from .settings import SmtpSettings
 
 log = logging.getLogger(__name__)
-# deliver runs for up to DRAIN_SECONDS each time: about continuously while rows are due
-INTERVALS = {"fire_timers": 30, "deliver": 5, "remind": 300}
+# fire_timers and deliver each run for up to DRAIN_SECONDS every 5 s: about continuously while
+# work is due, and a timer fires within seconds of its time
+INTERVALS = {"fire_timers": 5, "deliver": 5, "remind": 300}
+TIMER_BATCH = 200  # instances a sweep takes at once; another sweep follows while time remains
 DIGEST_HOUR = 7
 PURGE_HOUR = 2  # nightly, before the working day
 
@@ -40,8 +43,19 @@ class BackgroundJobs:
             engine.db, engine.clock, mailer or Mailer(self.settings), self.settings
         )
 
-    def fire_timers(self) -> int:
-        return self.engine.fire_due_timers(limit=1000)
+    def fire_timers(self, seconds: float = DRAIN_SECONDS, batch: int = TIMER_BATCH) -> int:
+        """Fire due timers sweep after sweep while they come due, for one time slice (as
+        delivery drains the outbox), so a burst is not held to one sweep per interval."""
+        fired = 0
+        deadline = time.monotonic() + seconds
+        while True:
+            started = time.monotonic()
+            fired_now = self.engine.fire_due_timers(limit=batch)
+            fired += fired_now
+            # stop when nothing fired (none due, or only ones waiting to be tried again) or
+            # before another sweep would overrun the slice
+            if not fired_now or time.monotonic() + (time.monotonic() - started) > deadline:
+                return fired
 
     def deliver(self):
         """Deliver while rows are due, for one time slice (a backlog drains run after run)."""

@@ -12,6 +12,8 @@ from engine import queries
 from engine.incidents.models import Incident
 from engine.models import AuditEvent, Timer
 from engine.service import Engine
+from notifications.scheduler import BackgroundJobs
+from notifications.settings import SmtpSettings
 
 from .helpers import then_task, timer_wait
 from .test_incidents import GATE
@@ -78,3 +80,19 @@ def test_two_sweepers_in_small_batches_fire_each_timer_exactly_once(scenario, da
     assert len(scenario.as_user("pat", "practitioner").inbox(limit=100)) == 24
     for node in sweepers:
         node.db.dispose()
+
+
+def test_the_scheduler_job_fires_a_backlog_larger_than_a_sweep_in_one_run(scenario, engine, clock):
+    scenario.deploy(
+        "wait.bpmn",
+        then_task("wait", timer_wait("<bpmn:timeDuration>PT1H</bpmn:timeDuration>"), "wait"),
+    )
+    for _ in range(7):
+        scenario.as_user("pat", "practitioner").start("wait")
+    clock.advance(hours=2)
+    jobs = BackgroundJobs(engine, SmtpSettings(host=""))
+    assert jobs.fire_timers(batch=2) == 7  # four sweeps of two instances in one run
+    assert audited(engine, "timer_fired") == 7
+    with engine.db.reading() as session:
+        assert queries.timers(session) == []
+    assert jobs.fire_timers(batch=2) == 0  # nothing due: the run ends at once
