@@ -61,7 +61,11 @@ def record(
 
 def write_batched(session: Session, table: Table, rows: list[dict]) -> None:
     """Insert ``rows`` (all with the same keys) into ``table`` with the rest of the step's rows
-    of that table, in one statement, before anything could read them."""
+    of that table, in one statement, before anything could read them.
+
+    "Anything" means the ORM: a flush, a statement with autoflush on, the commit. A read through
+    ``session.connection()`` or under ``no_autoflush`` does not see kept rows (call
+    ``write_pending`` first), and every row of a table must carry the first row's keys."""
     session.info.setdefault(PENDING, {}).setdefault(table, []).extend(rows)
 
 

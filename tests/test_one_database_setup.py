@@ -1,4 +1,5 @@
-"""The web app, the CLI and the scheduler open the database the same way (engine.db.make_engine):
+"""The web app, the CLI and the scheduler's jobs open the database the same way (the settings of
+engine.db.engine_settings; the web app through Flask-SQLAlchemy, the others through make_engine):
 on SQLite WAL, a 30 s busy timeout, synchronous=NORMAL, foreign keys and writes that begin with
 BEGIN IMMEDIATE; on PostgreSQL a pool that pings connections before use."""
 
