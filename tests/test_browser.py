@@ -83,8 +83,17 @@ def sign_in(page, server, username):
     page.goto(f"{server}/sign-in")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
     page.wait_for_url(f"{server}/inbox")
+
+
+def follow(control) -> None:
+    """Click a link or button that loads another page, and wait until that page has loaded.
+
+    Reading a page straight after a bare ``click()`` races the navigation: ``page.content()``
+    can return the empty document in between, or the page being left."""
+    with control.page.expect_navigation():
+        control.click()
 
 
 def serious_violations(page) -> list[str]:
@@ -102,14 +111,14 @@ def test_a_practitioner_claims_fills_in_and_completes_a_task(app, server, browse
     page = browser.new_page()
     sign_in(page, server, "mia")
 
-    page.get_by_role("link", name="My teams' unclaimed").click()
-    page.get_by_role("button", name=f"Claim {MASH_TASK}").click()
+    follow(page.get_by_role("link", name="My teams' unclaimed"))
+    follow(page.get_by_role("button", name=f"Claim {MASH_TASK}"))
     assert "The task is now assigned to you." in page.content()
-    page.get_by_role("link", name="Assigned to me").click()
-    page.get_by_role("link", name=MASH_TASK).click()
+    follow(page.get_by_role("link", name="Assigned to me"))
+    follow(page.get_by_role("link", name=MASH_TASK))
 
     page.get_by_label("Section 47 enquiry started").check()
-    page.get_by_role("button", name="Complete").click()
+    follow(page.get_by_role("button", name="Complete"))
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert "Enter 'What was done to keep the child safe'" in summary.inner_text()
@@ -118,7 +127,7 @@ def test_a_practitioner_claims_fills_in_and_completes_a_task(app, server, browse
     page.get_by_label("What was done to keep the child safe").fill(
         "Strategy discussion held with police"
     )
-    page.get_by_role("button", name="Complete").click()
+    follow(page.get_by_role("button", name="Complete"))
     page.wait_for_url(f"{server}/inbox")
     assert f"'{MASH_TASK}' is complete." in page.content()
     assert page.get_by_role("link", name=MASH_TASK).count() == 0
@@ -131,9 +140,9 @@ def test_the_inbox_and_task_pages_have_no_serious_accessibility_problems(app, se
     page = context.new_page()
     sign_in(page, server, "pat")
     assert serious_violations(page) == []
-    page.get_by_role("link", name=S1_RAISER).click()
+    follow(page.get_by_role("link", name=S1_RAISER))
     assert serious_violations(page) == []
-    page.get_by_role("button", name="Complete").click()  # the page with every error shown
+    follow(page.get_by_role("button", name="Complete"))  # the page with every error shown
     assert page.locator(".govuk-error-summary").is_visible()
     assert serious_violations(page) == []
     page.goto(f"{server}/cases/DEMO-001")
@@ -156,7 +165,7 @@ def answer(page, choices=(), **texts):
         page.get_by_role("group", name=question).get_by_label(option, exact=True).check()
     for label, value in texts.items():
         page.get_by_label(label, exact=True).fill(value)
-    page.get_by_role("button", name="Complete").click()
+    follow(page.get_by_role("button", name="Complete"))
     assert "is complete." in page.content(), page.locator(".govuk-error-summary").all_inner_texts()
 
 
@@ -206,7 +215,7 @@ def test_a_pre_birth_assessment_from_referral_to_outcome_across_three_agencies(
     # Midwifery: Mo starts the assessment on the Taylor family's case for the unborn baby.
     mo = as_user("mo")
     mo.goto(f"{server}/cases/DEMO-001")
-    mo.get_by_role("button", name="Start: Pre-birth assessment for Baby Taylor").click()
+    follow(mo.get_by_role("button", name="Start: Pre-birth assessment for Baby Taylor"))
     open_task(mo, server, app, "mo", "Record the consent position before sharing information")
     answer(mo, CONSENT_GIVEN_ANSWERS)
     open_task(mo, server, app, "mo", "Refer the pregnancy to children's social care")
@@ -308,7 +317,7 @@ def test_the_instance_diagram_is_drawn_with_bpmn_js_and_marks_where_the_case_is(
     assert serious_violations(page) == []
     page.get_by_label("Case reference").fill(task.case_ref)
     page.get_by_label("Why do you need to see this case?").fill("Checking the diagram marks")
-    page.get_by_role("button", name="Open break-glass access").click()
+    follow(page.get_by_role("button", name="Open break-glass access"))
     page.wait_for_url(f"{server}/cases/{task.case_ref}")
     page.goto(f"{server}/instances/{task.instance_id}")
     page.wait_for_selector(".app-diagram[data-diagram-state=ready]")

@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 
 from engine.db import normalise_url
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, follow
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -199,32 +199,32 @@ def test_a_new_administrator_creates_a_team_a_person_and_a_case_in_the_browser(
         _sign_in(page, server, "ada", ADMIN_PASSWORD)
         assert "Signed in as Ada Admin" in page.content()
 
-        page.get_by_role("link", name="People and teams").click()
-        page.get_by_role("link", name="Teams", exact=True).click()
-        page.get_by_role("button", name="Add a team").click()
+        follow(page.get_by_role("link", name="People and teams"))
+        follow(page.get_by_role("link", name="Teams", exact=True))
+        follow(page.get_by_role("button", name="Add a team"))
         page.get_by_label("Team code").fill("mw-north")
         page.get_by_label("Team name").fill("Community midwives north")
         page.get_by_label("Agency").select_option("midwifery")
-        page.get_by_role("button", name="Add team").click()
+        follow(page.get_by_role("button", name="Add team"))
         assert "Community midwives north is added" in page.content()
 
-        page.get_by_role("link", name="People", exact=True).click()
-        page.get_by_role("button", name="Add a person").click()
+        follow(page.get_by_role("link", name="People", exact=True))
+        follow(page.get_by_role("button", name="Add a person"))
         page.get_by_label("Username", exact=True).fill("mina")
         page.get_by_label("Full name").fill("Mina Midwife")
         page.get_by_label("Email address").fill("mina@example.test")
         page.get_by_label("Agency").select_option("midwifery")
         page.get_by_label("Team", exact=True).select_option("mw-north")
         page.get_by_label("Practitioner", exact=True).check()
-        page.get_by_role("button", name="Add person").click()
+        follow(page.get_by_role("button", name="Add person"))
         assert "Mina Midwife is added" in page.content()
         link = page.locator("#reset-link").inner_text()
 
         page.goto(f"{server}/cases")
-        page.get_by_role("button", name="Create a case").click()
+        follow(page.get_by_role("button", name="Create a case"))
         page.get_by_label("Family name").fill("Okafor")
         page.get_by_label("Agency that holds the case").select_option("midwifery")
-        page.get_by_role("button", name="Create the case").click()
+        follow(page.get_by_role("button", name="Create the case"))
         created = re.search(r"Case (JU-\d{4}-\d{6}) is created", page.content())
         assert created, "the administrator is told the new case's reference"
         reference = created.group(1)
@@ -234,7 +234,7 @@ def test_a_new_administrator_creates_a_team_a_person_and_a_case_in_the_browser(
         newcomer.goto(link)
         newcomer.get_by_label("New password").fill(NEWCOMER_PASSWORD)
         newcomer.get_by_label("Enter it again").fill(NEWCOMER_PASSWORD)
-        newcomer.get_by_role("button", name="Set password").click()
+        follow(newcomer.get_by_role("button", name="Set password"))
         newcomer.wait_for_url(f"{server}/sign-in")
         _sign_in(newcomer, server, "mina", NEWCOMER_PASSWORD)
         newcomer.goto(f"{server}/cases")
@@ -285,5 +285,5 @@ def _sign_in(page, server: str, username: str, password: str) -> None:
     page.goto(f"{server}/sign-in")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
     page.wait_for_url(f"{server}/inbox")
