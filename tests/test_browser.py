@@ -3,7 +3,6 @@ accessibility check of the inbox and task pages with axe-core (from npm)."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from werkzeug.serving import make_server
 from engine.demo import DEMO_PASSWORD
 from webapp import engine_of
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - where other modules find them
 from .family import CONSENT_REFUSED
 from .test_professional_differences import (
     DIFFERENCE,
@@ -25,18 +25,8 @@ from .test_professional_differences import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MASH_TASK = "Act now under child protection procedures"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -52,14 +42,11 @@ def server(app):
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The session's Chromium; the contexts and pages a test opens are closed after it."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 def raise_with_immediate_risk(app):
