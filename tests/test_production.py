@@ -6,6 +6,7 @@ creates a team, a person and a case in the browser."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import secrets
@@ -83,6 +84,24 @@ def _install(folder: Path) -> tuple[Path, Path]:
     return venv / "bin", source
 
 
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> tuple[Path, Path]:
+    """``_install`` once per test session, however many xdist workers run these tests: the
+    first builds under a lock in the folder the session's workers share, the others reuse it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / "production-install"
+    with open(root / "production-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "installed").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            _install(folder)
+            (folder / "installed").touch()
+    return folder / "venv" / "bin", folder / "src"
+
+
 @pytest.fixture(scope="module")
 def database():
     """A new, empty PostgreSQL database (the server's own start-up migrates it)."""
@@ -124,11 +143,11 @@ class Production(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory, database):
+def production_server(tmp_path_factory, installed, database):
     """The README's recipe from the installed wheel, run outside the checkout: the schema, the
     first administrator, the shipped workflows, then ``joinedup serve --production``."""
     folder = tmp_path_factory.mktemp("production")
-    bin_folder, source = _install(folder)
+    bin_folder, source = installed
     port = _free_port()
     env = {
         "PATH": f"{bin_folder}:/usr/bin:/bin",
