@@ -22,10 +22,20 @@ from engine.db import Base, Database, make_engine, normalise_url
 from engine.schema import upgrade
 from engine.service import Engine
 
+from . import demo_data
+from .chromium import launched
 from .helpers import Scenario
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL.startswith("postgres") else [])
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The production recipe first: it builds a wheel and starts gunicorn (minutes). xdist
+    hands each worker a run of consecutive tests to begin with, so its three tests share one
+    worker and one build, and the rest of the suite runs beside them rather than after."""
+    items.sort(key=lambda item: item.get_closest_marker("production") is None)
 
 
 @pytest.fixture(scope="session")
@@ -100,28 +110,62 @@ def scenario(engine, clock):
     return Scenario(engine, clock)
 
 
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory, sqlite_template):
+    """The demo's rows on SQLite, loaded once per session into a copy of the template."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copy(sqlite_template, path)
+    return demo_data.snapshot(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="session")
+def demo_postgres(postgres_url):
+    """The demo's rows on PostgreSQL, loaded once per session into a database of its own."""
+    server = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"joinedup_demo_{uuid.uuid4().hex[:10]}"
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        return demo_data.snapshot(url)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
 @pytest.fixture
-def app(database_url, clock):
+def app(database_url, clock, request):
     """The web app on the test database and clock, with the workflows and demo data loaded."""
-    from engine.demo import load_demo
     from webapp import create_app, engine_of
 
-    from .helpers import WORKFLOWS
-
-    clock.set("2026-11-23T09:00:00+00:00")
-    application = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SESSION_COOKIE_SECURE": False,
-            "JOINEDUP_CLOCK": clock,
-        }
-    )
-    engine = engine_of(application)
-    engine.deploy_path(WORKFLOWS, deployed_by="owner")
-    load_demo(engine)
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgres"
+    demo = request.getfixturevalue(f"demo_{backend}")
+    if demo_data.copy_into(database_url, demo):
+        clock.set(demo.now)
+        application = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "SESSION_COOKIE_SECURE": False,
+                "JOINEDUP_CLOCK": clock,
+            }
+        )
+    else:  # an earlier fixture stored rows: load the demo beside them, as it would be loaded
+        clock.set(demo_data.DEMO_TIME)
+        application = demo_data.load_into(database_url, clock)
     yield application
-    engine.db.dispose()
+    engine_of(application).db.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the session's browser tests; each test opens its own contexts."""
+    with launched() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ chart has its caption and its data table beside it; axe finds nothing serious.""
 from __future__ import annotations
 
 from .test_assurance import demo_facts  # noqa: F401 - the fixture
-from .test_browser import browser, serious_violations, server, sign_in  # noqa: F401 - fixtures
+from .test_browser import browser, follow, serious_violations, server, sign_in  # noqa: F401
 
 SECTIONS = {
     "escalations": "Number of professional differences by the highest stage reached",
@@ -24,10 +24,10 @@ def test_the_chair_reads_the_dashboard_each_chart_with_its_table(
 ):
     page = browser.new_context(bypass_csp=True).new_page()  # lets axe's script in
     sign_in(page, server, "chair")
-    page.get_by_role("link", name="Assurance").click()
+    follow(page.get_by_role("link", name="Assurance"))
     page.get_by_label("Date from").fill("2026-11-01")
     page.get_by_label("Date to").fill("2026-12-31")
-    page.get_by_role("button", name="Show figures").click()
+    follow(page.get_by_role("button", name="Show figures"))
     page.wait_for_url(f"{server}/assurance?from=2026-11-01&to=2026-12-31&agency=")
     assert serious_violations(page) == []
     for slug, chart in SECTIONS.items():

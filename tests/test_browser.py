@@ -3,7 +3,6 @@ accessibility check of the inbox and task pages with axe-core (from npm)."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from werkzeug.serving import make_server
 from engine.demo import DEMO_PASSWORD
 from webapp import engine_of
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - where other modules find them
 from .family import CONSENT_REFUSED
 from .test_professional_differences import (
     DIFFERENCE,
@@ -25,18 +25,8 @@ from .test_professional_differences import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MASH_TASK = "Act now under child protection procedures"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -52,14 +42,11 @@ def server(app):
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The session's Chromium; the contexts and pages a test opens are closed after it."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 def raise_with_immediate_risk(app):
@@ -83,8 +70,17 @@ def sign_in(page, server, username):
     page.goto(f"{server}/sign-in")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
     page.wait_for_url(f"{server}/inbox")
+
+
+def follow(control) -> None:
+    """Click a link or button that loads another page, and wait until that page has loaded.
+
+    Reading a page straight after a bare ``click()`` races the navigation: ``page.content()``
+    can return the empty document in between, or the page being left."""
+    with control.page.expect_navigation():
+        control.click()
 
 
 def serious_violations(page) -> list[str]:
@@ -102,14 +98,14 @@ def test_a_practitioner_claims_fills_in_and_completes_a_task(app, server, browse
     page = browser.new_page()
     sign_in(page, server, "mia")
 
-    page.get_by_role("link", name="My teams' unclaimed").click()
-    page.get_by_role("button", name=f"Claim {MASH_TASK}").click()
+    follow(page.get_by_role("link", name="My teams' unclaimed"))
+    follow(page.get_by_role("button", name=f"Claim {MASH_TASK}"))
     assert "The task is now assigned to you." in page.content()
-    page.get_by_role("link", name="Assigned to me").click()
-    page.get_by_role("link", name=MASH_TASK).click()
+    follow(page.get_by_role("link", name="Assigned to me"))
+    follow(page.get_by_role("link", name=MASH_TASK))
 
     page.get_by_label("Section 47 enquiry started").check()
-    page.get_by_role("button", name="Complete").click()
+    follow(page.get_by_role("button", name="Complete"))
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert "Enter 'What was done to keep the child safe'" in summary.inner_text()
@@ -118,7 +114,7 @@ def test_a_practitioner_claims_fills_in_and_completes_a_task(app, server, browse
     page.get_by_label("What was done to keep the child safe").fill(
         "Strategy discussion held with police"
     )
-    page.get_by_role("button", name="Complete").click()
+    follow(page.get_by_role("button", name="Complete"))
     page.wait_for_url(f"{server}/inbox")
     assert f"'{MASH_TASK}' is complete." in page.content()
     assert page.get_by_role("link", name=MASH_TASK).count() == 0
@@ -131,9 +127,9 @@ def test_the_inbox_and_task_pages_have_no_serious_accessibility_problems(app, se
     page = context.new_page()
     sign_in(page, server, "pat")
     assert serious_violations(page) == []
-    page.get_by_role("link", name=S1_RAISER).click()
+    follow(page.get_by_role("link", name=S1_RAISER))
     assert serious_violations(page) == []
-    page.get_by_role("button", name="Complete").click()  # the page with every error shown
+    follow(page.get_by_role("button", name="Complete"))  # the page with every error shown
     assert page.locator(".govuk-error-summary").is_visible()
     assert serious_violations(page) == []
     page.goto(f"{server}/cases/DEMO-001")
@@ -156,7 +152,7 @@ def answer(page, choices=(), **texts):
         page.get_by_role("group", name=question).get_by_label(option, exact=True).check()
     for label, value in texts.items():
         page.get_by_label(label, exact=True).fill(value)
-    page.get_by_role("button", name="Complete").click()
+    follow(page.get_by_role("button", name="Complete"))
     assert "is complete." in page.content(), page.locator(".govuk-error-summary").all_inner_texts()
 
 
@@ -206,7 +202,7 @@ def test_a_pre_birth_assessment_from_referral_to_outcome_across_three_agencies(
     # Midwifery: Mo starts the assessment on the Taylor family's case for the unborn baby.
     mo = as_user("mo")
     mo.goto(f"{server}/cases/DEMO-001")
-    mo.get_by_role("button", name="Start: Pre-birth assessment for Baby Taylor").click()
+    follow(mo.get_by_role("button", name="Start: Pre-birth assessment for Baby Taylor"))
     open_task(mo, server, app, "mo", "Record the consent position before sharing information")
     answer(mo, CONSENT_GIVEN_ANSWERS)
     open_task(mo, server, app, "mo", "Refer the pregnancy to children's social care")
@@ -308,7 +304,7 @@ def test_the_instance_diagram_is_drawn_with_bpmn_js_and_marks_where_the_case_is(
     assert serious_violations(page) == []
     page.get_by_label("Case reference").fill(task.case_ref)
     page.get_by_label("Why do you need to see this case?").fill("Checking the diagram marks")
-    page.get_by_role("button", name="Open break-glass access").click()
+    follow(page.get_by_role("button", name="Open break-glass access"))
     page.wait_for_url(f"{server}/cases/{task.case_ref}")
     page.goto(f"{server}/instances/{task.instance_id}")
     page.wait_for_selector(".app-diagram[data-diagram-state=ready]")

@@ -4,7 +4,7 @@ through Playwright), and every case record page is checked with axe-core."""
 from __future__ import annotations
 
 from .test_browser import browser as browser  # noqa: F401 - the fixtures, shared
-from .test_browser import serious_violations, sign_in
+from .test_browser import follow, serious_violations, sign_in
 from .test_browser import server as server  # noqa: F401
 
 NEW_CASE = "JU-2026-000001"
@@ -25,60 +25,60 @@ def test_a_practitioner_creates_a_case_with_an_unborn_baby_and_a_protective_fact
     violations = {}
 
     page.goto(f"{server}/cases")
-    page.get_by_role("button", name="Create a case").click()
+    follow(page.get_by_role("button", name="Create a case"))
     page.wait_for_url(f"{server}/cases/new")
     violations["create"] = serious_violations(page)
-    page.get_by_role("button", name="Create the case").click()
+    follow(page.get_by_role("button", name="Create the case"))
     assert "Enter the family name" in page.locator(".govuk-error-summary").inner_text()
     violations["create with errors"] = serious_violations(page)
     page.get_by_label("Family name").fill("Hughes")
     page.get_by_label("Summary (optional)").fill("Booked late; partner in the household")
-    page.get_by_role("button", name="Create the case").click()
+    follow(page.get_by_role("button", name="Create the case"))
     page.wait_for_url(f"{server}/cases/{NEW_CASE}")
     assert "Hughes family" in page.content() and "Mo Midwife" in page.content()
 
-    page.get_by_role("button", name="Add a family member").click()
+    follow(page.get_by_role("button", name="Add a family member"))
     page.wait_for_url("**/members/new")
     page.get_by_role("radio", name="Adult", exact=True).check()
     page.get_by_label("Full name").fill("Kerry Hughes")
-    page.get_by_role("button", name="Add to the family").click()
+    follow(page.get_by_role("button", name="Add to the family"))
     page.wait_for_url(f"{server}/cases/{NEW_CASE}#family")
-    page.get_by_role("button", name="Add a family member").click()
+    follow(page.get_by_role("button", name="Add a family member"))
     page.wait_for_url("**/members/new")
     violations["add a member"] = serious_violations(page)
     page.get_by_role("radio", name="Unborn baby").check()
     page.get_by_label("Full name").fill("Baby Hughes")
-    page.get_by_role("button", name="Add to the family").click()
+    follow(page.get_by_role("button", name="Add to the family"))
     summary = page.locator(".govuk-error-summary")
     assert "Enter the expected due date of the unborn baby" in summary.inner_text()
     assert page.get_by_label("Full name").input_value() == "Baby Hughes"  # kept
     violations["add a member with errors"] = serious_violations(page)
     fill_date(page, "Expected due date (unborn babies only)", "1", "5", "2027")
-    page.get_by_role("button", name="Add to the family").click()
+    follow(page.get_by_role("button", name="Add to the family"))
     page.wait_for_url(f"{server}/cases/{NEW_CASE}#family")
     assert "Baby Hughes is added to the family." in page.content()
     assert "Due 1 May 2027" in page.content()
 
-    page.get_by_role("link", name="Record a protective factor").click()
+    follow(page.get_by_role("link", name="Record a protective factor"))
     page.wait_for_url("**/protective")
     violations["protective factor"] = serious_violations(page)
     page.get_by_label("Protective factor").fill("Kerry's sister lives with the family")
     page.get_by_label("The adult it rests on (optional)").select_option(label="Kerry Hughes")
-    page.get_by_role("button", name="Record the protective factor").click()
+    follow(page.get_by_role("button", name="Record the protective factor"))
     page.wait_for_url(f"{server}/cases/{NEW_CASE}#family")
     assert "Kerry's sister lives with the family (Kerry Hughes)" in page.content()
     assert "Protective factor added" in page.content()
     violations["case"] = serious_violations(page)
 
-    page.get_by_role("link", name="Change Baby Hughes").click()
+    follow(page.get_by_role("link", name="Change Baby Hughes"))
     page.wait_for_url("**/members/*")
     violations["change a member"] = serious_violations(page)
     page.goto(f"{server}/cases/{NEW_CASE}")
-    page.get_by_role("link", name="Record the birth of Baby Hughes").click()
+    follow(page.get_by_role("link", name="Record the birth of Baby Hughes"))
     page.wait_for_url("**/birth")
     violations["birth"] = serious_violations(page)
     page.goto(f"{server}/cases/{NEW_CASE}")
-    page.get_by_role("link", name="Record who cares for whom").click()
+    follow(page.get_by_role("link", name="Record who cares for whom"))
     page.wait_for_url("**/caring")
     violations["caring"] = serious_violations(page)
     page.goto(f"{server}/cases/{NEW_CASE}/details")

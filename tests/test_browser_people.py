@@ -3,7 +3,7 @@ new person sets their password from the link and signs in. Every page is axe-cle
 
 from __future__ import annotations
 
-from .test_browser import AXE, browser, serious_violations, server, sign_in  # noqa: F401
+from .test_browser import AXE, browser, follow, serious_violations, server, sign_in  # noqa: F401
 
 PASSWORD = "marble kestrel orchard"
 
@@ -13,12 +13,12 @@ def test_an_administrator_adds_a_team_and_a_person_who_then_signs_in(app, server
     context = browser.new_context(bypass_csp=True)  # lets axe's script in; the app's CSP stays
     page = context.new_page()
     sign_in(page, server, "admin")
-    page.get_by_role("link", name="People and teams").click()
+    follow(page.get_by_role("link", name="People and teams"))
     assert serious_violations(page) == []
 
-    page.get_by_role("link", name="Teams", exact=True).click()
-    page.get_by_role("button", name="Add a team").click()
-    page.get_by_role("button", name="Add team").click()
+    follow(page.get_by_role("link", name="Teams", exact=True))
+    follow(page.get_by_role("button", name="Add a team"))
+    follow(page.get_by_role("button", name="Add team"))
     summary = page.locator(".govuk-error-summary")
     assert "Enter the team's name" in summary.inner_text()
     assert serious_violations(page) == []
@@ -26,14 +26,14 @@ def test_an_administrator_adds_a_team_and_a_person_who_then_signs_in(app, server
     page.get_by_label("Team name").fill("Children's social care south")
     page.get_by_label("Agency").select_option("childrens-social-care")
     page.get_by_label("Team manager's username (optional)").fill("cal")
-    page.get_by_role("button", name="Add team").click()
+    follow(page.get_by_role("button", name="Add team"))
     assert "Team Children's social care south is added" in page.content().replace("&#39;", "'")
     assert serious_violations(page) == []
 
-    page.get_by_role("link", name="People", exact=True).click()
-    page.get_by_role("button", name="Add a person").click()
+    follow(page.get_by_role("link", name="People", exact=True))
+    follow(page.get_by_role("button", name="Add a person"))
     page.get_by_label("Username", exact=True).fill("nia")
-    page.get_by_role("button", name="Add person").click()
+    follow(page.get_by_role("button", name="Add person"))
     assert "Enter the person's full name" in page.locator(".govuk-error-summary").inner_text()
     assert page.get_by_label("Username", exact=True).input_value() == "nia"  # nothing typed is lost
     assert serious_violations(page) == []
@@ -43,7 +43,7 @@ def test_an_administrator_adds_a_team_and_a_person_who_then_signs_in(app, server
     page.get_by_label("Team", exact=True).select_option("csc-south")
     page.get_by_label("Practitioner", exact=True).check()
     page.get_by_label("Line manager's username (optional)").fill("cal")
-    page.get_by_role("button", name="Add person").click()
+    follow(page.get_by_role("button", name="Add person"))
     assert "Nia Newcomer is added" in page.content()
     assert serious_violations(page) == []
     link = page.locator("#reset-link").inner_text()
@@ -54,11 +54,11 @@ def test_an_administrator_adds_a_team_and_a_person_who_then_signs_in(app, server
     assert serious_violations(newcomer) == []
     newcomer.get_by_label("New password").fill(PASSWORD)
     newcomer.get_by_label("Enter it again").fill(PASSWORD)
-    newcomer.get_by_role("button", name="Set password").click()
+    follow(newcomer.get_by_role("button", name="Set password"))
     newcomer.wait_for_url(f"{server}/sign-in")
     newcomer.get_by_label("Username").fill("nia")
     newcomer.get_by_label("Password", exact=True).fill(PASSWORD)
-    newcomer.get_by_role("button", name="Sign in").click()
+    follow(newcomer.get_by_role("button", name="Sign in"))
     newcomer.wait_for_url(f"{server}/inbox")
     assert "Signed in as Nia Newcomer" in newcomer.content()
     assert newcomer.get_by_role("link", name="People and teams").count() == 0

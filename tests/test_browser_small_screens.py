@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from .test_browser import browser as browser  # noqa: F401 - the fixtures, shared
-from .test_browser import serious_violations, server, sign_in  # noqa: F401
+from .test_browser import follow, serious_violations, server, sign_in  # noqa: F401
 from .test_forms_help import CHECK_IN, busy_case, deploy_check_in
 from .test_professional_differences import DIFFERENCE
 from .test_web import DESCRIBE, to_approval
@@ -68,14 +68,14 @@ def test_the_reassign_list_and_a_refused_choice_in_the_browser(app, server, brow
     options = select.locator("option").all_inner_texts()
     assert options == ["Amy Manager", "Pat Practitioner"]  # Pia is in the team, no candidate
     assert overflow(page) <= 0 and serious_violations(page) == []
-    page.get_by_role("link", name=CHECK_IN).click()
+    follow(page.get_by_role("link", name=CHECK_IN))
     # a stale page: the list offered Pia, who may not do it
     page.evaluate(
         "() => { const o = document.createElement('option'); o.value = 'pia'; o.text = 'Pia';"
         " document.getElementById('assignee').add(o); }"
     )
     page.get_by_label("Give this task to").select_option("pia")
-    page.get_by_role("button", name="Reassign").click()
+    follow(page.get_by_role("button", name="Reassign"))
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert "Pia Practitioner cannot do this task" in summary.inner_text()
@@ -88,11 +88,11 @@ def test_the_error_summary_names_the_question_and_a_rule_says_why(app, server, b
     context = browser.new_context(viewport={"width": 400, "height": 800}, bypass_csp=True)
     page = context.new_page()
     sign_in(page, server, "pat")
-    page.get_by_role("link", name=DESCRIBE).click()
+    follow(page.get_by_role("link", name=DESCRIBE))
     page.get_by_label("Describe the difference and why it matters for the child or adult").fill(
         "Too short"
     )
-    page.get_by_role("button", name="Complete").click()
+    follow(page.get_by_role("button", name="Complete"))
     summary = page.locator(".govuk-error-summary").inner_text()
     assert (
         "Describe the difference and why it matters for the child or adult: must be at least 10 "
@@ -120,7 +120,7 @@ def test_the_error_summary_names_the_question_and_a_rule_says_why(app, server, b
         "Is the child or adult at immediate risk of significant harm?",
     ):
         page.get_by_role("group", name=question).get_by_label("No", exact=True).check()
-    page.get_by_role("button", name="Complete").click()
+    follow(page.get_by_role("button", name="Complete"))
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Choose the agency you disagree with: it cannot be your own agency" in summary
     assert serious_violations(page) == []
@@ -135,10 +135,10 @@ def test_the_timeline_filters_and_pages_on_a_phone(app, server, browser):  # noq
     page.goto(f"{server}/cases/DEMO-001")
     assert page.locator("#timeline ~ ol > li").count() == 25
     page.get_by_label("Kind").select_option("tasks")
-    page.get_by_role("button", name="Filter the timeline").click()
+    follow(page.get_by_role("button", name="Filter the timeline"))
     assert "kind=tasks" in page.url
     assert page.get_by_role("link", name="Clear filters").is_visible()
-    page.get_by_role("link", name="Older").click()
+    follow(page.get_by_role("link", name="Older"))
     assert "page=2" in page.url and "kind=tasks" in page.url
     assert overflow(page) <= 0 and serious_violations(page) == []
     context.close()

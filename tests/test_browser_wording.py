@@ -9,7 +9,7 @@ import zlib
 
 from engine.demo import DEMO_CASE
 
-from .test_browser import browser, serious_violations, server, sign_in  # noqa: F401
+from .test_browser import browser, follow, serious_violations, server, sign_in  # noqa: F401
 from .test_wording import PD_SUBJECT, S2_AGREE, codes_in, walk_the_difference
 
 PAGE_WIDTH = 1024
@@ -77,7 +77,7 @@ def test_each_demo_person_reads_words_not_codes_in_chromium(
             review(page, tmp_path / f"{username}-{number}.png", *words)
         task_links = page.locator("main a[href^='/tasks/']")
         if task_links.count():
-            task_links.first.click()
+            follow(task_links.first)
             review(page, tmp_path / f"{username}-task.png")
         page.context.close()
     assert len(list(tmp_path.glob("*.png"))) >= 13

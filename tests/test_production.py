@@ -6,6 +6,7 @@ creates a team, a person and a case in the browser."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import secrets
@@ -25,7 +26,7 @@ from sqlalchemy import create_engine, text
 
 from engine.db import normalise_url
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
+from .test_browser import browser, follow  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -83,6 +84,24 @@ def _install(folder: Path) -> tuple[Path, Path]:
     return venv / "bin", source
 
 
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> tuple[Path, Path]:
+    """``_install`` once per test session, however many xdist workers run these tests: the
+    first builds under a lock in the folder the session's workers share, the others reuse it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / "production-install"
+    with open(root / "production-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "installed").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            _install(folder)
+            (folder / "installed").touch()
+    return folder / "venv" / "bin", folder / "src"
+
+
 @pytest.fixture(scope="module")
 def database():
     """A new, empty PostgreSQL database (the server's own start-up migrates it)."""
@@ -124,11 +143,11 @@ class Production(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory, database):
+def production_server(tmp_path_factory, installed, database):
     """The README's recipe from the installed wheel, run outside the checkout: the schema, the
     first administrator, the shipped workflows, then ``joinedup serve --production``."""
     folder = tmp_path_factory.mktemp("production")
-    bin_folder, source = _install(folder)
+    bin_folder, source = installed
     port = _free_port()
     env = {
         "PATH": f"{bin_folder}:/usr/bin:/bin",
@@ -158,22 +177,18 @@ def production_server(tmp_path_factory, database):
 
 def test_the_installed_wheel_under_gunicorn_serves_a_styled_page_and_the_viewer(
     production_server,
+    browser,  # noqa: F811 - the fixture
 ):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        statuses: dict[str, int] = {}
-        page.on("response", lambda response: statuses.update({response.url: response.status}))
-        page.goto(production_server.url + "/")
-        page.wait_for_load_state("networkidle")
-        button = page.locator(".govuk-button").first  # the sign-in page's "Sign in"
-        background = button.evaluate("e => getComputedStyle(e).backgroundColor")
-        init_all = page.evaluate(
-            "() => import('/assets/govuk-frontend.min.js').then(module => typeof module.initAll)"
-        )
-        browser.close()
+    page = browser.new_page()
+    statuses: dict[str, int] = {}
+    page.on("response", lambda response: statuses.update({response.url: response.status}))
+    page.goto(production_server.url + "/")
+    page.wait_for_load_state("networkidle")
+    button = page.locator(".govuk-button").first  # the sign-in page's "Sign in"
+    background = button.evaluate("e => getComputedStyle(e).backgroundColor")
+    init_all = page.evaluate(
+        "() => import('/assets/govuk-frontend.min.js').then(module => typeof module.initAll)"
+    )
     assets = {url: status for url, status in statuses.items() if "/assets/" in url}
     assert assets.get(production_server.url + "/assets/app.css") == 200, assets
     assert assets.get(production_server.url + "/assets/govuk-frontend.min.js") == 200, assets
@@ -188,60 +203,56 @@ def test_the_installed_wheel_under_gunicorn_serves_a_styled_page_and_the_viewer(
 
 def test_a_new_administrator_creates_a_team_a_person_and_a_case_in_the_browser(
     production_server,
+    browser,  # noqa: F811 - the fixture
 ):
-    from playwright.sync_api import sync_playwright
-
     server = production_server.url
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        _sign_in(page, server, "ada", ADMIN_PASSWORD)
-        assert "Signed in as Ada Admin" in page.content()
+    page = browser.new_page()
+    page.set_default_timeout(15_000)
+    _sign_in(page, server, "ada", ADMIN_PASSWORD)
+    assert "Signed in as Ada Admin" in page.content()
 
-        page.get_by_role("link", name="People and teams").click()
-        page.get_by_role("link", name="Teams", exact=True).click()
-        page.get_by_role("button", name="Add a team").click()
-        page.get_by_label("Team code").fill("mw-north")
-        page.get_by_label("Team name").fill("Community midwives north")
-        page.get_by_label("Agency").select_option("midwifery")
-        page.get_by_role("button", name="Add team").click()
-        assert "Community midwives north is added" in page.content()
+    follow(page.get_by_role("link", name="People and teams"))
+    follow(page.get_by_role("link", name="Teams", exact=True))
+    follow(page.get_by_role("button", name="Add a team"))
+    page.get_by_label("Team code").fill("mw-north")
+    page.get_by_label("Team name").fill("Community midwives north")
+    page.get_by_label("Agency").select_option("midwifery")
+    follow(page.get_by_role("button", name="Add team"))
+    assert "Community midwives north is added" in page.content()
 
-        page.get_by_role("link", name="People", exact=True).click()
-        page.get_by_role("button", name="Add a person").click()
-        page.get_by_label("Username", exact=True).fill("mina")
-        page.get_by_label("Full name").fill("Mina Midwife")
-        page.get_by_label("Email address").fill("mina@example.test")
-        page.get_by_label("Agency").select_option("midwifery")
-        page.get_by_label("Team", exact=True).select_option("mw-north")
-        page.get_by_label("Practitioner", exact=True).check()
-        page.get_by_role("button", name="Add person").click()
-        assert "Mina Midwife is added" in page.content()
-        link = page.locator("#reset-link").inner_text()
+    follow(page.get_by_role("link", name="People", exact=True))
+    follow(page.get_by_role("button", name="Add a person"))
+    page.get_by_label("Username", exact=True).fill("mina")
+    page.get_by_label("Full name").fill("Mina Midwife")
+    page.get_by_label("Email address").fill("mina@example.test")
+    page.get_by_label("Agency").select_option("midwifery")
+    page.get_by_label("Team", exact=True).select_option("mw-north")
+    page.get_by_label("Practitioner", exact=True).check()
+    follow(page.get_by_role("button", name="Add person"))
+    assert "Mina Midwife is added" in page.content()
+    link = page.locator("#reset-link").inner_text()
 
-        page.goto(f"{server}/cases")
-        page.get_by_role("button", name="Create a case").click()
-        page.get_by_label("Family name").fill("Okafor")
-        page.get_by_label("Agency that holds the case").select_option("midwifery")
-        page.get_by_role("button", name="Create the case").click()
-        created = re.search(r"Case (JU-\d{4}-\d{6}) is created", page.content())
-        assert created, "the administrator is told the new case's reference"
-        reference = created.group(1)
+    page.goto(f"{server}/cases")
+    follow(page.get_by_role("button", name="Create a case"))
+    page.get_by_label("Family name").fill("Okafor")
+    page.get_by_label("Agency that holds the case").select_option("midwifery")
+    follow(page.get_by_role("button", name="Create the case"))
+    created = re.search(r"Case (JU-\d{4}-\d{6}) is created", page.content())
+    assert created, "the administrator is told the new case's reference"
+    reference = created.group(1)
 
-        newcomer = browser.new_page()
-        newcomer.set_default_timeout(15_000)
-        newcomer.goto(link)
-        newcomer.get_by_label("New password").fill(NEWCOMER_PASSWORD)
-        newcomer.get_by_label("Enter it again").fill(NEWCOMER_PASSWORD)
-        newcomer.get_by_role("button", name="Set password").click()
-        newcomer.wait_for_url(f"{server}/sign-in")
-        _sign_in(newcomer, server, "mina", NEWCOMER_PASSWORD)
-        newcomer.goto(f"{server}/cases")
-        cases_seen = newcomer.content()  # her agency holds the case: she sees it
-        newcomer.goto(f"{server}/cases/{reference}")
-        case_page = newcomer.content()
-        browser.close()
+    newcomer = browser.new_page()
+    newcomer.set_default_timeout(15_000)
+    newcomer.goto(link)
+    newcomer.get_by_label("New password").fill(NEWCOMER_PASSWORD)
+    newcomer.get_by_label("Enter it again").fill(NEWCOMER_PASSWORD)
+    follow(newcomer.get_by_role("button", name="Set password"))
+    newcomer.wait_for_url(f"{server}/sign-in")
+    _sign_in(newcomer, server, "mina", NEWCOMER_PASSWORD)
+    newcomer.goto(f"{server}/cases")
+    cases_seen = newcomer.content()  # her agency holds the case: she sees it
+    newcomer.goto(f"{server}/cases/{reference}")
+    case_page = newcomer.content()
     assert reference in cases_seen and "Okafor" in cases_seen
     assert "Okafor family" in case_page
 
@@ -285,5 +296,5 @@ def _sign_in(page, server: str, username: str, password: str) -> None:
     page.goto(f"{server}/sign-in")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
     page.wait_for_url(f"{server}/inbox")

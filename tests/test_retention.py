@@ -510,7 +510,7 @@ def test_the_retention_and_correction_pages_have_no_serious_accessibility_proble
     server,  # noqa: F811 - the fixture imported above
     browser,  # noqa: F811
 ):
-    from .test_browser import serious_violations, sign_in
+    from .test_browser import follow, serious_violations, sign_in
 
     entry_id = recorded_entry(app)
     engine_of(app).place_legal_hold(DEMO_CASE, HOLD_REASON, actor_of(app, "admin"))
@@ -520,14 +520,14 @@ def test_the_retention_and_correction_pages_have_no_serious_accessibility_proble
     for url in ("/admin/retention/runs/1", "/admin/retention"):
         page.goto(f"{server}{url}")
         assert serious_violations(page) == [], url
-    page.get_by_role("button", name="Place the legal hold").click()  # errors shown
+    follow(page.get_by_role("button", name="Place the legal hold"))  # errors shown
     assert page.locator(".govuk-error-summary").is_visible()
     assert serious_violations(page) == []
     page = browser.new_context(bypass_csp=True).new_page()
     sign_in(page, server, "pat")
     page.goto(f"{server}/entries/{entry_id}/correct")
     page.get_by_label("The correct answer").fill("Discussed in person on Monday")
-    page.get_by_role("button", name="Record the correction").click()  # no answer chosen
+    follow(page.get_by_role("button", name="Record the correction"))  # no answer chosen
     assert page.locator(".govuk-error-summary").is_visible()
     assert serious_violations(page) == []
     page.goto(f"{server}/cases/{DEMO_CASE}")

@@ -108,20 +108,26 @@ def birth(reference: str, member_id: int):
     return _back(reference, "The birth is recorded.")
 
 
+def _add_relation(reference: str, template: str, title: str, add, message: str):
+    """The form of one family relation (who cares for whom, a protective factor): ``add`` is
+    the engine's call that records it; a refusal shows the form again with what was typed."""
+    view = engine_of(current_app).case(reference, actor())
+    if request.method == "GET":
+        return _form(template, title, view=view, form={})
+    try:
+        add(reference, request.form.to_dict(), actor())
+    except (InvalidSubmission, Conflict) as error:
+        return _form(template, title, error.status, error, view=view, form=request.form)
+    return _back(reference, message)
+
+
 @bp.route("/cases/<reference>/caring", methods=["GET", "POST"])
 @login_required
 def add_caring(reference: str):
     """Record that one member cares for another, and what the care is."""
-    engine = engine_of(current_app)
-    view = engine.case(reference, actor())
-    title = "Record who cares for whom"
-    if request.method == "GET":
-        return _form("caring_form.html", title, view=view, form={})
-    try:
-        engine.add_caring(reference, request.form.to_dict(), actor())
-    except (InvalidSubmission, Conflict) as error:
-        return _form("caring_form.html", title, error.status, error, view=view, form=request.form)
-    return _back(reference, "The caring relationship is recorded.")
+    add = engine_of(current_app).add_caring
+    title, message = "Record who cares for whom", "The caring relationship is recorded."
+    return _add_relation(reference, "caring_form.html", title, add, message)
 
 
 @bp.post("/cases/<reference>/caring/<int:row_id>/remove")
@@ -135,18 +141,9 @@ def remove_caring(reference: str, row_id: int):
 @login_required
 def add_protective(reference: str):
     """Record a protective factor, resting on an adult or on no one (never a child)."""
-    engine = engine_of(current_app)
-    view = engine.case(reference, actor())
-    title = "Record a protective factor"
-    if request.method == "GET":
-        return _form("protective_form.html", title, view=view, form={})
-    try:
-        engine.add_protective(reference, request.form.to_dict(), actor())
-    except (InvalidSubmission, Conflict) as error:
-        return _form(
-            "protective_form.html", title, error.status, error, view=view, form=request.form
-        )
-    return _back(reference, "The protective factor is recorded.")
+    add = engine_of(current_app).add_protective
+    title, message = "Record a protective factor", "The protective factor is recorded."
+    return _add_relation(reference, "protective_form.html", title, add, message)
 
 
 @bp.post("/cases/<reference>/protective/<int:row_id>/remove")

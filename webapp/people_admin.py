@@ -50,11 +50,17 @@ def person_form(template: str, status: int = 200, **context):
     ), status
 
 
+def searched_list(template: str, title: str, find):
+    """A list page searched by ``?q=`` (its first 100 characters) and paged by ``?page=``:
+    ``find(actor, search, page)`` is the engine's query (people's, teams')."""
+    search = request.args.get("q", "")[:100]
+    listed = find(actor(), search, page_arg())
+    return render_template(template, title=title, listed=listed, search=search)
+
+
 @bp.get("/people")
 def people():
-    search = request.args.get("q", "")[:100]
-    listed = engine_of(current_app).people(actor(), search, page_arg())
-    return render_template("admin/people.html", title="People", listed=listed, search=search)
+    return searched_list("admin/people.html", "People", engine_of(current_app).people)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

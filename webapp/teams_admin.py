@@ -10,8 +10,7 @@ from engine.people.records import TEAM_FIELDS
 
 from . import engine_of
 from .auth import actor
-from .params import page_arg
-from .people_admin import bp, error_list
+from .people_admin import bp, error_list, searched_list
 
 
 def _form(title: str, values: dict, status: int = 200, **context):
@@ -26,9 +25,7 @@ def _values() -> dict:
 
 @bp.get("/teams")
 def teams():
-    search = request.args.get("q", "")[:100]
-    listed = engine_of(current_app).teams(actor(), search, page_arg())
-    return render_template("admin/teams.html", title="Teams", listed=listed, search=search)
+    return searched_list("admin/teams.html", "Teams", engine_of(current_app).teams)
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
