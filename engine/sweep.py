@@ -13,6 +13,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from .audit import record, savepoint
@@ -23,6 +24,7 @@ from .incidents.models import TIMER
 from .incidents.opening import JOB_RETRIES, exhausted, open_incident
 from .models import RUNNING, ProcessInstance, Timer
 from .runtime import InstanceRuntime, run_safely
+from .step_errors import process_error_from
 
 log = logging.getLogger(__name__)
 SYSTEM = "system:timer"
@@ -141,6 +143,12 @@ class TimerSweep:
         except EngineError as error:
             log.warning("timer on instance %s failed: %s", instance.id, error)
             self._record_failure(session, instance.id, error, now)
+            return 0
+        except DBAPIError:
+            raise  # the database itself: the whole batch waits for the next sweep
+        except Exception as error:  # a fault of ours: this instance's job fails, as in Camunda
+            log.exception("timer on instance %s failed unexpectedly", instance.id)
+            self._record_failure(session, instance.id, process_error_from(error), now)
             return 0
 
     def _fire(self, session: Session, instance, due: list[Timer], now) -> int:

@@ -96,3 +96,30 @@ def test_the_scheduler_job_fires_a_backlog_larger_than_a_sweep_in_one_run(scenar
     with engine.db.reading() as session:
         assert queries.timers(session) == []
     assert jobs.fire_timers(batch=2) == 0  # nothing due: the run ends at once
+
+
+def test_an_unexpected_fault_on_one_instance_fails_its_job_alone(
+    scenario, engine, clock, monkeypatch
+):
+    scenario.deploy(
+        "wait.bpmn",
+        then_task("wait", timer_wait("<bpmn:timeDuration>PT1H</bpmn:timeDuration>"), "wait"),
+    )
+    refs = [scenario.as_user("pat", "practitioner").start("wait") for _ in range(3)]
+    clock.advance(hours=2)
+    fire = engine.timers._fire
+
+    def faulty(session, instance, due, now):
+        if instance.id == refs[1].id:
+            raise RuntimeError("a fault in our own code")
+        return fire(session, instance, due, now)
+
+    monkeypatch.setattr(engine.timers, "_fire", faulty)
+    assert engine.fire_due_timers() == 2
+    with engine.db.reading() as session:
+        [timer] = queries.timers(session)
+        errors = session.scalars(select(AuditEvent).where(AuditEvent.event_type == "error")).all()
+    assert (timer.instance_id, timer.attempts) == (refs[1].id, 1)
+    assert [(e.instance_id, "RuntimeError" in e.details["message"]) for e in errors] == [
+        (refs[1].id, True)
+    ]
