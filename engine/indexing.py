@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .assurance.facts import record_facts
 from .audit import record
+from .db import is_postgres
 from .decision_pages.positions import position_of
 from .dialect.conventions import is_urgent
 from .disclosure.holders import holder_of
@@ -68,6 +69,11 @@ _CLOSE_TASK = (
         completed_at=bindparam("completed_at"),
         completed_by=bindparam("completed_by"),
     )
+)
+# PostgreSQL runs a DELETE in a WITH clause to completion alongside the UPDATE: closing a
+# task and dropping its inbox rows cost one round trip instead of two (SQLite sends both).
+_CLOSE_AND_WITHDRAW = _CLOSE_TASK.add_cte(
+    delete(_CANDIDATES).where(_CANDIDATES.c.human_task_id == bindparam("task_id")).cte("withdrawn")
 )
 _ACTIVE_TASKS = select(HumanTask).where(
     HumanTask.instance_id == bindparam("instance_id"), HumanTask.status.in_(ACTIVE_TASK_STATES)
@@ -126,9 +132,14 @@ def _sync_human_tasks(session, instance, ready: dict, before, now, actor) -> Non
 
 def close_task(session: Session, row: HumanTask, status: str, now: datetime, by=None) -> None:
     """Close a task row in this transaction (completed or cancelled) at once, without the
-    ORM's unit of work; the row object shows the closed values as written."""
+    ORM's unit of work, and offer it to nobody (its inbox index rows go); the row object
+    shows the closed values as written."""
     closed = {"status": status, "completed_at": now, "completed_by": by or row.completed_by}
-    session.connection().execute(_CLOSE_TASK, {"task_id": row.id, **closed})
+    if is_postgres(session):
+        session.connection().execute(_CLOSE_AND_WITHDRAW, {"task_id": row.id, **closed})
+    else:
+        session.connection().execute(_CLOSE_TASK, {"task_id": row.id, **closed})
+        withdraw_candidates(session, [row.id])
     for key, value in closed.items():
         set_committed_value(row, key, value)
     register_closed(session, row)
@@ -136,7 +147,6 @@ def close_task(session: Session, row: HumanTask, status: str, now: datetime, by=
 
 def _close_gone(session, instance, gone: list[HumanTask], now, actor) -> None:
     """Tasks no longer ready (a boundary event interrupted them, the instance was cancelled)."""
-    withdraw_candidates(session, [row.id for row in gone])
     for row in gone:
         close_task(session, row, CANCELLED, now)
         record(

@@ -29,7 +29,7 @@ from .errors import (
     TaskNotActive,
 )
 from .incidents.opening import ensure_not_failed
-from .indexing import announce_task, close_task, set_offered, withdraw_candidates
+from .indexing import announce_task, close_task, set_offered
 from .inputs.variables import check_variables
 from .models import (
     ACTIVE_TASK_STATES,
@@ -182,7 +182,6 @@ class TaskOperations:
             check_submission(session, live, data or {})
             run_safely(workflow, live.run)
             close_task(session, task, COMPLETED, now, by=actor.user_id)
-            withdraw_candidates(session, [task.id])
             if self.runtime.has_drafts(session, task.id):
                 session.connection().execute(_DELETE_DRAFTS, {"task_id": task.id})
             record(

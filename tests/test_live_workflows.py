@@ -165,6 +165,31 @@ def test_a_step_writes_its_audit_candidate_and_outbox_rows_in_one_statement_each
     assert sorted(announced) == sorted(["practitioner"] + ["practitioner", "manager"] * 2)
 
 
+def test_completing_a_task_closes_it_and_withdraws_it_in_one_statement_on_postgresql(
+    scenario, engine
+):
+    scenario.deploy("three.bpmn", linear("three", "One", "Two", "Three"))
+    ref = engine.start("three", actor=PAT)
+    one = only_task(engine, ref.id)
+    sent = []
+    listener = lambda *args: sent.append(" ".join(args[2].split()))  # noqa: E731
+    event.listen(engine.db.engine, "before_cursor_execute", listener)
+    try:
+        engine.complete(one.id, {}, PAT)
+    finally:
+        event.remove(engine.db.engine, "before_cursor_execute", listener)
+    withdrawals = [s for s in sent if "DELETE FROM human_task_candidate" in s]
+    together = engine.db.engine.dialect.name == "postgresql"
+    assert [s.startswith("WITH") and "UPDATE human_task SET" in s for s in withdrawals] == [
+        together
+    ]
+    with engine.db.reading() as session:
+        assert session.get(HumanTask, one.id).status == "completed"
+        assert session.scalars(select(TaskCandidate).filter_by(human_task_id=one.id)).all() == []
+        [two] = session.scalars(select(HumanTask).filter_by(instance_id=ref.id, status="open"))
+        assert session.scalars(select(TaskCandidate).filter_by(human_task_id=two.id)).all()
+
+
 def test_completing_a_task_removes_its_saved_drafts_and_only_its_own(scenario, engine):
     scenario.deploy("three.bpmn", linear("three", "One", "Two", "Three"))
     drafted = engine.start("three", actor=PAT)

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from ..live_state import completed_ids
@@ -197,20 +197,31 @@ def end_of(value) -> datetime | None:
     return None
 
 
-_OUTCOME = select(InstanceOutcome.id).where(InstanceOutcome.instance_id == bindparam("instance"))
-_HIGHEST_STAGE = (
+# One round trip for both things an ending step asks: whether the outcome is already written,
+# and the highest stage stored (stage then name, as ``max`` compares the tuples below; both
+# subqueries order alike, so they read the same row).
+_HIGHEST_STORED = (
     select(StagePeriod.stage, StagePeriod.stage_name)
     .where(StagePeriod.instance_id == bindparam("instance"))
-    .order_by(StagePeriod.stage.desc())
+    .order_by(StagePeriod.stage.desc(), StagePeriod.stage_name.desc())
     .limit(1)
+    .subquery()
+)
+_OUTCOME_AND_HIGHEST_STAGE = select(
+    exists().where(InstanceOutcome.instance_id == bindparam("instance")),
+    select(_HIGHEST_STORED.c.stage).scalar_subquery(),
+    select(_HIGHEST_STORED.c.stage_name).scalar_subquery(),
 )
 
 
 def _record_outcome(session, instance, workflow, parties, new_periods, now) -> None:
-    if session.scalar(_OUTCOME, {"instance": instance.id}) is not None:
+    recorded, stage, stage_name = session.execute(
+        _OUTCOME_AND_HIGHEST_STAGE, {"instance": instance.id}
+    ).one()
+    if recorded:
         return
-    highest = session.execute(_HIGHEST_STAGE, {"instance": instance.id}).first()
-    reached = [(p.stage, p.stage_name) for p in new_periods] + ([tuple(highest)] if highest else [])
+    stored = [(stage, stage_name)] if stage is not None else []
+    reached = [(p.stage, p.stage_name) for p in new_periods] + stored
     top = max(reached, default=(None, None))
     session.add(
         InstanceOutcome(
