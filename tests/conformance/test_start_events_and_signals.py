@@ -37,7 +37,7 @@ TIMER_CYCLE = supported(
     TIMERS,
     "Timer start event with timeCycle (R3/PT1H, R/...)",
     "timerstart_cycle.bpmn",
-    "the sweep fires it (every 30 s by default), so a start may come up to a sweep late; "
+    "the sweep fires it (every 5 s by default), so a start may come up to a sweep late; "
     "cron cycles are refused",
 )
 TIMER_DURATION = supported(
