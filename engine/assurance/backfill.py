@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts import User
 from ..models import ACTIVE_TASK_STATES, CANCELLED, ENDED, HumanTask, ProcessInstance
-from .facts import close_period, deadline_met, owning_agency
+from .facts import add_deadline_results, close_period
 from .models import DeadlineResult, InstanceOutcome, StagePeriod
 
 BATCH = 500
@@ -71,24 +71,7 @@ def _deadlines(session, instance, rows, agency) -> int:
             select(DeadlineResult.task_id).where(DeadlineResult.instance_id == instance.id)
         )
     )
-    added = 0
-    for task in closed:
-        met = deadline_met(task)
-        if met is None or task.id in known:
-            continue
-        session.add(
-            DeadlineResult(
-                task_id=task.id,
-                instance_id=instance.id,
-                process_key=instance.process_key,
-                agency=owning_agency(task, agency),
-                due_at=task.due_at,
-                closed_at=task.completed_at,
-                met=met,
-            )
-        )
-        added += 1
-    return added
+    return add_deadline_results(session, instance, closed, known, agency)
 
 
 def _stages(session, instance, rows, agency) -> int:

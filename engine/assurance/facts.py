@@ -75,6 +75,15 @@ def _record_deadlines(session, instance, starter_agency, now) -> None:
             select(DeadlineResult.task_id).where(DeadlineResult.task_id.in_([t.id for t in closed]))
         )
     )
+    add_deadline_results(session, instance, closed, known, starter_agency, closed_at=now)
+
+
+def add_deadline_results(
+    session, instance, closed, known: set, starter_agency, closed_at: datetime | None = None
+) -> int:
+    """A deadline result for each closed task with a deadline whose result is not ``known``,
+    closed at ``closed_at`` (else the task's own completion time); how many were added."""
+    added = 0
     for task in closed:
         met = deadline_met(task)
         if task.id in known or met is None:
@@ -86,10 +95,12 @@ def _record_deadlines(session, instance, starter_agency, now) -> None:
                 process_key=instance.process_key,
                 agency=owning_agency(task, starter_agency),
                 due_at=task.due_at,
-                closed_at=now,
+                closed_at=closed_at or task.completed_at,
                 met=met,
             )
         )
+        added += 1
+    return added
 
 
 def _track_stages(session, instance, parties, now) -> list[StagePeriod]:
