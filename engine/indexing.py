@@ -31,6 +31,7 @@ from .live_workflows import (
     indexed_state,
     register_closed,
     remember_indexed,
+    take_rows,
 )
 from .models import (
     ACTIVE_TASK_STATES,
@@ -78,6 +79,16 @@ _CLOSE_AND_WITHDRAW = _CLOSE_TASK.add_cte(
 _ACTIVE_TASKS = select(HumanTask).where(
     HumanTask.instance_id == bindparam("instance_id"), HumanTask.status.in_(ACTIVE_TASK_STATES)
 )
+_TIMERS_OF = select(Timer).where(Timer.instance_id == bindparam("instance_id"))
+_MESSAGES_OF = select(MessageSubscription).where(
+    MessageSubscription.instance_id == bindparam("instance_id")
+)
+_DELETE_TIMERS = delete(Timer.__table__).where(
+    Timer.__table__.c.id.in_(bindparam("ids", expanding=True))
+)
+_DELETE_MESSAGES = delete(MessageSubscription.__table__).where(
+    MessageSubscription.__table__.c.id.in_(bindparam("ids", expanding=True))
+)
 _ACTIVE_AMONG = _ACTIVE_TASKS.where(
     HumanTask.spiff_task_id.in_(bindparam("spiff_ids", expanding=True))
 )
@@ -95,7 +106,8 @@ def sync_indexes(
     When the tables are known to hold what ``workflow`` was loaded or last saved with
     (``live_workflows.indexed``), only the difference is written and nothing is read."""
     timers, messages = waiting_events(workflow)
-    before = indexed_state(workflow)
+    batch = take_rows(session, instance.id)
+    before = indexed_state(workflow) or (batch.indexed() if batch else None)
     ready = {str(task.id): task for task in workflow.get_tasks(state=TaskState.READY, manual=True)}
     signals = waiting_for_signals(instance, workflow)
     with session.no_autoflush:
@@ -103,8 +115,8 @@ def sync_indexes(
         if before is None or before.signals != signals:
             sync_signal_subscriptions(session, instance, signals, now)
         if timers or messages or instance.waiting_events:
-            _sync_timers(session, instance, timers)
-            _sync_subscriptions(session, instance, messages, now)
+            _sync_timers(session, instance, timers, batch.timers if batch else None)
+            _sync_subscriptions(session, instance, messages, now, batch.messages if batch else None)
     instance.waiting_events = len(timers) + len(messages)
     remember_indexed(workflow, IndexedState(frozenset(ready), signals))
     record_facts(session, instance, workflow, now)
@@ -247,14 +259,24 @@ def set_offered(session: Session, task_id: int, offered: bool) -> None:
     session.connection().execute(_SET_OFFERED, {"task_id": task_id, "is_offered": offered})
 
 
-def _sync_timers(session, instance, wanted) -> None:
-    existing = {
-        row.spiff_task_id: row
-        for row in session.scalars(select(Timer).where(Timer.instance_id == instance.id))
-    }
-    gone = [row.id for spiff_id, row in existing.items() if spiff_id not in wanted]
+def _delete_gone(session, statement, existing: dict, wanted) -> None:
+    """Delete the rows no longer wanted, and take them out of the session (the ORM did not
+    delete them, so it must not keep them as rows it could write back)."""
+    gone = [row for spiff_id, row in existing.items() if spiff_id not in wanted]
     if gone:
-        session.execute(delete(Timer).where(Timer.id.in_(gone)))
+        session.connection().execute(statement, {"ids": [row.id for row in gone]})
+        for row in gone:
+            if row in session:
+                session.expunge(row)
+
+
+def _sync_timers(session, instance, wanted, existing: dict | None) -> None:
+    if existing is None:
+        existing = {
+            row.spiff_task_id: row
+            for row in session.scalars(_TIMERS_OF, {"instance_id": instance.id})
+        }
+    _delete_gone(session, _DELETE_TIMERS, existing, wanted)
     for spiff_id, (element, definition, due) in wanted.items():
         row = existing.get(spiff_id)
         if row is None:
@@ -274,16 +296,13 @@ def _sync_timers(session, instance, wanted) -> None:
             row.attempts, row.last_error = 0, None
 
 
-def _sync_subscriptions(session, instance, wanted, now) -> None:
-    existing = {
-        row.spiff_task_id: row
-        for row in session.scalars(
-            select(MessageSubscription).where(MessageSubscription.instance_id == instance.id)
-        )
-    }
-    gone = [row.id for spiff_id, row in existing.items() if spiff_id not in wanted]
-    if gone:
-        session.execute(delete(MessageSubscription).where(MessageSubscription.id.in_(gone)))
+def _sync_subscriptions(session, instance, wanted, now, existing: dict | None) -> None:
+    if existing is None:
+        existing = {
+            row.spiff_task_id: row
+            for row in session.scalars(_MESSAGES_OF, {"instance_id": instance.id})
+        }
+    _delete_gone(session, _DELETE_MESSAGES, existing, wanted)
     for spiff_id, (element, name) in wanted.items():
         if spiff_id not in existing:
             session.add(

@@ -22,8 +22,9 @@ from .db import Database, claiming
 from .errors import EngineError
 from .incidents.models import TIMER
 from .incidents.opening import JOB_RETRIES, exhausted, open_incident
+from .live_workflows import read_batch_rows
 from .models import RUNNING, ProcessInstance, Timer
-from .runtime import InstanceRuntime, run_safely
+from .runtime import LOCKED, InstanceRuntime, run_safely
 from .step_errors import process_error_from
 
 log = logging.getLogger(__name__)
@@ -119,22 +120,21 @@ class TimerSweep:
         Locking the instance rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) claims their
         timers: every change to an instance's timers runs under its lock, so a node that gets
         the lock after another fired them reads no due timer. A busy instance waits for the
-        next sweep rather than holding up the batch.
+        next sweep rather than holding up the batch. The batch's index rows are read here at
+        once (``live_workflows.batch_read``), so no instance's save reads them again.
         """
         query = select(ProcessInstance).where(ProcessInstance.id.in_(instance_ids))
         query = claiming(session, query).execution_options(populate_existing=True)
         instances = {instance.id: instance for instance in session.scalars(query)}
         if not instances:
             return []
-        timers = session.scalars(
-            select(Timer)
-            .where(Timer.instance_id.in_(list(instances)), Timer.fire_at <= now)
-            .order_by(Timer.id)
-        )
-        due: dict[int, list[Timer]] = {}
-        for timer in timers:
-            due.setdefault(timer.instance_id, []).append(timer)
-        return [(instances[key], due[key]) for key in instance_ids if key in due]
+        session.info.setdefault(LOCKED, set()).update(instances)  # a cached workflow may serve
+        rows = read_batch_rows(session, list(instances))
+        due = {
+            key: [timer for timer in rows[key].timers.values() if timer.fire_at <= now]
+            for key in instances
+        }
+        return [(instances[key], due[key]) for key in instance_ids if due.get(key)]
 
     def _fire_or_record(self, session: Session, instance, due: list[Timer], now) -> int:
         try:

@@ -1,21 +1,23 @@
 """The timer sweep fires instances in batches, one transaction per batch: an instance that
-fails rolls back alone and goes to the retry and incident path, and sweepers working in small
-batches side by side still fire each timer exactly once."""
+fails rolls back alone and goes to the retry and incident path, sweepers working in small
+batches side by side still fire each timer exactly once, and a batch reads its instances' index
+rows once (each save then writes only what its step changed)."""
 
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from engine import queries
 from engine.incidents.models import Incident
-from engine.models import AuditEvent, Timer
+from engine.models import AuditEvent, HumanTask, MessageSubscription, Timer
 from engine.service import Engine
 from notifications.scheduler import BackgroundJobs
 from notifications.settings import SmtpSettings
 
-from .helpers import then_task, timer_wait
+from .helpers import flow, then_task, timer_wait, user_task, with_boundary
 from .test_incidents import GATE
 
 
@@ -91,11 +93,12 @@ def test_the_scheduler_job_fires_a_backlog_larger_than_a_sweep_in_one_run(scenar
         scenario.as_user("pat", "practitioner").start("wait")
     clock.advance(hours=2)
     jobs = BackgroundJobs(engine, SmtpSettings(host=""))
-    assert jobs.fire_timers(batch=2) == 7  # four sweeps of two instances in one run
+    # four sweeps of two instances in one run (a slice long enough for a slow machine)
+    assert jobs.fire_timers(seconds=120, batch=2) == 7
     assert audited(engine, "timer_fired") == 7
     with engine.db.reading() as session:
         assert queries.timers(session) == []
-    assert jobs.fire_timers(batch=2) == 0  # nothing due: the run ends at once
+    assert jobs.fire_timers(seconds=120, batch=2) == 0  # nothing due: the run ends at once
 
 
 def test_an_unexpected_fault_on_one_instance_fails_its_job_alone(
@@ -123,3 +126,108 @@ def test_an_unexpected_fault_on_one_instance_fails_its_job_alone(
     assert [(e.instance_id, "RuntimeError" in e.details["message"]) for e in errors] == [
         (refs[1].id, True)
     ]
+
+
+def watched_process(interrupting: bool) -> str:
+    """A practitioners' task with a timer on its edge (every hour twice, or once and ending the
+    task) and a note that may arrive meanwhile, each leading to a manager's task."""
+    timer = "<bpmn:timeCycle>R2/PT1H</bpmn:timeCycle>"
+    if interrupting:
+        timer = "<bpmn:timeDuration>PT1H</bpmn:timeDuration>"
+    process = with_boundary(
+        "watched",
+        "Do the work",
+        f'<bpmn:boundaryEvent id="edge" attachedToRef="work" cancelActivity="{str(interrupting).lower()}">'
+        f"<bpmn:timerEventDefinition>{timer}</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+        '<bpmn:boundaryEvent id="noted" attachedToRef="work" cancelActivity="false">'
+        '<bpmn:messageEventDefinition messageRef="msg_note"/></bpmn:boundaryEvent>'
+        + user_task("read", "Read the note", 'camunda:candidateGroups="manager"')
+        + '<bpmn:endEvent id="read_end"/>'
+        + flow("noted", "read")
+        + flow("read", "read_end"),
+        "Chase the work",
+    )
+    return process.replace(
+        "</bpmn:definitions>", '<bpmn:message id="msg_note" name="note"/></bpmn:definitions>'
+    )
+
+
+def index_reads(engine, fire) -> dict[str, int]:
+    """How many SELECTs on each index table ``fire()`` sends."""
+    tables = ("human_task", "timer", "message_subscription", "signal_subscription")
+    reads = dict.fromkeys(tables, 0)
+
+    def count(_conn, _cursor, statement, *_args):
+        words = statement.split()
+        if words[0] == "SELECT" and "FROM" in words:
+            table = words[words.index("FROM") + 1]
+            if table in reads:
+                reads[table] += 1
+
+    event.listen(engine.db.engine, "before_cursor_execute", count)
+    try:
+        fire()
+    finally:
+        event.remove(engine.db.engine, "before_cursor_execute", count)
+    return reads
+
+
+def index_rows(engine, instance_ids):
+    with engine.db.reading() as session:
+        tasks = session.scalars(
+            select(HumanTask).where(HumanTask.instance_id.in_(instance_ids)).order_by(HumanTask.id)
+        ).all()
+        timers = session.scalars(select(Timer).where(Timer.instance_id.in_(instance_ids))).all()
+        messages = session.scalars(
+            select(MessageSubscription).where(MessageSubscription.instance_id.in_(instance_ids))
+        ).all()
+    return tasks, timers, messages
+
+
+def test_a_batch_reads_its_index_rows_once_and_a_repeating_timer_keeps_its_waits(
+    scenario, engine, clock
+):
+    scenario.deploy("watched.bpmn", watched_process(interrupting=False))
+    refs = [scenario.as_user("pat", "practitioner").start("watched") for _ in range(3)]
+    ids = [ref.id for ref in refs]
+    _, timers_before, messages_before = index_rows(engine, ids)
+    clock.advance(hours=1, minutes=1)
+    fired = []
+    reads = index_reads(engine, lambda: fired.append(engine.fire_due_timers()))
+    assert fired == [3]
+    # one query a table for the whole batch, not one an instance (and the scan for what is due)
+    assert reads == {
+        "human_task": 1,
+        "timer": 2,
+        "message_subscription": 1,
+        "signal_subscription": 1,
+    }
+    tasks, timers, messages = index_rows(engine, ids)
+    assert sorted((t.instance_id, t.name, t.status) for t in tasks) == sorted(
+        (i, name, "open") for i in ids for name in ("Do the work", "Chase the work")
+    )
+    # the cycle's second hour is waited for; the note is still awaited by the same rows
+    assert len(timers) == 3 and {t.due_at - timers_before[0].due_at for t in timers} == {
+        timedelta(hours=1)
+    }
+    assert [m.id for m in messages] == [m.id for m in messages_before]
+    engine.correlate_message("note", instance_id=ids[0])
+    assert "Read the note" in [t.name for t in scenario.as_user("mo", "manager").inbox()]
+
+
+def test_an_interrupting_timer_in_a_batch_cancels_the_task_and_its_other_waits(
+    scenario, engine, clock
+):
+    scenario.deploy("watched.bpmn", watched_process(interrupting=True))
+    refs = [scenario.as_user("pat", "practitioner").start("watched") for _ in range(3)]
+    ids = [ref.id for ref in refs]
+    clock.advance(hours=2)
+    assert engine.fire_due_timers() == 3
+    tasks, timers, messages = index_rows(engine, ids)
+    assert sorted((t.instance_id, t.name, t.status) for t in tasks) == sorted(
+        [(i, "Do the work", "cancelled") for i in ids]
+        + [(i, "Chase the work", "open") for i in ids]
+    )
+    assert (timers, messages) == ([], [])
+    assert audited(engine, "task_cancelled") == 3
+    assert [t.name for t in scenario.as_user("pat", "practitioner").inbox()] == []
