@@ -7,7 +7,9 @@ Measures, in interleaved rounds so that the ratios stay fair on a busy machine:
    per instance, in memory and again dumping/reloading its JSON state at every step;
 2. the same process through the engine service layer on SQLite (and on PostgreSQL when
    BENCH_DATABASE_URL or TEST_DATABASE_URL names one), each step finding its task through the
-   task index as a person would, and the statements one engine step sends;
+   task index as a person would, and the statements one engine step sends; on PostgreSQL
+   once more with commits that do not wait for the WAL flush, the durability SQLite's WAL
+   gives with synchronous=NORMAL, to show how much of the gap is the flush;
 then, in ``main`` only, the inbox query with 100k open tasks and the timer sweep with 20k
 waiting timers (``benchmarks/inbox.py`` and ``benchmarks/scheduler.py`` measure those goals).
 """
@@ -103,6 +105,12 @@ def engine_path(url: str) -> tuple[Engine, Callable[[], None]]:
     return engine, run
 
 
+def unflushed(url: str) -> str:
+    """``url`` with commits that do not wait for PostgreSQL's WAL flush (fsync): the durability
+    SQLite's WAL with ``synchronous=NORMAL`` gives, for a like-for-like comparison only."""
+    return f"{url}?options=-c%20synchronous_commit%3Doff"
+
+
 def statements_per_step(engine: Engine) -> float:
     """SQL statements (BEGIN and each executemany counted once) one engine step sends."""
     sent = 0
@@ -145,6 +153,7 @@ def step_costs(count: int, rounds: int) -> tuple[dict, dict]:
                 pg_url, drop = fresh_postgres(url)
                 cleanups.append(drop)
                 engines["postgresql"], runs["postgresql"] = engine_path(pg_url)
+                engines["unflushed"], runs["unflushed"] = engine_path(unflushed(pg_url))
             figures = interleaved(runs, count, rounds)
             statements = {name: statements_per_step(engine) for name, engine in engines.items()}
         finally:
@@ -201,6 +210,17 @@ def step_rows(figures: dict, statements: dict) -> list[Row]:
                 against="JoinedUp on SQLite",
                 target="<= 1.5x",
                 met=pg_ratio <= 1.5,
+            )
+        )
+    if "unflushed" in figures:
+        result.append(
+            Row(
+                GOAL,
+                f"{measure}, JoinedUp on PostgreSQL, commits not waiting for the disk flush "
+                "(synchronous_commit=off: SQLite WAL's durability; not a production setting)",
+                per_instance("unflushed"),
+                ratio=figures["unflushed"] / figures["sqlite"],
+                against="JoinedUp on SQLite",
             )
         )
     return result
