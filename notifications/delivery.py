@@ -5,7 +5,10 @@ a lease in ``next_attempt_at``) and committed *before* the email is sent, and ma
 after. Several schedulers never claim the same row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
 serialised writers on SQLite). If a process dies between sending and marking, the lease runs
 out and the row is sent again, carrying the same ``Message-ID`` and ``X-JoinedUp-Notification-Id``
-so mail systems and readers can recognise the repeat. SMTP failures are retried with back-off.
+so mail systems and readers can recognise the repeat. A row whose email does not go (an SMTP
+failure, or a row that cannot be rendered or sent) is retried alone with back-off and fails for
+good after ``MAX_ATTEMPTS``, as does one claimed that often without ever being marked
+(``notifications.retries``); the rest of its batch is sent all the same.
 
 Throughput: a scheduler run drains the outbox batch after batch (urgent rows first in every
 batch) for a time slice, over one SMTP session that is reopened if the server drops it, and
@@ -17,7 +20,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
-from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import Message
 
@@ -26,7 +28,6 @@ from sqlalchemy import insert, select
 from engine.accounts import User, members_of
 from engine.cases import involved
 from engine.db import Database, claiming
-from engine.sweep import backoff
 from engine.workdays import UK_TIME
 
 from .events import ACCOUNT_EVENTS, DIGEST, IMMEDIATELY, OFF
@@ -42,36 +43,21 @@ from .models import DIGEST as DIGEST_STATUS
 from .models import (
     DUE,
     EXPANDED,
-    FAILED,
-    PENDING,
     SENDING,
     SENT,
     SKIPPED,
     InAppNotification,
     OutboxNotification,
 )
+from .retries import MAX_ATTEMPTS, DeliveryReport, lease_ran_out, release
 from .service import chosen_modes, effective_mode
 from .settings import SmtpSettings
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
 DRAIN_SECONDS = 4.0  # one scheduler run's slice; the next run starts within seconds
 MARK_EVERY = 20  # emails sent between marks: fewer commits, a small resend after a crash
 SEND_ERRORS = (OSError, smtplib.SMTPException)
-
-
-@dataclass
-class DeliveryReport:
-    """What one delivery run did."""
-
-    expanded: int = 0
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    digested: int = 0
-    skipped: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def in_audience(row: OutboxNotification, person: User) -> bool:
@@ -113,8 +99,8 @@ class Delivery:
         """One batch; returns how many rows it handled (0: nothing was due)."""
         expanded = self.expand_groups()
         report.expanded += expanded
-        handled, to_send = self._claim(report)
-        self._send_all(to_send, report, connection)
+        handled, claimed = self._claim(report)
+        self._send_all(claimed, report, connection)
         return expanded + handled
 
     def _due(self, session, kind: str):
@@ -166,9 +152,10 @@ class Delivery:
                 row.status = EXPANDED
             return len(rows)
 
-    def _claim(self, report: DeliveryReport) -> tuple[int, list[tuple[int, Message]]]:
+    def _claim(self, report: DeliveryReport) -> tuple[int, list[tuple[OutboxNotification, User]]]:
         """Claim a batch of due rows (leased, committed before any is sent): how many were
-        handled, and the emails to send for them."""
+        handled, and the rows to email with their recipients (rendered after the commit: the
+        claim holds the SQLite write lock only briefly)."""
         now, to_send = self.clock.now(), []
         with self.db.unit_of_work() as session:
             rows = self._due(session, "user")
@@ -204,6 +191,8 @@ class Delivery:
                     if row.urgent:
                         log.warning("urgent notification %s is in-app only: %s", row.id, why)
                     report.skipped += 1
+                elif row.status == SENDING and row.attempts >= MAX_ATTEMPTS:
+                    lease_ran_out(row, report)  # claimed that often, never marked: no more
                 else:
                     row.status, row.attempts, row.next_attempt_at = (
                         SENDING,
@@ -211,12 +200,7 @@ class Delivery:
                         now + LEASE,
                     )
                     to_send.append((row, user))
-        # rendered after the commit: the claim holds the (SQLite) write lock only briefly
-        emails = [
-            (row.id, notification_email(self.settings, row, user.email, user.display_name))
-            for row, user in to_send
-        ]
-        return len(rows), emails
+        return len(rows), to_send
 
     @staticmethod
     def _people(session, rows: list[OutboxNotification]) -> dict[str, User]:
@@ -240,26 +224,35 @@ class Delivery:
 
     def _send_all(
         self,
-        to_send: list[tuple[int, Message]],
+        claimed: list[tuple[OutboxNotification, User]],
         report: DeliveryReport,
         connection: MailConnection,
     ) -> None:
-        """Send a claimed batch over one session, marking rows sent a few at a time (a crash
-        before a mark resends only those, with their idempotency keys). When the session
-        itself fails, the rest of the batch is released for a later retry at once."""
+        """Render and send a claimed batch over one session, marking rows sent a few at a time
+        (a crash before a mark resends only those, with their idempotency keys). When the
+        session itself fails, the rest of the batch is released for a later retry at once; a
+        row that cannot be rendered or sent for any other reason is released alone."""
         sent: list[int] = []
         try:
-            for index, (row_id, message) in enumerate(to_send):
+            for index, (row, user) in enumerate(claimed):
                 try:
-                    self._send(row_id, message, connection)
+                    message = notification_email(self.settings, row, user.email, user.display_name)
+                except Exception as error:  # the row's data (a template error is an OSError too)
+                    self._unsendable(row.id, error, report)
+                    continue
+                try:
+                    self._send(row.id, message, connection)
                 except SEND_ERRORS as error:
                     whole = session_failed(error)
-                    rest = to_send[index:] if whole else [(row_id, message)]
-                    self.release([key for key, _ in rest], error, report)
+                    rest = claimed[index:] if whole else [(row, user)]
+                    self.release([each.id for each, _ in rest], error, report)
                     if whole:
                         return
                     continue
-                sent.append(row_id)
+                except Exception as error:  # e.g. an address the email library refuses
+                    self._unsendable(row.id, error, report)
+                    continue
+                sent.append(row.id)
                 if len(sent) >= MARK_EVERY:
                     report.sent += self.mark_sent(sent)
                     sent = []
@@ -268,6 +261,11 @@ class Delivery:
 
     def _send(self, row_id: int, message: Message, connection: MailConnection) -> None:
         connection.send(message)
+
+    def _unsendable(self, row_id: int, error: Exception, report: DeliveryReport) -> None:
+        """A row that failed for a reason of its own: retried alone, like a refused email."""
+        log.exception("notification %s could not be rendered or sent", row_id)
+        self.release([row_id], error, report)
 
     def mark_sent(self, row_ids: list[int]) -> int:
         """Mark these rows sent (they will never be sent again); returns how many."""
@@ -283,18 +281,5 @@ class Delivery:
         return len(row_ids)
 
     def release(self, row_ids: list[int], error: Exception, report: DeliveryReport) -> None:
-        log.warning("notification delivery failed: %s", error)
-        report.errors.append(str(error))
-        with self.db.unit_of_work() as session:
-            for row in session.scalars(
-                select(OutboxNotification).where(OutboxNotification.id.in_(row_ids))
-            ):
-                row.last_error = f"{type(error).__name__}: {error}"[:1000]
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = FAILED
-                    forget_secret(row)
-                    report.failed += 1
-                else:
-                    row.status = PENDING
-                    row.next_attempt_at = self.clock.now() + backoff(row.attempts)
-                    report.retried += 1
+        """Retry these rows after a back-off, or fail them once out of attempts."""
+        release(self.db, self.clock, row_ids, error, report)

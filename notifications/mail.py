@@ -84,6 +84,9 @@ class MailConnection:
             if not (reused and dropped(error)):
                 raise
             self._session().send_message(message)
+        except Exception:  # not the server's doing (a header the library refuses): a fresh
+            self.close()  # session for the next email, never one left mid-transaction
+            raise
 
     def _session(self) -> smtplib.SMTP:
         if self.smtp is None:

@@ -1,6 +1,7 @@
 """The outbox under load, against a real SMTP server on loopback (aiosmtpd): one session for a
 run of emails, a dropped session reopened without losing or repeating mail, urgent rows first,
-and a backlog larger than one batch drained in one run."""
+a backlog larger than one batch drained in one run, and one bad row never holding up the rest
+of its batch nor being tried forever."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from notifications.delivery import Delivery
+from engine.accounts import User
+from engine.sweep import backoff
+from notifications.delivery import LEASE, MAX_ATTEMPTS, Delivery
 from notifications.mail import Mailer
 from notifications.models import OutboxNotification
 from notifications.outbox import USER, enqueue
@@ -127,3 +130,114 @@ def test_urgent_rows_go_first_and_a_backlog_of_several_batches_drains_in_one_run
     assert [m["Importance"] for m in server.messages[:3]] == ["high"] * 3
     assert all(m["Importance"] is None for m in server.messages[3:])
     assert len(set(server.keys())) == 123
+
+
+def reset_row(engine, username: str, reset_path) -> int:
+    """A password reset email's row (urgent, with the secret link in its context)."""
+    with engine.db.unit_of_work() as session:
+        enqueue(
+            session,
+            recipients=[(USER, username)],
+            template="password_reset",
+            event_type="password_reset",
+            now=engine.clock.now(),
+            context={"step": "Set a new password", "reset_path": reset_path},
+            urgent=True,
+        )
+    with engine.db.reading() as session:
+        return session.scalars(
+            select(OutboxNotification.id).order_by(OutboxNotification.id.desc())
+        ).first()
+
+
+def row(engine, row_id: int) -> OutboxNotification:
+    with engine.db.reading() as session:
+        return session.get(OutboxNotification, row_id)
+
+
+def test_a_row_that_cannot_be_rendered_is_retried_alone_then_fails_and_the_rest_go(
+    engine, people, clock
+):
+    server = Server()
+    controller = serve(server)
+    queue(engine, 2)
+    bad = reset_row(engine, "ben", ["/reset-password/abc"])  # a list where the link should be
+    queue(engine, 2)
+    delivery = delivery_to(engine, controller)
+    report = delivery.run_once()
+    assert (report.sent, report.retried, report.failed) == (4, 1, 0)  # the rest went at once
+    assert report.errors == ['TypeError: can only concatenate str (not "list") to str']
+    assert f"notification-{bad}" not in server.keys() and len(server.keys()) == 4
+    waiting = row(engine, bad)
+    assert (waiting.status, waiting.attempts) == ("pending", 1)
+    assert waiting.next_attempt_at == clock.now() + backoff(1)  # backing off, like SMTP failures
+    assert waiting.last_error == report.errors[0]
+    assert delivery.run_once().retried == 0  # not due yet
+    runs = 1
+    while row(engine, bad).status == "pending":
+        clock.advance(backoff(row(engine, bad).attempts))
+        report = delivery.run_once()
+        runs += 1
+    controller.stop()
+    assert runs == MAX_ATTEMPTS and (report.sent, report.retried, report.failed) == (0, 0, 1)
+    failed = row(engine, bad)
+    assert (failed.status, failed.attempts) == ("failed", MAX_ATTEMPTS)
+    assert failed.last_error.startswith("TypeError: can only concatenate str")
+    assert "reset_path" not in failed.context  # the secret link is forgotten
+    assert len(server.keys()) == 4
+
+
+def test_an_address_the_email_library_refuses_fails_that_row_alone(engine, people):
+    with engine.db.unit_of_work() as session:  # a header smuggled into a stored address
+        session.execute(
+            update(User).where(User.username == "cat").values(email="cat@x.test\nBcc: a@b.test")
+        )
+    server = Server()
+    controller = serve(server)
+    queue(engine, 6)  # ana, ben, cat, ana, ben, cat
+    report = delivery_to(engine, controller).run_once()
+    controller.stop()
+    assert (report.sent, report.retried, report.failed) == (4, 2, 0)
+    assert len(server.messages) == 4 and "cat@x.test" not in str([m["To"] for m in server.messages])
+    assert statuses(engine) == [("sent", 1), ("sent", 1), ("pending", 1)] * 2
+    with engine.db.reading() as session:
+        errors = session.scalars(
+            select(OutboxNotification.last_error).where(OutboxNotification.recipient == "cat")
+        )
+        assert all(
+            e.startswith("HeaderParseError: header value appears to contain") for e in errors
+        )
+
+
+def test_a_row_whose_last_lease_ran_out_fails_at_the_next_claim_instead_of_being_sent(
+    engine, people, clock
+):
+    server = Server()
+    controller = serve(server)
+    spent = reset_row(engine, "ana", "/reset-password/abc")
+    one_left = reset_row(engine, "ben", "/reset-password/def")
+    with engine.db.unit_of_work() as session:  # claimed, then each sender died before marking
+        for row_id, attempts in ((spent, MAX_ATTEMPTS), (one_left, MAX_ATTEMPTS - 1)):
+            session.execute(
+                update(OutboxNotification)
+                .where(OutboxNotification.id == row_id)
+                .values(status="sending", attempts=attempts, next_attempt_at=clock.now() + LEASE)
+            )
+    queue(engine, 1)
+    delivery = delivery_to(engine, controller)
+    report = delivery.run_once()
+    assert (report.sent, report.failed) == (1, 0)  # the leased rows wait for their leases
+    clock.advance(LEASE)
+    report = delivery.run_once()
+    controller.stop()
+    assert (report.sent, report.retried, report.failed) == (1, 0, 1)
+    assert report.errors == [
+        f"notification {spent}: lease ran out without the send completing (attempt 8 of 8)"
+    ]
+    assert f"notification-{spent}" not in server.keys()
+    assert server.keys().count(f"notification-{one_left}") == 1  # its last attempt
+    failed = row(engine, spent)
+    assert (failed.status, failed.attempts) == ("failed", MAX_ATTEMPTS)
+    assert failed.last_error == report.errors[0].split(": ", 1)[1]
+    assert "reset_path" not in failed.context
+    assert (row(engine, one_left).status, row(engine, one_left).attempts) == ("sent", MAX_ATTEMPTS)
