@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select, union
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import disclosure
@@ -10,50 +10,15 @@ from .actors import Actor
 from .inbox import API_TABS as API_TABS  # the inbox's names, where callers first found them
 from .inbox import TABS as TABS
 from .inbox import InboxPage as InboxPage
-from .inbox import inbox, restrict
+from .inbox import inbox
 from .models import (
     ACTIVE_TASK_STATES,
     AuditEvent,
     HumanTask,
     MessageSubscription,
     ProcessInstance,
-    TaskCandidate,
     Timer,
 )
-
-
-def _held(actor: Actor):
-    return select(HumanTask.id.label("id"), HumanTask.due_at.label("due_at")).where(
-        HumanTask.assignee == actor.user_id, HumanTask.status.in_(ACTIVE_TASK_STATES)
-    )
-
-
-def _offered(actor: Actor):
-    return select(
-        TaskCandidate.human_task_id.label("id"), TaskCandidate.due_at.label("due_at")
-    ).where(
-        TaskCandidate.offered.is_(True),
-        or_(
-            and_(TaskCandidate.kind == "user", TaskCandidate.value == actor.user_id),
-            and_(TaskCandidate.kind == "group", TaskCandidate.value.in_(sorted(actor.groups))),
-        ),
-    )
-
-
-def approvals(session: Session, actor: Actor, limit: int = 100) -> list[HumanTask]:
-    """Active approval tasks (``approval`` property) the actor holds or is offered, on cases
-    their agency is involved in - the same rule as the inbox - soonest due first."""
-    mine = union(
-        restrict(_held(actor), HumanTask, actor, None, None),
-        restrict(_offered(actor), TaskCandidate, actor, None, None),
-    ).subquery()
-    query = select(HumanTask).where(
-        HumanTask.id.in_(select(mine.c.id)),
-        HumanTask.approval.is_not(None),
-        HumanTask.status.in_(ACTIVE_TASK_STATES),
-    )
-    query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
-    return list(session.scalars(query.limit(limit)))
 
 
 def tasks_for_user(

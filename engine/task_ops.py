@@ -28,6 +28,7 @@ from .errors import (
     TaskAlreadyCompleted,
     TaskNotActive,
 )
+from .inbox import APPROVALS
 from .incidents.opening import ensure_not_failed
 from .indexing import announce_task, close_task, set_offered
 from .inputs.variables import check_variables
@@ -241,12 +242,14 @@ class TaskOperations:
         if task.status not in ACTIVE_TASK_STATES:
             raise TaskNotActive(f"'{task.name}' is no longer active ({task.status})")
 
-    def approvals(self, actor: Actor) -> list[HumanTask]:
-        """Decisions (approval tasks) waiting for this manager."""
+    def approvals(self, actor: Actor, **position) -> queries.InboxPage:
+        """One page of the decisions (approval tasks) waiting for this manager: those they
+        hold or are offered, on their agency's cases, soonest due first, keyset-paged like
+        the inbox (``position``: ``after``/``before`` a cursor, or ``page``)."""
         if not actor.has_role(*MANAGER_ROLES, "senior-manager"):
             raise NotPermitted("Approvals are for managers")
         with self.db.reading() as session:
-            return queries.approvals(session, actor)
+            return queries.inbox(session, actor, APPROVALS, now=self.clock.now(), **position)
 
     def decide(self, task_id: int, approved: bool, reason: str, actor: Actor):
         """Approve or decline an approval task with a reason (required)."""

@@ -11,7 +11,7 @@ from itertools import product
 
 import pytest
 from alembic import command
-from sqlalchemy import insert, inspect, text
+from sqlalchemy import insert, inspect, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
@@ -23,7 +23,7 @@ from engine.demo import DEMO_PASSWORD
 from engine.inbox import Cursor, inbox
 from engine.inbox.keyset import cursor_params, where_is
 from engine.inbox.pages import page_statement
-from engine.inbox.tabs import API_TABS, shape_of, values_of
+from engine.inbox.tabs import API_TABS, APPROVALS, shape_of, values_of
 from engine.models import HumanTask, ProcessInstance, TaskCandidate
 from engine.schema import alembic_config, upgrade
 
@@ -169,6 +169,42 @@ def test_the_inbox_page_links_next_and_previous_pages(app, web):
     assert len(task_links(first)) == len(task_links(second)) == 25
 
 
+def mark_approvals(engine, every: int = 3) -> None:
+    """Every ``every``-th task becomes a decision (an approval task)."""
+    with engine.db.unit_of_work() as session:
+        session.execute(update(HumanTask).where(HumanTask.id % every == 0).values(approval="plan"))
+
+
+def test_approvals_page_through_every_decision_held_or_offered_and_nothing_else(engine):
+    seed(engine, 300)
+    mark_approvals(engine)
+    decisions = [task_id for page in every_page(engine, MANAGER, APPROVALS) for task_id in page]
+    with engine.db.reading() as session:
+        everything = inbox(session, MANAGER, "all", now=NOW, per_page=1000).tasks
+    expected = [task.id for task in everything if task.approval is not None]
+    assert len(expected) > 7 * 3  # several pages: nothing is cut off at a page
+    assert decisions == expected
+
+
+def test_the_approvals_page_links_the_next_page_of_decisions(app, web):
+    from webapp import engine_of
+
+    engine = engine_of(app)
+    engine.create_user(username="meg", password=DEMO_PASSWORD, display_name="Meg Manager",
+                       agency=AGENCY, roles=["manager"], team="east")  # fmt: skip
+    seed(engine, 300, first=10_000)
+    mark_approvals(engine)
+    meg = web("meg")
+    first = meg.get("/approvals").get_data(as_text=True)
+    following = re.search(r'href="([^"]+)"\s+rel="next"', first).group(1).replace("&amp;", "&")
+    second = meg.get(following).get_data(as_text=True)
+    decided_first = re.findall(r'action="/approvals/(\d+)"', first)
+    decided_second = re.findall(r'action="/approvals/(\d+)"', second)
+    assert len(decided_first) == 25 and decided_second
+    assert not set(decided_first) & set(decided_second)
+    assert all(int(task_id) % 3 == 0 for task_id in decided_first + decided_second)
+
+
 def task_links(html: str) -> list[str]:
     return re.findall(r'href="/tasks/(\d+)"', html)
 
@@ -249,7 +285,8 @@ def test_every_tab_reads_index_ranges_only(engine, actor):
     problems_of = postgres_problems if dialect == "postgresql" else sqlite_problems
     keyed, unkeyed = Cursor(NOW - timedelta(hours=5), 150), Cursor(None, 150)  # 5h: overdue
     found = {}
-    for tab, filters in product(API_TABS, ({}, {"case_ref": "P-3", "process_key": "plans"})):
+    tabs = (*API_TABS, APPROVALS)
+    for tab, filters in product(tabs, ({}, {"case_ref": "P-3", "process_key": "plans"})):
         shape = shape_of(tab, actor, **filters)
         values = values_of(actor, NOW, **filters)
         for cursor, backward in product((None, keyed, unkeyed), (False, True)):

@@ -315,7 +315,7 @@ def test_the_confirming_manager_decides_from_approvals_where_the_card_names_the_
         s2_actions="Social worker allocated by Friday",
     )
     sen = ladder.sen.actor
-    [card] = ladder.engine.approvals(sen)
+    [card] = ladder.engine.approvals(sen).tasks
     assert card.name == S2_AGREE
     assert "about Ruby Taylor" in card.summary and "threshold" in card.summary.lower()
     ladder.engine.decide(card.id, False, "The actions do not meet Ruby's needs", sen)

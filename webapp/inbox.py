@@ -90,9 +90,9 @@ def assign(task_id: int):
 @bp.get("/approvals")
 @login_required
 def approvals():
-    """Escalations and other decisions waiting for this manager."""
-    tasks = engine_of(current_app).approvals(actor())
-    return render_template("approvals.html", title="Approvals", tasks=tasks, errors=None)
+    """Escalations and other decisions waiting for this manager, a page at a time."""
+    page = engine_of(current_app).approvals(actor(), **list_position())
+    return render_template("approvals.html", title="Approvals", page=page, errors=None)
 
 
 @bp.post("/approvals/<int:task_id>")
@@ -104,11 +104,11 @@ def decide(task_id: int):
     try:
         ref = engine_of(current_app).decide(task_id, decision == "approve", reason, actor())
     except InvalidSubmission as error:
-        tasks = engine_of(current_app).approvals(actor())
+        page = engine_of(current_app).approvals(actor())
         return render_template(
             "approvals.html",
             title="Approvals",
-            tasks=tasks,
+            page=page,
             errors={task_id: error.errors["reason"]},
         ), 422
     flash("Escalation approved." if decision == "approve" else "Escalation declined.")

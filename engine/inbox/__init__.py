@@ -3,6 +3,15 @@ costs the same at 10k open tasks as at 300k; cursors (``cursor``) mark where a p
 
 from .cursor import Cursor, InvalidCursor
 from .pages import InboxPage, inbox
-from .tabs import API_TABS, TABS, restrict
+from .tabs import API_TABS, APPROVALS, TABS
 
-__all__ = ["API_TABS", "TABS", "Cursor", "InboxPage", "InvalidCursor", "inbox", "restrict"]
+__all__ = [
+    "API_TABS",
+    "APPROVALS",
+    "TABS",
+    "Cursor",
+    "InboxPage",
+    "InvalidCursor",
+    "inbox",
+    "restrict",
+]

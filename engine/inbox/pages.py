@@ -45,8 +45,9 @@ def inbox(
 ) -> InboxPage:
     """One page of a tab: ``mine`` (assigned to me), ``team`` (unclaimed, offered to my
     groups), ``overdue`` (either, past due), ``all`` (mine and team), ``completed`` (by me,
-    newest first); the page after ``after`` or before ``before`` (cursors a page gave out), or
-    numbered ``page`` (older links; it reads every row before it)."""
+    newest first), ``approvals`` (approval tasks held or offered); the page after ``after``
+    or before ``before`` (cursors a page gave out), or numbered ``page`` (older links; it
+    reads every row before it)."""
     shape = shape_of(tab, actor, process_key, case_ref)
     values = values_of(actor, now, process_key, case_ref)
     page = max(page, 1)

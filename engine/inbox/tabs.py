@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import bindparam, or_, select, true
+from sqlalchemy.orm import aliased
 
 from ..actors import Actor
 from ..agencies import PARTNERSHIP
@@ -25,6 +26,7 @@ from .keyset import Source, Walk
 
 TABS = ("mine", "team", "overdue", "completed")
 API_TABS = (*TABS, "all")  # the API also lists held and offered tasks together
+APPROVALS = "approvals"  # a manager's decisions: held and offered approval tasks (own page)
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,10 @@ class Shape:
 
 def shape_of(tab: str, actor: Actor, process_key=None, case_ref=None) -> Shape:
     """The shape of ``tab`` for ``actor``; ValueError for an unknown tab."""
-    if tab not in API_TABS:
+    if tab not in (*API_TABS, APPROVALS):
         raise ValueError(f"unknown inbox tab '{tab}' (tabs: {', '.join(TABS)})")
+    # the partnership's people are not restricted: a task held by or offered to one of them
+    # is itself work given to them on its case (``engine.partnership``)
     restricted = not (actor.system or actor.agency in (None, PARTNERSHIP))
     return Shape(tab, len(actor.groups), restricted, bool(process_key), bool(case_ref))
 
@@ -57,15 +61,6 @@ def values_of(actor: Actor, now, process_key=None, case_ref=None) -> dict:
         "case_ref": case_ref,
         **groups,
     }
-
-
-def restrict(query, table, actor: Actor, process_key, case_ref, own: bool = False):
-    """Only cases the actor's agency is involved in (unless ``own``: tasks the actor holds or
-    completed, which stay theirs after their agency leaves a case), and the chosen
-    process/case. The partnership's people are not restricted here: a task held by or offered
-    to one of them is itself work given to them on its case (``engine.partnership``)."""
-    restricted = not (own or actor.system or actor.agency in (None, PARTNERSHIP))
-    return _filtered(query, table, restricted, process_key, case_ref, agency=actor.agency)
 
 
 def _filtered(query, table, restricted: bool, process_key, case_ref, agency=None):
@@ -148,6 +143,21 @@ def overdue(sources: list[Source]) -> list[Source]:
     return [Source(s.query.where(s.key < now), s.id, s.key) for s in sources]
 
 
+def approvals_only(sources: list[Source]) -> list[Source]:
+    """The same ranges, only approval tasks (a probe of the task row for each row read)."""
+    task = aliased(HumanTask)
+    return [
+        Source(
+            s.query.where(
+                select(task.id).where(task.id == s.id, task.approval.is_not(None)).exists()
+            ),
+            s.id,
+            s.key,
+        )
+        for s in sources
+    ]
+
+
 @lru_cache(maxsize=256)
 def tab_sources(shape: Shape) -> tuple[list[Source], Walk]:
     """The sources of a tab and the order it reads in (soonest due first; completed: newest
@@ -160,4 +170,6 @@ def tab_sources(shape: Shape) -> tuple[list[Source], Walk]:
         return offered(shape), Walk()
     if shape.tab == "all":
         return held(shape) + offered(shape), Walk()
+    if shape.tab == APPROVALS:
+        return approvals_only(held(shape) + offered(shape)), Walk()
     return overdue(held(shape) + offered(shape)), Walk(with_unkeyed=False)
