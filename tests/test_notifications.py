@@ -75,7 +75,7 @@ def smtp():
 @pytest.fixture
 def jobs(app, smtp):
     settings = SmtpSettings(
-        host="127.0.0.1", port=smtp.port, base_url="https://joinedup.example", timeout=5
+        host="127.0.0.1", port=smtp.port, base_url="https://joinedup.example", timeout=60
     )
     return BackgroundJobs(engine_of(app), settings)
 
@@ -193,7 +193,7 @@ def test_three_schedulers_send_each_email_exactly_once(app, smtp, database_url, 
     for _ in range(6):
         engine_of(app).start_on_case("information-request", "DEMO-001", actor(app, "pat"))
     rows = [r for r in outbox_rows(app) if r.recipient_kind == "user"]
-    settings = SmtpSettings(host="127.0.0.1", port=smtp.port, timeout=5)
+    settings = SmtpSettings(host="127.0.0.1", port=smtp.port, timeout=60)
     databases = [Database(database_url) for _ in range(3)]
     nodes = [Delivery(db, clock, Mailer(settings), settings, batch=2) for db in databases]
     barrier = threading.Barrier(3)
