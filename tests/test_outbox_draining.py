@@ -243,3 +243,50 @@ def test_a_row_whose_last_lease_ran_out_fails_at_the_next_claim_instead_of_being
     assert failed.last_error == report.errors[0].split(": ", 1)[1]
     assert "reset_path" not in failed.context
     assert (row(engine, one_left).status, row(engine, one_left).attempts) == ("sent", MAX_ATTEMPTS)
+
+
+def test_an_address_that_is_not_ascii_is_sent_with_smtputf8(engine, people):
+    with engine.db.unit_of_work() as session:
+        session.execute(
+            update(User).where(User.username == "cat").values(email="cät@joinedup.test")
+        )
+    server = Server()
+    controller = serve(server)  # aiosmtpd offers SMTPUTF8
+    queue(engine, 3)
+    report = delivery_to(engine, controller).run_once()
+    controller.stop()
+    assert (report.sent, report.retried, report.errors) == (3, 0, [])
+    assert [m["To"] for m in server.messages][-1] == "cät@joinedup.test"
+
+
+def test_an_address_needing_smtputf8_from_a_server_without_it_fails_that_row_alone(engine, people):
+    with engine.db.unit_of_work() as session:
+        session.execute(
+            update(User).where(User.username == "cat").values(email="cät@joinedup.test")
+        )
+    server = Server()
+    controller = Controller(server, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=False)
+    controller.start()
+    queue(engine, 6)  # ana, ben, cat, ana, ben, cat
+    report = delivery_to(engine, controller).run_once()
+    controller.stop()
+    assert (report.sent, report.retried, report.failed) == (4, 2, 0)
+    assert statuses(engine) == [("sent", 1), ("sent", 1), ("pending", 1)] * 2
+    with engine.db.reading() as session:
+        errors = session.scalars(
+            select(OutboxNotification.last_error).where(OutboxNotification.recipient == "cat")
+        )
+        assert all(e.startswith("SMTPNotSupportedError") for e in errors)
+
+
+def test_a_server_that_does_not_offer_starttls_fails_the_run_once_not_each_email(engine, people):
+    server = Server()
+    controller = serve(server)
+    queue(engine, 6)
+    settings = SmtpSettings(host="127.0.0.1", port=controller.port, timeout=60, starttls=True)
+    delivery = Delivery(engine.db, engine.clock, Mailer(settings), settings)
+    report = delivery.run_once()
+    controller.stop()
+    assert (report.sent, report.retried) == (0, 6) and server.messages == []
+    assert report.errors == ["SMTPException: 127.0.0.1 does not offer STARTTLS"]
+    assert statuses(engine) == [("pending", 1)] * 6
