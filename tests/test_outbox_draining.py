@@ -15,8 +15,10 @@ from sqlalchemy import select, update
 from engine.accounts import User
 from engine.sweep import backoff
 from notifications.delivery import LEASE, MAX_ATTEMPTS, Delivery
+from notifications.digests import send_digests
+from notifications.events import SECRET_CONTEXT
 from notifications.mail import Mailer
-from notifications.models import OutboxNotification
+from notifications.models import DIGEST, PENDING, OutboxNotification
 from notifications.outbox import USER, enqueue
 from notifications.settings import SmtpSettings
 
@@ -290,3 +292,32 @@ def test_a_server_that_does_not_offer_starttls_fails_the_run_once_not_each_email
     assert (report.sent, report.retried) == (0, 6) and server.messages == []
     assert report.errors == ["SMTPException: 127.0.0.1 does not offer STARTTLS"]
     assert statuses(engine) == [("pending", 1)] * 6
+
+
+def test_a_digest_that_cannot_be_rendered_or_sent_is_retried_alone_and_the_others_go(
+    engine, people
+):
+    queue(engine, 6)  # ana, ben, cat, ana, ben, cat: each person's two rows wait for the digest
+    with engine.db.unit_of_work() as session:
+        session.execute(update(OutboxNotification).values(status=DIGEST, digest_date="2026-12-01"))
+        first_of_ana = session.scalars(
+            select(OutboxNotification).where(OutboxNotification.recipient == "ana")
+        ).first()
+        first_of_ana.context = {**first_of_ana.context, SECRET_CONTEXT: ["not", "a", "path"]}
+        session.execute(  # a header smuggled into cat's stored address
+            update(User).where(User.username == "cat").values(email="cat@x.test\nBcc: a@b.test")
+        )
+    server = Server()
+    controller = serve(server)
+    assert send_digests(delivery_to(engine, controller)) == 1  # ben's
+    controller.stop()
+    assert [m["To"] for m in server.messages] == ["ben@joinedup.test"]
+    with engine.db.reading() as session:
+        rows = session.scalars(select(OutboxNotification).order_by(OutboxNotification.id)).all()
+    by_person = {(row.recipient, row.status, (row.last_error or "").split(":")[0]) for row in rows}
+    assert by_person == {
+        ("ana", "pending", "TypeError"),  # its digest could not be rendered
+        ("ben", "sent", ""),
+        ("cat", "pending", "HeaderParseError"),  # nor cat's sent
+    }
+    assert all(row.next_attempt_at > engine.clock.now() for row in rows if row.status == PENDING)
