@@ -168,10 +168,12 @@ class Delivery:
                 user = people.get(row.recipient)
                 if user is None or not user.active:
                     row.status, row.last_error = SKIPPED, "no such active user"
+                    forget_secret(row)
                     report.skipped += 1
                     continue
                 if not in_audience(row, user):
                     row.status, row.last_error = SKIPPED, "not shared with the person's agency"
+                    forget_secret(row)
                     report.skipped += 1
                     continue
                 if row.event_type not in ACCOUNT_EVENTS and row.id not in shown:

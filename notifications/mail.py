@@ -104,7 +104,7 @@ class MailConnection:
                 if settings.starttls:  # the server's certificate and name are checked
                     _starttls(smtp, settings)
                 if settings.username:
-                    smtp.login(settings.username, settings.password or "")
+                    _login(smtp, settings)
             except BaseException:
                 smtp.close()
                 raise
@@ -122,11 +122,20 @@ class MailConnection:
             smtp.close()
 
 
+# A server without STARTTLS or AUTH raises SMTPNotSupportedError, which for a message means one
+# refused address (``REFUSED``): here no email can go, so the session fails.
 def _starttls(smtp: smtplib.SMTP, settings: SmtpSettings) -> None:
     try:
         smtp.starttls(context=ssl.create_default_context(cafile=settings.ca_file))
-    except smtplib.SMTPNotSupportedError:  # no email can go: the session, not a message, fails
+    except smtplib.SMTPNotSupportedError:
         raise smtplib.SMTPException(f"{settings.host} does not offer STARTTLS") from None
+
+
+def _login(smtp: smtplib.SMTP, settings: SmtpSettings) -> None:
+    try:
+        smtp.login(settings.username, settings.password or "")
+    except smtplib.SMTPNotSupportedError:
+        raise smtplib.SMTPException(f"{settings.host} does not offer AUTH") from None
 
 
 def title(row: OutboxNotification) -> str:
@@ -177,7 +186,7 @@ def email_message(
     registry, which was half of what sending an email cost. An address that is not ASCII
     (``zoë@…``) needs SMTPUTF8, which smtplib asks of the message's policy: such an email
     takes the SMTP policy."""
-    international = not to.isascii()
+    international = not (to + settings.sender).isascii()
     message = MIMEMultipart("alternative", policy=SMTP if international else compat32)
     message["From"] = formataddr(parseaddr(settings.sender), charset="utf-8")
     message["To"] = to

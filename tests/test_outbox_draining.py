@@ -281,16 +281,22 @@ def test_an_address_needing_smtputf8_from_a_server_without_it_fails_that_row_alo
         assert all(e.startswith("SMTPNotSupportedError") for e in errors)
 
 
-def test_a_server_that_does_not_offer_starttls_fails_the_run_once_not_each_email(engine, people):
+@pytest.mark.parametrize(
+    "asked, missing",
+    [({"starttls": True}, "STARTTLS"), ({"username": "jo", "password": "pw"}, "AUTH")],  # noqa: S105
+)
+def test_a_server_that_does_not_offer_starttls_or_auth_fails_the_run_once_not_each_email(
+    engine, people, asked, missing
+):
     server = Server()
-    controller = serve(server)
+    controller = serve(server)  # plain aiosmtpd: no STARTTLS, and no AUTH without TLS
     queue(engine, 6)
-    settings = SmtpSettings(host="127.0.0.1", port=controller.port, timeout=60, starttls=True)
+    settings = SmtpSettings(host="127.0.0.1", port=controller.port, timeout=60, **asked)
     delivery = Delivery(engine.db, engine.clock, Mailer(settings), settings)
     report = delivery.run_once()
     controller.stop()
     assert (report.sent, report.retried) == (0, 6) and server.messages == []
-    assert report.errors == ["SMTPException: 127.0.0.1 does not offer STARTTLS"]
+    assert report.errors == [f"SMTPException: 127.0.0.1 does not offer {missing}"]
     assert statuses(engine) == [("pending", 1)] * 6
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event, func, select
 
 from engine import queries
@@ -184,9 +185,11 @@ def index_rows(engine, instance_ids):
     return tasks, timers, messages
 
 
+@pytest.mark.parametrize("cached", [True, False], ids=["cached", "loaded"])
 def test_a_batch_reads_its_index_rows_once_and_a_repeating_timer_keeps_its_waits(
-    scenario, engine, clock
+    scenario, engine, clock, cached
 ):
+    engine.runtime.live.size = 64 if cached else 0  # loaded: the batch's rows give the indexes
     scenario.deploy("watched.bpmn", watched_process(interrupting=False))
     refs = [scenario.as_user("pat", "practitioner").start("watched") for _ in range(3)]
     ids = [ref.id for ref in refs]
@@ -215,9 +218,11 @@ def test_a_batch_reads_its_index_rows_once_and_a_repeating_timer_keeps_its_waits
     assert "Read the note" in [t.name for t in scenario.as_user("mo", "manager").inbox()]
 
 
+@pytest.mark.parametrize("cached", [True, False], ids=["cached", "loaded"])
 def test_an_interrupting_timer_in_a_batch_cancels_the_task_and_its_other_waits(
-    scenario, engine, clock
+    scenario, engine, clock, cached
 ):
+    engine.runtime.live.size = 64 if cached else 0
     scenario.deploy("watched.bpmn", watched_process(interrupting=True))
     refs = [scenario.as_user("pat", "practitioner").start("watched") for _ in range(3)]
     ids = [ref.id for ref in refs]

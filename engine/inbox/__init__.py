@@ -13,5 +13,4 @@ __all__ = [
     "InboxPage",
     "InvalidCursor",
     "inbox",
-    "restrict",
 ]
