@@ -186,7 +186,7 @@ def test_approvals_page_through_every_decision_held_or_offered_and_nothing_else(
     assert decisions == expected
 
 
-def test_the_approvals_page_links_the_next_page_of_decisions(app, web):
+def test_the_approvals_page_links_the_next_page_and_a_refused_decision_stays_on_its_page(app, web):
     from webapp import engine_of
 
     engine = engine_of(app)
@@ -198,11 +198,18 @@ def test_the_approvals_page_links_the_next_page_of_decisions(app, web):
     first = meg.get("/approvals").get_data(as_text=True)
     following = re.search(r'href="([^"]+)"\s+rel="next"', first).group(1).replace("&amp;", "&")
     second = meg.get(following).get_data(as_text=True)
-    decided_first = re.findall(r'action="/approvals/(\d+)"', first)
-    decided_second = re.findall(r'action="/approvals/(\d+)"', second)
+    decided_first = re.findall(r'action="/approvals/(\d+)[?"]', first)
+    decided_second = re.findall(r'action="/approvals/(\d+)[?"]', second)
     assert len(decided_first) == 25 and decided_second
     assert not set(decided_first) & set(decided_second)
     assert all(int(task_id) % 3 == 0 for task_id in decided_first + decided_second)
+    # no reason given on page two: page two again, that card showing the error
+    action = re.search(r'action="(/approvals/\d+\?[^"]+)"', second).group(1).replace("&amp;", "&")
+    refused = meg.post(action, {"decision": "decline", "reason": ""})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Enter the reason for your decision" in html
+    assert f'href="#reason-{decided_second[0]}"' in html
+    assert re.findall(r'action="/approvals/(\d+)[?"]', html) == decided_second
 
 
 def task_links(html: str) -> list[str]:

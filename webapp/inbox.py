@@ -103,8 +103,8 @@ def decide(task_id: int):
     reason = request.form.get("reason", "")
     try:
         ref = engine_of(current_app).decide(task_id, decision == "approve", reason, actor())
-    except InvalidSubmission as error:
-        page = engine_of(current_app).approvals(actor())
+    except InvalidSubmission as error:  # the page the decision was made on, with its error
+        page = engine_of(current_app).approvals(actor(), **list_position())
         return render_template(
             "approvals.html",
             title="Approvals",
