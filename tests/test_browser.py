@@ -66,7 +66,7 @@ def raise_with_immediate_risk(app):
 
 
 def sign_in(page, server, username):
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(60_000)
     page.goto(f"{server}/sign-in")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)

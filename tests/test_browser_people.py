@@ -49,7 +49,7 @@ def test_an_administrator_adds_a_team_and_a_person_who_then_signs_in(app, server
     link = page.locator("#reset-link").inner_text()
 
     newcomer = browser.new_context(bypass_csp=True).new_page()
-    newcomer.set_default_timeout(10_000)
+    newcomer.set_default_timeout(60_000)
     newcomer.goto(link)
     assert serious_violations(newcomer) == []
     newcomer.get_by_label("New password").fill(PASSWORD)

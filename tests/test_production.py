@@ -207,7 +207,7 @@ def test_a_new_administrator_creates_a_team_a_person_and_a_case_in_the_browser(
 ):
     server = production_server.url
     page = browser.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)
     _sign_in(page, server, "ada", ADMIN_PASSWORD)
     assert "Signed in as Ada Admin" in page.content()
 
@@ -242,7 +242,7 @@ def test_a_new_administrator_creates_a_team_a_person_and_a_case_in_the_browser(
     reference = created.group(1)
 
     newcomer = browser.new_page()
-    newcomer.set_default_timeout(15_000)
+    newcomer.set_default_timeout(60_000)
     newcomer.goto(link)
     newcomer.get_by_label("New password").fill(NEWCOMER_PASSWORD)
     newcomer.get_by_label("Enter it again").fill(NEWCOMER_PASSWORD)
