@@ -60,6 +60,14 @@ MARK_EVERY = 20  # emails sent between marks: fewer commits, a small resend afte
 SEND_ERRORS = (OSError, smtplib.SMTPException)
 
 
+def _skip(row: OutboxNotification, why: str, report: DeliveryReport) -> None:
+    """The row is not emailed (it stays in the app where it belongs): skipped, with why, and
+    its secret (a reset link) dropped."""
+    row.status, row.last_error = SKIPPED, why
+    forget_secret(row)
+    report.skipped += 1
+
+
 def in_audience(row: OutboxNotification, person: User) -> bool:
     """Whether a person's agency may be told (the audience the engine's disclosure rule set)."""
     return row.audience is None or person.agency in row.audience
@@ -167,14 +175,10 @@ class Delivery:
             for row in rows:
                 user = people.get(row.recipient)
                 if user is None or not user.active:
-                    row.status, row.last_error = SKIPPED, "no such active user"
-                    forget_secret(row)
-                    report.skipped += 1
+                    _skip(row, "no such active user", report)
                     continue
                 if not in_audience(row, user):
-                    row.status, row.last_error = SKIPPED, "not shared with the person's agency"
-                    forget_secret(row)
-                    report.skipped += 1
+                    _skip(row, "not shared with the person's agency", report)
                     continue
                 if row.event_type not in ACCOUNT_EVENTS and row.id not in shown:
                     session.add(in_app_entry(row, now))
@@ -188,11 +192,9 @@ class Delivery:
                     report.digested += 1
                 elif not self.settings.host or not user.email:
                     why = "email is turned off" if not self.settings.host else "no email address"
-                    row.status, row.last_error = SKIPPED, why
-                    forget_secret(row)
+                    _skip(row, why, report)
                     if row.urgent:
                         log.warning("urgent notification %s is in-app only: %s", row.id, why)
-                    report.skipped += 1
                 elif row.status == SENDING and row.attempts >= MAX_ATTEMPTS:
                     lease_ran_out(row, report)  # claimed that often, never marked: no more
                 else:
