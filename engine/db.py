@@ -188,8 +188,11 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # name -> hook(session.info), run after each unit of work commits (engine.signals)
         self.commit_hooks: dict[str, Callable[[dict], None]] = {}
+        read_only = {READ_ONLY: True}
+        if self.engine.dialect.name == "postgresql":
+            read_only["postgresql_readonly"] = True  # BEGIN READ ONLY: a stray write fails
         self._read_sessions = sessionmaker(
-            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+            self.engine.execution_options(**read_only), expire_on_commit=False
         )
 
     @contextmanager
@@ -216,10 +219,14 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for queries only; on SQLite it does not queue behind writers."""
+        """A session for queries only (read-only on PostgreSQL); on SQLite it does not queue
+        behind writers."""
         with self._read_sessions() as session:
             session.info["clock"] = self.clock
             yield session
+            # Not left to roll back: on PostgreSQL psycopg answers a ROLLBACK by dropping every
+            # prepared statement (DEALLOCATE ALL), so the next steps would prepare them again.
+            session.commit()
 
     def ping(self) -> None:
         """``SELECT 1``; DatabaseUnavailable, in one line, when the database does not answer."""
