@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from .audit import record, savepoint
 from .clock import Clock
 from .db import Database, claiming
-from .errors import EngineError
+from .errors import Busy, EngineError
 from .incidents.models import TIMER
 from .incidents.opening import JOB_RETRIES, exhausted, open_incident
 from .live_workflows import read_batch_rows
@@ -61,10 +61,11 @@ def retry_later(row, error: Exception, now) -> None:
 class TimerSweep:
     """Finds due timers and fires them, a batch of instances per transaction.
 
-    Each instance is stepped inside its own SAVEPOINT: an instance that fails rolls back alone,
-    its failure is recorded in the same transaction (retry later, or an incident), and the
-    others commit together. A batch costs one BEGIN/COMMIT and two claiming queries instead of
-    a transaction, a timer query and a lock per instance.
+    A batch's instances commit together. When one fails, the batch is run again with each
+    instance inside its own SAVEPOINT: the failing one rolls back alone, its failure is recorded
+    in the same transaction (retry later, or an incident), and the others commit. A batch
+    costs one BEGIN/COMMIT and two claiming queries instead of a transaction, a timer query and
+    a lock per instance.
     """
 
     def __init__(
@@ -106,13 +107,27 @@ class TimerSweep:
         return self.fire_batch([instance_id])
 
     def fire_batch(self, instance_ids: list[int]) -> int:
-        """Fire the due timers of these instances in one transaction; returns how many fired."""
+        """Fire the due timers of these instances in one transaction; returns how many fired.
+
+        Most batches fail nowhere, so a batch first runs with no SAVEPOINT per instance (two
+        round trips each fewer). When an instance fails, that transaction rolls back and the
+        batch runs again with each instance in its own SAVEPOINT: the failure is recorded once
+        and the others fire.
+        """
+        if len(instance_ids) > 1:
+            try:
+                return self._run_batch(instance_ids, self._fire)
+            except (DBAPIError, Busy):
+                raise  # the database itself: the whole batch waits for the next sweep
+            except Exception as error:  # the second run logs and records it for its instance
+                log.info("timer batch failed (%s); firing its instances apart", error)
+        return self._run_batch(instance_ids, self._fire_or_record)
+
+    def _run_batch(self, instance_ids: list[int], fire) -> int:
         with self.db.unit_of_work() as session:
             now = self.clock.now()
-            fired = 0
-            for instance, due in self._claim(session, instance_ids, now):
-                fired += self._fire_or_record(session, instance, due, now)
-            return fired
+            claimed = self._claim(session, instance_ids, now)
+            return sum(fire(session, instance, due, now) for instance, due in claimed)
 
     def _claim(self, session: Session, instance_ids: list[int], now):
         """(locked instance, its due timers) for the instances no other node holds.

@@ -55,6 +55,58 @@ def test_one_failing_instance_in_a_batch_rolls_back_alone_and_the_others_fire(
     assert audited(engine, "timer_fired") == 4
 
 
+def savepoints(engine, fire) -> int:
+    """How many SAVEPOINTs ``fire()`` begins."""
+    begun = 0
+
+    def count(_conn, _cursor, statement, *_args):
+        nonlocal begun
+        begun += statement.startswith("SAVEPOINT")
+
+    event.listen(engine.db.engine, "before_cursor_execute", count)
+    try:
+        fire()
+    finally:
+        event.remove(engine.db.engine, "before_cursor_execute", count)
+    return begun
+
+
+def test_a_batch_with_no_failure_commits_together_without_savepoints(scenario, engine, clock):
+    scenario.deploy("gate.bpmn", GATE)
+    pat = scenario.as_user("pat", "practitioner")
+    refs = [pat.start("gate", {"missing": n}) for n in range(3)]
+    clock.advance(hours=2)
+    fired = []
+    assert savepoints(engine, lambda: fired.append(engine.fire_due_timers())) == 0
+    assert fired == [3]
+    assert audited(engine, "timer_fired") == 3
+    with engine.db.reading() as session:
+        assert {i.id: i.status for i in queries.instances(session)} == {
+            ref.id: "completed" for ref in refs
+        }
+
+
+def test_a_failing_batch_runs_again_with_each_instance_in_its_own_savepoint(
+    scenario, engine, clock
+):
+    scenario.deploy("gate.bpmn", GATE)
+    pat = scenario.as_user("pat", "practitioner")
+    fine = [pat.start("gate", {"missing": n}) for n in range(2)]
+    broken = pat.start("gate")
+    clock.advance(hours=2)
+    fired = []
+    # each fine instance in its own (the broken one fails before its SAVEPOINT is needed)
+    assert savepoints(engine, lambda: fired.append(engine.fire_due_timers())) >= len(fine)
+    assert fired == [2]
+    # the first run's work on the fine instances was rolled back, not written twice
+    assert (audited(engine, "timer_fired"), audited(engine, "error")) == (2, 1)
+    with engine.db.reading() as session:
+        [timer] = queries.timers(session)
+        statuses = {i.id: i.status for i in queries.instances(session)}
+    assert (timer.instance_id, timer.attempts) == (broken.id, 1)
+    assert statuses == {fine[0].id: "completed", fine[1].id: "completed", broken.id: "running"}
+
+
 def test_two_sweepers_in_small_batches_fire_each_timer_exactly_once(scenario, database_url, clock):
     scenario.deploy(
         "wait.bpmn",
