@@ -17,7 +17,7 @@ from .actors import Actor
 from .assurance.commands import assurance_backfill
 from .config import open_engine
 from .db import UNREACHABLE, unavailable
-from .errors import EngineError, InvalidDefinition
+from .errors import EngineError, InvalidDefinition, SettingError
 from .models import CANCELLED, ENDED, ERROR, RUNNING
 from .retention.cli import purge
 from .service import Engine
@@ -37,7 +37,7 @@ class EngineErrors(click.Group):
         except InvalidDefinition as error:
             lines = "\n".join(f"  - {problem}" for problem in error.problems)
             raise click.ClickException(f"Nothing was deployed:\n{lines}") from None
-        except EngineError as error:
+        except (EngineError, SettingError) as error:
             raise click.ClickException(str(error)) from None
 
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from .db import Database, normalise_url
+from .errors import SettingError
 from .incidents.opening import JOB_RETRIES
 from .retention.policy import RetentionPolicy
 from .schema import upgrade
@@ -56,7 +57,18 @@ def open_engine(url: str | None = None) -> Engine:
 def job_retries() -> int:
     """How often failing background work is tried before it becomes an incident:
     ``JOINEDUP_JOB_RETRIES`` (default 3, as Camunda 7; at least 1)."""
-    return max(1, int(os.environ.get("JOINEDUP_JOB_RETRIES", JOB_RETRIES)))
+    return whole_number("JOINEDUP_JOB_RETRIES", JOB_RETRIES, minimum=1)
+
+
+def whole_number(name: str, default: int, minimum: int = 0) -> int:
+    """The environment's ``name`` as a whole number (``default`` when unset or empty); a
+    SettingError naming it when it is something else or below ``minimum``."""
+    text = (os.environ.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < minimum:
+        raise SettingError(f"{name} is '{text}': set it to a whole number of {minimum} or more")
+    return int(text)
 
 
 def retention_policy() -> RetentionPolicy:
@@ -72,7 +84,7 @@ def web_settings() -> dict:
     return dict(
         SECRET_KEY=env("JOINEDUP_SECRET_KEY"),
         JOINEDUP_DEV_SECRET_FILE=env("JOINEDUP_DEV_SECRET_FILE"),
-        MAX_CONTENT_LENGTH=int(env("JOINEDUP_MAX_REQUEST_BYTES", 16 * 1024 * 1024)),
+        MAX_CONTENT_LENGTH=whole_number("JOINEDUP_MAX_REQUEST_BYTES", 16 * 1024 * 1024, 1),
         SQLALCHEMY_DATABASE_URI=normalise_url(database_url()),
         JOINEDUP_AUTO_MIGRATE=env("JOINEDUP_AUTO_MIGRATE", "1") == "1",
         JOINEDUP_ASSETS=env("JOINEDUP_ASSETS", str(PROJECT / "node_modules")),
@@ -83,9 +95,9 @@ def web_settings() -> dict:
         REMEMBER_COOKIE_SECURE=not insecure,
         SIGNIN_ACCOUNT_LIMIT=env("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
         SIGNIN_ADDRESS_LIMIT=env("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
-        JOINEDUP_BREAK_GLASS_MINUTES=int(env("JOINEDUP_BREAK_GLASS_MINUTES", 120)),
+        JOINEDUP_BREAK_GLASS_MINUTES=whole_number("JOINEDUP_BREAK_GLASS_MINUTES", 120, 1),
         JOINEDUP_END_OF_DAY=env("JOINEDUP_END_OF_DAY", "17:00"),
-        JOINEDUP_PROXY_HOPS=int(env("JOINEDUP_PROXY_HOPS", 0)),
+        JOINEDUP_PROXY_HOPS=whole_number("JOINEDUP_PROXY_HOPS", 0),
         JOINEDUP_JOB_RETRIES=job_retries(),
         JOINEDUP_AUDIT_LOOKS=True,  # not from the environment: off only to measure its cost
     )

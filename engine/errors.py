@@ -8,6 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 
+class SettingError(ValueError):
+    """A setting from the environment that cannot be used; the message names the setting, what
+    it holds and what to set instead (the command line prints it, without a traceback)."""
+
+
 class EngineError(Exception):
     """Base class; ``status`` is the HTTP status the web layer should answer with."""
 

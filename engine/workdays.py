@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from .errors import SettingError
+
 UK_TIME = ZoneInfo("Europe/London")
 DEFAULT_END_OF_DAY = time(17, 0)  # JOINEDUP_END_OF_DAY: when a date-only deadline falls due
 # About ten years: counting walks day by day, so an absurd count must be refused, not walked.
@@ -89,7 +91,7 @@ def parse_end_of_day(text: str | None) -> time:
     try:
         return time.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(
+        raise SettingError(
             f"JOINEDUP_END_OF_DAY is '{text}': set it to a time of day such as 17:00"
         ) from None
 

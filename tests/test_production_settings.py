@@ -50,3 +50,41 @@ def test_gunicorn_runs_the_app_factory_with_workers_and_threads_from_settings(mo
     assert argv[1:3] == ["-m", "gunicorn"]
     assert argv[-1] == "webapp:create_app()"
     assert " ".join(argv[3:9]) == "--bind 0.0.0.0:8000 --workers 3 --threads 8"
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("JOINEDUP_JOB_RETRIES", "three"),
+        ("JOINEDUP_JOB_RETRIES", "0"),
+        ("JOINEDUP_HISTORY_TTL_DAYS", "ten"),
+        ("JOINEDUP_RETENTION_YEARS_FAMILY", "-1"),
+        ("JOINEDUP_END_OF_DAY", "25:99"),
+    ],
+)
+def test_a_setting_that_cannot_be_used_is_named_in_one_line_not_a_traceback(
+    tmp_path, setting, value
+):
+    database = f"sqlite:///{tmp_path / 'settings.sqlite'}"
+    result = CliRunner().invoke(main, ["--database", database, "fire-timers"], env={setting: value})
+    assert result.exit_code == 1
+    assert f"Error: {setting} is '{value}': set it to" in result.output
+    assert isinstance(result.exception, SystemExit)  # click's error exit, no traceback
+
+
+@pytest.mark.parametrize(
+    "setting", ["JOINEDUP_MAX_REQUEST_BYTES", "JOINEDUP_BREAK_GLASS_MINUTES", "JOINEDUP_PROXY_HOPS"]
+)
+def test_serve_production_refuses_a_web_setting_it_cannot_use_before_starting_gunicorn(
+    tmp_path, monkeypatch, setting
+):
+    def no_gunicorn(*_args):
+        raise AssertionError("gunicorn was started with a setting it cannot use")
+
+    monkeypatch.setattr("webapp.cli.os.execv", no_gunicorn)
+    env = {"JOINEDUP_SECRET_KEY": "a-production-key-" + "x" * 48, setting: "lots"}
+    database = f"sqlite:///{tmp_path / 'settings.sqlite'}"
+    args = ["--database", database, "serve", "--production", "--port", "0"]
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 1, result.output
+    assert f"Error: {setting} is 'lots': set it to a whole number" in result.output

@@ -76,8 +76,10 @@ def gunicorn_argv(host: str, port: int) -> list[str]:
 def _exec_gunicorn(ctx, host: str, port: int) -> None:
     """Migrate once here (not in each worker), then replace this process with gunicorn."""
     from engine.cli import _engine
+    from engine.config import web_settings
 
     _check_secret_key()
+    web_settings()  # a setting the workers cannot use is refused here, once
     _engine(ctx)
     if ctx.obj["url"]:
         os.environ["DATABASE_URL"] = ctx.obj["url"]

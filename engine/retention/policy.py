@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..cases import CASE_TYPES
+from ..errors import SettingError
 
 DEFAULT_CASE_YEARS = {"family": 25, "adult": 8}
 NEVER = "never"
@@ -77,5 +78,5 @@ def _whole(name: str, text: str) -> int | None:
     if not text or text.lower() == NEVER:
         return None
     if not text.isdigit():
-        raise ValueError(f"{name} is '{text}': set it to a whole number, or '{NEVER}'")
+        raise SettingError(f"{name} is '{text}': set it to a whole number, or '{NEVER}'")
     return int(text)
