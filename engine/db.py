@@ -69,7 +69,7 @@ def engine_settings(url: str) -> tuple[str, dict[str, Any]]:
     """The URL and engine options every process (web app, CLI, scheduler) opens the database
     with: on PostgreSQL a pool that checks connections before use; on SQLite a busy timeout,
     one shared connection for an in-memory database, and a relative file path taken from the
-    working directory. ``configure_sqlite`` adds the rest (WAL, BEGIN IMMEDIATE)."""
+    working directory. ``configure_engine`` adds the rest (WAL, BEGIN IMMEDIATE)."""
     url = normalise_url(url)
     if not url.startswith("sqlite"):
         return url, {"pool_pre_ping": True}
@@ -85,10 +85,19 @@ def engine_settings(url: str) -> tuple[str, dict[str, Any]]:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine opened as ``engine_settings`` says, writers queueing on SQLite."""
     url, options = engine_settings(url)
-    if not url.startswith("sqlite"):
-        return create_engine(url, **{**options, **kwargs})
     owner_only_sqlite_file(url)
-    return configure_sqlite(create_engine(url, **{**options, **kwargs}))
+    return configure_engine(create_engine(url, **{**options, **kwargs}))
+
+
+def _plan_each_execution(dbapi_connection: Any, _record: Any) -> None:
+    """PostgreSQL plans every execution of a prepared statement for its own parameters.
+
+    Read sessions commit, so psycopg's prepared statements live as long as the connection; by
+    default PostgreSQL may then switch one to a generic plan after five runs, planned without
+    the values (an inbox page's keyset bounds, say) and possibly far worse for some of them.
+    """
+    dbapi_connection.execute("SET plan_cache_mode TO force_custom_plan")
+    dbapi_connection.commit()
 
 
 def _absolute_sqlite(url: str) -> str:
@@ -121,13 +130,18 @@ def owner_only_sqlite_file(url: str) -> None:
         raise DatabaseUnavailable(f"Cannot use the database {path}: {error.strerror}") from None
 
 
-def configure_sqlite(engine: Engine) -> Engine:
+def configure_engine(engine: Engine) -> Engine:
     """On SQLite, make writers queue instead of failing: WAL, a 30 s busy timeout and
-    ``BEGIN IMMEDIATE``. ``make_engine`` applies it; the web app calls it on Flask-SQLAlchemy's
-    engine (made from ``engine_settings``) before its first connection. Idempotent."""
+    ``BEGIN IMMEDIATE``; on PostgreSQL, plan each execution for its parameters
+    (``_plan_each_execution``). ``make_engine`` applies it; the web app calls it on
+    Flask-SQLAlchemy's engine (made from ``engine_settings``) before its first connection.
+    Idempotent."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _on_begin):
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
+    if engine.dialect.name == "postgresql":
+        if not event.contains(engine, "connect", _plan_each_execution):
+            event.listen(engine, "connect", _plan_each_execution)
     return engine
 
 
@@ -183,7 +197,7 @@ class Database:
         self.engine = (
             make_engine(url_or_engine)
             if isinstance(url_or_engine, str)
-            else configure_sqlite(url_or_engine)
+            else configure_engine(url_or_engine)
         )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # name -> hook(session.info), run after each unit of work commits (engine.signals)

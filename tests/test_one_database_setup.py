@@ -1,7 +1,8 @@
 """The web app, the CLI and the scheduler's jobs open the database the same way (the settings of
 engine.db.engine_settings; the web app through Flask-SQLAlchemy, the others through make_engine):
 on SQLite WAL, a 30 s busy timeout, synchronous=NORMAL, foreign keys and writes that begin with
-BEGIN IMMEDIATE; on PostgreSQL a pool that pings connections before use."""
+BEGIN IMMEDIATE; on PostgreSQL a pool that pings connections before use and plans each execution
+for its own values."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from dataclasses import dataclass, field
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import InternalError
 from sqlalchemy.pool import Pool
 
+from engine.db import Database
 from webapp.cli import main
 
 from .helpers import WORKFLOWS
@@ -123,3 +126,31 @@ def test_a_relative_sqlite_path_is_the_same_file_for_the_web_app_and_the_cli(tmp
     result = CliRunner().invoke(main, ["--database", url, "issue-token", "pat"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "relative.sqlite").exists()
+
+
+def _settings(session) -> tuple[str, str]:
+    return tuple(
+        session.execute(text(f"SHOW {name}")).scalar_one()
+        for name in ("transaction_read_only", "plan_cache_mode")
+    )
+
+
+def test_postgresql_reads_are_read_only_and_each_execution_is_planned_for_its_values(
+    database_url,
+):
+    """Read sessions commit (a ROLLBACK would make psycopg drop its prepared statements), so on
+    PostgreSQL they run READ ONLY, and every connection, the web app's too, plans each
+    execution for its own values rather than switching to a generic plan."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's transaction and planner settings")
+    from webapp import create_app, engine_of
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    for db in (Database(database_url), engine_of(app).db):
+        with db.reading() as session:
+            assert _settings(session) == ("on", "force_custom_plan")
+        with db.reading() as session, pytest.raises(InternalError, match="read-only"):
+            session.execute(text("CREATE TEMPORARY TABLE stray (id integer)"))
+        with db.unit_of_work() as session:
+            assert _settings(session) == ("off", "force_custom_plan")
+        db.dispose()
