@@ -16,6 +16,7 @@ from .incidents.opening import JOB_RETRIES
 from .retention.policy import RetentionPolicy
 from .schema import upgrade
 from .service import Engine
+from .signin.throttle import Limit
 from .workdays import WorkingDayCalendar, parse_end_of_day
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -47,10 +48,11 @@ def working_day_calendar(end_of_day: str | None = None) -> WorkingDayCalendar:
 
 def open_engine(url: str | None = None) -> Engine:
     """An engine on an up-to-date schema, its deadlines ending at ``JOINEDUP_END_OF_DAY``."""
-    database = Database(url or database_url())
+    calendar, retries, retention = working_day_calendar(), job_retries(), retention_policy()
+    database = Database(url or database_url())  # settings first: a bad one migrates nothing
     upgrade(database.engine)
-    engine = Engine(database, calendar=working_day_calendar(), job_retries=job_retries())
-    engine.retention_policy = retention_policy()
+    engine = Engine(database, calendar=calendar, job_retries=retries)
+    engine.retention_policy = retention
     return engine
 
 
@@ -60,15 +62,28 @@ def job_retries() -> int:
     return whole_number("JOINEDUP_JOB_RETRIES", JOB_RETRIES, minimum=1)
 
 
-def whole_number(name: str, default: int, minimum: int = 0) -> int:
+def whole_number(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     """The environment's ``name`` as a whole number (``default`` when unset or empty); a
-    SettingError naming it when it is something else or below ``minimum``."""
+    SettingError naming it when it is something else or outside ``minimum``..``maximum``."""
     text = (os.environ.get(name) or "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) < minimum:
-        raise SettingError(f"{name} is '{text}': set it to a whole number of {minimum} or more")
-    return int(text)
+    if text.isascii() and text.isdigit() and minimum <= int(text) <= (maximum or int(text)):
+        return int(text)
+    bounds = f"from {minimum} to {maximum}" if maximum else f"of {minimum} or more"
+    raise SettingError(f"{name} is '{text}': set it to a whole number {bounds}")
+
+
+def limit(name: str, default: str) -> str:
+    """The environment's ``name``, a rate such as ``"5 per 15 minutes"`` (SettingError if not)."""
+    text = os.environ.get(name) or default
+    try:
+        Limit.parse(text)
+    except ValueError as error:
+        raise SettingError(
+            f"{name} is '{text}': set it to a limit like '5 per 15 minutes'"
+        ) from error
+    return text
 
 
 def retention_policy() -> RetentionPolicy:
@@ -93,9 +108,9 @@ def web_settings() -> dict:
         SESSION_COOKIE_SECURE=not insecure,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=not insecure,
-        SIGNIN_ACCOUNT_LIMIT=env("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
-        SIGNIN_ADDRESS_LIMIT=env("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
-        JOINEDUP_BREAK_GLASS_MINUTES=whole_number("JOINEDUP_BREAK_GLASS_MINUTES", 120, 1),
+        SIGNIN_ACCOUNT_LIMIT=limit("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
+        SIGNIN_ADDRESS_LIMIT=limit("JOINEDUP_SIGNIN_ADDRESS_LIMIT", "100 per minute"),
+        JOINEDUP_BREAK_GLASS_MINUTES=whole_number("JOINEDUP_BREAK_GLASS_MINUTES", 120, 1, 24 * 60),
         JOINEDUP_END_OF_DAY=env("JOINEDUP_END_OF_DAY", "17:00"),
         JOINEDUP_PROXY_HOPS=whole_number("JOINEDUP_PROXY_HOPS", 0),
         JOINEDUP_JOB_RETRIES=job_retries(),

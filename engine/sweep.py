@@ -14,12 +14,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from .audit import record, savepoint
 from .clock import Clock
 from .db import Database, claiming
-from .errors import Busy, EngineError
+from .errors import EngineError
 from .incidents.models import TIMER
 from .incidents.opening import JOB_RETRIES, exhausted, open_incident
 from .live_workflows import read_batch_rows
@@ -56,6 +57,10 @@ def retry_later(row, error: Exception, now) -> None:
     row.attempts += 1
     row.last_error = str(error)
     row.fire_at = now + backoff(row.attempts)
+
+
+class _RunApart(Exception):
+    """An instance failed in a batch run together: roll back and run it apart."""
 
 
 class TimerSweep:
@@ -116,11 +121,9 @@ class TimerSweep:
         """
         if len(instance_ids) > 1:
             try:
-                return self._run_batch(instance_ids, self._fire)
-            except (DBAPIError, Busy):
-                raise  # the database itself: the whole batch waits for the next sweep
-            except Exception as error:  # the second run logs and records it for its instance
-                log.info("timer batch failed (%s); firing its instances apart", error)
+                return self._run_batch(instance_ids, self._fire_together)
+            except _RunApart:
+                pass  # rolled back; the run apart logs and records the failure
         return self._run_batch(instance_ids, self._fire_or_record)
 
     def _run_batch(self, instance_ids: list[int], fire) -> int:
@@ -128,6 +131,21 @@ class TimerSweep:
             now = self.clock.now()
             claimed = self._claim(session, instance_ids, now)
             return sum(fire(session, instance, due, now) for instance, due in claimed)
+
+    def _fire_together(self, session: Session, instance, due: list[Timer], now) -> int:
+        """``_fire`` with no SAVEPOINT: a failure of this instance fails the whole run."""
+        try:
+            return self._fire(session, instance, due, now)
+        except (DBAPIError, PoolTimeout):
+            raise  # the database itself: the whole batch waits for the next sweep
+        except EngineError as error:
+            log.info("timer on instance %s failed (%s): its batch runs apart", instance.id, error)
+            raise _RunApart from error
+        except Exception as error:
+            log.warning(
+                "timer on instance %s failed: its batch runs apart", instance.id, exc_info=True
+            )
+            raise _RunApart from error
 
     def _claim(self, session: Session, instance_ids: list[int], now):
         """(locked instance, its due timers) for the instances no other node holds.

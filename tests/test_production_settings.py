@@ -73,18 +73,25 @@ def test_a_setting_that_cannot_be_used_is_named_in_one_line_not_a_traceback(
 
 
 @pytest.mark.parametrize(
-    "setting", ["JOINEDUP_MAX_REQUEST_BYTES", "JOINEDUP_BREAK_GLASS_MINUTES", "JOINEDUP_PROXY_HOPS"]
+    ("setting", "value", "wanted"),
+    [
+        ("JOINEDUP_MAX_REQUEST_BYTES", "lots", "a whole number of 1 or more"),
+        ("JOINEDUP_BREAK_GLASS_MINUTES", "2000", "a whole number from 1 to 1440"),
+        ("JOINEDUP_PROXY_HOPS", "²", "a whole number of 0 or more"),
+        ("JOINEDUP_SIGNIN_ACCOUNT_LIMIT", "lots", "a limit like '5 per 15 minutes'"),
+    ],
 )
 def test_serve_production_refuses_a_web_setting_it_cannot_use_before_starting_gunicorn(
-    tmp_path, monkeypatch, setting
+    tmp_path, monkeypatch, setting, value, wanted
 ):
     def no_gunicorn(*_args):
         raise AssertionError("gunicorn was started with a setting it cannot use")
 
     monkeypatch.setattr("webapp.cli.os.execv", no_gunicorn)
-    env = {"JOINEDUP_SECRET_KEY": "a-production-key-" + "x" * 48, setting: "lots"}
+    env = {"JOINEDUP_SECRET_KEY": "a-production-key-" + "x" * 48, setting: value}
     database = f"sqlite:///{tmp_path / 'settings.sqlite'}"
     args = ["--database", database, "serve", "--production", "--port", "0"]
     result = CliRunner().invoke(main, args, env=env)
+    assert isinstance(result.exception, SystemExit), result.exception  # not the patched execv
     assert result.exit_code == 1, result.output
-    assert f"Error: {setting} is 'lots': set it to a whole number" in result.output
+    assert f"Error: {setting} is '{value}': set it to {wanted}" in result.output

@@ -91,8 +91,9 @@ def test_a_failing_batch_runs_again_with_each_instance_in_its_own_savepoint(
 ):
     scenario.deploy("gate.bpmn", GATE)
     pat = scenario.as_user("pat", "practitioner")
-    fine = [pat.start("gate", {"missing": n}) for n in range(2)]
-    broken = pat.start("gate")
+    fine = [pat.start("gate", {"missing": 0})]
+    broken = pat.start("gate")  # between two fine ones: the first run saved one before it
+    fine.append(pat.start("gate", {"missing": 1}))
     clock.advance(hours=2)
     fired = []
     # each fine instance in its own (the broken one fails before its SAVEPOINT is needed)

@@ -11,6 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from engine.config import retention_policy, web_settings, working_day_calendar
 from engine.db import Base, Database, engine_settings, owner_only_sqlite_file
+from engine.errors import SettingError
 from engine.schema import upgrade
 from engine.service import Engine
 from engine.signin.throttle import Limit, SignInLimits
@@ -138,7 +139,7 @@ def break_glass_minutes(app: Flask) -> int:
     """How long a break-glass window stays open: 1 minute to 24 hours."""
     minutes = int(app.config["JOINEDUP_BREAK_GLASS_MINUTES"])
     if not 1 <= minutes <= 24 * 60:
-        raise ValueError(
+        raise SettingError(
             f"JOINEDUP_BREAK_GLASS_MINUTES is {minutes}: set it to between 1 and 1440 minutes"
         )
     return minutes

@@ -77,6 +77,6 @@ def _whole(name: str, text: str) -> int | None:
     text = (text or "").strip()
     if not text or text.lower() == NEVER:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise SettingError(f"{name} is '{text}': set it to a whole number, or '{NEVER}'")
     return int(text)
