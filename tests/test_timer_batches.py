@@ -55,20 +55,24 @@ def test_one_failing_instance_in_a_batch_rolls_back_alone_and_the_others_fire(
     assert audited(engine, "timer_fired") == 4
 
 
-def savepoints(engine, fire) -> int:
-    """How many SAVEPOINTs ``fire()`` begins."""
-    begun = 0
+def sent(engine, fire) -> list[str]:
+    """The statements ``fire()`` sends."""
+    statements: list[str] = []
 
-    def count(_conn, _cursor, statement, *_args):
-        nonlocal begun
-        begun += statement.startswith("SAVEPOINT")
+    def keep(_conn, _cursor, statement, *_args):
+        statements.append(statement)
 
-    event.listen(engine.db.engine, "before_cursor_execute", count)
+    event.listen(engine.db.engine, "before_cursor_execute", keep)
     try:
         fire()
     finally:
-        event.remove(engine.db.engine, "before_cursor_execute", count)
-    return begun
+        event.remove(engine.db.engine, "before_cursor_execute", keep)
+    return statements
+
+
+def savepoints(engine, fire) -> int:
+    """How many SAVEPOINTs ``fire()`` begins."""
+    return sum(statement.startswith("SAVEPOINT") for statement in sent(engine, fire))
 
 
 def test_a_batch_with_no_failure_commits_together_without_savepoints(scenario, engine, clock):
@@ -210,19 +214,12 @@ def index_reads(engine, fire) -> dict[str, int]:
     """How many SELECTs on each index table ``fire()`` sends."""
     tables = ("human_task", "timer", "message_subscription", "signal_subscription")
     reads = dict.fromkeys(tables, 0)
-
-    def count(_conn, _cursor, statement, *_args):
+    for statement in sent(engine, fire):
         words = statement.split()
         if words[0] == "SELECT" and "FROM" in words:
             table = words[words.index("FROM") + 1]
             if table in reads:
                 reads[table] += 1
-
-    event.listen(engine.db.engine, "before_cursor_execute", count)
-    try:
-        fire()
-    finally:
-        event.remove(engine.db.engine, "before_cursor_execute", count)
     return reads
 
 
