@@ -68,9 +68,10 @@ def whole_number(name: str, default: int, minimum: int = 0, maximum: int | None 
     text = (os.environ.get(name) or "").strip()
     if not text:
         return default
-    if text.isascii() and text.isdigit() and minimum <= int(text) <= (maximum or int(text)):
-        return int(text)
-    bounds = f"from {minimum} to {maximum}" if maximum else f"of {minimum} or more"
+    number = int(text) if text.isascii() and text.isdigit() else None
+    if number is not None and number >= minimum and (maximum is None or number <= maximum):
+        return number
+    bounds = f"of {minimum} or more" if maximum is None else f"from {minimum} to {maximum}"
     raise SettingError(f"{name} is '{text}': set it to a whole number {bounds}")
 
 
