@@ -9,6 +9,7 @@ sandbox's was evaluated while it ran.
 from __future__ import annotations
 
 import ast
+import gc
 import sys
 from pathlib import Path
 
@@ -618,3 +619,16 @@ def _started_raw(engine, text: str, variables: dict):
 
     engine.deploy([resource("cycle.bpmn", text)])
     return engine.start("cycle", variables, actor=Actor.of("pat", "practitioner"))
+
+
+def test_a_garbage_collection_during_an_evaluation_is_not_charged_to_its_time_budget():
+    from engine.sandbox import limits
+
+    limits.start_budget()
+    before = limits._budget.deadline
+    cycles = [[] for _ in range(50_000)]
+    for cycle in cycles:
+        cycle.append(cycle)
+    del cycles, cycle
+    gc.collect()
+    assert limits._budget.deadline > before
