@@ -83,12 +83,6 @@ _TIMERS_OF = select(Timer).where(Timer.instance_id == bindparam("instance_id"))
 _MESSAGES_OF = select(MessageSubscription).where(
     MessageSubscription.instance_id == bindparam("instance_id")
 )
-_DELETE_TIMERS = delete(Timer.__table__).where(
-    Timer.__table__.c.id.in_(bindparam("ids", expanding=True))
-)
-_DELETE_MESSAGES = delete(MessageSubscription.__table__).where(
-    MessageSubscription.__table__.c.id.in_(bindparam("ids", expanding=True))
-)
 _ACTIVE_AMONG = _ACTIVE_TASKS.where(
     HumanTask.spiff_task_id.in_(bindparam("spiff_ids", expanding=True))
 )
@@ -259,15 +253,12 @@ def set_offered(session: Session, task_id: int, offered: bool) -> None:
     session.connection().execute(_SET_OFFERED, {"task_id": task_id, "is_offered": offered})
 
 
-def _delete_gone(session, statement, existing: dict, wanted) -> None:
-    """Delete the rows no longer wanted, and take them out of the session (the ORM did not
-    delete them, so it must not keep them as rows it could write back)."""
-    gone = [row for spiff_id, row in existing.items() if spiff_id not in wanted]
-    if gone:
-        session.connection().execute(statement, {"ids": [row.id for row in gone]})
-        for row in gone:
-            if row in session:
-                session.expunge(row)
+def _delete_gone(session, existing: dict, wanted) -> None:
+    """Delete the rows no longer wanted at the next flush, where the ORM deletes the rows of a
+    whole swept batch in one executemany (one round trip for them all)."""
+    for spiff_id, row in existing.items():
+        if spiff_id not in wanted:
+            session.delete(row)
 
 
 def _sync_timers(session, instance, wanted, existing: dict | None) -> None:
@@ -276,7 +267,7 @@ def _sync_timers(session, instance, wanted, existing: dict | None) -> None:
             row.spiff_task_id: row
             for row in session.scalars(_TIMERS_OF, {"instance_id": instance.id})
         }
-    _delete_gone(session, _DELETE_TIMERS, existing, wanted)
+    _delete_gone(session, existing, wanted)
     for spiff_id, (element, definition, due) in wanted.items():
         row = existing.get(spiff_id)
         if row is None:
@@ -302,7 +293,7 @@ def _sync_subscriptions(session, instance, wanted, now, existing: dict | None) -
             row.spiff_task_id: row
             for row in session.scalars(_MESSAGES_OF, {"instance_id": instance.id})
         }
-    _delete_gone(session, _DELETE_MESSAGES, existing, wanted)
+    _delete_gone(session, existing, wanted)
     for spiff_id, (element, name) in wanted.items():
         if spiff_id not in existing:
             session.add(

@@ -207,10 +207,12 @@ class InstanceRuntime:
         workflow: BpmnWorkflow,
         now: datetime,
         actor: str | None,
+        *,
+        flush: bool = True,
     ) -> None:
         """Run the workflow to its next wait, then save everything that step produced."""
         effects = self.advance(workflow)
-        self.save(session, instance, workflow, now, actor, effects)
+        self.save(session, instance, workflow, now, actor, effects, flush=flush)
 
     def save(
         self,
@@ -220,8 +222,13 @@ class InstanceRuntime:
         now: datetime,
         actor: str | None,
         effects: list[Effect] = (),
+        *,
+        flush: bool = True,
     ) -> None:
-        """Write state, indexes, effects and the end of the instance, all in this transaction."""
+        """Write state, indexes, effects and the end of the instance, all in this transaction.
+
+        ``flush=False`` leaves the writes to the caller's next flush, so a batch of instances
+        stepped under their locks goes to the database together (``engine.sweep``)."""
         apply_effects(session, instance, list(effects), now, actor)
         queue_thrown_signals(session, instance, workflow, now)
         prune(workflow)
@@ -243,6 +250,8 @@ class InstanceRuntime:
                 )
         instance.summary = process_summary(workflow, instance.summary)
         sync_indexes(session, instance, workflow, now, actor)
+        if not flush:
+            return
         try:
             session.flush()
         except StaleDataError:

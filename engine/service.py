@@ -55,7 +55,7 @@ from .risk_reports import RiskReportOperations
 from .risk_reports import ensure_may_send as ensure_may_send_report
 from .runtime import InstanceRef, InstanceRuntime, run_safely
 from .signin.operations import SignInOperations
-from .sweep import TimerSweep
+from .sweep import TimerSweep, what_is_due
 from .task_ops import TaskOperations
 from .withdrawal import WithdrawalOperations, ensure_may_send
 from .wording.operations import WordingOperations
@@ -250,8 +250,11 @@ class Engine(
     def fire_due_timers(self, limit: int = 100) -> int:
         """Fire every timer due by now (at most ``limit`` instances), timer start events
         included, and retry failed signal deliveries; returns how many timers fired."""
-        fired = self.timers.fire_due(limit) + self.start_timers.fire_due(limit)
-        self.signals.deliver_due(limit)
+        timers, start_timers, signals = what_is_due(self.db, self.clock.now())
+        fired = self.timers.fire_due(limit) if timers else 0
+        fired += self.start_timers.fire_due(limit) if start_timers else 0
+        if signals:
+            self.signals.deliver_due(limit)
         return fired
 
     # --- queries -----------------------------------------------------------------------

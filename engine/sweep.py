@@ -12,15 +12,17 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
+from .assurance.facts import read_batch_outcomes
 from .audit import record, savepoint
 from .clock import Clock
 from .db import Database, claiming
 from .errors import EngineError
+from .events.event_tables import SignalDelivery, StartTimer
 from .incidents.models import TIMER
 from .incidents.opening import JOB_RETRIES, exhausted, open_incident
 from .live_workflows import read_batch_rows
@@ -38,6 +40,20 @@ BATCH = 20  # instances per transaction: fewer commits, yet a short hold on thei
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 ... minutes between retries (failing timers, undelivered mail), at most 6 h."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+_WHAT_IS_DUE = select(
+    exists().where(Timer.fire_at <= bindparam("now")),
+    exists().where(StartTimer.fire_at <= bindparam("now")),
+    exists().where(SignalDelivery.fire_at <= bindparam("now")),
+)
+
+
+def what_is_due(db: Database, now) -> tuple[bool, bool, bool]:
+    """Whether a timer, a timer start event or a signal delivery is due: one round trip, so a
+    sweep that finds nothing to do reads one statement in one transaction, not one of each."""
+    with db.reading() as session:
+        return tuple(session.execute(_WHAT_IS_DUE, {"now": now}).one())
 
 
 def attempt(fire, row_id: int, on_failure, what: str) -> int:
@@ -61,6 +77,22 @@ def retry_later(row, error: Exception, now) -> None:
 
 class _RunApart(Exception):
     """An instance failed in a batch run together: roll back and run it apart."""
+
+
+def _or_run_apart(instance_id: int | None, step, *args, **kwargs):
+    """``step(*args, **kwargs)`` in a batch run together: any failure but the database's own
+    becomes ``_RunApart`` (roll back, run the batch again an instance at a time)."""
+    what = f"timer on instance {instance_id}" if instance_id else "saving a timer batch"
+    try:
+        return step(*args, **kwargs)
+    except (DBAPIError, PoolTimeout):
+        raise  # the database itself: the whole batch waits for the next sweep
+    except EngineError as error:
+        log.info("%s failed (%s): its batch runs apart", what, error)
+        raise _RunApart from error
+    except Exception as error:
+        log.warning("%s failed: its batch runs apart", what, exc_info=True)
+        raise _RunApart from error
 
 
 class TimerSweep:
@@ -121,31 +153,23 @@ class TimerSweep:
         """
         if len(instance_ids) > 1:
             try:
-                return self._run_batch(instance_ids, self._fire_together)
+                return self._run_batch(instance_ids, together=True)
             except _RunApart:
                 pass  # rolled back; the run apart logs and records the failure
-        return self._run_batch(instance_ids, self._fire_or_record)
+        return self._run_batch(instance_ids, together=False)
 
-    def _run_batch(self, instance_ids: list[int], fire) -> int:
+    def _run_batch(self, instance_ids: list[int], together: bool) -> int:
         with self.db.unit_of_work() as session:
             now = self.clock.now()
             claimed = self._claim(session, instance_ids, now)
-            return sum(fire(session, instance, due, now) for instance, due in claimed)
-
-    def _fire_together(self, session: Session, instance, due: list[Timer], now) -> int:
-        """``_fire`` with no SAVEPOINT: a failure of this instance fails the whole run."""
-        try:
-            return self._fire(session, instance, due, now)
-        except (DBAPIError, PoolTimeout):
-            raise  # the database itself: the whole batch waits for the next sweep
-        except EngineError as error:
-            log.info("timer on instance %s failed (%s): its batch runs apart", instance.id, error)
-            raise _RunApart from error
-        except Exception as error:
-            log.warning(
-                "timer on instance %s failed: its batch runs apart", instance.id, exc_info=True
+            if not together:
+                return sum(self._fire_or_record(session, *claim, now) for claim in claimed)
+            fired = sum(
+                _or_run_apart(instance.id, self._fire, session, instance, due, now, flush=False)
+                for instance, due in claimed
             )
-            raise _RunApart from error
+            _or_run_apart(None, session.flush)  # the whole batch's rows in one round of writes
+            return fired
 
     def _claim(self, session: Session, instance_ids: list[int], now):
         """(locked instance, its due timers) for the instances no other node holds.
@@ -154,7 +178,8 @@ class TimerSweep:
         timers: every change to an instance's timers runs under its lock, so a node that gets
         the lock after another fired them reads no due timer. A busy instance waits for the
         next sweep rather than holding up the batch. The batch's index rows are read here at
-        once (``live_workflows.batch_read``), so no instance's save reads them again.
+        once (``live_workflows.batch_read``), and so are the outcome facts an ending instance checks
+        (``assurance.facts.read_batch_outcomes``): no instance's save reads them again.
         """
         query = select(ProcessInstance).where(ProcessInstance.id.in_(instance_ids))
         query = claiming(session, query).execution_options(populate_existing=True)
@@ -163,6 +188,7 @@ class TimerSweep:
             return []
         session.info.setdefault(LOCKED, set()).update(instances)  # a cached workflow may serve
         rows = read_batch_rows(session, list(instances))
+        read_batch_outcomes(session, list(instances))
         due = {
             key: [timer for timer in rows[key].timers.values() if timer.fire_at <= now]
             for key in instances
@@ -184,7 +210,7 @@ class TimerSweep:
             self._record_failure(session, instance.id, process_error_from(error), now)
             return 0
 
-    def _fire(self, session: Session, instance, due: list[Timer], now) -> int:
+    def _fire(self, session: Session, instance, due: list[Timer], now, flush: bool = True) -> int:
         if instance.status != RUNNING:
             for timer in due:
                 session.delete(timer)
@@ -202,7 +228,7 @@ class TimerSweep:
                 task_name=timer.name,
                 details={"due_at": timer.due_at, "kind": timer.kind},
             )
-        self.runtime.advance_and_save(session, instance, workflow, now, SYSTEM)
+        self.runtime.advance_and_save(session, instance, workflow, now, SYSTEM, flush=flush)
         return len(due)
 
     def _record_failure(self, session: Session, instance_id: int, error: EngineError, now) -> None:

@@ -309,6 +309,29 @@ def test_outcomes_are_written_once_with_the_instance(differences):
     )
 
 
+def test_a_timer_batch_reads_each_instances_outcome_facts_as_its_own_step_would(differences):
+    from engine.assurance.facts import (
+        _OUTCOME_AND_HIGHEST_STAGE,
+        BATCH_OUTCOMES,
+        read_batch_outcomes,
+    )
+
+    run_three_differences(differences)  # ended at stage 2, ended at stage 1, running at stage 1
+    with differences.engine.db.reading() as session:
+        ids = list(session.scalars(select(ProcessInstance.id)))
+        one_by_one = {
+            key: tuple(session.execute(_OUTCOME_AND_HIGHEST_STAGE, {"instance": key}).one())
+            for key in ids
+        }
+        read_batch_outcomes(session, ids)
+        assert session.info[BATCH_OUTCOMES] == one_by_one
+    assert sorted(one_by_one.values(), key=str) == [
+        (False, 1, "Practitioners"),
+        (True, 1, "Practitioners"),
+        (True, 2, "Senior managers"),
+    ]
+
+
 # --- backfill ------------------------------------------------------------------------------------
 
 

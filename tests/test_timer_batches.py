@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from engine import queries
 from engine.incidents.models import Incident
@@ -75,14 +76,25 @@ def savepoints(engine, fire) -> int:
     return sum(statement.startswith("SAVEPOINT") for statement in sent(engine, fire))
 
 
-def test_a_batch_with_no_failure_commits_together_without_savepoints(scenario, engine, clock):
+def test_a_batch_with_no_failure_writes_together_without_savepoints(scenario, engine, clock):
     scenario.deploy("gate.bpmn", GATE)
     pat = scenario.as_user("pat", "practitioner")
     refs = [pat.start("gate", {"missing": n}) for n in range(3)]
     clock.advance(hours=2)
     fired = []
-    assert savepoints(engine, lambda: fired.append(engine.fire_due_timers())) == 0
+    statements = sent(engine, lambda: fired.append(engine.fire_due_timers()))
     assert fired == [3]
+    assert not [s for s in statements if s.startswith("SAVEPOINT")]
+    # the three instances' timer deletions and audit, outbox and outcome rows: one statement
+    # each for the whole batch (an executemany or a multi-row INSERT), not one per instance;
+    # SQLite alone inserts ORM rows that need their ids back one at a time (no round trips)
+    batched = ["DELETE FROM timer", "INSERT INTO audit_event", "INSERT INTO notification_outbox"]
+    if engine.db.engine.dialect.name == "postgresql":
+        batched.append("INSERT INTO instance_outcome")
+    for table in batched:
+        assert sum(s.startswith(table) for s in statements) == 1, table
+    # whether each ending instance's outcome is written yet: asked once for the batch
+    assert not [s for s in statements if s.startswith("SELECT EXISTS (SELECT * \nFROM instance_")]
     assert audited(engine, "timer_fired") == 3
     with engine.db.reading() as session:
         assert {i.id: i.status for i in queries.instances(session)} == {
@@ -110,6 +122,39 @@ def test_a_failing_batch_runs_again_with_each_instance_in_its_own_savepoint(
         statuses = {i.id: i.status for i in queries.instances(session)}
     assert (timer.instance_id, timer.attempts) == (broken.id, 1)
     assert statuses == {fine[0].id: "completed", fine[1].id: "completed", broken.id: "running"}
+
+
+def test_a_sweep_with_nothing_due_asks_the_database_once(scenario, engine, clock):
+    scenario.deploy("gate.bpmn", GATE)
+    scenario.as_user("pat", "practitioner").start("gate", {"missing": 0})  # due in an hour
+    selects = [s for s in sent(engine, engine.fire_due_timers) if s.startswith("SELECT")]
+    assert len(selects) == 1  # timers, start timers and signal deliveries in one statement
+    clock.advance(hours=2)
+    assert engine.fire_due_timers() == 1
+
+
+def test_a_fault_while_writing_a_batch_rolls_it_back_and_it_runs_apart(scenario, engine, clock):
+    scenario.deploy("gate.bpmn", GATE)
+    pat = scenario.as_user("pat", "practitioner")
+    refs = [pat.start("gate", {"missing": n}) for n in range(3)]
+    clock.advance(hours=2)
+    faults = []
+
+    def fail_first_batch_write(session, _context, _instances):
+        if not faults and any(isinstance(row, Timer) for row in session.deleted):
+            faults.append("raised")
+            raise RuntimeError("the batch's write failed")
+
+    event.listen(Session, "before_flush", fail_first_batch_write)
+    try:
+        assert savepoints(engine, lambda: engine.fire_due_timers()) == len(refs)
+    finally:
+        event.remove(Session, "before_flush", fail_first_batch_write)
+    assert faults == ["raised"]
+    assert (audited(engine, "timer_fired"), audited(engine, "error")) == (3, 0)
+    with engine.db.reading() as session:
+        assert queries.timers(session) == []
+        assert {i.status for i in queries.instances(session)} == {"completed"}
 
 
 def test_two_sweepers_in_small_batches_fire_each_timer_exactly_once(scenario, database_url, clock):
@@ -248,10 +293,11 @@ def test_a_batch_reads_its_index_rows_once_and_a_repeating_timer_keeps_its_waits
     fired = []
     reads = index_reads(engine, lambda: fired.append(engine.fire_due_timers()))
     assert fired == [3]
-    # one query a table for the whole batch, not one an instance (and the scan for what is due)
+    # one query a table for the whole batch, not one an instance (and, on timer, whether
+    # anything is due and which instances)
     assert reads == {
         "human_task": 1,
-        "timer": 2,
+        "timer": 3,
         "message_subscription": 1,
         "signal_subscription": 1,
     }

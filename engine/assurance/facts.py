@@ -225,10 +225,40 @@ _OUTCOME_AND_HIGHEST_STAGE = select(
 )
 
 
+BATCH_OUTCOMES = "joinedup_batch_outcomes"  # session.info: instance id -> (recorded, stage, name)
+
+
+def _highest_stored(column):
+    return (
+        select(column)
+        .where(StagePeriod.instance_id == ProcessInstance.id)
+        .order_by(StagePeriod.stage.desc(), StagePeriod.stage_name.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+_OUTCOMES_AND_HIGHEST_STAGES = select(
+    ProcessInstance.id,
+    exists().where(InstanceOutcome.instance_id == ProcessInstance.id),
+    _highest_stored(StagePeriod.stage),
+    _highest_stored(StagePeriod.stage_name),
+).where(ProcessInstance.id.in_(bindparam("ids", expanding=True)))
+
+
+def read_batch_outcomes(session: Session, instance_ids: list[int]) -> None:
+    """What ``_record_outcome`` asks, for a batch of locked instances in one round trip: their
+    outcome and stage rows change only under their locks, so the answer holds for each one's
+    step in this transaction (handed out once, like ``live_workflows.take_rows``)."""
+    rows = session.execute(_OUTCOMES_AND_HIGHEST_STAGES, {"ids": instance_ids})
+    session.info[BATCH_OUTCOMES] = {key: tuple(rest) for key, *rest in rows}
+
+
 def _record_outcome(session, instance, workflow, parties, new_periods, now) -> None:
-    recorded, stage, stage_name = session.execute(
-        _OUTCOME_AND_HIGHEST_STAGE, {"instance": instance.id}
-    ).one()
+    known = session.info.get(BATCH_OUTCOMES, {}).pop(instance.id, None)
+    recorded, stage, stage_name = (
+        known or session.execute(_OUTCOME_AND_HIGHEST_STAGE, {"instance": instance.id}).one()
+    )
     if recorded:
         return
     stored = [(stage, stage_name)] if stage is not None else []
