@@ -132,13 +132,15 @@ def owner_only_sqlite_file(url: str) -> None:
 
 def configure_engine(engine: Engine) -> Engine:
     """On SQLite, make writers queue instead of failing: WAL, a 30 s busy timeout and
-    ``BEGIN IMMEDIATE``; on PostgreSQL, plan each execution for its parameters
+    ``BEGIN IMMEDIATE``, and refuse a write in a read session (``WriteInReadSession``; where
+    PostgreSQL's READ ONLY would); on PostgreSQL, plan each execution for its parameters
     (``_plan_each_execution``). ``make_engine`` applies it; the web app calls it on
     Flask-SQLAlchemy's engine (made from ``engine_settings``) before its first connection.
     Idempotent."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _on_begin):
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
+        event.listen(engine, "before_cursor_execute", _refuse_writes_when_reading)
     if engine.dialect.name == "postgresql":
         if not event.contains(engine, "connect", _plan_each_execution):
             event.listen(engine, "connect", _plan_each_execution)
@@ -156,6 +158,21 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+class WriteInReadSession(RuntimeError):
+    """A statement that writes, sent in a read session (PostgreSQL's READ ONLY on SQLite)."""
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _refuse_writes_when_reading(connection, _cursor, statement: str, *_args) -> None:
+    if not connection.get_execution_options().get(READ_ONLY):
+        return
+    words = statement.split(None, 3)
+    if words and words[0].upper() in _WRITES:
+        raise WriteInReadSession(f"a read session may not write: {' '.join(words[:3])}")
 
 
 def _on_begin(connection: Any) -> None:

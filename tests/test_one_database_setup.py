@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, delete, event, func, select, text
 from sqlalchemy.exc import InternalError
 from sqlalchemy.pool import Pool
 
-from engine.db import Database
+from engine.audit import record
+from engine.db import Database, WriteInReadSession
+from engine.models import AuditEvent
 from webapp.cli import main
 
 from .helpers import WORKFLOWS
@@ -154,3 +157,15 @@ def test_postgresql_reads_are_read_only_and_each_execution_is_planned_for_its_va
         with db.unit_of_work() as session:
             assert _settings(session) == ("off", "force_custom_plan")
         db.dispose()
+
+
+def test_a_write_in_a_read_session_fails_and_writes_nothing(db, database_url):
+    """PostgreSQL's read sessions run READ ONLY; on SQLite the engine refuses the statement,
+    whether the ORM or a Core statement sends it."""
+    refused = InternalError if database_url.startswith("postgresql") else WriteInReadSession
+    with pytest.raises(refused, match="read-only|may not write"), db.reading() as session:
+        record(session, "stray", "pat", datetime.now(UTC))  # written as the session commits
+    with pytest.raises(refused, match="read-only|may not write"), db.reading() as session:
+        session.execute(delete(AuditEvent))
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 0
