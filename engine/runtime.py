@@ -43,6 +43,7 @@ MAX_AUTOMATIC_STEPS = 500
 LOCKED = "joinedup_locked_instances"  # session.info: instance ids this transaction locked
 DRAFTED = "joinedup_drafted_tasks"  # session.info: locked tasks that had drafts when locked
 SAVED = "joinedup_saved_workflows"  # session.info: id -> (instance, workflow, state) saved
+UNFLUSHED = "joinedup_unflushed_saves"  # session.info: ids saved with flush=False
 
 # Built once so each step reuses SQLAlchemy's compiled form instead of rebuilding the query.
 _LOCK_INSTANCE = (
@@ -228,7 +229,15 @@ class InstanceRuntime:
         """Write state, indexes, effects and the end of the instance, all in this transaction.
 
         ``flush=False`` leaves the writes to the caller's next flush, so a batch of instances
-        stepped under their locks goes to the database together (``engine.sweep``)."""
+        stepped under their locks goes to the database together (``engine.sweep``). An instance
+        saved so is flushed before it is saved again: its index sync reads its rows without
+        autoflush, and must not find the ones its last save deleted or miss those it added."""
+        unflushed = session.info.setdefault(UNFLUSHED, set())
+        if instance.id in unflushed:
+            session.flush()
+            unflushed.clear()
+        if not flush:
+            unflushed.add(instance.id)
         apply_effects(session, instance, list(effects), now, actor)
         queue_thrown_signals(session, instance, workflow, now)
         prune(workflow)

@@ -82,7 +82,8 @@ class _RunApart(Exception):
 def _or_run_apart(instance_id: int | None, step, *args, **kwargs):
     """``step(*args, **kwargs)`` in a batch run together: any failure but the database's own
     becomes ``_RunApart`` (roll back, run the batch again an instance at a time)."""
-    what = f"timer on instance {instance_id}" if instance_id else "saving a timer batch"
+    # an earlier instance's writes may fail in an autoflush during this one's step
+    what = f"stepping instance {instance_id}" if instance_id else "saving a timer batch"
     try:
         return step(*args, **kwargs)
     except (DBAPIError, PoolTimeout):

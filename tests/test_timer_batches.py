@@ -9,12 +9,12 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from engine import queries
 from engine.incidents.models import Incident
-from engine.models import AuditEvent, HumanTask, MessageSubscription, Timer
+from engine.models import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, Timer
 from engine.service import Engine
 from notifications.scheduler import BackgroundJobs
 from notifications.settings import SmtpSettings
@@ -133,6 +133,20 @@ def test_a_sweep_with_nothing_due_asks_the_database_once(scenario, engine, clock
     assert engine.fire_due_timers() == 1
 
 
+def test_an_instance_saved_unflushed_is_flushed_before_it_is_saved_again(scenario, engine):
+    scenario.deploy("gate.bpmn", GATE)
+    ref = scenario.as_user("pat", "practitioner").start("gate", {"missing": 0})
+    with engine.db.unit_of_work() as session:
+        session.execute(delete(Timer))  # the first save puts its timer row back
+        instance = session.get(ProcessInstance, ref.id)
+        workflow = engine.runtime.load(session, instance)
+        now = engine.clock.now()
+        for _ in range(2):  # the second would add it again if it read before a flush
+            engine.runtime.save(session, instance, workflow, now, "test", flush=False)
+    with engine.db.reading() as session:
+        assert [t.instance_id for t in queries.timers(session)] == [ref.id]
+
+
 def test_a_fault_while_writing_a_batch_rolls_it_back_and_it_runs_apart(scenario, engine, clock):
     scenario.deploy("gate.bpmn", GATE)
     pat = scenario.as_user("pat", "practitioner")
@@ -141,7 +155,8 @@ def test_a_fault_while_writing_a_batch_rolls_it_back_and_it_runs_apart(scenario,
     faults = []
 
     def fail_first_batch_write(session, _context, _instances):
-        if not faults and any(isinstance(row, Timer) for row in session.deleted):
+        deleted = [row for row in session.deleted if isinstance(row, Timer)]
+        if not faults and len(deleted) == len(refs):  # the whole batch's flush, at its end
             faults.append("raised")
             raise RuntimeError("the batch's write failed")
 

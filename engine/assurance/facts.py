@@ -23,6 +23,7 @@ from ..workdays import UK_TIME
 from .models import DeadlineResult, InstanceOutcome, Milestone, StagePeriod
 
 AGENCY_WIDTH = 64
+BATCH_OUTCOMES = "joinedup_batch_outcomes"  # session.info: instance id -> (recorded, stage, name)
 
 
 def record_facts(
@@ -31,6 +32,8 @@ def record_facts(
     """Deadlines closed, stages entered and left, milestones reached, and the outcome."""
     data = workflow.last_task.data if workflow.last_task else workflow.task_tree.data
     parties = (_agency(data.get("started_by_agency")), _agency(data.get("other_agency")))
+    # a batch's answer holds for this save only: a second save reads what the first wrote
+    known = session.info.get(BATCH_OUTCOMES, {}).pop(instance.id, None)
     with session.no_autoflush:
         _record_deadlines(session, instance, parties[0], now)
         new_periods = []
@@ -39,7 +42,7 @@ def record_facts(
         if milestones := getattr(workflow.spec, "milestones", None):
             _track_milestones(session, instance, workflow, data, milestones, parties[0], now)
         if instance.status != RUNNING:
-            _record_outcome(session, instance, workflow, parties, new_periods, now)
+            _record_outcome(session, instance, workflow, parties, new_periods, now, known)
 
 
 def _agency(value) -> str | None:
@@ -225,9 +228,6 @@ _OUTCOME_AND_HIGHEST_STAGE = select(
 )
 
 
-BATCH_OUTCOMES = "joinedup_batch_outcomes"  # session.info: instance id -> (recorded, stage, name)
-
-
 def _highest_stored(column):
     return (
         select(column)
@@ -254,8 +254,7 @@ def read_batch_outcomes(session: Session, instance_ids: list[int]) -> None:
     session.info[BATCH_OUTCOMES] = {key: tuple(rest) for key, *rest in rows}
 
 
-def _record_outcome(session, instance, workflow, parties, new_periods, now) -> None:
-    known = session.info.get(BATCH_OUTCOMES, {}).pop(instance.id, None)
+def _record_outcome(session, instance, workflow, parties, new_periods, now, known) -> None:
     recorded, stage, stage_name = (
         known or session.execute(_OUTCOME_AND_HIGHEST_STAGE, {"instance": instance.id}).one()
     )
