@@ -84,6 +84,7 @@ class ProcessInstance(Base):
         Index(None, "case_ref", "status"),
         Index(None, "definition_id", "status"),
         Index(None, "definition_id", "status", "ended_at"),  # engine.retention: what is due
+        Index(None, "subject_id", "status"),  # engine.casework: a subject of running work stays
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +95,8 @@ class ProcessInstance(Base):
     business_key: Mapped[str | None] = mapped_column(String(255))
     case_ref: Mapped[str | None] = mapped_column(String(64))
     held_by: Mapped[str | None] = mapped_column(String(64))  # engine.disclosure
+    # the family member a process started on a case is about (cases.case_variables)
+    subject_id: Mapped[int | None]
     # engine.wording.subjects: what the process is about (its ``summary`` property)
     summary: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), default=RUNNING)

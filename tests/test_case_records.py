@@ -13,15 +13,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from alembic import command
 from sqlalchemy import select
 
 from engine.access_audit.models import AccessEvent
 from engine.cases import FamilyCase, FamilyMember, case_variables
 from engine.casework.relations import CHILD_NOT_PROTECTIVE
+from engine.db import make_engine
 from engine.demo import DEMO_CASE, LOOKED_AFTER_CASE
 from engine.errors import Conflict
 from engine.involvement.models import InvolvementPeriod
-from engine.models import AuditEvent
+from engine.models import AuditEvent, ProcessInstance
+from engine.schema import alembic_config, upgrade
 from webapp import engine_of
 
 from .helpers import person
@@ -410,6 +413,58 @@ def test_removing_a_member_takes_their_caring_and_protective_records_with_them(a
     assert {"field": "School", "before": "Bay Primary School", "after": "not recorded"} in (
         event.details["changes"]
     )
+
+
+def test_the_subject_of_a_running_process_stays_on_the_case_until_it_ends(app, sam, api):
+    kai, grace = member_named(app, "Kai Okafor"), member_named(app, "Grace Okafor")
+    engine = engine_of(app)
+    ref = engine.start_on_case("return-home", LOOKED_AFTER_CASE, actor_of(app, "sam"))
+    case = f"/cases/{LOOKED_AFTER_CASE}"
+    refused = sam.post(f"{case}/members/{kai.id}/remove", {"version": kai.version})
+    assert refused.status_code == 302  # back to Kai's page, saying why
+    assert refused.headers["Location"].endswith(f"{case}/members/{kai.id}")
+    said = text_of(sam.get(refused.headers["Location"]))
+    assert "Kai Okafor is the subject of 1 process still running on this case" in said
+    by_api = api("DELETE", f"/api/v1{case}/members/{kai.id}", "sam", json={"version": 1})
+    assert (
+        by_api.status_code == 409
+        and "finish or withdraw it" in by_api.get_json()["error"]["message"]
+    )
+    assert member_named(app, "Kai Okafor").id == kai.id  # nothing removed
+    assert history(app, LOOKED_AFTER_CASE, "family_member_removed") == []
+    # another member of the case is not what the process is about
+    removed = sam.post(f"{case}/members/{grace.id}/remove", {"version": grace.version})
+    assert removed.status_code == 302
+    engine.cancel(ref.id, actor_of(app, "sam"), reason="Plan changed")
+    again = sam.post(f"{case}/members/{kai.id}/remove", {"version": kai.version})
+    assert again.status_code == 302
+    removals = history(app, LOOKED_AFTER_CASE, "family_member_removed")
+    assert [event.details["about"] for event in removals] == ["Grace Okafor", "Kai Okafor"]
+
+
+def test_migration_0023_finds_the_subject_of_instances_started_before_it(app):
+    """Down to 0022 (the column goes) and up again: the subject comes back from saved state."""
+    engine = engine_of(app)
+    kai = member_named(app, "Kai Okafor")
+    about_kai = engine.start_on_case("return-home", LOOKED_AFTER_CASE, actor_of(app, "sam"))
+    with engine.db.reading() as session:
+        not_about_one = session.scalars(
+            select(ProcessInstance.id).where(ProcessInstance.case_ref == DEMO_CASE)
+        ).all()
+    connectable = make_engine(engine.db.engine.url.render_as_string(hide_password=False))
+    try:
+        command.downgrade(alembic_config(connectable), "0022")
+    finally:
+        upgrade(connectable)
+        connectable.dispose()
+    with engine.db.reading() as session:
+        subjects = dict(
+            session.execute(select(ProcessInstance.id, ProcessInstance.subject_id)).all()
+        )
+    assert subjects[about_kai.id] == kai.id
+    assert not_about_one and {subjects[i] for i in not_about_one} == {None}
+    with pytest.raises(Conflict, match="Kai Okafor is the subject of 1 process"):
+        engine.remove_member(LOOKED_AFTER_CASE, kai.id, {"version": 1}, actor_of(app, "sam"))
 
 
 def test_the_api_edits_the_family_with_versions(app, api):

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from alembic import command
+from sqlalchemy import text
 
 from engine import queries
 from engine import runtime as engine_runtime
@@ -197,7 +198,7 @@ def test_a_boundary_timer_on_a_looped_task_is_set_each_time(scenario, engine):
 def test_migration_0021_prunes_instances_saved_before_pruning(tmp_path, clock, monkeypatch):
     url = f"sqlite:///{tmp_path / 'before.sqlite'}"
     database = make_engine(url)
-    upgrade(database, "0020")
+    upgrade(database)
     old = Engine(Database(url), clock=clock)
     scenario = Scenario(old, clock)
     scenario.deploy("visits.bpmn", ONE_TASK)
@@ -205,6 +206,7 @@ def test_migration_0021_prunes_instances_saved_before_pruning(tmp_path, clock, m
         patch.setattr(engine_runtime, "prune", lambda workflow: 0)
         instance_id, _ = run_loop(scenario, "visits", "Visit", 40, notes="before")
     before = saved(old, instance_id)
+    command.downgrade(alembic_config(database), "0020")  # as saved before pruning existed
 
     upgrade(database)
 
@@ -215,9 +217,13 @@ def test_migration_0021_prunes_instances_saved_before_pruning(tmp_path, clock, m
     pat.complete("Visit", again=True, iteration=41)
     assert pat.complete("Visit", again=False).status == "completed"
     assert "visit" in old.instance_diagram(instance_id, pat.actor)["completed"]
+    pruned = saved(old, instance_id)
     command.downgrade(alembic_config(database), "0020")  # nothing to undo: it loads as it is
-    assert old.instance_variables(instance_id)["iteration"] == 41
+    with database.connect() as connection:
+        state = text("SELECT state FROM process_instance WHERE id = :id")
+        assert connection.execute(state, {"id": instance_id}).scalar() == pruned
     upgrade(database)
+    assert old.instance_variables(instance_id)["iteration"] == 41
     old.db.dispose()
     database.dispose()
 

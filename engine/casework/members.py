@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..actors import Actor
 from ..cases import MEMBER_KINDS, FamilyCase, FamilyMember
-from ..errors import InvalidSubmission, NotFound
+from ..errors import Conflict, InvalidSubmission, NotFound
 from . import changes, rules
 from .checks import checked_birth, checked_member, text
 from .models import CaringRelationship, ProtectiveFactor
@@ -93,6 +93,12 @@ def remove(session: Session, reference: str, member_id: int, data: dict, actor, 
     case = open_case(session, reference, actor)
     member = member_of(session, case, member_id)
     rules.ensure_current(member, data.get("version"), f"{member.name}'s details")
+    if about := rules.processes_about(session, case, member.id):
+        raise Conflict(
+            f"{member.name} is the subject of {about} process{'es' if about > 1 else ''} still "
+            f"running on this case: finish or withdraw {'them' if about > 1 else 'it'} before "
+            "removing them"
+        )
     cares = or_(
         CaringRelationship.carer_id == member.id, CaringRelationship.cared_for_id == member.id
     )

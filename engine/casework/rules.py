@@ -96,3 +96,13 @@ def running_processes(session: Session, case: FamilyCase) -> int:
         ProcessInstance.case_ref == case.reference, ProcessInstance.status.in_((RUNNING, ERROR))
     )
     return session.scalar(query) or 0
+
+
+def processes_about(session: Session, case: FamilyCase, member_id: int) -> int:
+    """How many processes on the case that have not ended are about this member."""
+    query = select(func.count(ProcessInstance.id)).where(
+        ProcessInstance.subject_id == member_id,
+        ProcessInstance.status.in_((RUNNING, ERROR)),
+        ProcessInstance.case_ref == case.reference,
+    )
+    return session.scalar(query) or 0

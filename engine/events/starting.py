@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from .. import definitions as defs
 from ..actors import Actor
 from ..audit import record
+from ..casework.members import is_id
 from ..dialect.parser import initiator_variable
 from ..dialect.start_events import CHOSEN, begin_at
 from ..disclosure.holders import instance_holder
@@ -56,6 +57,7 @@ class InstanceStarting:
             business_key=business_key,
             case_ref=case_ref,
             held_by=instance_holder(workflow),
+            subject_id=_subject_id(definition, case_ref, variables),
             status=RUNNING,
             state="{}",
             serializer_version="",
@@ -79,3 +81,12 @@ class InstanceStarting:
         )
         self.runtime.advance_and_save(session, instance, workflow, now, who)
         return instance
+
+
+def _subject_id(definition: Definition, case_ref: str | None, variables: dict | None):
+    """The member a process about one member of its case is about: ``start_on_case`` puts the
+    case's ``subject_id`` over anything the starter sent."""
+    subject_id = (variables or {}).get("subject_id")
+    if case_ref is None or not definition.subject_kind or not is_id(subject_id):
+        return None
+    return subject_id

@@ -23,12 +23,25 @@ from notifications import models as notification_models  # noqa: F401
 engine = context.config.attributes["engine"]
 
 with engine.connect() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=Base.metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-    connection.commit()
+    sqlite = connection.dialect.name == "sqlite"
+    # A batch migration on SQLite copies a table and drops the old one, which others refer to:
+    # SQLite's procedure for that turns foreign keys off outside the transaction, and checks them
+    # before it commits. (Connections are opened with foreign keys on: they go back on after.)
+    driver = connection.connection.driver_connection if sqlite else None
+    if sqlite:
+        driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=sqlite,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"the migration left rows whose references are gone: {broken}")
+        connection.commit()
+    finally:
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=ON")
