@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass
 
 
+class SmtpSettingError(ValueError):
+    """A ``JOINEDUP_SMTP_*`` setting that cannot be used; the message names it and what to set."""
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """An empty ``host`` turns email off: notifications are then in-app only."""
@@ -27,7 +31,7 @@ class SmtpSettings:
         env = os.environ.get
         return cls(
             host=env("JOINEDUP_SMTP_HOST", cls.host),
-            port=int(env("JOINEDUP_SMTP_PORT", cls.port)),
+            port=_port(env("JOINEDUP_SMTP_PORT") or "", cls.port),
             username=env("JOINEDUP_SMTP_USERNAME") or None,
             password=env("JOINEDUP_SMTP_PASSWORD") or None,
             starttls=env("JOINEDUP_SMTP_STARTTLS", "0") == "1",
@@ -36,3 +40,13 @@ class SmtpSettings:
             base_url=env("JOINEDUP_BASE_URL", cls.base_url).rstrip("/"),
             message_domain=env("JOINEDUP_MESSAGE_DOMAIN", cls.message_domain),
         )
+
+
+def _port(text: str, default: int) -> int:
+    """A TCP port number (``default`` when unset); SmtpSettingError naming the setting if not."""
+    text = text.strip()
+    if not text:
+        return default
+    if text.isascii() and text.isdigit() and 0 < int(text) < 65536:
+        return int(text)
+    raise SmtpSettingError(f"JOINEDUP_SMTP_PORT is '{text}': set it to a port from 1 to 65535")

@@ -72,6 +72,18 @@ def test_a_setting_that_cannot_be_used_is_named_in_one_line_not_a_traceback(
     assert isinstance(result.exception, SystemExit)  # click's error exit, no traceback
 
 
+@pytest.mark.parametrize("value", ["twenty-five", "70000", "0"])
+def test_a_mail_port_that_cannot_be_used_is_named_before_any_job_runs(tmp_path, value):
+    database = f"sqlite:///{tmp_path / 'settings.sqlite'}"
+    env = {"JOINEDUP_SMTP_PORT": value}
+    result = CliRunner().invoke(main, ["--database", database, "deliver"], env=env)
+    assert result.exit_code == 1, result.output
+    assert f"Error: JOINEDUP_SMTP_PORT is '{value}': set it to a port from 1 to 65535" in (
+        result.output
+    )
+    assert "timers fired" not in result.output
+
+
 @pytest.mark.parametrize(
     ("setting", "value", "wanted"),
     [

@@ -25,7 +25,7 @@ def serve(ctx, host: str, port: int, production: bool) -> None:
     ensure_free(host, port)
     if production:
         _exec_gunicorn(ctx, host, port)
-    from notifications.scheduler import BackgroundJobs, build_scheduler
+    from notifications.scheduler import build_scheduler
 
     from . import create_app, engine_of
     from .secret_key import SecretKeyError
@@ -34,13 +34,25 @@ def serve(ctx, host: str, port: int, production: bool) -> None:
         app = create_app()
     except SecretKeyError as error:
         raise click.ClickException(str(error)) from None
-    scheduler = build_scheduler(BackgroundJobs(engine_of(app)))
+    scheduler = build_scheduler(background_jobs(engine_of(app)))
     scheduler.start()
     click.echo(f"JoinedUp is running at http://{host}:{port}/  (Ctrl+C to stop)")
     try:
         app.run(host=host, port=port, debug=False, use_reloader=False)
     finally:
         scheduler.shutdown(wait=False)
+
+
+def background_jobs(engine):
+    """The scheduler's jobs with the mail settings from the environment; a bad setting is a
+    one-line error naming it, before anything runs."""
+    from notifications.scheduler import BackgroundJobs
+    from notifications.settings import SmtpSettingError
+
+    try:
+        return BackgroundJobs(engine)
+    except SmtpSettingError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def ensure_free(host: str, port: int) -> None:
@@ -109,10 +121,11 @@ def _check_secret_key() -> None:
 def scheduler(ctx) -> None:
     """Run the background jobs (timers, notifications, reminders, digest) until stopped."""
     from engine.cli import _engine
-    from notifications.scheduler import BackgroundJobs, build_scheduler
+    from notifications.scheduler import build_scheduler
 
+    jobs = background_jobs(_engine(ctx))
     click.echo("JoinedUp scheduler running (Ctrl+C to stop)")
-    build_scheduler(BackgroundJobs(_engine(ctx)), blocking=True).start()
+    build_scheduler(jobs, blocking=True).start()
 
 
 @main.command()
@@ -120,9 +133,8 @@ def scheduler(ctx) -> None:
 def deliver(ctx) -> None:
     """Run every background job once: fire due timers, remind, send due notifications."""
     from engine.cli import _engine
-    from notifications.scheduler import BackgroundJobs
 
-    result = BackgroundJobs(_engine(ctx)).run_once()
+    result = background_jobs(_engine(ctx)).run_once()
     report = result["delivery"]
     click.echo(
         f"timers fired {result['timers']}, reminders {result['reminders']}, "
