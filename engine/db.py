@@ -21,6 +21,7 @@ from .clock import Clock
 from .errors import Busy, DatabaseUnavailable, StaleInstance
 
 READ_ONLY = "joinedup_read_only"
+QUERY_ONLY = "joinedup_query_only"  # pool record info: whether SQLite's query_only is on
 UNREACHABLE = (OperationalError, InterfaceError)  # the database is missing, down or unreadable
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for another before giving up
 
@@ -132,15 +133,14 @@ def owner_only_sqlite_file(url: str) -> None:
 
 def configure_engine(engine: Engine) -> Engine:
     """On SQLite, make writers queue instead of failing: WAL, a 30 s busy timeout and
-    ``BEGIN IMMEDIATE``, and refuse a write in a read session (``WriteInReadSession``; where
-    PostgreSQL's READ ONLY would); on PostgreSQL, plan each execution for its parameters
+    ``BEGIN IMMEDIATE``, and a read session that refuses writes (``PRAGMA query_only``, as
+    PostgreSQL's READ ONLY); on PostgreSQL, plan each execution for its parameters
     (``_plan_each_execution``). ``make_engine`` applies it; the web app calls it on
     Flask-SQLAlchemy's engine (made from ``engine_settings``) before its first connection.
     Idempotent."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _on_begin):
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
-        event.listen(engine, "before_cursor_execute", _refuse_writes_when_reading)
     if engine.dialect.name == "postgresql":
         if not event.contains(engine, "connect", _plan_each_execution):
             event.listen(engine, "connect", _plan_each_execution)
@@ -160,23 +160,14 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class WriteInReadSession(RuntimeError):
-    """A statement that writes, sent in a read session (PostgreSQL's READ ONLY on SQLite)."""
-
-
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-
-
-def _refuse_writes_when_reading(connection, _cursor, statement: str, *_args) -> None:
-    if not connection.get_execution_options().get(READ_ONLY):
-        return
-    words = statement.split(None, 3)
-    if words and words[0].upper() in _WRITES:
-        raise WriteInReadSession(f"a read session may not write: {' '.join(words[:3])}")
-
-
 def _on_begin(connection: Any) -> None:
     read_only = connection.get_execution_options().get(READ_ONLY, False)
+    # query_only makes SQLite refuse every write of a read session however it is spelt, as
+    # PostgreSQL's READ ONLY does; set through the driver, as a setting and not a statement
+    pooled = connection.connection  # its info lasts as long as the driver's connection
+    if pooled.info.get(QUERY_ONLY) != read_only:
+        pooled.driver_connection.execute(f"PRAGMA query_only={int(read_only)}")
+        pooled.info[QUERY_ONLY] = read_only
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
