@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import event
 
+from engine import queries
+from engine.actors import Actor
 from engine.errors import InvalidDefinition, InvalidSubmission
 from engine.timeline import TimelineFilters
 from webapp import engine_of
@@ -102,6 +105,39 @@ def test_a_manager_whose_team_may_not_do_the_task_is_offered_nobody(app):
     ]
     assert engine.reassign_choices([task], actor_of(app, "cal")) == {task.id: []}
     assert engine.reassign_choices([task], actor_of(app, "pat")) == {}  # not a manager
+
+
+def test_a_page_of_tasks_on_many_cases_reads_their_involvement_at_once(app):
+    """The manager's inbox asks who may take each task: a few statements for the page, not
+    one per task and person (the agency's involvement in every case on the page is one)."""
+    deploy_check_in(app)
+    engine, amy = engine_of(app), actor_of(app, "amy")
+    for number in range(1, 7):
+        involved = [{"agency": "adult-mental-health"}] if number < 6 else []
+        reference = f"RC-{number}"
+        engine.create_case(
+            Actor.engine(), reference=reference, family_name="Test", involvements=involved
+        )
+        engine.start("check-in", case_ref=reference, actor=amy)
+    with engine.db.reading() as session:
+        tasks = {task.case_ref: task for task in queries.active_tasks(session)}
+
+    def statements(chosen: list) -> tuple[int, dict]:
+        sent = []
+        listener = lambda *args: sent.append(args[2])  # noqa: E731
+        event.listen(engine.db.engine, "before_cursor_execute", listener)
+        try:
+            choices = engine.reassign_choices(chosen, amy)
+        finally:
+            event.remove(engine.db.engine, "before_cursor_execute", listener)
+        return len(sent), {task.case_ref: [m.username for m in choices[task.id]] for task in chosen}
+
+    one, _ = statements([tasks["RC-1"]])
+    five, offered = statements([tasks[f"RC-{number}"] for number in range(1, 6)])
+    assert five == one
+    assert offered == {f"RC-{number}": ["amy", "pat"] for number in range(1, 6)}
+    _, uninvolved = statements([tasks["RC-6"], tasks[None]])
+    assert uninvolved == {"RC-6": [], None: ["amy", "pat"]}  # no case: nothing to be involved in
 
 
 def test_a_refused_choice_shows_the_task_page_with_an_error_summary(app, web):

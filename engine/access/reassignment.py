@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from ..accounts import User, team_members
 from ..actors import Actor, may_claim
-from ..agencies import MANAGER_ROLES
-from ..cases import involved
+from ..agencies import MANAGER_ROLES, PARTNERSHIP
+from ..cases import cases_involving, involved
 from ..errors import NotPermitted
 from ..models import HumanTask
 
@@ -55,12 +55,22 @@ def ensure_may_reassign(
         raise NotPermitted(f"{member.display_name} cannot do this task")
 
 
-def may_take_from_holder(session: Session, task: HumanTask, actor: Actor) -> bool:
-    """Whether ``actor`` is a manager who may take ``task`` from whoever holds it now."""
+def may_take_from_holder(
+    session: Session, task: HumanTask, actor: Actor, people: dict | None = None
+) -> bool:
+    """Whether ``actor`` is a manager who may take ``task`` from whoever holds it now
+    (``people``: holders already read, by username)."""
     if not actor.has_role(*MANAGER_ROLES):
         return False
     holder = task.assignee
-    return not holder or holder == actor.user_id or _same_team(_person(session, holder), actor)
+    if not holder or holder == actor.user_id:
+        return True
+    if people is None or holder not in people:
+        person = _person(session, holder)
+        if people is None:
+            return _same_team(person, actor)
+        people[holder] = person
+    return _same_team(people[holder], actor)
 
 
 def eligible_assignees(
@@ -69,20 +79,35 @@ def eligible_assignees(
     """Per task the manager may reassign, the people they may hand it to: active members of
     their own team who are its candidates and whose agency is involved in its case. A task
     the manager may not reassign at all has no entry. Reads no workflow: a task's named
-    parties (``access.parties``) are refused when chosen."""
+    parties (``access.parties``) are refused when chosen. A page of tasks costs a few
+    statements however many tasks and cases it shows: the team, its agency's involvement in
+    those cases at once, and only then anything one person needs on their own (a holder from
+    another team, partnership work, a break-glass window)."""
     if actor.system or not actor.team or not actor.has_role(*MANAGER_ROLES):
         return {}
     team = [u for u in team_members(session, actor.team) if u.agency == actor.agency]
+    people = {member.username: member for member in team}
+    as_actors = {member.username: member.actor() for member in team}
+    agency_cases = (
+        cases_involving(session, {task.case_ref for task in tasks}, actor.agency)
+        if actor.agency not in (None, PARTNERSHIP)
+        else set()
+    )
     seen: dict[tuple[str | None, str], bool] = {}
 
     def may_do(task: HumanTask, member: User) -> bool:
+        someone = as_actors[member.username]
+        if not may_claim(task, someone):
+            return False
+        if task.case_ref in agency_cases:
+            return True
         key = (task.case_ref, member.username)
         if key not in seen:
-            seen[key] = involved(session, task.case_ref, member.actor())
-        return may_claim(task, member.actor()) and seen[key]
+            seen[key] = involved(session, task.case_ref, someone)
+        return seen[key]
 
     return {
         task.id: [member for member in team if may_do(task, member)]
         for task in tasks
-        if may_take_from_holder(session, task, actor)
+        if may_take_from_holder(session, task, actor, people)
     }
