@@ -4,8 +4,9 @@
 
 Seeds 10k, 100k and 300k open tasks (10k and 100k with --quick) on 5,000 cases by bulk
 INSERTs, then times, for a practitioner, a manager and the partnership chair, the inbox page
-(HTML: their tabs and the next page of each) and the API list (``tab=all`` and its next
-page), with Flask's test client. Prints p95 at each size and the ratio of the largest to
+(HTML: their tabs and the next page of each), the API list (``tab=all`` and its next page)
+and, for the manager, the approvals page (one task in fifty is an approval), with Flask's
+test client. Prints p95 at each size and the ratio of the largest to
 10k, against the goal's "<= 1.5x". SQLite always; PostgreSQL too when BENCH_DATABASE_URL or
 TEST_DATABASE_URL names one (a fresh database, dropped afterwards).
 """
@@ -56,6 +57,8 @@ OWN = [f"{AGENCY}:practitioner", "practitioner", f"team:{TEAM}", f"{AGENCY}:mana
 GROUPS = [*OWN, "board-chair", *(f"other-{n}" for n in range(14))]
 PAGE_URLS = ("/inbox?tab=mine", "/inbox?tab=team", "/inbox?tab=overdue")
 API_URL = "/api/v1/tasks?tab=all"
+APPROVALS_URL = "/approvals"  # the manager's decisions
+APPROVAL_EVERY = 50  # every 50th task is an approval (a decision for a manager)
 
 
 def setup(url: str):
@@ -92,7 +95,8 @@ def setup(url: str):
 
 def seed_tasks(app, first: int, count: int, per_instance: int = 5) -> None:
     """Tasks ``first`` .. ``first + count - 1``: open, a third claimed, due over 500 hours
-    around now (so some are overdue), one candidate group each; five to an instance."""
+    around now (so some are overdue), one candidate group each, one in ``APPROVAL_EVERY`` an
+    approval; five to an instance."""
     engine = engine_of(app).db.engine
     with engine.connect() as connection:
         definition_id = connection.execute(text("SELECT min(id) FROM definition")).scalar()
@@ -113,26 +117,28 @@ def seed_tasks(app, first: int, count: int, per_instance: int = 5) -> None:
     tasks, candidates = [], []
     for n in range(first, first + count):
         held, group = n % 3 == 0, GROUPS[n % len(GROUPS)]
+        approval = n % APPROVAL_EVERY == 0
         due = _stamp(engine, now + timedelta(hours=n % 500 - 100))
         case_ref = f"C-{(n // per_instance) % CASES}"
         tasks.append(
             (1_000_000 + n, 1_000_000 + n // per_instance, str(uuid.UUID(int=n)), "one", "One")
             + ("three_tasks", json.dumps([group]), "[]", f"user-{n % 97}" if held else None)
             + (due, case_ref, 50, False, "[]", "claimed" if held else "open", started, "[]", 0)
+            + ("plan" if approval else None,)
         )
-        candidates.append((1_000_000 + n, "group", group, not held, due, case_ref))
+        candidates.append((1_000_000 + n, "group", group, not held, approval, due, case_ref))
     bulk_insert(
         engine,
         "human_task",
         "id instance_id spiff_task_id element_id name process_key candidate_groups"
         " candidate_users assignee due_at case_ref priority urgent stage_names status"
-        " created_at escalate_to escalate_after_days",
+        " created_at escalate_to escalate_after_days approval",
         tasks,
     )
     bulk_insert(
         engine,
         "human_task_candidate",
-        "human_task_id kind value offered due_at case_ref",
+        "human_task_id kind value offered approval due_at case_ref",
         candidates,
     )
     if engine.dialect.name == "postgresql":
@@ -214,6 +220,9 @@ def measure(app, rounds: int) -> dict[tuple[str, str], float]:
         p95_of(client, [API_URL], 1, bearer)
         found[(username, "inbox page")] = p95_of(client, PAGE_URLS, rounds)
         found[(username, "API list")] = p95_of(client, [API_URL], rounds * 4, bearer)
+        if "manager" in PEOPLE[username][2]:
+            p95_of(client, [APPROVALS_URL], 1)
+            found[(username, "approvals page")] = p95_of(client, [APPROVALS_URL], rounds * 2)
     return found
 
 

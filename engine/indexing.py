@@ -231,6 +231,7 @@ def index_candidates(session: Session, tasks: list[HumanTask]) -> None:
             "kind": kind,
             "value": value,
             "offered": row.assignee is None,
+            "approval": row.approval is not None,
             "due_at": row.due_at,
             "case_ref": row.case_ref,
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
@@ -17,6 +17,15 @@ from .db import Base
 OPEN, CLAIMED, COMPLETED, CANCELLED = "open", "claimed", "completed", "cancelled"
 ACTIVE_TASK_STATES = (OPEN, CLAIMED)
 RUNNING, ENDED, ERROR = "running", "completed", "error"
+
+
+# Partial indexes hold approval tasks only; a query uses one when its WHERE has the same term
+# (SQLite matches it as written: "approval = 1" is how a true() comparison renders there).
+HELD_APPROVALS = {
+    "postgresql_where": text("approval IS NOT NULL"),
+    "sqlite_where": text("approval IS NOT NULL"),
+}
+OFFERED_APPROVALS = {"postgresql_where": text("approval"), "sqlite_where": text("approval = 1")}
 
 
 class Deployment(Base):
@@ -124,6 +133,10 @@ class HumanTask(Base):
         Index(None, "instance_id", "status"),
         Index(None, "completed_by", "completed_at", "id"),
         Index(None, "approval", "status"),
+        # a manager's approvals page: the approval tasks they hold, and only those
+        Index(
+            "ix_human_task_approvals_held", "status", "assignee", "due_at", "id", **HELD_APPROVALS
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,6 +207,16 @@ class TaskCandidate(Base):
             "due_at",
             "human_task_id",
         ),
+        # the approvals page: the approval tasks offered to a person or group, and only those
+        Index(
+            "ix_human_task_candidate_approvals",
+            "kind",
+            "value",
+            "offered",
+            "due_at",
+            "human_task_id",
+            **OFFERED_APPROVALS,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -203,6 +226,7 @@ class TaskCandidate(Base):
     kind: Mapped[str] = mapped_column(String(8))
     value: Mapped[str] = mapped_column(String(255))
     offered: Mapped[bool] = mapped_column(default=True)
+    approval: Mapped[bool] = mapped_column(default=False, server_default=false())  # its task's
     due_at: Mapped[datetime | None]
     case_ref: Mapped[str | None] = mapped_column(String(64))
 

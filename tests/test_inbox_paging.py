@@ -11,7 +11,7 @@ from itertools import product
 
 import pytest
 from alembic import command
-from sqlalchemy import insert, inspect, text, update
+from sqlalchemy import insert, inspect, select, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
@@ -170,9 +170,15 @@ def test_the_inbox_page_links_next_and_previous_pages(app, web):
 
 
 def mark_approvals(engine, every: int = 3) -> None:
-    """Every ``every``-th task becomes a decision (an approval task)."""
+    """Every ``every``-th task becomes a decision (an approval task), its inbox rows saying so
+    as ``indexing.index_candidates`` writes them."""
     with engine.db.unit_of_work() as session:
         session.execute(update(HumanTask).where(HumanTask.id % every == 0).values(approval="plan"))
+        session.execute(
+            update(TaskCandidate)
+            .where(TaskCandidate.human_task_id % every == 0)
+            .values(approval=True)
+        )
 
 
 def test_approvals_page_through_every_decision_held_or_offered_and_nothing_else(engine):
@@ -282,6 +288,25 @@ def _walk(node: dict, problems: list[str], sorting: bool) -> None:
         _walk(child, problems, sorting)
 
 
+def test_the_approvals_tab_reads_the_indexes_of_approval_tasks_alone(engine):
+    """Held and offered, approval tasks are read from partial indexes that hold nothing else,
+    so the page reads as few rows however many other tasks the manager holds or is offered."""
+    seed(engine, 300)
+    mark_approvals(engine)
+    dialect = engine.db.engine.dialect.name
+    prefix = "EXPLAIN" if dialect == "postgresql" else "EXPLAIN QUERY PLAN"
+    query = page_statement(shape_of(APPROVALS, MANAGER), False, None, 26, 0)
+    with engine.db.unit_of_work() as session:
+        if dialect == "postgresql":
+            session.execute(text("ANALYZE"))
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = session.execute(Explain(query, prefix), values_of(MANAGER, NOW)).all()
+    read = "\n".join(str(row[-1]) for row in plan)
+    assert "ix_human_task_approvals_held" in read and "ix_human_task_candidate_approvals" in read
+    others = ("ix_human_task_status_assignee_due_at_id", "ix_human_task_candidate_kind_value")
+    assert not any(name in read for name in others), read
+
+
 @pytest.mark.parametrize("actor", [PRACTITIONER, MANAGER, CHAIR], ids=lambda a: a.user_id)
 def test_every_tab_reads_index_ranges_only(engine, actor):
     seed(engine, 300)
@@ -329,3 +354,20 @@ def test_migration_0022_goes_down_one_step_and_up_again(tmp_path):
     upgrade(database)
     assert "ix_human_task_status_assignee_due_at_id" in indexes()
     database.dispose()
+
+
+def test_migration_0024_marks_the_inbox_rows_of_approval_tasks(engine):
+    """Down to 0023 (the column and indexes go) and up again: the inbox rows of the tasks
+    that are approvals say so, from their tasks."""
+    seed(engine, 30)
+    with engine.db.unit_of_work() as session:
+        session.execute(update(HumanTask).where(HumanTask.id % 3 == 0).values(approval="plan"))
+    database = make_engine(engine.db.engine.url.render_as_string(hide_password=False))
+    try:
+        command.downgrade(alembic_config(database), "0023")
+    finally:
+        upgrade(database)
+        database.dispose()
+    with engine.db.reading() as session:
+        rows = session.execute(select(TaskCandidate.human_task_id, TaskCandidate.approval)).all()
+    assert rows and all(approval == (task_id % 3 == 0) for task_id, approval in rows)
