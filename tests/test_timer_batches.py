@@ -13,14 +13,20 @@ from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from engine import queries
+from engine.assurance.models import InstanceOutcome
 from engine.incidents.models import Incident
 from engine.models import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, Timer
 from engine.service import Engine
 from notifications.scheduler import BackgroundJobs
 from notifications.settings import SmtpSettings
 
-from .helpers import flow, then_task, timer_wait, user_task, with_boundary
+from .helpers import bpmn, flow, then_task, timer_wait, user_task, with_boundary
 from .test_incidents import GATE
+
+STAGE = (
+    '<bpmn:extensionElements><camunda:properties><camunda:property name="stage" value="{}"/>'
+    "</camunda:properties></bpmn:extensionElements>"
+)
 
 
 def audited(engine, event_type: str) -> int:
@@ -347,3 +353,48 @@ def test_an_interrupting_timer_in_a_batch_cancels_the_task_and_its_other_waits(
     assert (timers, messages) == ([], [])
     assert audited(engine, "task_cancelled") == 3
     assert [t.name for t in scenario.as_user("pat", "practitioner").inbox()] == []
+
+
+STAGED_LAPSE = bpmn(
+    "staged_lapse",
+    '<bpmn:extensionElements><camunda:properties><camunda:property name="stages" '
+    'value="Practitioners;Managers"/></camunda:properties></bpmn:extensionElements>'
+    '<bpmn:startEvent id="start"/>'
+    + user_task("raise", "Raise it", 'camunda:candidateGroups="practitioner"').replace(
+        "></bpmn:userTask>", ">" + STAGE.format(1) + "</bpmn:userTask>"
+    )
+    + user_task("decide", "Decide", 'camunda:candidateGroups="manager"').replace(
+        "></bpmn:userTask>", ">" + STAGE.format(2) + "</bpmn:userTask>"
+    )
+    + '<bpmn:boundaryEvent id="late" attachedToRef="decide"><bpmn:timerEventDefinition>'
+    "<bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+    + '<bpmn:endEvent id="decided" name="Decided"/><bpmn:endEvent id="lapsed" name="Lapsed"/>'
+    + flow("start", "raise")
+    + flow("raise", "decide")
+    + flow("decide", "decided")
+    + flow("late", "lapsed"),
+)
+
+
+def test_instances_ending_together_in_a_batch_each_record_their_outcome_and_stage(
+    scenario, engine, clock
+):
+    """Several staged instances lapse in one batch: each outcome names its own end and the
+    highest stage it reached, read for the batch at once and written together."""
+    scenario.deploy("staged.bpmn", STAGED_LAPSE)
+    pat = scenario.as_user("pat", "practitioner")
+    refs = [pat.start("staged_lapse") for _ in range(3)]
+    for _ in refs:
+        pat.complete("Raise it")
+    clock.advance(hours=2)
+    assert engine.fire_due_timers() == 3  # one batch
+    with engine.db.reading() as session:
+        outcomes = {
+            row.instance_id: (row.status, row.outcome, row.top_stage, row.top_stage_name)
+            for row in session.scalars(select(InstanceOutcome))
+        }
+    assert outcomes == {ref.id: ("completed", "Lapsed", 2, "Managers") for ref in refs}
+    clock.advance(hours=2)
+    assert engine.fire_due_timers() == 0
+    with engine.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(InstanceOutcome)) == 3
