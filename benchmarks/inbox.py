@@ -5,8 +5,8 @@
 Seeds 10k, 100k and 300k open tasks (10k and 100k with --quick) on 5,000 cases by bulk
 INSERTs, then times, for a practitioner, a manager and the partnership chair, the inbox page
 (HTML: their tabs and the next page of each), the API list (``tab=all`` and its next page)
-and, for the manager, the approvals page (one task in fifty is an approval), with Flask's
-test client. Prints p95 at each size and the ratio of the largest to
+and, for the manager, the Approvals page (the tasks offered to the agency's managers are
+approvals), with Flask's test client. Prints p95 at each size and the ratio of the largest to
 10k, against the goal's "<= 1.5x". SQLite always; PostgreSQL too when BENCH_DATABASE_URL or
 TEST_DATABASE_URL names one (a fresh database, dropped afterwards).
 """
@@ -58,7 +58,9 @@ GROUPS = [*OWN, "board-chair", *(f"other-{n}" for n in range(14))]
 PAGE_URLS = ("/inbox?tab=mine", "/inbox?tab=team", "/inbox?tab=overdue")
 API_URL = "/api/v1/tasks?tab=all"
 APPROVALS_URL = "/approvals"  # the manager's decisions
-APPROVAL_EVERY = 50  # every 50th task is an approval (a decision for a manager)
+# the tasks offered to the agency's managers are approvals (5 % of all): a manager's Approvals
+# page is whole at every size, among the many other tasks the manager holds or is offered
+APPROVAL_GROUP = f"{AGENCY}:manager"
 
 
 def setup(url: str):
@@ -95,8 +97,8 @@ def setup(url: str):
 
 def seed_tasks(app, first: int, count: int, per_instance: int = 5) -> None:
     """Tasks ``first`` .. ``first + count - 1``: open, a third claimed, due over 500 hours
-    around now (so some are overdue), one candidate group each, one in ``APPROVAL_EVERY`` an
-    approval; five to an instance."""
+    around now (so some are overdue), one candidate group each (those of ``APPROVAL_GROUP``
+    approvals); five to an instance."""
     engine = engine_of(app).db.engine
     with engine.connect() as connection:
         definition_id = connection.execute(text("SELECT min(id) FROM definition")).scalar()
@@ -117,7 +119,7 @@ def seed_tasks(app, first: int, count: int, per_instance: int = 5) -> None:
     tasks, candidates = [], []
     for n in range(first, first + count):
         held, group = n % 3 == 0, GROUPS[n % len(GROUPS)]
-        approval = n % APPROVAL_EVERY == 0
+        approval = group == APPROVAL_GROUP
         due = _stamp(engine, now + timedelta(hours=n % 500 - 100))
         case_ref = f"C-{(n // per_instance) % CASES}"
         tasks.append(

@@ -135,15 +135,12 @@ def involved(session: Session, case_ref: str | None, actor: Actor) -> bool:
     return break_glass.is_open(session, case_ref, actor)
 
 
-def cases_involving(session: Session, case_refs: set, agency: str) -> set[str]:
-    """Which of ``case_refs`` ``agency`` is involved in now (one statement for them all)."""
+def cases_involving(session: Session, case_refs: set, actor: Actor) -> set[str]:
+    """Which of ``case_refs`` the actor's agency is involved in now (one statement for all)."""
     wanted = [ref for ref in case_refs if ref is not None]
     if not wanted:
         return set()
-    query = select(CaseInvolvement.case_ref).where(
-        CaseInvolvement.agency == agency, CaseInvolvement.case_ref.in_(wanted)
-    )
-    return set(session.scalars(query))
+    return set(session.scalars(involved_cases(actor).where(CaseInvolvement.case_ref.in_(wanted))))
 
 
 def involved_cases(actor: Actor):

@@ -141,6 +141,7 @@ def configure_engine(engine: Engine) -> Engine:
     if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _on_begin):
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
+        event.listen(engine.pool, "checkin", _writable_again)
     if engine.dialect.name == "postgresql":
         if not event.contains(engine, "connect", _plan_each_execution):
             event.listen(engine, "connect", _plan_each_execution)
@@ -158,6 +159,23 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _writable_again(dbapi_connection: Any, record: Any) -> None:
+    """A connection back in the pool writes again, so one taken without a transaction (a raw
+    connection for bulk loading) is never left read-only by the read session before it."""
+    if dbapi_connection is not None and record.info.get(QUERY_ONLY):
+        dbapi_connection.execute("PRAGMA query_only=0")
+        record.info[QUERY_ONLY] = False
+
+
+class WriteInReadSession(RuntimeError):
+    """A statement that writes, sent in a read session: a fault in the code, not an outage."""
+
+
+def _refused_write(error: DBAPIError) -> bool:
+    """PostgreSQL's READ ONLY (SQLSTATE 25006) or SQLite's query_only refused a write."""
+    return getattr(error.orig, "sqlstate", None) == "25006" or "readonly database" in str(error)
 
 
 def _on_begin(connection: Any) -> None:
@@ -243,12 +261,17 @@ class Database:
     def reading(self) -> Iterator[Session]:
         """A session for queries only (read-only on PostgreSQL); on SQLite it does not queue
         behind writers."""
-        with self._read_sessions() as session:
-            session.info["clock"] = self.clock
-            yield session
-            # Not left to roll back: on PostgreSQL psycopg answers a ROLLBACK by dropping every
-            # prepared statement (DEALLOCATE ALL), so the next steps would prepare them again.
-            session.commit()
+        try:
+            with self._read_sessions() as session:
+                session.info["clock"] = self.clock
+                yield session
+                # Not left to roll back: on PostgreSQL psycopg answers a ROLLBACK by dropping
+                # every prepared statement (DEALLOCATE ALL), so the next steps would prepare them.
+                session.commit()
+        except DBAPIError as error:
+            if not _refused_write(error):
+                raise
+            raise WriteInReadSession(f"a read session may not write: {error.orig}") from error
 
     def ping(self) -> None:
         """``SELECT 1``; DatabaseUnavailable, in one line, when the database does not answer."""

@@ -131,7 +131,12 @@ class PeopleOperations:
             facts = cases.case_variables(session, case, definition.subject_kind, subject_id)
         facts["started_by_agency"] = actor.agency
         return self.start(
-            key, {**(variables or {}), **facts}, case_ref=reference, business_key=None, actor=actor
+            key,
+            {**(variables or {}), **facts},
+            case_ref=reference,
+            business_key=None,
+            actor=actor,
+            subject_id=facts.get("subject_id"),
         )
 
     def instance_detail(self, instance_id: int, actor: Actor) -> dict:

@@ -127,9 +127,11 @@ class Engine(
         case_ref: str | None = None,
         actor: Actor | None = None,
         definition_id: int | None = None,
+        subject_id: int | None = None,
     ) -> InstanceRef:
         """Start process ``key`` (its latest version, or the version ``definition_id`` names)
-        at its initial start event and run it to its first wait."""
+        at its initial start event and run it to its first wait (``subject_id``: the member
+        of case ``case_ref`` it is about, as ``start_on_case`` found them)."""
         who = actor.user_id if actor else None
         variables, business_key = check_variables(variables), check_business_key(business_key)
         with self._recording_errors(who, process_key=key), self.db.unit_of_work() as session:
@@ -141,6 +143,7 @@ class Engine(
                 actor=actor,
                 business_key=business_key,
                 case_ref=case_ref,
+                subject_id=subject_id,
             )
             return InstanceRef(instance.id, instance.status, instance.version)
 

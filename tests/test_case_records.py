@@ -21,7 +21,7 @@ from engine.cases import FamilyCase, FamilyMember, case_variables
 from engine.casework.relations import CHILD_NOT_PROTECTIVE
 from engine.db import make_engine
 from engine.demo import DEMO_CASE, LOOKED_AFTER_CASE
-from engine.errors import Conflict
+from engine.errors import Conflict, InvalidSubmission
 from engine.involvement.models import InvolvementPeriod
 from engine.models import AuditEvent, ProcessInstance
 from engine.schema import alembic_config, upgrade
@@ -432,6 +432,15 @@ def test_the_subject_of_a_running_process_stays_on_the_case_until_it_ends(app, s
     )
     assert member_named(app, "Kai Okafor").id == kai.id  # nothing removed
     assert history(app, LOOKED_AFTER_CASE, "family_member_removed") == []
+    # work about Kai that another agency holds is refused without a number or a name
+    with engine.db.unit_of_work() as session:
+        session.get(ProcessInstance, ref.id).held_by = "police"
+    hidden = api("DELETE", f"/api/v1{case}/members/{kai.id}", "sam", json={"version": 1})
+    said = hidden.get_json()["error"]["message"]
+    assert hidden.status_code == 409
+    assert said == "Kai Okafor cannot be removed while work about them is still open"
+    with engine.db.unit_of_work() as session:
+        session.get(ProcessInstance, ref.id).held_by = None
     # another member of the case is not what the process is about
     removed = sam.post(f"{case}/members/{grace.id}/remove", {"version": grace.version})
     assert removed.status_code == 302
@@ -440,6 +449,26 @@ def test_the_subject_of_a_running_process_stays_on_the_case_until_it_ends(app, s
     assert again.status_code == 302
     removals = history(app, LOOKED_AFTER_CASE, "family_member_removed")
     assert [event.details["about"] for event in removals] == ["Grace Okafor", "Kai Okafor"]
+
+
+def test_a_process_about_a_member_no_longer_on_the_case_does_not_start(app):
+    """``start_on_case`` finds the member in one transaction and starts in another: the start
+    checks, under the case's lock, that they are still there (a removal between is refused)."""
+    engine, sam = engine_of(app), actor_of(app, "sam")
+    someone_elses = member_named(app, "Ruby Taylor")  # on the other case
+    facts = {"subject_id": someone_elses.id}
+    with pytest.raises(InvalidSubmission, match="subject"):
+        engine.start(
+            "return-home",
+            facts,
+            case_ref=LOOKED_AFTER_CASE,
+            actor=sam,
+            subject_id=facts["subject_id"],
+        )
+    with engine.db.reading() as session:
+        assert (
+            session.scalars(select(ProcessInstance.subject_id)).all().count(someone_elses.id) == 0
+        )
 
 
 def test_migration_0023_finds_the_subject_of_instances_started_before_it(app):

@@ -89,7 +89,7 @@ def eligible_assignees(
     people = {member.username: member for member in team}
     as_actors = {member.username: member.actor() for member in team}
     agency_cases = (
-        cases_involving(session, {task.case_ref for task in tasks}, actor.agency)
+        cases_involving(session, {task.case_ref for task in tasks}, actor)
         if actor.agency not in (None, PARTNERSHIP)
         else set()
     )

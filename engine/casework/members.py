@@ -93,12 +93,15 @@ def remove(session: Session, reference: str, member_id: int, data: dict, actor, 
     case = open_case(session, reference, actor)
     member = member_of(session, case, member_id)
     rules.ensure_current(member, data.get("version"), f"{member.name}'s details")
-    if about := rules.processes_about(session, case, member.id):
+    shown, running = rules.open_processes(session, case, actor, subject_id=member.id)
+    if shown:
         raise Conflict(
-            f"{member.name} is the subject of {about} process{'es' if about > 1 else ''} still "
-            f"running on this case: finish or withdraw {'them' if about > 1 else 'it'} before "
+            f"{member.name} is the subject of {shown} process{'es' if shown > 1 else ''} still "
+            f"running on this case: finish or withdraw {'them' if shown > 1 else 'it'} before "
             "removing them"
         )
+    if running:
+        raise Conflict(f"{member.name} cannot be removed while work about them is still open")
     cares = or_(
         CaringRelationship.carer_id == member.id, CaringRelationship.cared_for_id == member.id
     )

@@ -115,12 +115,14 @@ def close(session: Session, reference: str, reason: object, actor: Actor, now: d
     if case.status == CASE_CLOSED:
         raise Conflict(f"Case {reference} is already closed")
     reason = _reason(reason)
-    running = rules.running_processes(session, case)
-    if running:
+    shown, running = rules.open_processes(session, case, actor)
+    if shown:
         raise Conflict(
-            f"{running} process{'es are' if running > 1 else ' is'} still running on this "
+            f"{shown} process{'es are' if shown > 1 else ' is'} still running on this "
             "case: finish or withdraw them before closing it"
         )
+    if running:
+        raise Conflict("Work is still open on this case: it cannot be closed yet")
     case.status, case.closed_at, case.closed_by = CASE_CLOSED, now, actor.user_id
     case.version += 1
     changes.record_change(

@@ -11,13 +11,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from ..actors import Actor
 from ..agencies import AGENCIES, PARTNERSHIP
 from ..cases import CASE_CLOSED, CaseInvolvement, FamilyCase, ensure_visible
 from ..db import is_postgres
+from ..disclosure import readable
 from ..errors import Conflict, NotPermitted
 from ..models import ERROR, RUNNING, ProcessInstance
 
@@ -90,19 +91,16 @@ def ensure_current(row, expected: object, what: str) -> None:
         )
 
 
-def running_processes(session: Session, case: FamilyCase) -> int:
-    """How many processes on the case have not ended (running, or stopped by an error)."""
-    query = select(func.count(ProcessInstance.id)).where(
+def open_processes(
+    session: Session, case: FamilyCase, actor: Actor, subject_id: int | None = None
+) -> tuple[int, int]:
+    """(how many processes on the case that have not ended the actor may read, how many
+    there are), of those about one member when ``subject_id`` is given. Refusals count only
+    what the actor may read: work another agency holds is refused without a number or a name."""
+    query = select(ProcessInstance.id, readable(ProcessInstance, actor)).where(
         ProcessInstance.case_ref == case.reference, ProcessInstance.status.in_((RUNNING, ERROR))
     )
-    return session.scalar(query) or 0
-
-
-def processes_about(session: Session, case: FamilyCase, member_id: int) -> int:
-    """How many processes on the case that have not ended are about this member."""
-    query = select(func.count(ProcessInstance.id)).where(
-        ProcessInstance.subject_id == member_id,
-        ProcessInstance.status.in_((RUNNING, ERROR)),
-        ProcessInstance.case_ref == case.reference,
-    )
-    return session.scalar(query) or 0
+    if subject_id is not None:
+        query = query.where(ProcessInstance.subject_id == subject_id)
+    shown = [bool(may_read) for _id, may_read in session.execute(query)]
+    return sum(shown), len(shown)

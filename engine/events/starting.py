@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import definitions as defs
 from ..actors import Actor
 from ..audit import record
-from ..casework.members import is_id
+from ..cases import FamilyCase, FamilyMember
 from ..dialect.parser import initiator_variable
 from ..dialect.start_events import CHOSEN, begin_at
 from ..disclosure.holders import instance_holder
-from ..errors import NotFound
+from ..errors import InvalidSubmission, NotFound
 from ..inputs.timescales import check_overrides
 from ..models import RUNNING, Definition, ProcessInstance
 from ..submission_checks import check_start
@@ -32,10 +33,14 @@ class InstanceStarting:
         case_ref: str | None = None,
         start_event: str | None = None,
         started_by: str | None = None,
+        subject_id: int | None = None,
     ) -> ProcessInstance:
         """Start ``definition`` inside the caller's transaction, at ``start_event`` (a timer or
-        signal start) or else its initial start event, and run it to its first wait."""
+        signal start) or else its initial start event, and run it to its first wait.
+        ``subject_id``: the member of the case it is about (``start_on_case``), still there."""
         now = self.clock.now()
+        if subject_id is not None:
+            ensure_still_on_case(session, case_ref, subject_id)
         who = started_by or (actor.user_id if actor else None)
         key = definition.key
         dependencies, missing = defs.resolve_dependencies(session, definition)
@@ -57,7 +62,7 @@ class InstanceStarting:
             business_key=business_key,
             case_ref=case_ref,
             held_by=instance_holder(workflow),
-            subject_id=_subject_id(definition, case_ref, variables),
+            subject_id=subject_id,
             status=RUNNING,
             state="{}",
             serializer_version="",
@@ -83,10 +88,16 @@ class InstanceStarting:
         return instance
 
 
-def _subject_id(definition: Definition, case_ref: str | None, variables: dict | None):
-    """The member a process about one member of its case is about: ``start_on_case`` puts the
-    case's ``subject_id`` over anything the starter sent."""
-    subject_id = (variables or {}).get("subject_id")
-    if case_ref is None or not definition.subject_kind or not is_id(subject_id):
-        return None
-    return subject_id
+def ensure_still_on_case(session: Session, case_ref: str | None, member_id: int) -> None:
+    """The member is still on the case, their row and the case's locked until this commits
+    (removing a member locks the case first, then asks what runs about them)."""
+    query = (
+        select(FamilyMember.id)
+        .join(FamilyCase, FamilyCase.id == FamilyMember.case_id)
+        .where(FamilyMember.id == member_id, FamilyCase.reference == case_ref)
+        .with_for_update()
+    )
+    if session.scalar(query) is None:
+        raise InvalidSubmission(
+            {"subject": "The person this process is about is no longer on the case"}
+        )
