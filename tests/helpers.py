@@ -178,3 +178,19 @@ def person(engine: Engine, username: str) -> Actor:
     """The signed-in actor of a real user (their agency, roles and groups)."""
     with engine.db.reading() as session:
         return session.scalars(select(User).where(User.username == username)).one().actor()
+
+
+def down_and_up(engine: Engine, revision: str) -> None:
+    """Migrate the engine's database down to ``revision`` and back to the newest (left at the
+    newest whatever happens), as an upgrade of a database last migrated at ``revision`` runs."""
+    from alembic import command
+
+    from engine.db import make_engine
+    from engine.schema import alembic_config, upgrade
+
+    database = make_engine(engine.db.engine.url.render_as_string(hide_password=False))
+    try:
+        command.downgrade(alembic_config(database), revision)
+    finally:
+        upgrade(database)
+        database.dispose()

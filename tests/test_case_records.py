@@ -13,21 +13,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from alembic import command
 from sqlalchemy import select
 
 from engine.access_audit.models import AccessEvent
 from engine.cases import FamilyCase, FamilyMember, case_variables
 from engine.casework.relations import CHILD_NOT_PROTECTIVE
-from engine.db import make_engine
 from engine.demo import DEMO_CASE, LOOKED_AFTER_CASE
 from engine.errors import Conflict, InvalidSubmission
 from engine.involvement.models import InvolvementPeriod
 from engine.models import AuditEvent, ProcessInstance
-from engine.schema import alembic_config, upgrade
 from webapp import engine_of
 
-from .helpers import person
+from .helpers import down_and_up, person
 from .test_web import actor_of
 
 NEW_CASE = "JU-2026-000001"  # the app's clock is in 2026; the demo's references are DEMO-00N
@@ -480,12 +477,7 @@ def test_migration_0023_finds_the_subject_of_instances_started_before_it(app):
         not_about_one = session.scalars(
             select(ProcessInstance.id).where(ProcessInstance.case_ref == DEMO_CASE)
         ).all()
-    connectable = make_engine(engine.db.engine.url.render_as_string(hide_password=False))
-    try:
-        command.downgrade(alembic_config(connectable), "0022")
-    finally:
-        upgrade(connectable)
-        connectable.dispose()
+    down_and_up(engine, "0022")
     with engine.db.reading() as session:
         subjects = dict(
             session.execute(select(ProcessInstance.id, ProcessInstance.subject_id)).all()

@@ -27,7 +27,7 @@ from engine.inbox.tabs import API_TABS, APPROVALS, shape_of, values_of
 from engine.models import HumanTask, ProcessInstance, TaskCandidate
 from engine.schema import alembic_config, upgrade
 
-from .helpers import linear, resource
+from .helpers import down_and_up, linear, resource
 
 AGENCY = "childrens-social-care"
 NOW = datetime(2026, 12, 23, 10, tzinfo=UTC)
@@ -362,12 +362,7 @@ def test_migration_0024_marks_the_inbox_rows_of_approval_tasks(engine):
     seed(engine, 30)
     with engine.db.unit_of_work() as session:
         session.execute(update(HumanTask).where(HumanTask.id % 3 == 0).values(approval="plan"))
-    database = make_engine(engine.db.engine.url.render_as_string(hide_password=False))
-    try:
-        command.downgrade(alembic_config(database), "0023")
-    finally:
-        upgrade(database)
-        database.dispose()
+    down_and_up(engine, "0023")
     with engine.db.reading() as session:
         rows = session.execute(select(TaskCandidate.human_task_id, TaskCandidate.approval)).all()
     assert rows and all(approval == (task_id % 3 == 0) for task_id, approval in rows)
