@@ -65,11 +65,9 @@ def may_take_from_holder(
     holder = task.assignee
     if not holder or holder == actor.user_id:
         return True
-    if people is None or holder not in people:
-        person = _person(session, holder)
-        if people is None:
-            return _same_team(person, actor)
-        people[holder] = person
+    people = {} if people is None else people
+    if holder not in people:
+        people[holder] = _person(session, holder)
     return _same_team(people[holder], actor)
 
 
